@@ -1,0 +1,183 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// Why a transport could not produce a response. Drives retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TransportErrorKind {
+    /// The connection could not be made (refused, unreachable, DNS).
+    Connect,
+    /// A connect, read or overall timeout.
+    Timeout,
+    /// The connection broke while sending or receiving.
+    Io,
+    /// TLS failed (certificate, handshake).
+    Tls,
+    /// Anything else (malformed response, bad URL).
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::Io => "io",
+            TransportErrorKind::Tls => "tls",
+            TransportErrorKind::Other => "other",
+        })
+    }
+}
+
+/// An error COS answered with: the HTTP status and the fields of its `<Error>` body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceError {
+    /// HTTP status code.
+    pub status: u16,
+    /// `Code`, e.g. `NoSuchKey`; for a body-less answer (HEAD) the status as text.
+    pub code: String,
+    /// `Message`.
+    pub message: String,
+    /// `RequestId` from the body, else the `x-cos-request-id` header.
+    pub request_id: Option<String>,
+    /// `Resource`.
+    pub resource: Option<String>,
+    /// `TraceId`, else the `x-cos-trace-id` header.
+    pub trace_id: Option<String>,
+    /// `StringToSign` of a SignatureDoesNotMatch answer: compare it with yours.
+    pub string_to_sign: Option<String>,
+    /// `FormatString` of a SignatureDoesNotMatch answer (the HttpString COS computed).
+    pub format_string: Option<String>,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "COS answered {} {}", self.status, self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every failure the crate reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// COS answered with an error status or an `<Error>` body.
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+    /// No response: the connection, a timeout, TLS.
+    #[error("transport error ({kind}): {source}")]
+    Transport {
+        /// What failed; decides whether a retry can help.
+        kind: TransportErrorKind,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Input refused before any request was made.
+    #[error("invalid argument `{field}`: {reason}")]
+    InvalidArgument {
+        /// The parameter at fault, named as in the API (`bucket`, `key`, `chunk_size`, ...).
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A response body that is not the XML expected.
+    #[error("malformed XML response: {0}")]
+    Xml(String),
+    /// A local I/O error (a file being uploaded or downloaded, a body stream).
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Credentials could not be obtained (the provider failed or returned nothing usable).
+    #[error("credentials unavailable: {0}")]
+    Credentials(String),
+    /// Data did not survive the trip: a CRC-64 or MD5 check failed.
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+    /// The operation was cancelled by the caller.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A refused argument, naming the field.
+    ///
+    /// ```
+    /// let e = tencent_cos::Error::invalid("bucket", "must end with -appid");
+    /// assert_eq!(e.to_string(), "invalid argument `bucket`: must end with -appid");
+    /// ```
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument { field, reason: reason.into() }
+    }
+
+    /// A transport failure of `kind`.
+    pub fn transport(kind: TransportErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Transport { kind, source: source.into() }
+    }
+
+    /// The service error, when COS answered with one.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The COS error code (`NoSuchKey`, ...), when COS answered with one.
+    ///
+    /// ```
+    /// use tencent_cos::{Error, ServiceError};
+    /// let e = Error::Service(Box::new(ServiceError { status: 404, code: "NoSuchKey".into(), ..Default::default() }));
+    /// assert_eq!(e.code(), Some("NoSuchKey"));
+    /// assert!(e.is_not_found());
+    /// ```
+    pub fn code(&self) -> Option<&str> {
+        self.service().map(|e| e.code.as_str())
+    }
+
+    /// The HTTP status, when COS answered.
+    pub fn status(&self) -> Option<u16> {
+        self.service().map(|e| e.status)
+    }
+
+    /// True for a 404 (no such bucket, key, upload, configuration).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// True for a 412 Precondition Failed (an `If-*` condition did not hold).
+    pub fn is_precondition_failed(&self) -> bool {
+        self.status() == Some(412)
+    }
+
+    /// True when trying again may succeed: 5xx answers, timeouts, connection failures.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(e) => e.status >= 500,
+            Error::Transport { kind, .. } => !matches!(kind, TransportErrorKind::Tls | TransportErrorKind::Other),
+            _ => false,
+        }
+    }
+
+    /// The transport failure kind, for transport errors.
+    pub fn transport_kind(&self) -> Option<TransportErrorKind> {
+        match self {
+            Error::Transport { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Error::Service(Box::new(e))
+    }
+}

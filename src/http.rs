@@ -1,0 +1,354 @@
+//! Request, response and body types shared by the client, transports and the emulator.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::sync::Arc;
+
+/// The HTTP methods COS uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+}
+
+impl Method {
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// Parses a method name, any case.
+    ///
+    /// ```
+    /// use tencent_cos::http::Method;
+    /// assert_eq!(Method::parse("put"), Some(Method::Put));
+    /// assert_eq!(Method::parse("PATCH"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "PUT" => Method::Put,
+            "POST" => Method::Post,
+            "DELETE" => Method::Delete,
+            "HEAD" => Method::Head,
+            "OPTIONS" => Method::Options,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An ordered list of header fields with case-insensitive lookup. Names keep the case they were
+/// given (COS keeps `x-cos-meta-*` case on the wire).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    /// No headers.
+    pub fn new() -> Self {
+        Headers(Vec::new())
+    }
+
+    /// The first value of `name` (any case).
+    ///
+    /// ```
+    /// let mut h = tencent_cos::http::Headers::new();
+    /// h.insert("ETag", "\"abc\"");
+    /// assert_eq!(h.get("etag"), Some("\"abc\""));
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// True when `name` is present (any case).
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Replaces every value of `name` with `value`.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        let name = name.into();
+        self.remove(&name);
+        self.0.push((name, value.into()));
+    }
+
+    /// Adds a field, keeping any existing value of the same name.
+    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+
+    /// Removes every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// Iterates over `(name, value)` in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        Headers(iter.into_iter().map(|(n, v)| (n.into(), v.into())).collect())
+    }
+}
+
+/// A byte range of a file, read with positional reads so that many can be read at once and
+/// re-read for a retry.
+#[derive(Clone, Debug)]
+pub struct FileSlice {
+    /// The open file.
+    pub file: Arc<File>,
+    /// Where the slice starts.
+    pub offset: u64,
+    /// Its length in bytes.
+    pub len: u64,
+}
+
+impl FileSlice {
+    /// A reader over the slice.
+    pub fn reader(&self) -> FileSliceReader {
+        FileSliceReader { slice: self.clone(), pos: 0 }
+    }
+}
+
+/// Reads a [`FileSlice`] from its start.
+#[derive(Debug)]
+pub struct FileSliceReader {
+    slice: FileSlice,
+    pos: u64,
+}
+
+impl Read for FileSliceReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.slice.len - self.pos;
+        if left == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = (buf.len() as u64).min(left) as usize;
+        let n = read_at(&self.slice.file, &mut buf[..want], self.slice.offset + self.pos)?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file shorter than the slice"));
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+/// A request body. Always sent with `Content-Length`, never chunked: the length is signed.
+pub enum Body {
+    /// No body.
+    Empty,
+    /// Bytes in memory; cheap to clone, so the request can be retried.
+    Bytes(Arc<[u8]>),
+    /// A range of a file; re-readable, so the request can be retried.
+    File(FileSlice),
+    /// A one-shot stream of exactly `len` bytes; a request with it is never retried.
+    Reader {
+        /// The stream.
+        reader: Box<dyn Read + Send>,
+        /// Its exact length.
+        len: u64,
+    },
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Body::Empty"),
+            Body::Bytes(b) => write!(f, "Body::Bytes({} bytes)", b.len()),
+            Body::File(s) => write!(f, "Body::File({} bytes at {})", s.len, s.offset),
+            Body::Reader { len, .. } => write!(f, "Body::Reader({len} bytes)"),
+        }
+    }
+}
+
+impl Body {
+    /// The exact length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Empty => 0,
+            Body::Bytes(b) => b.len() as u64,
+            Body::File(s) => s.len,
+            Body::Reader { len, .. } => *len,
+        }
+    }
+
+    /// True for a zero-length body.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A copy for a retry, when the body can be replayed (everything but `Reader`).
+    pub fn try_clone(&self) -> Option<Body> {
+        match self {
+            Body::Empty => Some(Body::Empty),
+            Body::Bytes(b) => Some(Body::Bytes(b.clone())),
+            Body::File(s) => Some(Body::File(s.clone())),
+            Body::Reader { .. } => None,
+        }
+    }
+
+    /// The body as a reader of exactly [`Body::len`] bytes.
+    pub fn into_reader(self) -> Box<dyn Read + Send> {
+        match self {
+            Body::Empty => Box::new(io::empty()),
+            Body::Bytes(b) => Box::new(io::Cursor::new(b)),
+            Body::File(s) => Box::new(s.reader()),
+            Body::Reader { reader, len } => Box::new(reader.take(len)),
+        }
+    }
+
+    /// The bytes, when they are in memory.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Body::Empty => Some(&[]),
+            Body::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(v: Vec<u8>) -> Self {
+        if v.is_empty() { Body::Empty } else { Body::Bytes(v.into()) }
+    }
+}
+
+impl From<&[u8]> for Body {
+    fn from(v: &[u8]) -> Self {
+        Body::from(v.to_vec())
+    }
+}
+
+impl From<&str> for Body {
+    fn from(v: &str) -> Self {
+        Body::from(v.as_bytes())
+    }
+}
+
+impl From<String> for Body {
+    fn from(v: String) -> Self {
+        Body::from(v.into_bytes())
+    }
+}
+
+/// A request as handed to a [`Transport`](crate::transport::Transport): fully built and signed.
+#[derive(Debug)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The full URL: scheme, host, encoded path and query.
+    pub url: String,
+    /// Header fields, `Host` and `Content-Length` included.
+    pub headers: Headers,
+    /// The body.
+    pub body: Body,
+}
+
+/// A response from a transport: status, headers and a streaming body.
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// Header fields.
+    pub headers: Headers,
+    /// The body, streamed.
+    pub body: Box<dyn Read + Send>,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response").field("status", &self.status).field("headers", &self.headers).finish()
+    }
+}
+
+impl Response {
+    /// A response with an in-memory body.
+    ///
+    /// ```
+    /// let r = tencent_cos::http::Response::from_bytes(200, [("ETag", "\"x\"")], b"hi".to_vec());
+    /// assert_eq!(r.headers.get("etag"), Some("\"x\""));
+    /// ```
+    pub fn from_bytes<N: Into<String>, V: Into<String>>(
+        status: u16,
+        headers: impl IntoIterator<Item = (N, V)>,
+        body: Vec<u8>,
+    ) -> Self {
+        Response { status, headers: headers.into_iter().collect(), body: Box::new(io::Cursor::new(body)) }
+    }
+
+    /// Reads the body into memory, refusing more than `limit` bytes.
+    pub fn read_body(&mut self, limit: u64) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        (&mut self.body).take(limit + 1).read_to_end(&mut buf)?;
+        if buf.len() as u64 > limit {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("response body larger than {limit} bytes")));
+        }
+        Ok(buf)
+    }
+}
+
+/// Status code and every header of a response, kept in each typed output.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResponseMeta {
+    /// HTTP status code.
+    pub status: u16,
+    /// Every response header.
+    pub headers: Headers,
+}
+
+impl ResponseMeta {
+    /// `x-cos-request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers.get("x-cos-request-id")
+    }
+
+    /// A header by name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)
+    }
+}

@@ -1,0 +1,111 @@
+//! The trait every call implements: build a request, parse the response. The client's pipeline
+//! does everything in between (endpoint, signing, transport, retries, error mapping).
+
+use crate::error::{Error, Result};
+use crate::http::{Body, Headers, Method, Response};
+
+/// A request as an operation describes it, before endpoint resolution and signing.
+#[derive(Debug)]
+pub struct OperationRequest {
+    /// The method.
+    pub method: Method,
+    /// The object key, raw (not encoded); `None` for bucket and service calls.
+    pub key: Option<String>,
+    /// Query parameters, raw; all are signed. A sub-resource is `("acl", "")`.
+    pub query: Vec<(String, String)>,
+    /// Headers set by the operation (Content-Type, x-cos-*, ...).
+    pub headers: Headers,
+    /// The body.
+    pub body: Body,
+}
+
+impl OperationRequest {
+    /// A request with no key, query, headers or body.
+    ///
+    /// ```
+    /// use tencent_cos::http::Method;
+    /// use tencent_cos::operation::OperationRequest;
+    /// let r = OperationRequest::new(Method::Get).with_query("acl", "");
+    /// assert_eq!(r.query, vec![("acl".to_string(), String::new())]);
+    /// ```
+    pub fn new(method: Method) -> Self {
+        OperationRequest { method, key: None, query: Vec::new(), headers: Headers::new(), body: Body::Empty }
+    }
+
+    /// Sets the object key.
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: impl Into<Body>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Sets an XML body with `Content-Type: application/xml` and its `Content-MD5`, as COS
+    /// requires for configuration bodies.
+    pub fn with_xml_body(mut self, xml: String) -> Self {
+        self.headers.insert("Content-Type", "application/xml");
+        self.headers.insert("Content-MD5", crate::checksum::content_md5(xml.as_bytes()));
+        self.body = Body::from(xml);
+        self
+    }
+}
+
+/// One COS call: a pure request builder and a pure response parser.
+///
+/// Implement it to run a call this crate does not wrap through
+/// [`Client::execute`](crate::Client::execute).
+///
+/// ```
+/// use tencent_cos::http::{Method, Response};
+/// use tencent_cos::operation::{Operation, OperationRequest};
+///
+/// /// GET /?tagging on a bucket, returning the raw XML.
+/// struct GetBucketTagging;
+///
+/// impl Operation for GetBucketTagging {
+///     type Output = Vec<u8>;
+///     fn build(&mut self) -> tencent_cos::Result<OperationRequest> {
+///         Ok(OperationRequest::new(Method::Get).with_query("tagging", ""))
+///     }
+///     fn parse(&mut self, mut response: Response) -> tencent_cos::Result<Vec<u8>> {
+///         Ok(response.read_body(1 << 20)?)
+///     }
+/// }
+/// ```
+pub trait Operation {
+    /// The typed result.
+    type Output;
+
+    /// Builds the request. Called once per call; may move the body out of `self`.
+    fn build(&mut self) -> Result<OperationRequest>;
+
+    /// Parses a response whose status [`accepts_status`](Operation::accepts_status) allowed.
+    fn parse(&mut self, response: Response) -> Result<Self::Output>;
+
+    /// Which statuses are answers rather than errors (default: 2xx).
+    fn accepts_status(&self, status: u16) -> bool {
+        (200..300).contains(&status)
+    }
+
+    /// Turns a service error into a result where COS's error means an empty answer (an
+    /// unconfigured CORS reads as no rules). Default: the error stands.
+    fn recover(&mut self, error: Error) -> Result<Self::Output> {
+        Err(error)
+    }
+}

@@ -1,0 +1,116 @@
+//! The default transport, on one shared `ureq::Agent` (connections are pooled and reused).
+
+use std::io;
+use std::time::Duration;
+
+use ureq::http;
+
+use crate::error::{Error, Result, TransportErrorKind};
+use crate::http::{Body, Request, Response};
+use crate::transport::Transport;
+
+/// [`Transport`] over ureq 3 with rustls: pooled keep-alive connections, no redirects followed,
+/// no decompression (objects download byte-exact), no limit on body size.
+#[derive(Clone, Debug)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        Self::new(Some(Duration::from_secs(10)), None)
+    }
+}
+
+impl UreqTransport {
+    /// A transport with a connect timeout and an overall per-request timeout (`None`: no limit).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let t = tencent_cos::transport::UreqTransport::new(Some(Duration::from_secs(5)), Some(Duration::from_secs(60)));
+    /// # let _ = t;
+    /// ```
+    pub fn new(connect_timeout: Option<Duration>, timeout: Option<Duration>) -> Self {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_connect(connect_timeout)
+            .timeout_global(timeout)
+            .user_agent(ureq::config::AutoHeaderValue::None)
+            .accept_encoding(ureq::config::AutoHeaderValue::None)
+            .max_idle_connections(256)
+            .max_idle_connections_per_host(64)
+            .allow_non_standard_methods(true)
+            .build();
+        UreqTransport { agent: config.into() }
+    }
+
+    /// Wraps an agent you configured yourself. Keep `http_status_as_error(false)`.
+    pub fn from_agent(agent: ureq::Agent) -> Self {
+        UreqTransport { agent }
+    }
+}
+
+fn map_error(e: ureq::Error) -> Error {
+    let kind = match &e {
+        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
+        ureq::Error::Io(io) => io_kind(io),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
+            TransportErrorKind::Tls
+        }
+        _ => TransportErrorKind::Other,
+    };
+    Error::transport(kind, e)
+}
+
+fn io_kind(e: &io::Error) -> TransportErrorKind {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::AddrNotAvailable
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable => TransportErrorKind::Connect,
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportErrorKind::Timeout,
+        _ => TransportErrorKind::Io,
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, request: Request) -> Result<Response> {
+        let Request { method, url, headers, body } = request;
+        let mut builder = http::Request::builder().method(method.as_str()).uri(url.as_str());
+        for (name, value) in headers.iter() {
+            builder = builder.header(name, value);
+        }
+        let has_length = headers.contains("content-length");
+        let len = body.len();
+        if !has_length && (len > 0 || !matches!(method, crate::http::Method::Get | crate::http::Method::Head)) {
+            builder = builder.header("Content-Length", len.to_string());
+        }
+        let result = match body {
+            Body::Empty => {
+                let req = builder.body(()).map_err(|e| Error::transport(TransportErrorKind::Other, e))?;
+                self.agent.run(req)
+            }
+            Body::Bytes(bytes) => {
+                let req = builder.body(&bytes[..]).map_err(|e| Error::transport(TransportErrorKind::Other, e))?;
+                self.agent.run(req)
+            }
+            other => {
+                let mut reader = other.into_reader();
+                let send = ureq::SendBody::from_reader(&mut reader);
+                let req = builder.body(send).map_err(|e| Error::transport(TransportErrorKind::Other, e))?;
+                self.agent.run(req)
+            }
+        };
+        let response = result.map_err(map_error)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let body = response.into_body().into_with_config().limit(u64::MAX).reader();
+        Ok(Response { status, headers, body: Box::new(body) })
+    }
+}

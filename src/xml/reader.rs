@@ -1,0 +1,209 @@
+//! Reading helpers over roxmltree. DTDs are refused, so entity tricks cannot expand; missing
+//! or malformed values become [`Error::Xml`], never a panic.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use crate::error::{Error, Result, ServiceError};
+use crate::http::Headers;
+
+/// Largest XML response body read into memory (32 MiB; a 1000-entry listing is about 300 KB).
+pub const MAX_XML_BODY: u64 = 32 * 1024 * 1024;
+
+/// Parses `bytes` as an XML document: UTF-8, no DTD, at most a few million nodes.
+///
+/// ```
+/// let doc = tencent_cos::xml::parse_document(b"<a><b>1</b></a>").unwrap();
+/// assert_eq!(doc.root_element().tag_name().name(), "a");
+/// assert!(tencent_cos::xml::parse_document(b"<a>").is_err());
+/// ```
+pub fn parse_document(bytes: &[u8]) -> Result<Document<'_>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Xml(format!("body is not UTF-8: {e}")))?;
+    let options = ParsingOptions { allow_dtd: false, nodes_limit: 4_000_000, ..ParsingOptions::default() };
+    Document::parse_with_options(text, options).map_err(|e| Error::Xml(e.to_string()))
+}
+
+/// A view of one element with typed accessors for its children.
+#[derive(Clone, Copy, Debug)]
+pub struct Element<'a, 'input> {
+    node: Node<'a, 'input>,
+}
+
+impl<'a, 'input> Element<'a, 'input> {
+    /// The root element of `doc`, which must be named `name`.
+    pub fn root(doc: &'a Document<'input>, name: &str) -> Result<Self> {
+        let node = doc.root_element();
+        if node.tag_name().name() != name {
+            return Err(Error::Xml(format!("expected root <{name}>, found <{}>", node.tag_name().name())));
+        }
+        Ok(Element { node })
+    }
+
+    /// Wraps a node.
+    pub fn new(node: Node<'a, 'input>) -> Self {
+        Element { node }
+    }
+
+    /// The element's name.
+    pub fn name(&self) -> &str {
+        self.node.tag_name().name()
+    }
+
+    /// The underlying node.
+    pub fn node(&self) -> Node<'a, 'input> {
+        self.node
+    }
+
+    /// The element's own text (all text children concatenated; `""` when empty).
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for c in self.node.children() {
+            if let Some(t) = c.text().filter(|_| c.is_text()) {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+
+    /// The first child element named `name`.
+    pub fn child(&self, name: &str) -> Option<Element<'a, 'input>> {
+        self.node.children().find(|c| c.is_element() && c.tag_name().name() == name).map(Element::new)
+    }
+
+    /// Every child element named `name`, in order.
+    pub fn children(&self, name: &'a str) -> impl Iterator<Item = Element<'a, 'input>> + 'a {
+        self.node.children().filter(move |c| c.is_element() && c.tag_name().name() == name).map(Element::new)
+    }
+
+    /// The text of the last child named `name` (COS documents have one; duplicates: last wins).
+    pub fn opt_text(&self, name: &str) -> Option<String> {
+        self.node.children().rfind(|c| c.is_element() && c.tag_name().name() == name).map(|c| Element::new(c).text())
+    }
+
+    /// The text of child `name`, which must be present.
+    pub fn req_text(&self, name: &str) -> Result<String> {
+        self.opt_text(name).ok_or_else(|| Error::Xml(format!("<{}> has no <{name}>", self.name())))
+    }
+
+    /// Child `name` as a number, when present.
+    pub fn opt_number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>> {
+        self.opt_text(name).map(|t| parse_number(name, &t)).transpose()
+    }
+
+    /// Child `name` as a boolean (`true`/`false`, any case), when present.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>> {
+        self.opt_text(name).map(|t| parse_bool(name, &t)).transpose()
+    }
+
+    /// An attribute by local name (`type` finds `xsi:type`).
+    pub fn attribute(&self, local_name: &str) -> Option<&'a str> {
+        self.node.attributes().find(|a| a.name() == local_name).map(|a| a.value())
+    }
+}
+
+/// Parses a number, naming the element on failure.
+pub fn parse_number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T> {
+    text.trim().parse().map_err(|_| Error::Xml(format!("<{name}> is not a valid number: {text:?}")))
+}
+
+/// Parses `true` / `false` (any case), naming the element on failure.
+pub fn parse_bool(name: &str, text: &str) -> Result<bool> {
+    match text.trim() {
+        t if t.eq_ignore_ascii_case("true") => Ok(true),
+        t if t.eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err(Error::Xml(format!("<{name}> is not true or false: {text:?}"))),
+    }
+}
+
+/// Builds the service error of a non-success answer from its status, headers and body
+/// (an `<Error>` document, or nothing for HEAD). Never fails: an unreadable body leaves the
+/// code as the status number.
+///
+/// ```
+/// use tencent_cos::http::Headers;
+/// let body = b"<Error><Code>NoSuchKey</Code><Message>gone</Message><RequestId>r1</RequestId></Error>";
+/// let e = tencent_cos::xml::parse_service_error(404, &Headers::new(), body);
+/// assert_eq!((e.code.as_str(), e.message.as_str(), e.request_id.as_deref()), ("NoSuchKey", "gone", Some("r1")));
+/// ```
+pub fn parse_service_error(status: u16, headers: &Headers, body: &[u8]) -> ServiceError {
+    let mut err = ServiceError { status, code: status.to_string(), ..Default::default() };
+    if let Some(e) = error_element_fields(body) {
+        if let Some(code) = e.code.filter(|c| !c.is_empty()) {
+            err.code = code;
+        }
+        err.message = e.message.unwrap_or_default();
+        err.request_id = e.request_id.filter(|s| !s.is_empty());
+        err.resource = e.resource;
+        err.trace_id = e.trace_id.filter(|s| !s.is_empty());
+        err.string_to_sign = e.string_to_sign;
+        err.format_string = e.format_string;
+    }
+    if err.request_id.is_none() {
+        err.request_id = headers.get("x-cos-request-id").map(str::to_owned);
+    }
+    if err.trace_id.is_none() {
+        err.trace_id = headers.get("x-cos-trace-id").map(str::to_owned);
+    }
+    err
+}
+
+#[derive(Default)]
+struct ErrorFields {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    resource: Option<String>,
+    trace_id: Option<String>,
+    string_to_sign: Option<String>,
+    format_string: Option<String>,
+}
+
+fn error_element_fields(body: &[u8]) -> Option<ErrorFields> {
+    let doc = parse_document(body).ok()?;
+    let root = Element::root(&doc, "Error").ok()?;
+    Some(ErrorFields {
+        code: root.opt_text("Code"),
+        message: root.opt_text("Message"),
+        request_id: root.opt_text("RequestId"),
+        resource: root.opt_text("Resource"),
+        trace_id: root.opt_text("TraceId"),
+        string_to_sign: root.opt_text("StringToSign"),
+        format_string: root.opt_text("FormatString"),
+    })
+}
+
+/// When a 2xx body is an `<Error>` document (copy, complete), the service error it carries.
+///
+/// ```
+/// use tencent_cos::http::Headers;
+/// assert!(tencent_cos::xml::embedded_error(200, &Headers::new(), b"<Error><Code>InternalError</Code></Error>").is_some());
+/// assert!(tencent_cos::xml::embedded_error(200, &Headers::new(), b"<CopyObjectResult/>").is_none());
+/// ```
+pub fn embedded_error(status: u16, headers: &Headers, body: &[u8]) -> Option<ServiceError> {
+    let doc = parse_document(body).ok()?;
+    if doc.root_element().tag_name().name() != "Error" {
+        return None;
+    }
+    Some(parse_service_error(status, headers, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dtd_and_entities() {
+        let bomb = br#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxx">]><a>&x;</a>"#;
+        assert!(matches!(parse_document(bomb), Err(Error::Xml(_))));
+        assert!(matches!(parse_document(b"<a>&undefined;</a>"), Err(Error::Xml(_))));
+        assert!(matches!(parse_document(b"\xff\xfe<a/>"), Err(Error::Xml(_))));
+    }
+
+    #[test]
+    fn service_error_falls_back_to_headers() {
+        let mut h = Headers::new();
+        h.insert("x-cos-request-id", "hdr-id");
+        let e = parse_service_error(404, &h, b"");
+        assert_eq!(e.code, "404");
+        assert_eq!(e.request_id.as_deref(), Some("hdr-id"));
+    }
+}
