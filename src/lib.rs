@@ -6,15 +6,19 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod auth;
 pub mod checksum;
 pub mod client;
 pub mod config;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 pub mod http;
 pub mod operation;
 mod percent;
 mod retry;
+pub mod transfer;
 pub mod transport;
 pub mod xml;
 

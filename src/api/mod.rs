@@ -1,0 +1,10 @@
+//! Every COS call of the JS SDK: one module per resource family, each with pure request
+//! builders, pure response parsers, and the builders on [`Client`](crate::Client) /
+//! [`Bucket`](crate::Bucket) that send them.
+
+pub mod acl;
+pub mod bucket;
+pub mod cors;
+pub mod multipart;
+pub mod object;
+pub mod service;
