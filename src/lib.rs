@@ -17,6 +17,7 @@ mod error;
 pub mod http;
 pub mod operation;
 mod percent;
+pub mod presign;
 mod retry;
 pub mod transfer;
 pub mod transport;

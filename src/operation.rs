@@ -109,3 +109,77 @@ pub trait Operation {
         Err(error)
     }
 }
+
+/// Any request, answered with the raw body: the JS SDK's generic `request()`, for sub-resources
+/// this crate does not wrap.
+///
+/// ```no_run
+/// use tencent_cos::http::Method;
+/// use tencent_cos::operation::RawRequest;
+///
+/// let client = tencent_cos::Client::from_env()?;
+/// let bucket = client.bucket("examplebucket-1250000000");
+/// let out = bucket.execute(RawRequest::new(Method::Get).query("tagging", ""))?;
+/// println!("{} {}", out.meta.status, String::from_utf8_lossy(&out.body));
+/// # Ok::<(), tencent_cos::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct RawRequest {
+    request: Option<OperationRequest>,
+    /// Largest body read into memory (default 32 MiB).
+    pub body_limit: u64,
+}
+
+/// The answer to a [`RawRequest`].
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// Status and headers.
+    pub meta: crate::http::ResponseMeta,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RawRequest {
+    /// A request with `method` on the bucket (or service) root.
+    pub fn new(method: Method) -> Self {
+        RawRequest { request: Some(OperationRequest::new(method)), body_limit: crate::xml::MAX_XML_BODY }
+    }
+
+    fn map(mut self, f: impl FnOnce(OperationRequest) -> OperationRequest) -> Self {
+        self.request = self.request.take().map(f);
+        self
+    }
+
+    /// Targets an object.
+    pub fn key(self, key: impl Into<String>) -> Self {
+        self.map(|r| r.with_key(key))
+    }
+
+    /// Adds a query parameter (signed).
+    pub fn query(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.map(|r| r.with_query(name, value))
+    }
+
+    /// Adds a header.
+    pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.map(|r| r.with_header(name, value))
+    }
+
+    /// Sets the body.
+    pub fn body(self, body: impl Into<Body>) -> Self {
+        self.map(|r| r.with_body(body))
+    }
+}
+
+impl Operation for RawRequest {
+    type Output = RawResponse;
+
+    fn build(&mut self) -> Result<OperationRequest> {
+        self.request.take().ok_or_else(|| Error::invalid("request", "a RawRequest can be sent once"))
+    }
+
+    fn parse(&mut self, mut response: Response) -> Result<RawResponse> {
+        let body = response.read_body(self.body_limit)?;
+        Ok(RawResponse { meta: crate::http::ResponseMeta { status: response.status, headers: response.headers }, body })
+    }
+}

@@ -1,0 +1,216 @@
+//! Signing without sending: `get_auth` (an Authorization for a request someone else sends) and
+//! `get_object_url` (plain or presigned object URLs).
+
+use crate::auth::{CredentialSource, Credentials, KeyTime, is_signed_header, sign_parts};
+use crate::client::{Bucket, Client, Scope, build_url};
+use crate::config;
+use crate::error::{Error, Result};
+use crate::http::Method;
+use crate::percent::encode_component;
+
+/// Parameters of [`Client::get_auth`], the instance `getAuth` of the JS SDK.
+#[derive(Clone, Debug, Default)]
+pub struct GetAuthParams {
+    /// Method (default GET).
+    pub method: Option<Method>,
+    /// Object key, `""` for bucket-level requests.
+    pub key: String,
+    /// Query parameters the request will carry (all are signed).
+    pub query: Vec<(String, String)>,
+    /// Headers the request will carry (the allow-listed and `x-cos-*` ones are signed).
+    pub headers: Vec<(String, String)>,
+    /// Validity in seconds (default 900).
+    pub expires: Option<u64>,
+    /// Bucket and region, to sign the `Host` the request will go to.
+    pub bucket: Option<(String, String)>,
+}
+
+/// A signature and the token that must travel with it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthResult {
+    /// The `Authorization` value.
+    pub authorization: String,
+    /// `x-cos-security-token` to send alongside, for temporary keys.
+    pub security_token: Option<String>,
+}
+
+impl std::fmt::Debug for AuthResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthResult")
+            .field("authorization", &"<redacted>")
+            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Client {
+    /// Computes an `Authorization` with the client's credentials (the instance `getAuth`), for a
+    /// request sent by someone else (a browser, curl).
+    ///
+    /// ```
+    /// use tencent_cos::{Client, presign::GetAuthParams};
+    /// let client = Client::builder().secret("AKIDEXAMPLE", "secret").region("ap-guangzhou").build()?;
+    /// let auth = client.get_auth(&GetAuthParams {
+    ///     key: "photo.jpg".into(),
+    ///     bucket: Some(("examplebucket-1250000000".into(), "ap-guangzhou".into())),
+    ///     ..Default::default()
+    /// })?;
+    /// assert!(auth.authorization.contains("q-header-list=host&"));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn get_auth(&self, params: &GetAuthParams) -> Result<AuthResult> {
+        let creds = self.signing_credentials()?;
+        let method = params.method.unwrap_or(Method::Get);
+        let mut headers: Vec<(&str, &str)> =
+            params.headers.iter().filter(|(n, _)| is_signed_header(n)).map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let host;
+        if let Some((bucket, region)) = &params.bucket {
+            host = self.endpoint(Scope::Bucket { bucket, region })?.host;
+            if self.config().force_sign_host && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+                headers.push(("Host", &host));
+            }
+        }
+        let (start, end) = KeyTime::Expires(params.expires.unwrap_or(900)).window_at(self.now());
+        let authorization = sign_parts(
+            creds.secret_id(),
+            creds.secret_key(),
+            method.as_str(),
+            &crate::auth::signing_path(params.key.strip_prefix('/').unwrap_or(&params.key)),
+            params.query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            headers.into_iter(),
+            start,
+            end,
+        );
+        Ok(AuthResult { authorization, security_token: creds.security_token().map(str::to_owned) })
+    }
+
+    /// The keys to sign with: static or (refreshed) temporary; a callback cannot presign.
+    fn signing_credentials(&self) -> Result<Credentials> {
+        match &self.inner.credentials {
+            CredentialSource::Static(c) => Ok(c.clone()),
+            CredentialSource::Temporary(p) => p.get(self.now()),
+            CredentialSource::Callback(_) => {
+                Err(Error::Credentials("an authorization callback cannot sign URLs; configure keys".into()))
+            }
+            CredentialSource::Anonymous => Err(Error::Credentials("no credentials configured".into())),
+        }
+    }
+}
+
+/// Builder of [`Bucket::get_object_url`].
+#[must_use = "call .build() to get the URL"]
+#[derive(Debug)]
+pub struct GetObjectUrl<'a> {
+    bucket: &'a Bucket,
+    key: String,
+    sign: bool,
+    method: Method,
+    expires: u64,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+}
+
+impl Bucket {
+    /// The URL of an object: presigned by default (`sign(false)` for a plain URL), as the JS
+    /// SDK's `getObjectUrl`. A signed URL carries the Authorization in its query, and
+    /// `x-cos-security-token` with temporary keys.
+    ///
+    /// ```
+    /// use tencent_cos::Client;
+    /// let client = Client::builder().secret("AKIDEXAMPLE", "secret").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let plain = bucket.get_object_url("a b.txt").sign(false).build()?;
+    /// assert_eq!(plain, "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.txt");
+    /// let signed = bucket.get_object_url("a b.txt").expires(60).build()?;
+    /// assert!(signed.starts_with("https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.txt?q-sign-algorithm=sha1&"));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn get_object_url(&self, key: impl Into<String>) -> GetObjectUrl<'_> {
+        GetObjectUrl {
+            bucket: self,
+            key: key.into(),
+            sign: true,
+            method: Method::Get,
+            expires: 900,
+            query: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl GetObjectUrl<'_> {
+    /// Sign the URL (default true).
+    pub fn sign(mut self, sign: bool) -> Self {
+        self.sign = sign;
+        self
+    }
+
+    /// The method the URL is for (default GET).
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Validity in seconds (default 900).
+    pub fn expires(mut self, seconds: u64) -> Self {
+        self.expires = seconds;
+        self
+    }
+
+    /// A query parameter, signed and appended (e.g. `response-content-disposition`).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// A header the request will carry, signed when COS signs it.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The URL.
+    pub fn build(self) -> Result<String> {
+        config::validate_key(&self.key)?;
+        let key = self.key.strip_prefix('/').unwrap_or(&self.key).to_owned();
+        let client = self.bucket.client();
+        let endpoint = client.endpoint(self.bucket.scope()?)?;
+        let (base, _) = build_url(&endpoint, Some(&key), &[]);
+        if !self.sign {
+            return Ok(append_query(base, &self.query));
+        }
+        let (bucket, region) = (self.bucket.name().to_owned(), self.bucket.region().unwrap_or_default().to_owned());
+        let auth = client.get_auth(&GetAuthParams {
+            method: Some(self.method),
+            key,
+            query: self.query.clone(),
+            headers: self.headers,
+            expires: Some(self.expires),
+            bucket: Some((bucket, region)),
+        })?;
+        let mut url = base;
+        url.push('?');
+        url.push_str(&auth.authorization);
+        if let Some(token) = &auth.security_token {
+            url.push_str("&x-cos-security-token=");
+            url.push_str(&encode_component(token));
+        }
+        for (name, value) in &self.query {
+            url.push('&');
+            url.push_str(&encode_component(name));
+            url.push('=');
+            url.push_str(&encode_component(value));
+        }
+        Ok(url)
+    }
+}
+
+fn append_query(mut url: String, query: &[(String, String)]) -> String {
+    for (i, (name, value)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&encode_component(name));
+        url.push('=');
+        url.push_str(&encode_component(value));
+    }
+    url
+}
