@@ -49,6 +49,9 @@ pub(crate) struct ClientInner {
     clock: Option<Arc<Clock>>,
     /// Seconds added to the local clock: SystemClockOffset, then what RequestTimeTooSkewed taught.
     clock_offset: AtomicI64,
+    /// The transfer runtime (worker pools, task list), made on first use. Type-erased so that
+    /// this module does not depend on `transfer/`, which sits above it.
+    pub(crate) extension: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl fmt::Debug for Client {
@@ -739,6 +742,7 @@ impl ClientBuilder {
                 credentials,
                 clock: self.clock,
                 clock_offset: AtomicI64::new(offset),
+                extension: std::sync::OnceLock::new(),
             }),
         })
     }

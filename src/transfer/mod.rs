@@ -1,1 +1,80 @@
-//! (to be written)
+//! Managed transfers on a fixed worker pool: resumable multipart upload, copy, ranged download,
+//! with tasks, progress, pause, cancel and restart.
+
+#![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
+
+mod pool;
+pub mod progress;
+pub mod task;
+
+use std::sync::{Arc, Mutex};
+
+use crate::client::Client;
+use pool::WorkerPool;
+use task::TaskCore;
+
+pub use progress::{ProgressCallback, ProgressInfo};
+pub use task::{TaskHandle, TaskSnapshot, TaskState, TransferOutput};
+
+/// The transfer machinery of one client: file workers, part workers and the task list. Made on
+/// first use and dropped (workers joined) with the last clone of the client.
+pub(crate) struct Runtime {
+    /// One transfer each: FileParallelLimit threads; more tasks wait in the queue.
+    pub(crate) file_pool: WorkerPool,
+    /// Parts of all transfers.
+    pub(crate) part_pool: WorkerPool,
+    tasks: Mutex<Vec<Arc<TaskCore>>>,
+    queue_size: usize,
+}
+
+impl Runtime {
+    fn new(client: &Client) -> Self {
+        let c = client.config();
+        let part_workers =
+            (c.chunk_parallel_limit * c.file_parallel_limit).max(c.copy_chunk_parallel_limit).clamp(1, 256);
+        Runtime {
+            file_pool: WorkerPool::new("cos-file", c.file_parallel_limit, c.upload_queue_size.max(1)),
+            part_pool: WorkerPool::new("cos-part", part_workers, part_workers),
+            tasks: Mutex::new(Vec::new()),
+            queue_size: c.upload_queue_size.max(1),
+        }
+    }
+
+    /// Registers a task (trimming finished ones beyond UploadQueueSize) and queues it.
+    pub(crate) fn queue(&self, client: &Client, task: Arc<TaskCore>) {
+        {
+            let mut tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
+            if !tasks.iter().any(|t| Arc::ptr_eq(t, &task)) {
+                if tasks.len() >= self.queue_size {
+                    let excess = tasks.len() + 1 - self.queue_size;
+                    let mut removed = 0;
+                    tasks.retain(|t| {
+                        if removed < excess && t.state().is_finished() {
+                            removed += 1;
+                            false
+                        } else {
+                            true
+                        }
+                    });
+                }
+                tasks.push(task.clone());
+            }
+        }
+        let c = client.clone();
+        self.file_pool.submit(move || task.run(&c));
+    }
+
+    pub(crate) fn tasks(&self) -> Vec<Arc<TaskCore>> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn find(&self, id: &str) -> Option<Arc<TaskCore>> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|t| t.id == id).cloned()
+    }
+}
+
+/// The client's transfer runtime, made on first use.
+pub(crate) fn runtime(client: &Client) -> &Runtime {
+    let slot = client.inner.extension.get_or_init(|| Box::new(Runtime::new(client)));
+    slot.downcast_ref::<Runtime>().expect("the client's extension slot holds the transfer runtime")
+}

@@ -1,0 +1,128 @@
+//! Progress of a transfer: `{loaded, total, speed, percent}`, at most once per interval, always
+//! a final call at 100%, and `loaded` never goes backwards.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One progress report, as the JS SDK's `onProgress` receives it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProgressInfo {
+    /// Bytes done.
+    pub loaded: u64,
+    /// Bytes in all.
+    pub total: u64,
+    /// Bytes per second since the transfer started.
+    pub speed: f64,
+    /// `loaded / total` in `0.0..=1.0` (1.0 for an empty transfer).
+    pub percent: f64,
+}
+
+/// A progress callback.
+pub type ProgressCallback = Arc<dyn Fn(&ProgressInfo) + Send + Sync>;
+
+struct State {
+    loaded: u64,
+    last_emit: Option<Instant>,
+    finished: bool,
+}
+
+/// Counts bytes from any thread and calls the callback, throttled.
+pub(crate) struct ProgressTracker {
+    total: u64,
+    interval: Duration,
+    started: Instant,
+    callback: Option<ProgressCallback>,
+    state: Mutex<State>,
+}
+
+impl ProgressTracker {
+    pub(crate) fn new(total: u64, interval: Duration, callback: Option<ProgressCallback>) -> Self {
+        ProgressTracker {
+            total,
+            interval,
+            started: Instant::now(),
+            callback,
+            state: Mutex::new(State { loaded: 0, last_emit: None, finished: false }),
+        }
+    }
+
+    /// Bytes done so far.
+    pub(crate) fn loaded(&self) -> u64 {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).loaded
+    }
+
+    /// Adds `bytes` done; reports when the interval has passed.
+    pub(crate) fn add(&self, bytes: u64) {
+        let report = {
+            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            s.loaded = (s.loaded + bytes).min(self.total);
+            let due = s.last_emit.is_none_or(|t| t.elapsed() >= self.interval);
+            if due && !s.finished && s.loaded < self.total {
+                s.last_emit = Some(Instant::now());
+                Some(self.info(s.loaded))
+            } else {
+                None
+            }
+        };
+        if let (Some(info), Some(cb)) = (report, &self.callback) {
+            cb(&info);
+        }
+    }
+
+    /// The final report at 100%, once.
+    pub(crate) fn finish(&self) {
+        let report = {
+            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if s.finished {
+                None
+            } else {
+                s.finished = true;
+                s.loaded = self.total;
+                Some(self.info(self.total))
+            }
+        };
+        if let (Some(info), Some(cb)) = (report, &self.callback) {
+            cb(&info);
+        }
+    }
+
+    pub(crate) fn info(&self, loaded: u64) -> ProgressInfo {
+        let secs = self.started.elapsed().as_secs_f64();
+        let speed = if secs > 0.0 { ((loaded as f64 / secs) * 100.0).round() / 100.0 } else { 0.0 };
+        let percent = if self.total == 0 { 1.0 } else { ((loaded as f64 / self.total as f64) * 100.0).floor() / 100.0 };
+        ProgressInfo { loaded, total: self.total, speed, percent }
+    }
+
+    /// The current state as a report (for task lists).
+    pub(crate) fn snapshot(&self) -> ProgressInfo {
+        self.info(self.loaded())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttles_never_goes_back_and_ends_at_exactly_100_percent() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let cb: ProgressCallback = Arc::new(move |p: &ProgressInfo| s.lock().unwrap().push(*p));
+        let t = ProgressTracker::new(1000, Duration::from_secs(3600), Some(cb));
+        for _ in 0..20 {
+            t.add(100); // capped at the total
+        }
+        t.finish();
+        t.finish();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "one immediate report, then throttled until the final one: {seen:?}");
+        assert_eq!(seen[0].loaded, 100);
+        assert_eq!((seen[1].loaded, seen[1].percent), (1000, 1.0));
+    }
+
+    #[test]
+    fn an_empty_transfer_is_complete() {
+        let t = ProgressTracker::new(0, Duration::ZERO, None);
+        assert_eq!(t.snapshot().percent, 1.0);
+    }
+}

@@ -1,0 +1,369 @@
+//! Tasks: every transfer gets an id when created, a state, and controls (pause, restart,
+//! cancel, wait) usable from any thread, as the JS SDK's task list.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::http::ResponseMeta;
+use crate::transfer::progress::{ProgressInfo, ProgressTracker};
+
+/// Where a task is in its life, as the JS SDK names the states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskState {
+    /// Queued behind FileParallelLimit running tasks.
+    Waiting,
+    /// Looking for an unfinished upload to resume, hashing local parts.
+    Checking,
+    /// Transferring.
+    Uploading,
+    /// Paused: nothing new starts; a multipart upload stays on the server for `restart`.
+    Paused,
+    /// Cancelled: the multipart upload was aborted.
+    Canceled,
+    /// Failed; `restart` tries again, reusing uploaded parts.
+    Error,
+    /// Done.
+    Success,
+}
+
+impl TaskState {
+    /// True for `Success`, `Error` and `Canceled`.
+    pub fn is_finished(self) -> bool {
+        matches!(self, TaskState::Success | TaskState::Error | TaskState::Canceled)
+    }
+}
+
+/// What a finished transfer produced.
+#[derive(Clone, Debug, Default)]
+pub struct TransferOutput {
+    /// The object key.
+    pub key: String,
+    /// The object's ETag (quoted, as COS returns it).
+    pub etag: String,
+    /// The object's CRC-64/XZ, checked against the local data.
+    pub crc64: Option<u64>,
+    /// Bytes transferred in all (object size).
+    pub size: u64,
+    /// `Location` of the object, when COS returned one.
+    pub location: Option<String>,
+    /// The multipart UploadId, when the transfer was multipart.
+    pub upload_id: Option<String>,
+    /// Parts reused from an earlier, interrupted upload.
+    pub resumed_parts: u32,
+    /// Status and headers of the final response.
+    pub meta: ResponseMeta,
+}
+
+/// A snapshot of a task for `get_task_list`.
+#[derive(Clone, Debug)]
+pub struct TaskSnapshot {
+    /// The task id.
+    pub id: String,
+    /// What it does: `upload`, `copy`, `download`.
+    pub kind: &'static str,
+    /// Bucket.
+    pub bucket: String,
+    /// Object key.
+    pub key: String,
+    /// Local file, when there is one.
+    pub file_path: Option<String>,
+    /// State.
+    pub state: TaskState,
+    /// Progress.
+    pub progress: ProgressInfo,
+    /// The error message of a failed task.
+    pub error: Option<String>,
+}
+
+const RUN: u8 = 0;
+const PAUSE: u8 = 1;
+const CANCEL: u8 = 2;
+
+/// What a run of a task ended with.
+pub(crate) enum RunOutcome {
+    Done(Result<TransferOutput>),
+    Paused,
+}
+
+pub(crate) type Runner = dyn Fn(&Client, &Arc<TaskCore>) -> RunOutcome + Send + Sync;
+pub(crate) type CancelCleanup = Box<dyn FnOnce(&Client) + Send>;
+
+/// The shared, type-erased state of one task.
+pub(crate) struct TaskCore {
+    pub(crate) id: String,
+    pub(crate) kind: &'static str,
+    pub(crate) bucket: String,
+    pub(crate) key: String,
+    pub(crate) file_path: Option<String>,
+    state: Mutex<TaskState>,
+    changed: Condvar,
+    control: AtomicU8,
+    pub(crate) progress: Arc<ProgressTracker>,
+    result: Mutex<Option<Result<TransferOutput>>>,
+    error_text: Mutex<Option<String>>,
+    runner: Arc<Runner>,
+    /// What cancelling a paused task must undo on the server (abort its multipart upload).
+    pub(crate) cancel_cleanup: Mutex<Option<CancelCleanup>>,
+    /// Whatever the runner keeps between runs (UploadId, part list) so `restart` resumes.
+    pub(crate) resume: Mutex<Option<Box<dyn std::any::Any + Send>>>,
+}
+
+impl fmt::Debug for TaskCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task").field("id", &self.id).field("kind", &self.kind).field("key", &self.key).finish()
+    }
+}
+
+fn new_task_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:x}-{:x}-{n}", t, std::process::id())
+}
+
+impl TaskCore {
+    pub(crate) fn new(
+        kind: &'static str,
+        bucket: &str,
+        key: &str,
+        file_path: Option<String>,
+        progress: Arc<ProgressTracker>,
+        runner: Arc<Runner>,
+    ) -> Arc<Self> {
+        Arc::new(TaskCore {
+            id: new_task_id(),
+            kind,
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            file_path,
+            state: Mutex::new(TaskState::Waiting),
+            changed: Condvar::new(),
+            control: AtomicU8::new(RUN),
+            progress,
+            result: Mutex::new(None),
+            error_text: Mutex::new(None),
+            runner,
+            cancel_cleanup: Mutex::new(None),
+            resume: Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn state(&self) -> TaskState {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_state(&self, state: TaskState) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
+        self.changed.notify_all();
+    }
+
+    /// True once pause or cancel was asked for: the runner starts nothing new.
+    pub(crate) fn should_stop(&self) -> bool {
+        self.control.load(Ordering::SeqCst) != RUN
+    }
+
+    /// True once cancel was asked for.
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.control.load(Ordering::SeqCst) == CANCEL
+    }
+
+    pub(crate) fn snapshot(&self) -> TaskSnapshot {
+        TaskSnapshot {
+            id: self.id.clone(),
+            kind: self.kind,
+            bucket: self.bucket.clone(),
+            key: self.key.clone(),
+            file_path: self.file_path.clone(),
+            state: self.state(),
+            progress: self.progress.snapshot(),
+            error: self.error_text.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        }
+    }
+
+    /// Runs the task on the calling (file worker) thread, unless it was paused or cancelled
+    /// while it waited.
+    pub(crate) fn run(self: &Arc<Self>, client: &Client) {
+        {
+            let state = self.state();
+            if state != TaskState::Waiting {
+                return;
+            }
+        }
+        match self.control.load(Ordering::SeqCst) {
+            PAUSE => return self.set_state(TaskState::Paused),
+            CANCEL => return self.finish_cancelled(client),
+            _ => {}
+        }
+        self.set_state(TaskState::Checking);
+        let outcome = (self.runner)(client, self);
+        match outcome {
+            RunOutcome::Paused if self.is_cancelled() => self.finish_cancelled(client),
+            RunOutcome::Paused => self.set_state(TaskState::Paused),
+            RunOutcome::Done(result) => self.finish(result),
+        }
+    }
+
+    fn finish(&self, result: Result<TransferOutput>) {
+        let state = match &result {
+            Ok(_) => {
+                self.progress.finish();
+                TaskState::Success
+            }
+            Err(Error::Cancelled) => TaskState::Canceled,
+            Err(e) => {
+                *self.error_text.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+                TaskState::Error
+            }
+        };
+        *self.result.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+        self.set_state(state);
+    }
+
+    fn finish_cancelled(&self, client: &Client) {
+        let cleanup = self.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(cleanup) = cleanup {
+            cleanup(client);
+        }
+        self.finish(Err(Error::Cancelled));
+    }
+
+    pub(crate) fn pause(&self) {
+        let _ = self.control.compare_exchange(RUN, PAUSE, Ordering::SeqCst, Ordering::SeqCst);
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if *state == TaskState::Waiting {
+            // Not started yet: the file worker will skip it.
+            *state = TaskState::Paused;
+            self.changed.notify_all();
+        }
+    }
+
+    pub(crate) fn cancel(self: &Arc<Self>, client: &Client) {
+        self.control.store(CANCEL, Ordering::SeqCst);
+        let idle = matches!(self.state(), TaskState::Waiting | TaskState::Paused | TaskState::Error);
+        if idle {
+            self.finish_cancelled(client);
+        }
+    }
+
+    /// Queues a paused or failed task again; it resumes from what the runner kept.
+    pub(crate) fn restart(self: &Arc<Self>, client: &Client) -> Result<()> {
+        {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if !matches!(*state, TaskState::Paused | TaskState::Error) {
+                return Err(Error::invalid("task", format!("a {:?} task cannot be restarted", *state)));
+            }
+            *state = TaskState::Waiting;
+            *self.error_text.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            self.result.lock().unwrap_or_else(|p| p.into_inner()).take();
+            self.control.store(RUN, Ordering::SeqCst);
+        }
+        crate::transfer::runtime(client).queue(client, self.clone());
+        Ok(())
+    }
+
+    /// Blocks until the task is finished (a paused task waits for a restart or cancel).
+    pub(crate) fn wait(&self) -> Result<TransferOutput> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while !state.is_finished() {
+            state = self.changed.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(state);
+        self.result
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(|| Err(Error::invalid("task", "its result was already taken by another wait()")))
+    }
+}
+
+/// A handle on a running transfer: pause, restart, cancel or wait for it from any thread.
+///
+/// ```no_run
+/// use tencent_cos::Client;
+/// let client = Client::from_env()?;
+/// let bucket = client.bucket("examplebucket-1250000000");
+/// let task = bucket.slice_upload_file("backup.tar", "/data/backup.tar").start()?;
+/// println!("task {}", task.id());
+/// task.pause();
+/// task.restart()?;
+/// let out = task.wait()?;
+/// println!("uploaded {} bytes, ETag {}", out.size, out.etag);
+/// # Ok::<(), tencent_cos::Error>(())
+/// ```
+pub struct TaskHandle {
+    pub(crate) core: Arc<TaskCore>,
+    pub(crate) client: Client,
+}
+
+impl fmt::Debug for TaskHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskHandle").field("id", &self.core.id).field("state", &self.core.state()).finish()
+    }
+}
+
+impl TaskHandle {
+    /// The task id (as `on_task_ready` received it).
+    pub fn id(&self) -> &str {
+        &self.core.id
+    }
+
+    /// The current state.
+    pub fn state(&self) -> TaskState {
+        self.core.state()
+    }
+
+    /// Progress so far.
+    pub fn progress(&self) -> ProgressInfo {
+        self.core.progress.snapshot()
+    }
+
+    /// Parts in flight finish, nothing new starts; the upload stays on the server.
+    pub fn pause(&self) {
+        self.core.pause();
+    }
+
+    /// Picks a paused or failed task up again, reusing the parts already uploaded.
+    pub fn restart(&self) -> Result<()> {
+        self.core.restart(&self.client)
+    }
+
+    /// Stops the task and aborts its multipart upload; `wait` then returns
+    /// [`Error::Cancelled`].
+    pub fn cancel(&self) {
+        self.core.cancel(&self.client);
+    }
+
+    /// Blocks until the task finishes and returns its result.
+    pub fn wait(self) -> Result<TransferOutput> {
+        self.core.wait()
+    }
+}
+
+impl Client {
+    /// Snapshots of the transfers this client knows (running, queued, paused, finished), as
+    /// the JS SDK's `getTaskList`.
+    pub fn get_task_list(&self) -> Vec<TaskSnapshot> {
+        crate::transfer::runtime(self).tasks().iter().map(|t| t.snapshot()).collect()
+    }
+
+    /// Pauses a task by id (`pauseTask`). Returns false for an unknown id.
+    pub fn pause_task(&self, id: &str) -> bool {
+        crate::transfer::runtime(self).find(id).map(|t| t.pause()).is_some()
+    }
+
+    /// Cancels a task by id (`cancelTask`), aborting its multipart upload.
+    pub fn cancel_task(&self, id: &str) -> bool {
+        crate::transfer::runtime(self).find(id).map(|t| t.cancel(self)).is_some()
+    }
+
+    /// Restarts a paused or failed task by id (`restartTask`).
+    pub fn restart_task(&self, id: &str) -> Result<()> {
+        let task = crate::transfer::runtime(self)
+            .find(id)
+            .ok_or_else(|| Error::invalid("task_id", format!("no task {id}")))?;
+        task.restart(self)
+    }
+}
