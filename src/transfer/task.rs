@@ -285,12 +285,11 @@ impl TaskCore {
 /// use tencent_cos::Client;
 /// let client = Client::from_env()?;
 /// let bucket = client.bucket("examplebucket-1250000000");
-/// let task = bucket.slice_upload_file("backup.tar", "/data/backup.tar").start()?;
-/// println!("task {}", task.id());
-/// task.pause();
-/// task.restart()?;
-/// let out = task.wait()?;
-/// println!("uploaded {} bytes, ETag {}", out.size, out.etag);
+/// # let _ = &bucket;
+/// for task in client.get_task_list() {
+///     println!("{} {:?} {:.0}%", task.id, task.state, task.progress.percent * 100.0);
+///     client.pause_task(&task.id);
+/// }
 /// # Ok::<(), tencent_cos::Error>(())
 /// ```
 pub struct TaskHandle {
