@@ -4,8 +4,12 @@
 //! of your own is a third: implement [`Transport`] and hand it to
 //! [`ClientBuilder::transport`](crate::ClientBuilder::transport).
 
+#[cfg(feature = "emulator")]
+mod faulty;
 mod ureq;
 
+#[cfg(feature = "emulator")]
+pub use self::faulty::{FaultConfig, FaultKind, FaultyTransport, InjectedFault};
 pub use self::ureq::UreqTransport;
 
 use crate::error::Result;
