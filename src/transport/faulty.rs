@@ -328,7 +328,7 @@ mod tests {
         assert!(String::from_utf8(r.unwrap()).unwrap().contains("<Code>SlowDown</Code>"));
         assert_eq!(seen, 0);
         let (r, _) = run(FaultKind::TruncateResponse);
-        assert_eq!(r.unwrap_err().to_string().contains("truncated"), true);
+        assert!(r.unwrap_err().to_string().contains("truncated"));
         let (r, _) = run(FaultKind::StallResponse);
         assert!(r.unwrap_err().to_string().contains("stalled"));
         for kind in [FaultKind::FlipRequestByte, FaultKind::FlipResponseByte] {
