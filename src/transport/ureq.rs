@@ -111,6 +111,23 @@ impl Transport for UreqTransport {
             .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect();
         let body = response.into_body().into_with_config().limit(u64::MAX).reader();
-        Ok(Response { status, headers, body: Box::new(body) })
+        Ok(Response { status, headers, body: Box::new(BodyReader(body)) })
+    }
+}
+
+/// ureq's body reader, with its errors given the `io::ErrorKind` they stand for (ureq wraps a
+/// read timeout as `Other`), so callers can tell a timeout from a broken connection.
+struct BodyReader(ureq::BodyReader<'static>);
+
+impl io::Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            let kind = match e.get_ref().and_then(|inner| inner.downcast_ref::<ureq::Error>()) {
+                Some(ureq::Error::Timeout(_)) => io::ErrorKind::TimedOut,
+                Some(ureq::Error::Io(io)) => io.kind(),
+                _ => return e,
+            };
+            io::Error::new(kind, e)
+        })
     }
 }
