@@ -4,7 +4,11 @@
 
 pub mod acl;
 pub mod bucket;
+pub mod bucket_acl;
+pub mod bucket_list;
 pub mod cors;
 pub mod multipart;
 pub mod object;
+pub mod object_acl;
 pub mod service;
+mod xml_body;
