@@ -3,6 +3,7 @@
 //! [`Bucket`](crate::Bucket) that send them.
 
 pub mod acl;
+mod acl_headers;
 pub mod bucket;
 pub mod bucket_acl;
 pub mod bucket_list;
