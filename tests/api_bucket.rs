@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Canned, Recorded, ScriptedTransport, oracle_client};
-use tencent_cos::api::acl::{AccessControlPolicy, CannedAcl, Grantee, Owner, Permission};
+use tencent_cos::api::acl::{AccessControlPolicy, CannedAcl, Grant, Grantee, Owner, Permission};
 use tencent_cos::api::bucket_list::Object;
 use tencent_cos::api::cors::CorsRule;
 use tencent_cos::api::service::BucketSummary;
@@ -126,11 +126,22 @@ fn get_service_in_a_region_with_filters_and_paging() {
     assert_eq!(r.url, "https://cos.ap-beijing.myqcloud.com/?tagkey=key1&tagvalue=value%201");
     assert_eq!(signed_lists(&r), ("host".into(), "tagkey;tagvalue".into()));
     // The documented answer repeats <Buckets>; both buckets are read, names as printed.
-    let names: Vec<(&str, Option<&str>)> =
-        out.buckets.iter().map(|b| (b.name.as_str(), b.bucket_type.as_deref())).collect();
-    assert_eq!(names, [("examplebucket-1250000000 ", Some("cos")), ("examplebucket1-1250000000 ", Some("cos"))]);
-    assert_eq!(out.buckets[1].creation_date, "2022-04-12T03:01:49Z");
-    assert_eq!(out.buckets[1].location, "ap-guangzhou");
+    assert_eq!(out.owner.id, "qcs::cam::uin/100000000001:uin/100000000001");
+    assert_eq!(out.owner.display_name.as_deref(), Some("100000000001"));
+    let bucket = |name: &str, date: &str| BucketSummary {
+        name: name.into(),
+        location: "ap-guangzhou".into(),
+        creation_date: date.into(),
+        bucket_type: Some("cos".into()),
+    };
+    assert_eq!(
+        out.buckets,
+        [
+            bucket("examplebucket-1250000000 ", "2022-04-11T03:01:49Z"),
+            bucket("examplebucket1-1250000000 ", "2022-04-12T03:01:49Z"),
+        ]
+    );
+    assert_eq!((out.marker, out.next_marker, out.is_truncated), (None, None, None));
 
     let out = client.get_service().create_time(1642662645).range("lt").marker("a-1").max_keys(2).send().unwrap();
     assert_eq!(t.last().url, "https://service.cos.myqcloud.com/?create-time=1642662645&range=lt&marker=a-1&max-keys=2");
@@ -515,9 +526,33 @@ fn get_object_acl_reads_the_key_and_prefers_the_acl_header() {
     let out = b.get_object_acl("/photos/a b.jpg").send().unwrap();
     assert_eq!(t.last().target(), "/photos/a%20b.jpg?acl=");
     assert_eq!(out.acl, "default");
-    assert_eq!(out.grants[0].grantee.grantee_type.as_deref(), Some("Group"));
-    assert_eq!(out.grants[1].grantee.grantee_type.as_deref(), Some("CanonicalUser"));
-    assert_eq!(out.grants[1].permission, Permission::FullControl);
+    let root = "qcs::cam::uin/100000000001:uin/100000000001";
+    assert_eq!(out.owner, Owner { id: root.into(), display_name: Some(root.into()) });
+    assert_eq!(
+        out.grants,
+        [
+            Grant::new(
+                Grantee {
+                    grantee_type: Some("Group".into()),
+                    uri: Some("http://cam.qcloud.com/groups/global/AllUsers".into()),
+                    ..Default::default()
+                },
+                Permission::Read
+            ),
+            Grant::new(
+                Grantee {
+                    grantee_type: Some("CanonicalUser".into()),
+                    id: Some(root.into()),
+                    display_name: Some(root.into()),
+                    uri: None
+                },
+                Permission::FullControl
+            ),
+        ]
+    );
+    for s in [&out.grant_read, &out.grant_write, &out.grant_full_control, &out.grant_read_acp, &out.grant_write_acp] {
+        assert_eq!(s, "");
+    }
 }
 
 #[test]

@@ -268,7 +268,7 @@ impl<'a> GetBucket<'a> {
     }
 
     /// Every object of the listing, page after page (following NextMarker, or the last entry
-    /// when COS sends none). Stops after the first error.
+    /// when COS sends none). CommonPrefixes are not yielded. Stops after the first error.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
