@@ -3,8 +3,13 @@
 //! [`Bucket`](crate::Bucket) that send them.
 
 pub mod acl;
+mod acl_headers;
 pub mod bucket;
+pub mod bucket_acl;
+pub mod bucket_list;
 pub mod cors;
 pub mod multipart;
 pub mod object;
+pub mod object_acl;
 pub mod service;
+mod xml_body;

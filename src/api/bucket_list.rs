@@ -1,0 +1,381 @@
+//! `get_bucket` (List Objects, v1) and an iterator over every object of a listing.
+
+use std::vec;
+
+use crate::api::acl::Owner;
+use crate::api::xml_body::XmlBody;
+use crate::client::Bucket;
+use crate::error::{Error, Result};
+use crate::http::{Method, Response, ResponseMeta};
+use crate::operation::{Operation, OperationRequest};
+use crate::percent::decode_component;
+use crate::xml::Element;
+
+/// Input of `get_bucket` (`GET /?prefix=&delimiter=&marker=&max-keys=&encoding-type=`).
+///
+/// ```
+/// use tencent_cos::api::bucket_list::GetBucketInput;
+/// use tencent_cos::operation::Operation;
+/// let mut input = GetBucketInput { prefix: Some("a/".into()), max_keys: Some(10), ..Default::default() };
+/// let query = input.build()?.query;
+/// assert_eq!(query, vec![("prefix".to_string(), "a/".to_string()), ("max-keys".to_string(), "10".to_string())]);
+/// # Ok::<(), tencent_cos::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct GetBucketInput {
+    /// Prefix: only keys starting with it. Always sent (empty when unset), as the SDK does.
+    pub prefix: Option<String>,
+    /// Delimiter: keys sharing the part between Prefix and the delimiter are grouped into
+    /// CommonPrefixes.
+    pub delimiter: Option<String>,
+    /// Marker: list keys after this one (UTF-8 binary order).
+    pub marker: Option<String>,
+    /// MaxKeys: at most this many entries, 1 to 1000 (COS's default 1000).
+    pub max_keys: Option<u64>,
+    /// EncodingType: `url` makes COS percent-encode keys and prefixes; they are decoded in
+    /// the output, so keys with characters XML cannot carry list safely.
+    pub encoding_type: Option<String>,
+}
+
+/// One object of a listing (`<Contents>`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Object {
+    /// Key (decoded when the listing used `encoding_type("url")`).
+    pub key: String,
+    /// LastModified, as COS sent it (ISO 8601, e.g. `2019-05-27T11:26:14.000Z`).
+    pub last_modified: String,
+    /// ETag, quotes included (`"f173c1199e3d3b53dd91223cae16fb42"`).
+    pub etag: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Owner, when sent.
+    pub owner: Option<Owner>,
+    /// StorageClass, e.g. `STANDARD`.
+    pub storage_class: String,
+}
+
+/// Output of `get_bucket` (`ListBucketResult`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetBucketOutput {
+    /// Name: the bucket.
+    pub name: String,
+    /// EncodingType, when the request asked for one.
+    pub encoding_type: Option<String>,
+    /// Prefix (decoded).
+    pub prefix: String,
+    /// Marker (decoded).
+    pub marker: String,
+    /// MaxKeys.
+    pub max_keys: Option<u64>,
+    /// Delimiter (decoded), when the request had one.
+    pub delimiter: Option<String>,
+    /// IsTruncated: more entries follow.
+    pub is_truncated: bool,
+    /// NextMarker (decoded): the marker of the next page, when truncated.
+    pub next_marker: Option<String>,
+    /// Contents: the objects of this page.
+    pub contents: Vec<Object>,
+    /// CommonPrefixes (decoded).
+    pub common_prefixes: Vec<String>,
+    /// Status and every response header.
+    pub meta: ResponseMeta,
+}
+
+impl GetBucketOutput {
+    /// Where the next page starts: NextMarker, else (a truncated page without it) the last
+    /// entry of this page, a key or a common prefix, whichever sorts last. `None` when the
+    /// listing is complete; an error when a truncated page gives no way forward.
+    pub fn next_page_marker(&self) -> Result<Option<String>> {
+        if !self.is_truncated {
+            return Ok(None);
+        }
+        if let Some(m) = self.next_marker.as_deref().filter(|m| !m.is_empty()) {
+            return Ok(Some(m.to_owned()));
+        }
+        let last_key = self.contents.last().map(|o| o.key.as_str());
+        let last_prefix = self.common_prefixes.last().map(String::as_str);
+        match last_key.max(last_prefix) {
+            Some(last) => Ok(Some(last.to_owned())),
+            None => Err(Error::Xml("a truncated listing with no NextMarker and no entries".into())),
+        }
+    }
+}
+
+impl Operation for GetBucketInput {
+    type Output = GetBucketOutput;
+
+    fn build(&mut self) -> Result<OperationRequest> {
+        if let Some(n) = self.max_keys
+            && !(1..=1000).contains(&n)
+        {
+            return Err(Error::invalid("max_keys", format!("must be 1 to 1000, not {n}")));
+        }
+        if let Some(e) = self.encoding_type.as_deref()
+            && e != "url"
+        {
+            return Err(Error::invalid("encoding_type", format!("the only value is \"url\", not {e:?}")));
+        }
+        // The node SDK's order: prefix (always), delimiter, marker, max-keys, encoding-type.
+        let mut request =
+            OperationRequest::new(Method::Get).with_query("prefix", self.prefix.clone().unwrap_or_default());
+        let optional = [
+            ("delimiter", self.delimiter.clone()),
+            ("marker", self.marker.clone()),
+            ("max-keys", self.max_keys.map(|n| n.to_string())),
+            ("encoding-type", self.encoding_type.clone()),
+        ];
+        for (name, value) in optional {
+            if let Some(v) = value {
+                request = request.with_query(name, v);
+            }
+        }
+        Ok(request)
+    }
+
+    fn parse(&mut self, response: Response) -> Result<GetBucketOutput> {
+        let asked_url = self.encoding_type.as_deref() == Some("url");
+        let body = XmlBody::read(response)?;
+        let doc = body.document()?;
+        parse_list_bucket_result(body.root(&doc, "ListBucketResult")?, asked_url, body.meta.clone())
+    }
+}
+
+fn parse_list_bucket_result(root: Element<'_, '_>, asked_url: bool, meta: ResponseMeta) -> Result<GetBucketOutput> {
+    let encoding_type = root.opt_text("EncodingType");
+    let url = asked_url || encoding_type.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("url"));
+    let text = |name: &str, value: Option<String>| -> Result<Option<String>> {
+        match value {
+            Some(v) if url => decode_component(&v)
+                .map(Some)
+                .ok_or_else(|| Error::Xml(format!("<{name}> is not valid URL encoding: {v:?}"))),
+            other => Ok(other),
+        }
+    };
+    let mut contents = Vec::new();
+    for c in root.children("Contents") {
+        contents.push(Object {
+            key: text("Key", Some(c.req_text("Key")?))?.unwrap_or_default(),
+            last_modified: c.opt_text("LastModified").unwrap_or_default(),
+            etag: c.opt_text("ETag").unwrap_or_default(),
+            size: c.opt_number("Size")?.unwrap_or(0),
+            owner: c.child("Owner").map(Owner::from_element),
+            storage_class: c.opt_text("StorageClass").unwrap_or_default(),
+        });
+    }
+    let mut common_prefixes = Vec::new();
+    for p in root.children("CommonPrefixes") {
+        if let Some(prefix) = text("Prefix", p.opt_text("Prefix"))? {
+            common_prefixes.push(prefix);
+        }
+    }
+    Ok(GetBucketOutput {
+        name: root.opt_text("Name").unwrap_or_default(),
+        prefix: text("Prefix", root.opt_text("Prefix"))?.unwrap_or_default(),
+        marker: text("Marker", root.opt_text("Marker"))?.unwrap_or_default(),
+        max_keys: root.opt_number("MaxKeys")?,
+        delimiter: text("Delimiter", root.opt_text("Delimiter"))?,
+        is_truncated: root.opt_bool("IsTruncated")?.unwrap_or(false),
+        next_marker: text("NextMarker", root.opt_text("NextMarker"))?,
+        encoding_type,
+        contents,
+        common_prefixes,
+        meta,
+    })
+}
+
+/// Builder returned by [`Bucket::get_bucket`] (and its alias [`Bucket::list_objects`]); every
+/// parameter is a method, `.send()` lists one page, `.objects()` iterates over all of them.
+#[must_use = "call .send() or .objects() to run the request"]
+#[derive(Debug)]
+pub struct GetBucket<'a> {
+    bucket: &'a Bucket,
+    input: GetBucketInput,
+}
+
+impl<'a> GetBucket<'a> {
+    /// Prefix: list only keys starting with it.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.get_bucket().prefix("photos/").send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.input.prefix = Some(prefix.into());
+        self
+    }
+
+    /// Delimiter: group keys into CommonPrefixes at this character (usually `/`).
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.get_bucket().prefix("photos/").delimiter("/").send()?;
+    /// for dir in &page.common_prefixes {
+    ///     println!("{dir}");
+    /// }
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn delimiter(mut self, delimiter: impl Into<String>) -> Self {
+        self.input.delimiter = Some(delimiter.into());
+        self
+    }
+
+    /// Marker: start after this key.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.get_bucket().marker("photos/0999.jpg").send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn marker(mut self, marker: impl Into<String>) -> Self {
+        self.input.marker = Some(marker.into());
+        self
+    }
+
+    /// MaxKeys: at most this many entries per page, 1 to 1000.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.get_bucket().max_keys(100).send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn max_keys(mut self, max_keys: u64) -> Self {
+        self.input.max_keys = Some(max_keys);
+        self
+    }
+
+    /// EncodingType: `url` (the only value). Keys and prefixes come back percent-encoded and
+    /// are decoded in the output.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.get_bucket().encoding_type("url").send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn encoding_type(mut self, encoding_type: impl Into<String>) -> Self {
+        self.input.encoding_type = Some(encoding_type.into());
+        self
+    }
+
+    /// Lists one page.
+    pub fn send(self) -> Result<GetBucketOutput> {
+        self.bucket.execute(self.input)
+    }
+
+    /// Every object of the listing, page after page (following NextMarker, or the last entry
+    /// when COS sends none). CommonPrefixes are not yielded. Stops after the first error.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let mut total = 0;
+    /// for object in bucket.get_bucket().prefix("logs/").max_keys(1000).objects() {
+    ///     total += object?.size;
+    /// }
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn objects(self) -> ListObjects<'a> {
+        ListObjects { bucket: self.bucket, input: self.input, page: Vec::new().into_iter(), state: PageState::More }
+    }
+}
+
+/// Iterator over every object of a listing; see [`GetBucket::objects`].
+#[must_use = "iterators do nothing unless consumed"]
+#[derive(Debug)]
+pub struct ListObjects<'a> {
+    bucket: &'a Bucket,
+    input: GetBucketInput,
+    page: vec::IntoIter<Object>,
+    state: PageState,
+}
+
+#[derive(Debug)]
+enum PageState {
+    /// Another page is to be fetched once this one is drained.
+    More,
+    /// This page was the last.
+    Last,
+    /// This page is followed by an error (then the end).
+    Failed(Error),
+    /// Done.
+    Done,
+}
+
+impl Iterator for ListObjects<'_> {
+    type Item = Result<Object>;
+
+    fn next(&mut self) -> Option<Result<Object>> {
+        loop {
+            if let Some(object) = self.page.next() {
+                return Some(Ok(object));
+            }
+            match std::mem::replace(&mut self.state, PageState::Done) {
+                PageState::Done | PageState::Last => return None,
+                PageState::Failed(e) => return Some(Err(e)),
+                PageState::More => {}
+            }
+            let page = match self.bucket.execute(self.input.clone()) {
+                Ok(page) => page,
+                Err(e) => return Some(Err(e)),
+            };
+            self.state = match page.next_page_marker() {
+                Ok(None) => PageState::Last,
+                Ok(Some(next)) if self.input.marker.as_deref() == Some(next.as_str()) => {
+                    PageState::Failed(Error::Xml(format!("the listing did not advance past marker {next:?}")))
+                }
+                Ok(Some(next)) => {
+                    self.input.marker = Some(next);
+                    PageState::More
+                }
+                Err(e) => PageState::Failed(e),
+            };
+            self.page = page.contents.into_iter();
+        }
+    }
+}
+
+impl Bucket {
+    /// Lists objects (GET Bucket): one page per `.send()`, or every object with `.objects()`.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.get_bucket().prefix("a/").delimiter("/").send()?;
+    /// for object in &page.contents {
+    ///     println!("{} {}", object.key, object.size);
+    /// }
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn get_bucket(&self) -> GetBucket<'_> {
+        GetBucket { bucket: self, input: GetBucketInput::default() }
+    }
+
+    /// The same builder as [`Bucket::get_bucket`], by its Rust name.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let page = bucket.list_objects().prefix("a/").send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn list_objects(&self) -> GetBucket<'_> {
+        self.get_bucket()
+    }
+
+    /// Every object under `prefix` (`""` for the whole bucket), fetched page by page.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let keys: Vec<String> = bucket.list_objects_iter("photos/").map(|o| o.map(|o| o.key)).collect::<Result<_, _>>()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn list_objects_iter(&self, prefix: impl Into<String>) -> ListObjects<'_> {
+        self.get_bucket().prefix(prefix).objects()
+    }
+}
