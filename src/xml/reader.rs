@@ -18,8 +18,67 @@ pub const MAX_XML_BODY: u64 = 32 * 1024 * 1024;
 /// ```
 pub fn parse_document(bytes: &[u8]) -> Result<Document<'_>> {
     let text = std::str::from_utf8(bytes).map_err(|e| Error::Xml(format!("body is not UTF-8: {e}")))?;
+    check_depth(bytes, MAX_DEPTH)?;
     let options = ParsingOptions { allow_dtd: false, nodes_limit: 4_000_000, ..ParsingOptions::default() };
     Document::parse_with_options(text, options).map_err(|e| Error::Xml(e.to_string()))
+}
+
+/// Deepest element nesting accepted. COS documents are 5 levels deep; the limit keeps a hostile
+/// document of nested elements from costing memory out of proportion to its size.
+pub const MAX_DEPTH: usize = 64;
+
+/// A single pass over the bytes counting element depth (quotes, comments, CDATA and processing
+/// instructions skipped), before any tree is built.
+fn check_depth(bytes: &[u8], max: usize) -> Result<()> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    let find = |from: usize, pat: &[u8]| bytes[from..].windows(pat.len()).position(|w| w == pat).map(|p| from + p);
+    while let Some(off) = memchr_lt(&bytes[i..]) {
+        i += off;
+        let rest = &bytes[i..];
+        if rest.starts_with(b"<!--") {
+            i = find(i + 4, b"-->").map_or(bytes.len(), |p| p + 3);
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = find(i + 9, b"]]>").map_or(bytes.len(), |p| p + 3);
+        } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
+            i = find(i + 2, b">").map_or(bytes.len(), |p| p + 1);
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            i += 2;
+        } else {
+            // An opening tag: find its end outside quotes; `/>` closes it at once.
+            let mut j = i + 1;
+            let mut quote = 0u8;
+            while j < bytes.len() {
+                let b = bytes[j];
+                if quote != 0 {
+                    if b == quote {
+                        quote = 0;
+                    }
+                } else if b == b'"' || b == b'\'' {
+                    quote = b;
+                } else if b == b'>' {
+                    break;
+                }
+                j += 1;
+            }
+            if bytes.get(j.wrapping_sub(1)) != Some(&b'/') {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::Xml(format!("elements nested deeper than {max}")));
+                }
+            }
+            i = j + 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
 }
 
 /// A view of one element with typed accessors for its children.
@@ -196,6 +255,18 @@ mod tests {
         assert!(matches!(parse_document(bomb), Err(Error::Xml(_))));
         assert!(matches!(parse_document(b"<a>&undefined;</a>"), Err(Error::Xml(_))));
         assert!(matches!(parse_document(b"\xff\xfe<a/>"), Err(Error::Xml(_))));
+    }
+
+    #[test]
+    fn refuses_deep_nesting_before_building_a_tree() {
+        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        assert!(matches!(parse_document(deep.as_bytes()), Err(Error::Xml(m)) if m.contains("nested")));
+        let ok = format!(
+            "<r a='>' b=\"/>\"><!-- <x> --><![CDATA[<y>]]><e/>{}{}</r>",
+            "<a>".repeat(MAX_DEPTH - 1),
+            "</a>".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse_document(ok.as_bytes()).is_ok());
     }
 
     #[test]
