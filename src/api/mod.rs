@@ -19,4 +19,5 @@ pub mod object_get;
 pub mod object_head;
 pub mod object_options;
 pub mod object_put;
+pub mod pages;
 pub mod service;

@@ -3,8 +3,8 @@
 use std::ops::RangeInclusive;
 
 use crate::api::multipart::{validate_part_number, validate_upload_id};
-use crate::api::object::{builder_doc, crc64_header, push_header, read_xml_answer};
-use crate::api::object_copy_source::{CopySource, CopySourceConditions, copy_source_methods, copy_source_value};
+use crate::api::object::{Conditions, builder_doc, crc64_header, push_header, read_xml_answer};
+use crate::api::object_copy_source::{COPY_SOURCE_CONDITIONS, CopySource, copy_source_methods, copy_source_value};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -42,7 +42,7 @@ pub struct UploadPartCopyInput {
     /// absent.
     pub copy_source_range: Option<RangeInclusive<u64>>,
     /// `x-cos-copy-source-If-*`.
-    pub source_conditions: CopySourceConditions,
+    pub source_conditions: Conditions,
 }
 
 impl Default for UploadPartCopyInput {
@@ -53,7 +53,7 @@ impl Default for UploadPartCopyInput {
             part_number: 1,
             copy_source: None,
             copy_source_range: None,
-            source_conditions: CopySourceConditions::default(),
+            source_conditions: Conditions::default(),
         }
     }
 }
@@ -97,7 +97,7 @@ impl Operation for UploadPartCopyInput {
         // The node SDK spells it x-cos-copy-source-Range; names are case-insensitive and
         // lower-cased for signing.
         push_header(h, "x-cos-copy-source-Range", range.as_deref(), "copy_source_range")?;
-        self.source_conditions.push_headers(h)?;
+        self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
         Ok(request)
     }
 

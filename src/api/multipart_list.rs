@@ -3,6 +3,7 @@
 use crate::api::multipart::Owner;
 use crate::api::multipart_list_part::{ListingText, reported_encoding, validate_page_size};
 use crate::api::object::{builder_doc, read_xml_answer};
+use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -229,8 +230,8 @@ impl<'a> MultipartList<'a> {
     /// }
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn pages(self) -> MultipartListPages<'a> {
-        MultipartListPages { bucket: self.bucket, input: Some(self.input) }
+    pub fn pages(self) -> Pages<'a, MultipartListInput> {
+        Pages::new(self.bucket, self.input)
     }
 
     /// All uploads in progress, every page fetched.
@@ -244,43 +245,26 @@ impl<'a> MultipartList<'a> {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn all_uploads(self) -> Result<Vec<Upload>> {
-        let mut all = Vec::new();
-        for page in self.pages() {
-            all.extend(page?.uploads);
-        }
-        Ok(all)
+        let pages = self.pages().map(|page| page.map(|p| p.uploads)).collect::<Result<Vec<_>>>()?;
+        Ok(pages.into_iter().flatten().collect())
     }
 }
 
-/// The pages of an uploads listing; see [`MultipartList::pages`].
-#[derive(Debug)]
-pub struct MultipartListPages<'a> {
-    bucket: &'a Bucket,
-    /// The next page's request; `None` once done.
-    input: Option<MultipartListInput>,
-}
-
-impl Iterator for MultipartListPages<'_> {
-    type Item = Result<MultipartListOutput>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let input = self.input.take()?;
-        let page = match self.bucket.execute(input.clone()) {
-            Ok(page) => page,
-            Err(e) => return Some(Err(e)),
-        };
-        if page.is_truncated {
-            let last = page.uploads.last();
-            let key_marker = page.next_key_marker.clone().or_else(|| last.map(|u| u.key.clone()));
-            let upload_id_marker = page.next_upload_id_marker.clone().or_else(|| last.map(|u| u.upload_id.clone()));
-            let moved =
-                key_marker.is_some() && (key_marker != input.key_marker || upload_id_marker != input.upload_id_marker);
-            if !moved {
-                return Some(Err(Error::Xml("a truncated uploads listing did not move past its markers".into())));
-            }
-            self.input = Some(MultipartListInput { key_marker, upload_id_marker, ..input });
+impl Paginated for MultipartListInput {
+    /// Follows `NextKeyMarker` / `NextUploadIdMarker`, or the last upload when COS sends none.
+    fn next_page(&self, page: &MultipartListOutput) -> Result<Option<Self>> {
+        if !page.is_truncated {
+            return Ok(None);
         }
-        Some(Ok(page))
+        let last = page.uploads.last();
+        let key_marker = page.next_key_marker.clone().or_else(|| last.map(|u| u.key.clone()));
+        let upload_id_marker = page.next_upload_id_marker.clone().or_else(|| last.map(|u| u.upload_id.clone()));
+        let moved =
+            key_marker.is_some() && (key_marker != self.key_marker || upload_id_marker != self.upload_id_marker);
+        if !moved {
+            return Err(Error::Xml("a truncated uploads listing did not move past its markers".into()));
+        }
+        Ok(Some(MultipartListInput { key_marker, upload_id_marker, ..self.clone() }))
     }
 }
 

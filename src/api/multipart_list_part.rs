@@ -2,6 +2,7 @@
 
 use crate::api::multipart::{Owner, validate_upload_id};
 use crate::api::object::{builder_doc, read_xml_answer};
+use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -227,8 +228,8 @@ impl<'a> MultipartListPart<'a> {
     /// }
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn pages(self) -> ListPartPages<'a> {
-        ListPartPages { bucket: self.bucket, input: Some(self.input) }
+    pub fn pages(self) -> Pages<'a, MultipartListPartInput> {
+        Pages::new(self.bucket, self.input)
     }
 
     /// All parts of the upload, every page fetched.
@@ -240,44 +241,24 @@ impl<'a> MultipartListPart<'a> {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn all_parts(self) -> Result<Vec<Part>> {
-        let mut all = Vec::new();
-        for page in self.pages() {
-            all.extend(page?.parts);
-        }
-        Ok(all)
+        let pages = self.pages().map(|page| page.map(|p| p.parts)).collect::<Result<Vec<_>>>()?;
+        Ok(pages.into_iter().flatten().collect())
     }
 }
 
-/// The pages of a parts listing; see [`MultipartListPart::pages`].
-#[derive(Debug)]
-pub struct ListPartPages<'a> {
-    bucket: &'a Bucket,
-    /// The next page's request; `None` once done.
-    input: Option<MultipartListPartInput>,
-}
-
-impl Iterator for ListPartPages<'_> {
-    type Item = Result<MultipartListPartOutput>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let input = self.input.take()?;
-        let marker = input.part_number_marker.unwrap_or(0);
-        let page = match self.bucket.execute(input.clone()) {
-            Ok(page) => page,
-            Err(e) => return Some(Err(e)),
-        };
-        if page.is_truncated {
-            let next = page.next_part_number_marker.or_else(|| page.parts.last().map(|p| p.part_number));
-            match next {
-                Some(n) if n > marker => {
-                    self.input = Some(MultipartListPartInput { part_number_marker: Some(n), ..input });
-                }
-                _ => {
-                    return Some(Err(Error::Xml(format!("a truncated parts listing did not move past part {marker}"))));
-                }
-            }
+impl Paginated for MultipartListPartInput {
+    /// Follows `NextPartNumberMarker`, or the last part's number when COS sends none.
+    fn next_page(&self, page: &MultipartListPartOutput) -> Result<Option<Self>> {
+        if !page.is_truncated {
+            return Ok(None);
         }
-        Some(Ok(page))
+        let marker = self.part_number_marker.unwrap_or(0);
+        match page.next_part_number_marker.or_else(|| page.parts.last().map(|p| p.part_number)) {
+            Some(next) if next > marker => {
+                Ok(Some(MultipartListPartInput { part_number_marker: Some(next), ..self.clone() }))
+            }
+            _ => Err(Error::Xml(format!("a truncated parts listing did not move past part {marker}"))),
+        }
     }
 }
 

@@ -162,37 +162,44 @@ pub(crate) fn push_header(headers: &mut Headers, name: &str, value: Option<&str>
     Ok(())
 }
 
-/// Conditions of a read (`head_object`, `get_object`): the object is returned only if they
-/// hold; otherwise COS answers 304 (not modified) or 412 (precondition failed).
+/// Conditions on an object's date and ETag: on a read (`If-*`, COS answers 304 or 412 when
+/// they fail) or on the source of a copy (`x-cos-copy-source-If-*`, a 412 when they fail).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ReadConditions {
-    /// `If-Modified-Since`: 304 unless modified after this date.
+pub struct Conditions {
+    /// Only if modified after this date (a read answers 304 otherwise).
     pub if_modified_since: Option<HttpDate>,
-    /// `If-Unmodified-Since`: 412 if modified after this date.
+    /// Only if not modified after this date (412 otherwise).
     pub if_unmodified_since: Option<HttpDate>,
-    /// `If-Match`: 412 unless the ETag is this one.
+    /// Only if the ETag is this one (412 otherwise).
     pub if_match: Option<String>,
-    /// `If-None-Match`: 304 if the ETag is this one.
+    /// Only if the ETag is not this one (a read answers 304 otherwise).
     pub if_none_match: Option<String>,
 }
 
-impl ReadConditions {
-    /// Appends the headers in the node SDK's order.
-    pub(crate) fn push_headers(&self, headers: &mut Headers) -> Result<()> {
-        push_header(
-            headers,
-            "If-Modified-Since",
+/// Header names and input field names of the four conditions, in the node SDK's order.
+pub(crate) type ConditionNames = [(&'static str, &'static str); 4];
+
+/// The conditions of a read.
+pub(crate) const READ_CONDITIONS: ConditionNames = [
+    ("If-Modified-Since", "if_modified_since"),
+    ("If-Unmodified-Since", "if_unmodified_since"),
+    ("If-Match", "if_match"),
+    ("If-None-Match", "if_none_match"),
+];
+
+impl Conditions {
+    /// Appends the conditions that are set, under `names`.
+    pub(crate) fn push_headers(&self, headers: &mut Headers, names: &ConditionNames) -> Result<()> {
+        let values = [
             self.if_modified_since.as_ref().map(HttpDate::as_str),
-            "if_modified_since",
-        )?;
-        push_header(
-            headers,
-            "If-Unmodified-Since",
             self.if_unmodified_since.as_ref().map(HttpDate::as_str),
-            "if_unmodified_since",
-        )?;
-        push_header(headers, "If-Match", self.if_match.as_deref(), "if_match")?;
-        push_header(headers, "If-None-Match", self.if_none_match.as_deref(), "if_none_match")
+            self.if_match.as_deref(),
+            self.if_none_match.as_deref(),
+        ];
+        for ((name, field), value) in names.iter().zip(values) {
+            push_header(headers, name, value, field)?;
+        }
+        Ok(())
     }
 }
 
@@ -215,7 +222,7 @@ macro_rules! builder_doc {
 }
 pub(crate) use builder_doc;
 
-/// The [`ReadConditions`] methods of a read builder whose input has a `conditions` field.
+/// The read [`Conditions`] methods of a builder whose input has a `conditions` field.
 macro_rules! read_condition_methods {
     ($builder:ident, $call:literal) => {
         impl $builder<'_> {

@@ -1,8 +1,8 @@
 //! `put_object_copy`: a server-side copy of an object.
 
-use crate::api::object::{builder_doc, crc64_header, header_text, push_header, read_xml_answer};
+use crate::api::object::{Conditions, builder_doc, crc64_header, header_text, push_header, read_xml_answer};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
-use crate::api::object_copy_source::{CopySource, CopySourceConditions, copy_source_methods, copy_source_value};
+use crate::api::object_copy_source::{COPY_SOURCE_CONDITIONS, CopySource, copy_source_methods, copy_source_value};
 use crate::client::Bucket;
 use crate::error::Result;
 use crate::http::{Method, Response, ResponseMeta};
@@ -52,7 +52,7 @@ pub struct PutObjectCopyInput {
     /// `x-cos-metadata-directive`.
     pub metadata_directive: Option<MetadataDirective>,
     /// `x-cos-copy-source-If-*`.
-    pub source_conditions: CopySourceConditions,
+    pub source_conditions: Conditions,
     /// Content headers, ACL, storage class, `x-cos-meta-*` of the destination.
     pub attributes: ObjectAttributes,
     /// `Expect`.
@@ -90,7 +90,7 @@ impl Operation for PutObjectCopyInput {
             self.metadata_directive.map(MetadataDirective::as_str),
             "metadata_directive",
         )?;
-        self.source_conditions.push_headers(h)?;
+        self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
         self.attributes.push_access(h)?;
         // The node SDK sends an empty Cache-Control (unsigned) when none is given, so that no
         // proxy adds one that would be stored with the object.

@@ -1,10 +1,9 @@
-//! The source of a copy (`x-cos-copy-source`, checked like the JS SDK does) and its `If-*`
-//! conditions, shared by `put_object_copy` and `upload_part_copy`.
+//! The source of a copy (`x-cos-copy-source`, checked like the JS SDK does) and the names of
+//! its `If-*` conditions, shared by `put_object_copy` and `upload_part_copy`.
 
-use crate::api::object::{HttpDate, push_header};
+use crate::api::object::ConditionNames;
 use crate::config;
 use crate::error::{Error, Result};
-use crate::http::Headers;
 use crate::percent::{encode_component, encode_key};
 
 /// Where a copy reads from: `x-cos-copy-source`.
@@ -121,43 +120,13 @@ fn matches_copy_source_pattern(s: &str) -> bool {
     !key.is_empty() && !key.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
 }
 
-/// Conditions on the copy source: the copy happens only if they hold, else a 412 error.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CopySourceConditions {
-    /// `x-cos-copy-source-If-Modified-Since`.
-    pub if_modified_since: Option<HttpDate>,
-    /// `x-cos-copy-source-If-Unmodified-Since`.
-    pub if_unmodified_since: Option<HttpDate>,
-    /// `x-cos-copy-source-If-Match`.
-    pub if_match: Option<String>,
-    /// `x-cos-copy-source-If-None-Match`.
-    pub if_none_match: Option<String>,
-}
-
-impl CopySourceConditions {
-    /// Appends the headers in the node SDK's order and spelling.
-    pub(crate) fn push_headers(&self, headers: &mut Headers) -> Result<()> {
-        push_header(
-            headers,
-            "x-cos-copy-source-If-Modified-Since",
-            self.if_modified_since.as_ref().map(HttpDate::as_str),
-            "copy_source_if_modified_since",
-        )?;
-        push_header(
-            headers,
-            "x-cos-copy-source-If-Unmodified-Since",
-            self.if_unmodified_since.as_ref().map(HttpDate::as_str),
-            "copy_source_if_unmodified_since",
-        )?;
-        push_header(headers, "x-cos-copy-source-If-Match", self.if_match.as_deref(), "copy_source_if_match")?;
-        push_header(
-            headers,
-            "x-cos-copy-source-If-None-Match",
-            self.if_none_match.as_deref(),
-            "copy_source_if_none_match",
-        )
-    }
-}
+/// The conditions on a copy's source.
+pub(crate) const COPY_SOURCE_CONDITIONS: ConditionNames = [
+    ("x-cos-copy-source-If-Modified-Since", "copy_source_if_modified_since"),
+    ("x-cos-copy-source-If-Unmodified-Since", "copy_source_if_unmodified_since"),
+    ("x-cos-copy-source-If-Match", "copy_source_if_match"),
+    ("x-cos-copy-source-If-None-Match", "copy_source_if_none_match"),
+];
 
 /// The copy source value of an input, required.
 pub(crate) fn copy_source_value(source: Option<&CopySource>) -> Result<String> {

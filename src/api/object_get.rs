@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::ops::{RangeFrom, RangeInclusive};
 
 use crate::api::object::{
-    ObjectProperties, ReadConditions, builder_doc, push_header, read_condition_methods, response_meta,
+    Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, push_header, read_condition_methods, response_meta,
 };
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -89,7 +89,7 @@ pub struct GetObjectInput {
     /// `Range`.
     pub range: Option<ByteRange>,
     /// `If-*` conditions.
-    pub conditions: ReadConditions,
+    pub conditions: Conditions,
     /// `response-content-type`: the `Content-Type` COS answers with.
     pub response_content_type: Option<String>,
     /// `response-content-language`.
@@ -130,7 +130,7 @@ impl Operation for GetObjectInput {
         let mut request = OperationRequest::new(Method::Get).with_key(self.key.clone());
         let range = self.range.as_ref().map(ByteRange::header_value).transpose()?;
         push_header(&mut request.headers, "Range", range.as_deref(), "range")?;
-        self.conditions.push_headers(&mut request.headers)?;
+        self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS)?;
         let overrides = [
             ("response-content-type", &self.response_content_type),
             ("response-content-language", &self.response_content_language),

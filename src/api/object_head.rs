@@ -1,6 +1,8 @@
 //! `head_object`: an object's metadata without its body.
 
-use crate::api::object::{ObjectProperties, ReadConditions, builder_doc, read_condition_methods, response_meta};
+use crate::api::object::{
+    Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, read_condition_methods, response_meta,
+};
 use crate::client::Bucket;
 use crate::error::Result;
 use crate::http::{Method, Response, ResponseMeta};
@@ -23,7 +25,7 @@ pub struct HeadObjectInput {
     /// `versionId`: a version other than the latest.
     pub version_id: Option<String>,
     /// `If-*` conditions.
-    pub conditions: ReadConditions,
+    pub conditions: Conditions,
 }
 
 /// What `head_object` returns.
@@ -42,7 +44,7 @@ impl Operation for HeadObjectInput {
 
     fn build(&mut self) -> Result<OperationRequest> {
         let mut request = OperationRequest::new(Method::Head).with_key(self.key.clone());
-        self.conditions.push_headers(&mut request.headers)?;
+        self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS)?;
         if let Some(v) = &self.version_id {
             request = request.with_query("versionId", v.clone());
         }
