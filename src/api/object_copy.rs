@@ -141,7 +141,7 @@ impl PutObjectCopy<'_> {
     }
 
     /// Sends the request. A 200 whose body is an `<Error>` (the copy failed on the way) is an
-    /// [`Error::Service`].
+    /// [`Error::Service`](crate::Error::Service).
     ///
     #[doc = builder_doc!("put_object_copy(\"b.jpg\")", "copy_source(\"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.jpg\")")]
     pub fn send(self) -> Result<PutObjectCopyOutput> {
