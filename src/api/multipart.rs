@@ -1,14 +1,14 @@
 //! Multipart upload, low level: `multipart_init`, `multipart_upload`, `multipart_complete`,
 //! `multipart_abort`. Copying parts is in `multipart_copy`, listing in `multipart_list`.
 
-use crate::api::object::{builder_doc, crc64_header, header_text, push_header, read_xml_answer, response_meta};
+use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header, response_meta};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_put::{body_content_md5, check_content_length};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::{self, Element};
+use crate::xml::Element;
 
 /// The highest part number COS accepts.
 pub const MAX_PART_NUMBER: u32 = 10_000;
@@ -94,18 +94,17 @@ impl Operation for MultipartInitInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<MultipartInitOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "InitiateMultipartUploadResult")?;
-        let upload_id = root.req_text("UploadId")?;
-        if upload_id.is_empty() {
-            return Err(Error::Xml("<InitiateMultipartUploadResult> has an empty <UploadId>".into()));
-        }
-        Ok(MultipartInitOutput {
-            bucket: root.opt_text("Bucket").unwrap_or_default(),
-            key: root.opt_text("Key").unwrap_or_default(),
-            upload_id,
-            meta,
+        parse_xml_answer(response, "InitiateMultipartUploadResult", |root, meta| {
+            let upload_id = root.req_text("UploadId")?;
+            if upload_id.is_empty() {
+                return Err(Error::Xml("<InitiateMultipartUploadResult> has an empty <UploadId>".into()));
+            }
+            Ok(MultipartInitOutput {
+                bucket: root.opt_text("Bucket").unwrap_or_default(),
+                key: root.opt_text("Key").unwrap_or_default(),
+                upload_id,
+                meta,
+            })
         })
     }
 }

@@ -1,12 +1,12 @@
 //! `multipart_complete`: joins the uploaded parts into the object.
 
 use crate::api::multipart::{MAX_PART_NUMBER, validate_upload_id};
-use crate::api::object::{builder_doc, crc64_header, header_text, read_xml_answer};
+use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::{self, Element, XmlWriter};
+use crate::xml::XmlWriter;
 
 /// One uploaded part, for `multipart_complete`.
 ///
@@ -111,21 +111,20 @@ impl Operation for MultipartCompleteInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<MultipartCompleteOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "CompleteMultipartUploadResult")?;
-        // A 200 without an ETag is not a finished upload (the Go SDK treats it as an error too).
-        let etag = root.opt_text("ETag").filter(|e| !e.is_empty()).ok_or_else(|| {
-            Error::Xml("<CompleteMultipartUploadResult> has no ETag: the upload was not completed".into())
-        })?;
-        Ok(MultipartCompleteOutput {
-            location: root.opt_text("Location").unwrap_or_default(),
-            bucket: root.opt_text("Bucket").unwrap_or_default(),
-            key: root.opt_text("Key").unwrap_or_default(),
-            etag,
-            crc64: crc64_header(&meta.headers),
-            version_id: header_text(&meta.headers, "x-cos-version-id"),
-            meta,
+        parse_xml_answer(response, "CompleteMultipartUploadResult", |root, meta| {
+            // A 200 without an ETag is not a finished upload (the Go SDK treats it as an error too).
+            let etag = root.opt_text("ETag").filter(|e| !e.is_empty()).ok_or_else(|| {
+                Error::Xml("<CompleteMultipartUploadResult> has no ETag: the upload was not completed".into())
+            })?;
+            Ok(MultipartCompleteOutput {
+                location: root.opt_text("Location").unwrap_or_default(),
+                bucket: root.opt_text("Bucket").unwrap_or_default(),
+                key: root.opt_text("Key").unwrap_or_default(),
+                etag,
+                crc64: crc64_header(&meta.headers),
+                version_id: header_text(&meta.headers, "x-cos-version-id"),
+                meta,
+            })
         })
     }
 }

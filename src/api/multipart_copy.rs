@@ -3,13 +3,12 @@
 use std::ops::RangeInclusive;
 
 use crate::api::multipart::{validate_part_number, validate_upload_id};
-use crate::api::object::{Conditions, builder_doc, crc64_header, push_header, read_xml_answer};
+use crate::api::object::{Conditions, builder_doc, crc64_header, parse_xml_answer, push_header};
 use crate::api::object_copy_source::{COPY_SOURCE_CONDITIONS, CopySource, copy_source_methods, copy_source_value};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::{self, Element};
 
 /// Input of `upload_part_copy`: pure data, no client.
 ///
@@ -102,14 +101,13 @@ impl Operation for UploadPartCopyInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<UploadPartCopyOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "CopyPartResult")?;
-        Ok(UploadPartCopyOutput {
-            etag: root.req_text("ETag")?,
-            last_modified: root.opt_text("LastModified").unwrap_or_default(),
-            crc64: crc64_header(&meta.headers),
-            meta,
+        parse_xml_answer(response, "CopyPartResult", |root, meta| {
+            Ok(UploadPartCopyOutput {
+                etag: root.req_text("ETag")?,
+                last_modified: root.opt_text("LastModified").unwrap_or_default(),
+                crc64: crc64_header(&meta.headers),
+                meta,
+            })
         })
     }
 }

@@ -2,13 +2,12 @@
 
 use crate::api::multipart::Owner;
 use crate::api::multipart_list_part::{ListingText, reported_encoding, validate_page_size};
-use crate::api::object::{builder_doc, read_xml_answer};
+use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::{self, Element};
 
 /// Input of `multipart_list`: pure data, no client.
 ///
@@ -108,44 +107,43 @@ impl Operation for MultipartListInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<MultipartListOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "ListMultipartUploadsResult")?;
-        let encoding_type = reported_encoding(root);
-        let text = ListingText::new(self.encoding_type.as_deref(), encoding_type.as_deref());
-        let uploads = root
-            .children("Upload")
-            .map(|u| {
-                Ok(Upload {
-                    key: text.decode("Key", u.req_text("Key")?)?,
-                    upload_id: u.req_text("UploadId")?,
-                    storage_class: u.opt_text("StorageClass"),
-                    initiator: u.child("Initiator").map(Owner::from_element),
-                    owner: u.child("Owner").map(Owner::from_element),
-                    initiated: u.opt_text("Initiated"),
+        parse_xml_answer(response, "ListMultipartUploadsResult", |root, meta| {
+            let encoding_type = reported_encoding(root);
+            let text = ListingText::new(self.encoding_type.as_deref(), encoding_type.as_deref());
+            let uploads = root
+                .children("Upload")
+                .map(|u| {
+                    Ok(Upload {
+                        key: text.decode("Key", u.req_text("Key")?)?,
+                        upload_id: u.req_text("UploadId")?,
+                        storage_class: u.opt_text("StorageClass"),
+                        initiator: u.child("Initiator").map(Owner::from_element),
+                        owner: u.child("Owner").map(Owner::from_element),
+                        initiated: u.opt_text("Initiated"),
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut common_prefixes = Vec::new();
-        for group in root.children("CommonPrefixes").chain(root.children("CommonPrefixs")) {
-            for prefix in group.children("Prefix") {
-                common_prefixes.push(text.decode("Prefix", prefix.text())?);
+                .collect::<Result<Vec<_>>>()?;
+            let mut common_prefixes = Vec::new();
+            for group in root.children("CommonPrefixes").chain(root.children("CommonPrefixs")) {
+                for prefix in group.children("Prefix") {
+                    common_prefixes.push(text.decode("Prefix", prefix.text())?);
+                }
             }
-        }
-        Ok(MultipartListOutput {
-            bucket: root.opt_text("Bucket").unwrap_or_default(),
-            key_marker: text.decode_opt("KeyMarker", root.opt_text("KeyMarker"))?,
-            upload_id_marker: root.opt_text("UploadIdMarker"),
-            next_key_marker: text.decode_opt("NextKeyMarker", root.opt_text("NextKeyMarker"))?,
-            next_upload_id_marker: root.opt_text("NextUploadIdMarker"),
-            max_uploads: root.opt_number("MaxUploads")?,
-            prefix: text.decode_opt("Prefix", root.opt_text("Prefix"))?,
-            delimiter: text.decode_opt("Delimiter", root.opt_text("Delimiter"))?,
-            is_truncated: root.opt_bool("IsTruncated")?.unwrap_or(false),
-            encoding_type,
-            uploads,
-            common_prefixes,
-            meta,
+            Ok(MultipartListOutput {
+                bucket: root.opt_text("Bucket").unwrap_or_default(),
+                key_marker: text.decode_opt("KeyMarker", root.opt_text("KeyMarker"))?,
+                upload_id_marker: root.opt_text("UploadIdMarker"),
+                next_key_marker: text.decode_opt("NextKeyMarker", root.opt_text("NextKeyMarker"))?,
+                next_upload_id_marker: root.opt_text("NextUploadIdMarker"),
+                max_uploads: root.opt_number("MaxUploads")?,
+                prefix: text.decode_opt("Prefix", root.opt_text("Prefix"))?,
+                delimiter: text.decode_opt("Delimiter", root.opt_text("Delimiter"))?,
+                is_truncated: root.opt_bool("IsTruncated")?.unwrap_or(false),
+                encoding_type,
+                uploads,
+                common_prefixes,
+                meta,
+            })
         })
     }
 }

@@ -1,7 +1,7 @@
 //! `multipart_list_part`: the parts of one upload, a page at a time or all of them.
 
 use crate::api::multipart::{Owner, validate_upload_id};
-use crate::api::object::{builder_doc, read_xml_answer};
+use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -143,36 +143,35 @@ impl Operation for MultipartListPartInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<MultipartListPartOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "ListPartsResult")?;
-        let encoding_type = reported_encoding(root);
-        let text = ListingText::new(self.encoding_type.as_deref(), encoding_type.as_deref());
-        let parts = root
-            .children("Part")
-            .map(|p| {
-                Ok(Part {
-                    part_number: xml::parse_number("PartNumber", &p.req_text("PartNumber")?)?,
-                    last_modified: p.opt_text("LastModified").unwrap_or_default(),
-                    etag: p.req_text("ETag")?,
-                    size: xml::parse_number("Size", &p.req_text("Size")?)?,
+        parse_xml_answer(response, "ListPartsResult", |root, meta| {
+            let encoding_type = reported_encoding(root);
+            let text = ListingText::new(self.encoding_type.as_deref(), encoding_type.as_deref());
+            let parts = root
+                .children("Part")
+                .map(|p| {
+                    Ok(Part {
+                        part_number: xml::parse_number("PartNumber", &p.req_text("PartNumber")?)?,
+                        last_modified: p.opt_text("LastModified").unwrap_or_default(),
+                        etag: p.req_text("ETag")?,
+                        size: xml::parse_number("Size", &p.req_text("Size")?)?,
+                    })
                 })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(MultipartListPartOutput {
+                bucket: root.opt_text("Bucket").unwrap_or_default(),
+                key: text.decode("Key", root.opt_text("Key").unwrap_or_default())?,
+                upload_id: root.opt_text("UploadId").unwrap_or_default(),
+                initiator: root.child("Initiator").map(Owner::from_element),
+                owner: root.child("Owner").map(Owner::from_element),
+                storage_class: root.opt_text("StorageClass"),
+                part_number_marker: root.opt_number("PartNumberMarker")?,
+                next_part_number_marker: root.opt_number("NextPartNumberMarker")?,
+                max_parts: root.opt_number("MaxParts")?,
+                is_truncated: root.opt_bool("IsTruncated")?.unwrap_or(false),
+                encoding_type,
+                parts,
+                meta,
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(MultipartListPartOutput {
-            bucket: root.opt_text("Bucket").unwrap_or_default(),
-            key: text.decode("Key", root.opt_text("Key").unwrap_or_default())?,
-            upload_id: root.opt_text("UploadId").unwrap_or_default(),
-            initiator: root.child("Initiator").map(Owner::from_element),
-            owner: root.child("Owner").map(Owner::from_element),
-            storage_class: root.opt_text("StorageClass"),
-            part_number_marker: root.opt_number("PartNumberMarker")?,
-            next_part_number_marker: root.opt_number("NextPartNumberMarker")?,
-            max_parts: root.opt_number("MaxParts")?,
-            is_truncated: root.opt_bool("IsTruncated")?.unwrap_or(false),
-            encoding_type,
-            parts,
-            meta,
         })
     }
 }

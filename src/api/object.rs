@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use crate::config;
 use crate::error::{Error, Result};
 use crate::http::{Headers, Response, ResponseMeta};
-use crate::xml;
+use crate::xml::{self, Element};
 
 /// An HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`), from text sent as given or from a
 /// [`SystemTime`] formatted as IMF-fixdate.
@@ -140,17 +140,24 @@ pub(crate) fn response_meta(response: &Response) -> ResponseMeta {
     ResponseMeta { status: response.status, headers: response.headers.clone() }
 }
 
-/// Reads an XML answer: its meta and its body, leading whitespace removed (COS keeps a slow
-/// Complete or Copy alive by sending spaces before the document, and an XML declaration must
-/// come first). A 2xx whose body is an `<Error>` document is that service error.
-pub(crate) fn read_xml_answer(mut response: Response) -> Result<(ResponseMeta, Vec<u8>)> {
+/// Parses an XML answer whose root must be `root`, handing it and the response's meta to
+/// `read`. Leading whitespace is skipped (COS keeps a slow Complete or Copy alive by sending
+/// spaces before the document, and an XML declaration must come first). A 2xx whose document
+/// is an `<Error>` is that service error; another root is an [`Error::Xml`].
+pub(crate) fn parse_xml_answer<T>(
+    mut response: Response,
+    root: &str,
+    read: impl FnOnce(Element<'_, '_>, ResponseMeta) -> Result<T>,
+) -> Result<T> {
     let raw = response.read_body(xml::MAX_XML_BODY)?;
     let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
-    let body = raw[start..].to_vec();
-    if let Some(err) = xml::embedded_error(response.status, &response.headers, &body) {
-        return Err(Error::from(err));
+    let body = &raw[start..];
+    let doc = xml::parse_document(body)?;
+    if doc.root_element().tag_name().name() == "Error" {
+        return Err(Error::from(xml::parse_service_error(response.status, &response.headers, body)));
     }
-    Ok((response_meta(&response), body))
+    let element = Element::root(&doc, root)?;
+    read(element, response_meta(&response))
 }
 
 /// Appends `name: value` when `value` is set, refusing values no header can carry.

@@ -1,13 +1,12 @@
 //! `put_object_copy`: a server-side copy of an object.
 
-use crate::api::object::{Conditions, builder_doc, crc64_header, header_text, push_header, read_xml_answer};
+use crate::api::object::{Conditions, builder_doc, crc64_header, header_text, parse_xml_answer, push_header};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy_source::{COPY_SOURCE_CONDITIONS, CopySource, copy_source_methods, copy_source_value};
 use crate::client::Bucket;
 use crate::error::Result;
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::{self, Element};
 
 /// `x-cos-metadata-directive`: what the copy does with the source's metadata.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,15 +100,17 @@ impl Operation for PutObjectCopyInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<PutObjectCopyOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "CopyObjectResult")?;
-        Ok(PutObjectCopyOutput {
-            etag: root.req_text("ETag")?,
-            last_modified: root.opt_text("LastModified").unwrap_or_default(),
-            crc64: root.opt_text("CRC64").and_then(|v| v.trim().parse().ok()).or_else(|| crc64_header(&meta.headers)),
-            version_id: root.opt_text("VersionId").or_else(|| header_text(&meta.headers, "x-cos-version-id")),
-            meta,
+        parse_xml_answer(response, "CopyObjectResult", |root, meta| {
+            Ok(PutObjectCopyOutput {
+                etag: root.req_text("ETag")?,
+                last_modified: root.opt_text("LastModified").unwrap_or_default(),
+                crc64: root
+                    .opt_text("CRC64")
+                    .and_then(|v| v.trim().parse().ok())
+                    .or_else(|| crc64_header(&meta.headers)),
+                version_id: root.opt_text("VersionId").or_else(|| header_text(&meta.headers, "x-cos-version-id")),
+                meta,
+            })
         })
     }
 }

@@ -1,11 +1,11 @@
 //! `delete_object` and `delete_multiple_object`.
 
-use crate::api::object::{builder_doc, header_text, read_xml_answer, response_meta};
+use crate::api::object::{builder_doc, header_text, parse_xml_answer, response_meta};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::{self, Element, XmlWriter};
+use crate::xml::XmlWriter;
 
 /// Most objects one `delete_multiple_object` may name (a COS limit).
 pub const MAX_DELETE_OBJECTS: usize = 1000;
@@ -208,32 +208,31 @@ impl Operation for DeleteMultipleObjectInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<DeleteMultipleObjectOutput> {
-        let (meta, body) = read_xml_answer(response)?;
-        let doc = xml::parse_document(&body)?;
-        let root = Element::root(&doc, "DeleteResult")?;
-        let deleted = root
-            .children("Deleted")
-            .map(|d| {
-                Ok(DeletedObject {
-                    key: d.req_text("Key")?,
-                    version_id: d.opt_text("VersionId"),
-                    delete_marker: d.opt_bool("DeleteMarker")?,
-                    delete_marker_version_id: d.opt_text("DeleteMarkerVersionId"),
+        parse_xml_answer(response, "DeleteResult", |root, meta| {
+            let deleted = root
+                .children("Deleted")
+                .map(|d| {
+                    Ok(DeletedObject {
+                        key: d.req_text("Key")?,
+                        version_id: d.opt_text("VersionId"),
+                        delete_marker: d.opt_bool("DeleteMarker")?,
+                        delete_marker_version_id: d.opt_text("DeleteMarkerVersionId"),
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let errors = root
-            .children("Error")
-            .map(|e| {
-                Ok(DeleteError {
-                    key: e.req_text("Key")?,
-                    code: e.opt_text("Code").unwrap_or_default(),
-                    message: e.opt_text("Message").unwrap_or_default(),
-                    version_id: e.opt_text("VersionId"),
+                .collect::<Result<Vec<_>>>()?;
+            let errors = root
+                .children("Error")
+                .map(|e| {
+                    Ok(DeleteError {
+                        key: e.req_text("Key")?,
+                        code: e.opt_text("Code").unwrap_or_default(),
+                        message: e.opt_text("Message").unwrap_or_default(),
+                        version_id: e.opt_text("VersionId"),
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(DeleteMultipleObjectOutput { meta, deleted, errors })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(DeleteMultipleObjectOutput { meta, deleted, errors })
+        })
     }
 }
 
