@@ -519,3 +519,49 @@ fn multipart_list_refusals_and_bad_encoding() {
     let (_, bucket) = bucket_with(vec![Canned::new(200, bad)]);
     assert!(matches!(bucket.multipart_list().encoding_type("url").send(), Err(Error::Xml(_))));
 }
+
+// ---------------------------------------------------------------- robustness
+
+/// Every parser over every prefix of every documented answer (and a few mangled bytes): an
+/// output or an error, never a panic.
+#[test]
+fn parsers_never_panic_on_truncated_or_mangled_answers() {
+    use tencent_cos::api::{multipart, multipart_complete, multipart_copy, multipart_list, multipart_list_part};
+    use tencent_cos::api::{object_copy, object_delete};
+    use tencent_cos::http::Response;
+    use tencent_cos::operation::Operation;
+
+    fn run<O: Operation + Default>(body: &[u8]) {
+        let _ = O::default().parse(Response::from_bytes(200, [("x-cos-hash-crc64ecma", "x")], body.to_vec()));
+    }
+    let names = [
+        "InitiateMultipartUploadResult-doc.xml",
+        "CompleteMultipartUploadResult-doc.xml",
+        "ListPartsResult-doc.xml",
+        "ListPartsResult-doc-truncated.xml",
+        "ListMultipartUploadsResult-doc.xml",
+        "CopyObjectResult-doc.xml",
+        "CopyPartResult-doc.xml",
+        "DeleteResult-doc.xml",
+    ];
+    for name in names {
+        let full = fixture(name);
+        let mut bodies: Vec<Vec<u8>> = (0..=full.len()).map(|n| full[..n].to_vec()).collect();
+        for (i, b) in [(7usize, 0u8), (20, b'&'), (33, 0xff), (50, b'<')] {
+            let mut mangled = full.clone();
+            if i < mangled.len() {
+                mangled[i] = b;
+            }
+            bodies.push(mangled);
+        }
+        for body in &bodies {
+            run::<multipart::MultipartInitInput>(body);
+            run::<multipart_complete::MultipartCompleteInput>(body);
+            run::<multipart_list_part::MultipartListPartInput>(body);
+            run::<multipart_list::MultipartListInput>(body);
+            run::<multipart_copy::UploadPartCopyInput>(body);
+            run::<object_copy::PutObjectCopyInput>(body);
+            run::<object_delete::DeleteMultipleObjectInput>(body);
+        }
+    }
+}
