@@ -3,9 +3,11 @@
 
 #![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
 
+mod parts;
 mod pool;
 pub mod progress;
 pub mod task;
+pub mod upload;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,0 +1,566 @@
+//! `slice_upload_file`: resumable multipart upload of a local file, part by part from the file
+//! at its offset, CRC-64 checked per part and for the whole object; `upload_file` picks a
+//! simple put below SliceSize.
+//!
+//! Resume needs no local state, as the JS SDK does it: an unfinished upload of the key is looked
+//! up (`multipart_list`), its parts listed, and every part whose size matches and whose ETag is
+//! the MD5 of the local bytes is kept. So an upload interrupted in one process is finished by
+//! the next.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::api::multipart::{MultipartAbortInput, MultipartInitInput, MultipartUploadInput};
+use crate::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
+use crate::api::multipart_list::MultipartListInput;
+use crate::api::multipart_list_part::{MultipartListPartInput, Part};
+use crate::api::object_attributes::ObjectAttributes;
+use crate::api::object_put::PutObjectInput;
+use crate::checksum::{Crc64, crc64_combine, hex};
+use crate::client::{Bucket, Client};
+use crate::error::{Error, Result};
+use crate::http::{Body, FileSlice, ResponseMeta, read_at};
+use crate::transfer::parts::{PartWork, PartsOutcome, run_parts};
+use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
+use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput};
+
+const MIB: u64 = 1024 * 1024;
+/// COS's limit on parts per upload.
+pub const MAX_PARTS: u64 = 10_000;
+/// Part sizes tried, smallest first, until the file fits in [`MAX_PARTS`] (the JS SDK's list).
+const PART_SIZES_MIB: [u64; 14] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 5120];
+
+/// The part size for a file: at least `chunk_size`, grown until `size` fits in 10000 parts.
+///
+/// ```
+/// use tencent_cos::transfer::upload::part_size_for;
+/// assert_eq!(part_size_for(100 << 20, 1 << 20), 1 << 20);
+/// assert_eq!(part_size_for(20_000 << 20, 1 << 20), 2 << 20);
+/// ```
+pub fn part_size_for(size: u64, chunk_size: u64) -> u64 {
+    let fit = PART_SIZES_MIB.iter().map(|m| m * MIB).find(|s| size.div_ceil(*s) <= MAX_PARTS).unwrap_or(5120 * MIB);
+    chunk_size.max(fit)
+}
+
+/// Callbacks and options of an upload, shared by the builder and the running task.
+#[derive(Clone, Default)]
+pub(crate) struct UploadOptions {
+    pub(crate) chunk_size: Option<u64>,
+    pub(crate) async_limit: Option<usize>,
+    pub(crate) attributes: ObjectAttributes,
+    pub(crate) part_content_md5: bool,
+    pub(crate) on_progress: Option<ProgressCallback>,
+    pub(crate) on_hash_progress: Option<ProgressCallback>,
+    pub(crate) on_task_ready: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+}
+
+/// A part of the plan: number, offset, length; `done` once uploaded (or found uploaded).
+#[derive(Clone, Debug)]
+struct PlannedPart {
+    number: u32,
+    offset: u64,
+    len: u64,
+}
+
+/// An uploaded part: what complete needs, and its CRC to combine.
+#[derive(Clone, Debug)]
+struct UploadedPart {
+    number: u32,
+    etag: String,
+    crc64: u64,
+    len: u64,
+}
+
+/// What a paused upload keeps for `restart`.
+struct ResumeState {
+    upload_id: String,
+    uploaded: Vec<UploadedPart>,
+}
+
+fn plan(size: u64, part_size: u64) -> Vec<PlannedPart> {
+    let count = size.div_ceil(part_size).max(1);
+    (0..count)
+        .map(|i| PlannedPart {
+            number: i as u32 + 1,
+            offset: i * part_size,
+            len: part_size.min(size - i * part_size),
+        })
+        .collect()
+}
+
+/// Reads `len` bytes of `file` at `offset` into a new buffer.
+fn read_part(file: &File, offset: u64, len: u64) -> Result<Vec<u8>> {
+    let mut buf = vec![0u8; len as usize];
+    let mut done = 0;
+    while done < buf.len() {
+        let n = read_at(file, &mut buf[done..], offset + done as u64)?;
+        if n == 0 {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file got shorter while it was being uploaded",
+            )));
+        }
+        done += n;
+    }
+    Ok(buf)
+}
+
+/// Builder of [`Bucket::slice_upload_file`].
+#[must_use = "call .start() or .send() to run the upload"]
+pub struct SliceUploadFile<'a> {
+    bucket: &'a Bucket,
+    key: String,
+    path: PathBuf,
+    options: UploadOptions,
+}
+
+impl Bucket {
+    /// Uploads a local file in parts, resumably (the JS SDK's `sliceUploadFile`).
+    ///
+    /// Parts are read from the file at their offsets (no whole-file buffering) and sent by the
+    /// client's part workers, at most ChunkParallelLimit (or [`async_limit`](SliceUploadFile::async_limit))
+    /// at once. Memory: at most FileParallelLimit x ChunkParallelLimit part buffers are alive at
+    /// once across the client, each of the part size.
+    ///
+    /// ```no_run
+    /// let client = tencent_cos::Client::from_env()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let out = bucket
+    ///     .slice_upload_file("backups/db.tar", "/data/db.tar")
+    ///     .on_progress(|p| eprintln!("{:.0}% {} B/s", p.percent * 100.0, p.speed))
+    ///     .send()?;
+    /// println!("{} {:?}", out.etag, out.crc64);
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn slice_upload_file(&self, key: impl Into<String>, path: impl AsRef<Path>) -> SliceUploadFile<'_> {
+        SliceUploadFile { bucket: self, key: key.into(), path: path.as_ref().to_owned(), options: UploadOptions::default() }
+    }
+}
+
+macro_rules! upload_option_setters {
+    () => {
+        /// Part size in bytes (ChunkSize; at least 1 MiB; grown so the file needs at most
+        /// 10000 parts).
+        pub fn chunk_size(mut self, bytes: u64) -> Self {
+            self.options.chunk_size = Some(bytes);
+            self
+        }
+
+        /// Parts in flight for this file (AsyncLimit; default ChunkParallelLimit).
+        pub fn async_limit(mut self, parts: usize) -> Self {
+            self.options.async_limit = Some(parts);
+            self
+        }
+
+        /// StorageClass of the object.
+        pub fn storage_class(mut self, class: impl Into<String>) -> Self {
+            self.options.attributes.storage_class = Some(class.into());
+            self
+        }
+
+        /// Content-Type of the object.
+        pub fn content_type(mut self, value: impl Into<String>) -> Self {
+            self.options.attributes.content_type = Some(value.into());
+            self
+        }
+
+        /// Canned ACL (`x-cos-acl`).
+        pub fn acl(mut self, acl: impl Into<String>) -> Self {
+            self.options.attributes.acl = Some(acl.into());
+            self
+        }
+
+        /// A `x-cos-meta-{name}` header.
+        pub fn meta(mut self, name: impl AsRef<str>, value: impl Into<String>) -> Self {
+            self.options.attributes.headers.push((format!("x-cos-meta-{}", name.as_ref()), value.into()));
+            self
+        }
+
+        /// Any other header of the object (Cache-Control, Content-Disposition, x-cos-*).
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.options.attributes.headers.push((name.into(), value.into()));
+            self
+        }
+
+        /// Send Content-MD5 with every part (off by default: parts are checked by CRC-64).
+        pub fn part_content_md5(mut self, on: bool) -> Self {
+            self.options.part_content_md5 = on;
+            self
+        }
+
+        /// Progress callback: `{loaded, total, speed, percent}`, at most once per
+        /// ProgressInterval, always a final call at 100%.
+        pub fn on_progress(mut self, f: impl Fn(&ProgressInfo) + Send + Sync + 'static) -> Self {
+            self.options.on_progress = Some(Arc::new(f));
+            self
+        }
+
+        /// Progress of hashing local parts when resuming an earlier upload.
+        pub fn on_hash_progress(mut self, f: impl Fn(&ProgressInfo) + Send + Sync + 'static) -> Self {
+            self.options.on_hash_progress = Some(Arc::new(f));
+            self
+        }
+
+        /// Called with the task id as soon as the task exists.
+        pub fn on_task_ready(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+            self.options.on_task_ready = Some(Arc::new(f));
+            self
+        }
+    };
+}
+pub(crate) use upload_option_setters;
+
+impl SliceUploadFile<'_> {
+    upload_option_setters!();
+
+    /// Queues the upload on the client's workers and returns its task handle.
+    pub fn start(self) -> Result<TaskHandle> {
+        start_upload(self.bucket, self.key, self.path, self.options, true)
+    }
+
+    /// Runs the upload and blocks until it is done.
+    pub fn send(self) -> Result<TransferOutput> {
+        self.start()?.wait()
+    }
+}
+
+/// Validates, creates the task and queues it. `multipart` false: one put_object.
+pub(crate) fn start_upload(
+    bucket: &Bucket,
+    key: String,
+    path: PathBuf,
+    options: UploadOptions,
+    multipart: bool,
+) -> Result<TaskHandle> {
+    crate::config::validate_key(&key)?;
+    bucket.scope()?;
+    let chunk = options.chunk_size.unwrap_or(bucket.client().config().chunk_size);
+    if chunk < MIB {
+        return Err(Error::invalid("chunk_size", format!("{chunk} bytes is below the 1 MiB minimum")));
+    }
+    if options.async_limit == Some(0) {
+        return Err(Error::invalid("async_limit", "must be at least 1"));
+    }
+    let size = std::fs::metadata(&path)
+        .map_err(|e| Error::invalid("file_path", format!("{}: {e}", path.display())))?
+        .len();
+    let client = bucket.client().clone();
+    let progress = Arc::new(ProgressTracker::new(size, client.config().progress_interval, options.on_progress.clone()));
+    let (bucket_name, region) = (bucket.name().to_owned(), bucket.region().map(str::to_owned));
+    let (task_key, task_path) = (key.clone(), path.clone());
+    let opts = options.clone();
+    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
+        let bucket = match &region {
+            Some(r) => client.bucket_in(bucket_name.clone(), r.clone()),
+            None => client.bucket(bucket_name.clone()),
+        };
+        if multipart && size > 0 {
+            run_slice_upload(&bucket, task, &task_key, &task_path, size, &opts)
+        } else {
+            RunOutcome::Done(put_whole_file(&bucket, task, &task_key, &task_path, size, &opts))
+        }
+    });
+    let core = TaskCore::new("upload", bucket.name(), &key, Some(path.display().to_string()), progress, runner);
+    if let Some(cb) = &options.on_task_ready {
+        cb(&core.id);
+    }
+    crate::transfer::runtime(&client).queue(&client, core.clone());
+    Ok(TaskHandle { core, client })
+}
+
+/// One `put_object` of the whole file, CRC-checked.
+fn put_whole_file(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    path: &Path,
+    size: u64,
+    opts: &UploadOptions,
+) -> Result<TransferOutput> {
+    task.set_state(crate::transfer::task::TaskState::Uploading);
+    let file = Arc::new(File::open(path)?);
+    let mut crc = Crc64::new();
+    let mut offset = 0;
+    while offset < size {
+        let len = (size - offset).min(8 * MIB);
+        crc.update(&read_part(&file, offset, len)?);
+        offset += len;
+    }
+    let local = crc.finish();
+    let out = bucket.execute(PutObjectInput {
+        key: key.to_owned(),
+        body: if size == 0 { Body::Empty } else { Body::File(FileSlice { file, offset: 0, len: size }) },
+        attributes: opts.attributes.clone(),
+        content_md5: opts.part_content_md5,
+        ..Default::default()
+    })?;
+    if let Some(remote) = out.crc64 {
+        if remote != local {
+            return Err(Error::Integrity(format!("{key}: CRC-64 is {remote} on COS, {local} locally")));
+        }
+    }
+    task.progress.add(size);
+    Ok(TransferOutput {
+        key: key.to_owned(),
+        etag: out.etag.clone().unwrap_or_default(),
+        crc64: Some(local),
+        size,
+        location: None,
+        upload_id: None,
+        resumed_parts: 0,
+        meta: out.meta,
+    })
+}
+
+/// Finds an unfinished upload of `key` whose parts match the local file; returns its id and
+/// the parts to keep. Hashes the local ranges of listed parts (reported as hash progress).
+fn find_resumable(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    file: &File,
+    parts: &[PlannedPart],
+    opts: &UploadOptions,
+) -> Result<Option<(String, Vec<UploadedPart>)>> {
+    let mut uploads = Vec::new();
+    let mut list = MultipartListInput { prefix: Some(key.to_owned()), ..Default::default() };
+    loop {
+        let page = bucket.execute(list.clone())?;
+        uploads.extend(page.uploads.into_iter().filter(|u| u.key == key));
+        if !page.is_truncated || page.next_key_marker.is_none() {
+            break;
+        }
+        list.key_marker = page.next_key_marker;
+        list.upload_id_marker = page.next_upload_id_marker;
+    }
+    if let Some(class) = &opts.attributes.storage_class {
+        uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class));
+    }
+    // Newest first, as the JS SDK does.
+    uploads.reverse();
+    for upload in uploads {
+        let listed = list_all_parts(bucket, key, &upload.upload_id)?;
+        let candidates: Vec<&Part> = listed
+            .iter()
+            .filter(|p| {
+                p.part_number >= 1
+                    && (p.part_number as usize) <= parts.len()
+                    && parts[p.part_number as usize - 1].len == p.size
+            })
+            .collect();
+        let hash_total: u64 = candidates.iter().map(|p| p.size).sum();
+        let hashing = ProgressTracker::new(hash_total, bucket.client().config().progress_interval, opts.on_hash_progress.clone());
+        let mut keep = Vec::new();
+        for p in candidates {
+            if task.should_stop() {
+                return Ok(None);
+            }
+            let planned = &parts[p.part_number as usize - 1];
+            let data = read_part(file, planned.offset, planned.len)?;
+            let md5 = hex(&md5::Md5::digest(&data));
+            if p.etag.trim_matches('"').eq_ignore_ascii_case(&md5) {
+                keep.push(UploadedPart {
+                    number: p.part_number,
+                    etag: p.etag.clone(),
+                    crc64: crate::checksum::crc64(&data),
+                    len: planned.len,
+                });
+            }
+            hashing.add(planned.len);
+        }
+        hashing.finish();
+        if !keep.is_empty() {
+            return Ok(Some((upload.upload_id, keep)));
+        }
+    }
+    Ok(None)
+}
+
+use md5::Digest as _;
+
+fn list_all_parts(bucket: &Bucket, key: &str, upload_id: &str) -> Result<Vec<Part>> {
+    let mut input = MultipartListPartInput { key: key.to_owned(), upload_id: upload_id.to_owned(), ..Default::default() };
+    let mut parts = Vec::new();
+    loop {
+        let page = bucket.execute(input.clone())?;
+        parts.extend(page.parts);
+        match page.next_part_number_marker {
+            Some(next) if page.is_truncated && Some(next) != input.part_number_marker => {
+                input.part_number_marker = Some(next)
+            }
+            _ => break,
+        }
+    }
+    Ok(parts)
+}
+
+fn abort(bucket: &Bucket, key: &str, upload_id: &str) {
+    // Best effort: the upload is failing already; a leftover upload is found and reused or
+    // aborted by the next run.
+    let _ = bucket.execute(MultipartAbortInput { key: key.to_owned(), upload_id: upload_id.to_owned() });
+}
+
+fn run_slice_upload(
+    bucket: &Bucket,
+    task: &Arc<TaskCore>,
+    key: &str,
+    path: &Path,
+    size: u64,
+    opts: &UploadOptions,
+) -> RunOutcome {
+    match slice_upload(bucket, task, key, path, size, opts) {
+        Ok(Some(out)) => RunOutcome::Done(Ok(out)),
+        Ok(None) => RunOutcome::Paused,
+        Err(e) => RunOutcome::Done(Err(e)),
+    }
+}
+
+/// The multipart upload; `Ok(None)` when paused.
+fn slice_upload(
+    bucket: &Bucket,
+    task: &Arc<TaskCore>,
+    key: &str,
+    path: &Path,
+    size: u64,
+    opts: &UploadOptions,
+) -> Result<Option<TransferOutput>> {
+    let client = bucket.client();
+    let config = client.config();
+    let part_size = part_size_for(size, opts.chunk_size.unwrap_or(config.chunk_size));
+    let file = Arc::new(File::open(path)?);
+    if file.metadata()?.len() != size {
+        return Err(Error::Io(std::io::Error::other("the file changed size since the upload was queued")));
+    }
+    let parts = plan(size, part_size);
+
+    // A restart continues its own upload; a fresh run looks for one to resume.
+    let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let (upload_id, mut uploaded, resumed) = match resume.and_then(|r| r.downcast::<ResumeState>().ok()) {
+        Some(state) => (state.upload_id, state.uploaded, 0),
+        None => match find_resumable(bucket, task, key, &file, &parts, opts)? {
+            Some((id, kept)) => {
+                let n = kept.len() as u32;
+                (id, kept, n)
+            }
+            None => {
+                if task.should_stop() {
+                    return Ok(None);
+                }
+                let init = bucket.execute(MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() })?;
+                (init.upload_id, Vec::new(), 0)
+            }
+        },
+    };
+    task.set_state(crate::transfer::task::TaskState::Uploading);
+    task.progress.add(uploaded.iter().map(|p| p.len).sum());
+
+    let todo: Vec<PlannedPart> = parts.iter().filter(|p| !uploaded.iter().any(|u| u.number == p.number)).cloned().collect();
+    let work: PartWork<PlannedPart, UploadedPart> = {
+        let (bucket, key, upload_id, file) = (bucket.clone(), key.to_owned(), upload_id.clone(), file.clone());
+        let content_md5 = opts.part_content_md5;
+        Arc::new(move |part: &PlannedPart| upload_one_part(&bucket, &key, &upload_id, &file, part, content_md5))
+    };
+    let limit = opts.async_limit.unwrap_or(config.chunk_parallel_limit);
+    let runtime = crate::transfer::runtime(client);
+    let outcome = run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &UploadedPart| {
+        task.progress.add(p.len)
+    });
+    let (done, failure) = match outcome {
+        PartsOutcome::Done(done) => (done, None),
+        PartsOutcome::Stopped(done) => (done, Some(None)),
+        PartsOutcome::Failed(e, done) => (done, Some(Some(e))),
+    };
+    uploaded.extend(done);
+    match failure {
+        None => {}
+        Some(None) if task.is_cancelled() => {
+            abort(bucket, key, &upload_id);
+            return Err(Error::Cancelled);
+        }
+        Some(None) => {
+            // Paused: keep the upload and what is on it; cancelling later aborts it.
+            let (b, k, id) = (bucket.name().to_owned(), key.to_owned(), upload_id.clone());
+            let region = bucket.region().map(str::to_owned);
+            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(move |client: &Client| {
+                let bucket = match region {
+                    Some(r) => client.bucket_in(b, r),
+                    None => client.bucket(b),
+                };
+                abort(&bucket, &k, &id);
+            }));
+            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(ResumeState { upload_id, uploaded }));
+            return Ok(None);
+        }
+        Some(Some(e)) => {
+            abort(bucket, key, &upload_id);
+            return Err(e);
+        }
+    }
+
+    uploaded.sort_by_key(|p| p.number);
+    let whole_crc = uploaded.iter().fold(0u64, |acc, p| crc64_combine(acc, p.crc64, p.len));
+    let complete = MultipartCompleteInput {
+        key: key.to_owned(),
+        upload_id: upload_id.clone(),
+        parts: uploaded.iter().map(|p| CompletedPart { part_number: p.number, etag: p.etag.clone() }).collect(),
+    };
+    let out = crate::transfer::parts::with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            abort(bucket, key, &upload_id);
+            return Err(e);
+        }
+    };
+    if let Some(remote) = out.crc64 {
+        if remote != whole_crc {
+            return Err(Error::Integrity(format!(
+                "{key}: the completed object's CRC-64 is {remote} on COS, {whole_crc} locally"
+            )));
+        }
+    }
+    Ok(Some(TransferOutput {
+        key: key.to_owned(),
+        etag: out.etag,
+        crc64: Some(whole_crc),
+        size,
+        location: (!out.location.is_empty()).then_some(out.location),
+        upload_id: Some(upload_id),
+        resumed_parts: resumed,
+        meta: out.meta,
+    }))
+}
+
+/// Reads one part from the file, sends it, and checks COS's CRC-64 of it against ours.
+fn upload_one_part(
+    bucket: &Bucket,
+    key: &str,
+    upload_id: &str,
+    file: &File,
+    part: &PlannedPart,
+    content_md5: bool,
+) -> Result<UploadedPart> {
+    let data = read_part(file, part.offset, part.len)?;
+    let local = crate::checksum::crc64(&data);
+    let out = bucket.execute(MultipartUploadInput {
+        key: key.to_owned(),
+        upload_id: upload_id.to_owned(),
+        part_number: part.number,
+        body: Body::from(data),
+        content_md5,
+        ..Default::default()
+    })?;
+    if let Some(remote) = out.crc64 {
+        if remote != local {
+            return Err(Error::Integrity(format!("part {} of {key}: CRC-64 is {remote} on COS, {local} locally", part.number)));
+        }
+    }
+    let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
+    Ok(UploadedPart { number: part.number, etag, crc64: local, len: part.len })
+}
+
+/// Output metadata of a finished transfer with no response of its own.
+pub(crate) fn empty_meta() -> ResponseMeta {
+    ResponseMeta::default()
+}
