@@ -1,5 +1,5 @@
 //! Replays the service, bucket, ACL and CORS calls recorded from the node SDK
-//! (`tests/data/node_requests.jsonl`, seq 1-10, 28, 35) with the same inputs, keys and clock, and
+//! (`tests/data/node_requests.jsonl`, seq 1-10, 15-16, 28, 35) with the same inputs, keys and clock, and
 //! checks that the request on the wire is the same: method, target (path and query, byte for
 //! byte), every header the node SDK sent in the same order (Authorization included, so
 //! q-header-list, q-url-param-list and q-signature), and the body's SHA-256 and length.
@@ -145,6 +145,26 @@ fn seq_09_delete_bucket_cors() {
 fn seq_10_get_bucket_location() {
     replay(10, Canned::new(200, fixture("LocationConstraint-get-bucket-location.xml")), |_, b| {
         b.get_bucket_location().send().unwrap();
+    });
+}
+
+const OBJECT_KEY: &str = "folder/photo 1+2 (final)~*.jpg";
+
+#[test]
+fn seq_15_get_object_acl() {
+    replay(15, Canned::new(200, fixture("AccessControlPolicy-get-object-acl.xml")), |_, b| {
+        b.get_object_acl(OBJECT_KEY).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_16_put_object_acl_headers() {
+    replay(16, Canned::new(200, ""), |_, b| {
+        b.put_object_acl(OBJECT_KEY)
+            .acl(CannedAcl::Private)
+            .grant_read("id=\"qcs::cam::uin/100000000011:uin/100000000011\"")
+            .send()
+            .unwrap();
     });
 }
 

@@ -8,6 +8,7 @@ mod pool;
 pub mod progress;
 pub mod task;
 pub mod upload;
+pub mod upload_files;
 
 use std::sync::{Arc, Mutex};
 

@@ -27,7 +27,11 @@ pub(crate) type PartWork<J, R> = Arc<dyn Fn(&J) -> Result<R> + Send + Sync>;
 /// Retries of one part: ChunkRetryTimes extra attempts, backing off between them. Integrity
 /// failures (a CRC mismatch) and retryable transport or 5xx errors are retried; a 4xx is not.
 pub(crate) fn with_retries<R>(retries: u32, mut attempt: impl FnMut() -> Result<R>) -> Result<R> {
-    let backoff = RetryPolicy { max_retries: retries, initial_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(5) };
+    let backoff = RetryPolicy {
+        max_retries: retries,
+        initial_backoff: Duration::from_millis(200),
+        max_backoff: Duration::from_secs(5),
+    };
     let mut tries = 0;
     loop {
         match attempt() {

@@ -81,11 +81,7 @@ struct ResumeState {
 fn plan(size: u64, part_size: u64) -> Vec<PlannedPart> {
     let count = size.div_ceil(part_size).max(1);
     (0..count)
-        .map(|i| PlannedPart {
-            number: i as u32 + 1,
-            offset: i * part_size,
-            len: part_size.min(size - i * part_size),
-        })
+        .map(|i| PlannedPart { number: i as u32 + 1, offset: i * part_size, len: part_size.min(size - i * part_size) })
         .collect()
 }
 
@@ -134,7 +130,12 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn slice_upload_file(&self, key: impl Into<String>, path: impl AsRef<Path>) -> SliceUploadFile<'_> {
-        SliceUploadFile { bucket: self, key: key.into(), path: path.as_ref().to_owned(), options: UploadOptions::default() }
+        SliceUploadFile {
+            bucket: self,
+            key: key.into(),
+            path: path.as_ref().to_owned(),
+            options: UploadOptions::default(),
+        }
     }
 }
 
@@ -242,9 +243,8 @@ pub(crate) fn start_upload(
     if options.async_limit == Some(0) {
         return Err(Error::invalid("async_limit", "must be at least 1"));
     }
-    let size = std::fs::metadata(&path)
-        .map_err(|e| Error::invalid("file_path", format!("{}: {e}", path.display())))?
-        .len();
+    let size =
+        std::fs::metadata(&path).map_err(|e| Error::invalid("file_path", format!("{}: {e}", path.display())))?.len();
     let client = bucket.client().clone();
     let progress = Arc::new(ProgressTracker::new(size, client.config().progress_interval, options.on_progress.clone()));
     let (bucket_name, region) = (bucket.name().to_owned(), bucket.region().map(str::to_owned));
@@ -350,7 +350,8 @@ fn find_resumable(
             })
             .collect();
         let hash_total: u64 = candidates.iter().map(|p| p.size).sum();
-        let hashing = ProgressTracker::new(hash_total, bucket.client().config().progress_interval, opts.on_hash_progress.clone());
+        let hashing =
+            ProgressTracker::new(hash_total, bucket.client().config().progress_interval, opts.on_hash_progress.clone());
         let mut keep = Vec::new();
         for p in candidates {
             if task.should_stop() {
@@ -380,7 +381,8 @@ fn find_resumable(
 use md5::Digest as _;
 
 fn list_all_parts(bucket: &Bucket, key: &str, upload_id: &str) -> Result<Vec<Part>> {
-    let mut input = MultipartListPartInput { key: key.to_owned(), upload_id: upload_id.to_owned(), ..Default::default() };
+    let mut input =
+        MultipartListPartInput { key: key.to_owned(), upload_id: upload_id.to_owned(), ..Default::default() };
     let mut parts = Vec::new();
     loop {
         let page = bucket.execute(input.clone())?;
@@ -447,7 +449,8 @@ fn slice_upload(
                 if task.should_stop() {
                     return Ok(None);
                 }
-                let init = bucket.execute(MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() })?;
+                let init =
+                    bucket.execute(MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() })?;
                 (init.upload_id, Vec::new(), 0)
             }
         },
@@ -455,7 +458,8 @@ fn slice_upload(
     task.set_state(crate::transfer::task::TaskState::Uploading);
     task.progress.add(uploaded.iter().map(|p| p.len).sum());
 
-    let todo: Vec<PlannedPart> = parts.iter().filter(|p| !uploaded.iter().any(|u| u.number == p.number)).cloned().collect();
+    let todo: Vec<PlannedPart> =
+        parts.iter().filter(|p| !uploaded.iter().any(|u| u.number == p.number)).cloned().collect();
     let work: PartWork<PlannedPart, UploadedPart> = {
         let (bucket, key, upload_id, file) = (bucket.clone(), key.to_owned(), upload_id.clone(), file.clone());
         let content_md5 = opts.part_content_md5;
@@ -463,9 +467,10 @@ fn slice_upload(
     };
     let limit = opts.async_limit.unwrap_or(config.chunk_parallel_limit);
     let runtime = crate::transfer::runtime(client);
-    let outcome = run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &UploadedPart| {
-        task.progress.add(p.len)
-    });
+    let outcome =
+        run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &UploadedPart| {
+            task.progress.add(p.len)
+        });
     let (done, failure) = match outcome {
         PartsOutcome::Done(done) => (done, None),
         PartsOutcome::Stopped(done) => (done, Some(None)),
@@ -489,7 +494,8 @@ fn slice_upload(
                 };
                 abort(&bucket, &k, &id);
             }));
-            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(ResumeState { upload_id, uploaded }));
+            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Box::new(ResumeState { upload_id, uploaded }));
             return Ok(None);
         }
         Some(Some(e)) => {
@@ -553,7 +559,10 @@ fn upload_one_part(
     })?;
     if let Some(remote) = out.crc64 {
         if remote != local {
-            return Err(Error::Integrity(format!("part {} of {key}: CRC-64 is {remote} on COS, {local} locally", part.number)));
+            return Err(Error::Integrity(format!(
+                "part {} of {key}: CRC-64 is {remote} on COS, {local} locally",
+                part.number
+            )));
         }
     }
     let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
