@@ -43,6 +43,9 @@ pub fn part_size_for(size: u64, chunk_size: u64) -> u64 {
     chunk_size.max(fit)
 }
 
+/// Called with a task's id as soon as the task exists (`onTaskReady`).
+pub type TaskReadyCallback = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Callbacks and options of an upload, shared by the builder and the running task.
 #[derive(Clone, Default)]
 pub(crate) struct UploadOptions {
@@ -52,7 +55,7 @@ pub(crate) struct UploadOptions {
     pub(crate) part_content_md5: bool,
     pub(crate) on_progress: Option<ProgressCallback>,
     pub(crate) on_hash_progress: Option<ProgressCallback>,
-    pub(crate) on_task_ready: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+    pub(crate) on_task_ready: Option<TaskReadyCallback>,
 }
 
 /// A part of the plan: number, offset, length; `done` once uploaded (or found uploaded).
@@ -295,10 +298,10 @@ fn put_whole_file(
         content_md5: opts.part_content_md5,
         ..Default::default()
     })?;
-    if let Some(remote) = out.crc64 {
-        if remote != local {
-            return Err(Error::Integrity(format!("{key}: CRC-64 is {remote} on COS, {local} locally")));
-        }
+    if let Some(remote) = out.crc64
+        && remote != local
+    {
+        return Err(Error::Integrity(format!("{key}: CRC-64 is {remote} on COS, {local} locally")));
     }
     task.progress.add(size);
     Ok(TransferOutput {
@@ -519,12 +522,12 @@ fn slice_upload(
             return Err(e);
         }
     };
-    if let Some(remote) = out.crc64 {
-        if remote != whole_crc {
-            return Err(Error::Integrity(format!(
-                "{key}: the completed object's CRC-64 is {remote} on COS, {whole_crc} locally"
-            )));
-        }
+    if let Some(remote) = out.crc64
+        && remote != whole_crc
+    {
+        return Err(Error::Integrity(format!(
+            "{key}: the completed object's CRC-64 is {remote} on COS, {whole_crc} locally"
+        )));
     }
     Ok(Some(TransferOutput {
         key: key.to_owned(),
@@ -557,13 +560,13 @@ fn upload_one_part(
         content_md5,
         ..Default::default()
     })?;
-    if let Some(remote) = out.crc64 {
-        if remote != local {
-            return Err(Error::Integrity(format!(
-                "part {} of {key}: CRC-64 is {remote} on COS, {local} locally",
-                part.number
-            )));
-        }
+    if let Some(remote) = out.crc64
+        && remote != local
+    {
+        return Err(Error::Integrity(format!(
+            "part {} of {key}: CRC-64 is {remote} on COS, {local} locally",
+            part.number
+        )));
     }
     let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
     Ok(UploadedPart { number: part.number, etag, crc64: local, len: part.len })
