@@ -206,7 +206,7 @@ impl Harness {
     }
 
     /// Creates `BUCKET` with the default account.
-    pub fn with_bucket(self) -> Self {
+    pub fn create_bucket(&self) -> &Self {
         self.send(BUCKET, Raw::put()).ok();
         self
     }
