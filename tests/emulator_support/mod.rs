@@ -278,3 +278,67 @@ macro_rules! on_both_fronts {
         }
     };
 }
+
+/// A raw HTTP/1.1 connection, for what a client library would not send.
+pub struct Conn {
+    reader: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl Conn {
+    pub fn open(addr: std::net::SocketAddr) -> Conn {
+        let stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        Conn { reader: std::io::BufReader::new(stream) }
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        self.reader.get_mut().write_all(bytes).expect("write");
+    }
+
+    /// Reads one response; `None` when the server closed the connection first.
+    pub fn read_response(&mut self, head_request: bool) -> Option<RawResponse> {
+        use std::io::{BufRead, Read};
+        let mut line = String::new();
+        if self.reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let status: u16 = line.split(' ').nth(1)?.parse().ok()?;
+        let mut headers = Headers::new();
+        loop {
+            let mut h = String::new();
+            self.reader.read_line(&mut h).ok()?;
+            let h = h.trim_end_matches(['\r', '\n']);
+            if h.is_empty() {
+                break;
+            }
+            let (n, v) = h.split_once(':')?;
+            headers.append(n.trim(), v.trim());
+        }
+        let mut body = Vec::new();
+        if !(head_request || status < 200 || status == 204 || status == 304) {
+            match headers.get("content-length") {
+                Some(n) => {
+                    body.resize(n.parse().ok()?, 0);
+                    self.reader.read_exact(&mut body).ok()?;
+                }
+                None => {
+                    self.reader.read_to_end(&mut body).ok()?;
+                }
+            }
+        }
+        Some(RawResponse { status, headers, body })
+    }
+
+    /// Half-closes: the server sees the end of the request stream.
+    pub fn shutdown_write(&mut self) -> std::io::Result<()> {
+        self.reader.get_ref().shutdown(std::net::Shutdown::Write)
+    }
+
+    /// True when the server has closed its side.
+    pub fn is_closed(&mut self) -> bool {
+        use std::io::Read;
+        let mut b = [0u8; 1];
+        matches!(self.reader.read(&mut b), Ok(0))
+    }
+}
