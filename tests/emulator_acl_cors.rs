@@ -116,9 +116,7 @@ fn grants_are_enforced_for_other_accounts() {
         let grant = |header: &str| {
             h.send(
                 BUCKET,
-                Raw::put()
-                    .query("acl", "")
-                    .header(header, &format!("id=\"qcs::cam::uin/1250000000:uin/100000000002\"")),
+                Raw::put().query("acl", "").header(header, "id=\"qcs::cam::uin/1250000000:uin/100000000002\""),
             )
             .ok()
         };

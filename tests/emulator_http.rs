@@ -76,11 +76,14 @@ fn keep_alive_reuses_one_connection() {
     assert_eq!(h.emulator.object_keys(BUCKET).len(), 19 + 60);
 }
 
+/// The status and code a raw request must get; `None`: the connection closes unanswered.
+type Expected = Option<(u16, &'static str)>;
+
 #[test]
 fn hostile_requests_get_answers_and_the_server_lives_on() {
     let h = http();
     h.create_bucket();
-    let cases: &[(&[u8], Option<(u16, &str)>)] = &[
+    let cases: &[(&[u8], Expected)] = &[
         (b"GARBAGE\r\n\r\n", Some((400, "BadRequest"))),
         (b"\x00\x01\x02\xff\r\n\r\n", Some((400, "BadRequest"))),
         (b"GET / HTTP/2.0\r\n\r\n", Some((400, "BadRequest"))),
