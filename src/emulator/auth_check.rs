@@ -72,6 +72,13 @@ pub(crate) fn authenticate(
 
     let headers: Vec<(&str, &str)> =
         req.headers.iter().filter(|(name, _)| auth.header_list.contains(&lower_encoded(name))).collect();
+    // The node SDK sends empty-valued headers but leaves them out of the signature, even when
+    // another header of the same name is signed; other signers include them. Try both readings.
+    let non_empty: Vec<(&str, &str)> = headers.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    let mut header_sets = vec![&headers];
+    if non_empty.len() != headers.len() {
+        header_sets.push(&non_empty);
+    }
     let params: Vec<(&str, &str)> = req
         .query
         .iter()
@@ -80,19 +87,21 @@ pub(crate) fn authenticate(
         .collect();
     let method = req.method.as_str();
     for path in sign_paths {
-        let expected = sign_parts(
-            &auth.secret_id,
-            &key.secret_key,
-            method,
-            path,
-            params.iter().copied(),
-            headers.iter().copied(),
-            auth.start,
-            auth.end,
-        );
-        let computed = expected.rsplit_once("&q-signature=").map(|(_, s)| s).unwrap_or("");
-        if !computed.is_empty() && computed.eq_ignore_ascii_case(&auth.signature) {
-            return Ok(key.principal);
+        for signed in &header_sets {
+            let expected = sign_parts(
+                &auth.secret_id,
+                &key.secret_key,
+                method,
+                path,
+                params.iter().copied(),
+                signed.iter().copied(),
+                auth.start,
+                auth.end,
+            );
+            let computed = expected.rsplit_once("&q-signature=").map(|(_, s)| s).unwrap_or("");
+            if !computed.is_empty() && computed.eq_ignore_ascii_case(&auth.signature) {
+                return Ok(key.principal);
+            }
         }
     }
 

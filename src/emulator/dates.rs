@@ -10,9 +10,12 @@ pub(crate) fn iso8601(secs: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// Last second HTTP dates can show (9999-12-31T23:59:59Z): a clock beyond it is clamped.
+const MAX_HTTP_DATE: u64 = 253_402_300_799;
+
 /// `Tue, 14 Nov 2023 22:13:20 GMT`.
 pub(crate) fn http_date(secs: u64) -> String {
-    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs.min(MAX_HTTP_DATE)))
 }
 
 /// Parses an HTTP date into Unix seconds; `None` for anything unreadable (the condition is then
@@ -48,5 +51,7 @@ mod tests {
         assert_eq!(http_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 GMT");
         assert_eq!(parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"), Some(1_700_000_000));
         assert_eq!(parse_http_date("yesterday"), None);
+        assert_eq!(http_date(u64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert!(iso8601(u64::MAX).ends_with(".000Z"));
     }
 }

@@ -79,7 +79,7 @@ impl ObjectMeta {
         let mut user = Vec::new();
         let mut size = 0;
         for (name, value) in req.headers.iter() {
-            if name.len() > 11 && name[..11].eq_ignore_ascii_case("x-cos-meta-") {
+            if name.len() > 11 && name.as_bytes()[..11].eq_ignore_ascii_case(b"x-cos-meta-") {
                 size += name.len() + value.len();
                 user.push((name.to_ascii_lowercase(), value.to_owned()));
             }
