@@ -27,6 +27,9 @@ fn deep_xml(h: &Harness) {
     assert_eq!(h.send(BUCKET, Raw::post().query("delete", "").xml(&wide)).code(), (400, "MalformedXML".into()));
 }
 
+/// A method, a URL and headers.
+type Case<'a> = (Method, String, Vec<(&'a str, &'a str)>);
+
 #[test]
 fn hostile_in_process_requests() {
     let emulator = Emulator::new();
@@ -42,7 +45,7 @@ fn hostile_in_process_requests() {
     let host = "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
     let long_md5 = "A".repeat(10_000);
     let long_auth = format!("q-sign-algorithm=sha1&q-ak={}&q-key-time=1;2&q-signature=0", "A".repeat(100_000));
-    let cases: Vec<(Method, String, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (Method::Get, "https://".into(), vec![]),
         (Method::Get, "https://?".into(), vec![]),
         (Method::Get, format!("{host}/%"), vec![]),
