@@ -163,6 +163,11 @@ impl Account {
     }
 
     /// Sets the uin, the number ACL grants name (`qcs::cam::uin/<uin>:uin/<uin>`).
+    ///
+    /// ```
+    /// let a = tencent_cos::emulator::Account::new("id", "key", 1_250_000_000).with_uin("100000000001");
+    /// assert_eq!((a.secret_id(), a.appid(), a.uin()), ("id", 1_250_000_000, "100000000001"));
+    /// ```
     pub fn with_uin(mut self, uin: impl Into<String>) -> Self {
         self.uin = uin.into();
         self
@@ -228,6 +233,12 @@ impl fmt::Debug for EmulatorBuilder {
 
 impl EmulatorBuilder {
     /// Adds an account. With none added, the default account exists (see the module docs).
+    ///
+    /// ```
+    /// use tencent_cos::emulator::{Account, Emulator};
+    /// let emulator = Emulator::builder().account(Account::new("AKIDmine", "my-key", 1_300_000_000)).build();
+    /// assert!(emulator.issue_temporary_credentials("AKIDmine", 60).is_ok());
+    /// ```
     pub fn account(mut self, account: Account) -> Self {
         self.accounts.push(account);
         self
@@ -251,12 +262,23 @@ impl EmulatorBuilder {
     }
 
     /// Region of buckets created through a host that names none (default `ap-guangzhou`).
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().region("ap-beijing").build();
+    /// # let _ = emulator;
+    /// ```
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = region.into();
         self
     }
 
-    /// Largest request body, in bytes (default [`DEFAULT_MAX_OBJECT_SIZE`]).
+    /// Largest request body, in bytes (default [`DEFAULT_MAX_OBJECT_SIZE`]); larger ones are
+    /// refused with 400 `EntityTooLarge` before they are read.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().max_object_size(64 * 1024 * 1024).build();
+    /// # let _ = emulator;
+    /// ```
     pub fn max_object_size(mut self, bytes: u64) -> Self {
         self.max_object_size = bytes;
         self
@@ -282,12 +304,22 @@ impl EmulatorBuilder {
     /// For replaying recorded traffic whose bodies are unknown: a `Content-MD5` header is taken
     /// as the body's MD5 (and so as the ETag of a simple object or part) instead of being checked
     /// against the bytes. Never use it to test integrity. Off by default.
+    ///
+    /// ```
+    /// let replaying = tencent_cos::emulator::Emulator::builder().trust_content_md5(true).build();
+    /// # let _ = replaying;
+    /// ```
     pub fn trust_content_md5(mut self, on: bool) -> Self {
         self.trust_content_md5 = on;
         self
     }
 
     /// The emulator, empty.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().build();
+    /// assert!(emulator.bucket_names().is_empty());
+    /// ```
     pub fn build(self) -> Emulator {
         let mut accounts = self.accounts;
         if accounts.is_empty() {
@@ -367,11 +399,22 @@ pub(crate) struct Inner {
 
 impl Emulator {
     /// An empty emulator with the default account and the system clock.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::new();
+    /// let shared = emulator.clone(); // the same state
+    /// # let _ = shared;
+    /// ```
     pub fn new() -> Self {
         Emulator::builder().build()
     }
 
     /// A builder: accounts, clock, limits.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().clock(|| 1_700_000_000).build();
+    /// assert_eq!(emulator.now(), 1_700_000_000);
+    /// ```
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder {
             accounts: Vec::new(),
@@ -396,6 +439,10 @@ impl Emulator {
     }
 
     /// Now, in Unix seconds, by the emulator's clock.
+    ///
+    /// ```
+    /// assert!(tencent_cos::emulator::Emulator::new().now() > 1_600_000_000);
+    /// ```
     pub fn now(&self) -> u64 {
         self.inner.now()
     }
@@ -461,11 +508,20 @@ impl Emulator {
     }
 
     /// The names of every bucket, sorted.
+    ///
+    /// ```
+    /// assert!(tencent_cos::emulator::Emulator::new().bucket_names().is_empty());
+    /// ```
     pub fn bucket_names(&self) -> Vec<String> {
         self.inner.read_state().buckets.keys().cloned().collect()
     }
 
     /// The keys of every object in `bucket`, in listing order (empty for no such bucket).
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::new();
+    /// assert!(emulator.object_keys("examplebucket-1250000000").is_empty());
+    /// ```
     pub fn object_keys(&self, bucket: &str) -> Vec<String> {
         self.inner.read_state().buckets.get(bucket).map(|b| b.objects.keys().cloned().collect()).unwrap_or_default()
     }
@@ -481,7 +537,13 @@ impl Emulator {
         state.buckets.get(bucket)?.objects.get(key).map(|o| o.content.to_vec())
     }
 
-    /// The multipart uploads in progress in `bucket`, as `(key, upload id)`.
+    /// The multipart uploads in progress in `bucket`, as `(key, upload id)`: what a test checks
+    /// to see that a failed transfer left nothing behind.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::new();
+    /// assert!(emulator.pending_uploads("examplebucket-1250000000").is_empty());
+    /// ```
     pub fn pending_uploads(&self, bucket: &str) -> Vec<(String, String)> {
         self.inner.read_state().buckets.get(bucket).map(|b| b.uploads.keys().cloned().collect()).unwrap_or_default()
     }

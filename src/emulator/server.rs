@@ -73,21 +73,58 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl ServerHandle {
     /// The bound address (with the port the OS picked).
+    ///
+    /// ```
+    /// let server = tencent_cos::emulator::Emulator::new().serve("127.0.0.1:0")?;
+    /// assert!(server.addr().ip().is_loopback());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// `http://ADDR`, for [`ClientBuilder::endpoint_url`](crate::ClientBuilder::endpoint_url).
+    ///
+    /// ```
+    /// use tencent_cos::Client;
+    /// use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+    /// let server = Emulator::new().serve("127.0.0.1:0")?;
+    /// let client = Client::builder()
+    ///     .endpoint_url(&server.url())?
+    ///     .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+    ///     .region("ap-guangzhou")
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// How many TCP connections were accepted so far (keep-alive reuses one).
+    ///
+    /// ```
+    /// let server = tencent_cos::emulator::Emulator::new().serve("127.0.0.1:0")?;
+    /// let _conn = std::net::TcpStream::connect(server.addr())?;
+    /// while server.connections_accepted() == 0 {
+    ///     std::thread::yield_now();
+    /// }
+    /// assert_eq!(server.connections_accepted(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn connections_accepted(&self) -> u64 {
         self.shared.accepted.load(Ordering::SeqCst)
     }
 
-    /// Stops the server and joins its threads.
+    /// Stops the server: no new connections, open ones closed, every thread joined.
+    ///
+    /// ```
+    /// let server = tencent_cos::emulator::Emulator::new().serve("127.0.0.1:0")?;
+    /// let addr = server.addr();
+    /// server.shutdown();
+    /// assert!(std::net::TcpStream::connect(addr).is_err());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn shutdown(mut self) {
         self.stop();
     }
