@@ -243,16 +243,20 @@ fn upload_part_copy(h: &Harness) {
     h.put("src.bin", &source);
     let copy_source = format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com/src.bin");
     let id = initiate(h, "dst.bin");
-    let part_copy = |n: u32, range: Option<&str>| {
+    let part_copy_to = |id: &str, key: &str, n: u32, headers: &[(&str, &str)]| {
         let mut op = Raw::put()
-            .key("dst.bin")
+            .key(key)
             .query("partNumber", &n.to_string())
-            .query("uploadId", &id)
+            .query("uploadId", id)
             .header("x-cos-copy-source", &copy_source);
-        if let Some(r) = range {
-            op = op.header("x-cos-copy-source-range", r);
+        for (name, value) in headers {
+            op = op.header(name, value);
         }
         h.send(BUCKET, op)
+    };
+    let part_copy = |n: u32, range: Option<&str>| match range {
+        Some(r) => part_copy_to(&id, "dst.bin", n, &[("x-cos-copy-source-range", r)]),
+        None => part_copy_to(&id, "dst.bin", n, &[]),
     };
     let first = part_copy(1, Some(&format!("bytes=0-{}", MIB - 1))).ok();
     let slice = &source[..MIB];
@@ -269,28 +273,9 @@ fn upload_part_copy(h: &Harness) {
 
     // Without a range the whole source is the part; conditions apply to the source.
     let id2 = initiate(h, "dst2.bin");
-    let whole = h
-        .send(
-            BUCKET,
-            Raw::put()
-                .key("dst2.bin")
-                .query("partNumber", "1")
-                .query("uploadId", &id2)
-                .header("x-cos-copy-source", &copy_source)
-                .header("x-cos-copy-source-If-Match", "\"nope\""),
-        )
-        .code();
-    assert_eq!(whole, (412, "PreconditionFailed".into()));
-    let whole = h
-        .send(
-            BUCKET,
-            Raw::put()
-                .key("dst2.bin")
-                .query("partNumber", "1")
-                .query("uploadId", &id2)
-                .header("x-cos-copy-source", &copy_source),
-        )
-        .ok();
+    let refused = part_copy_to(&id2, "dst2.bin", 1, &[("x-cos-copy-source-If-Match", "\"nope\"")]);
+    assert_eq!(refused.code(), (412, "PreconditionFailed".into()));
+    let whole = part_copy_to(&id2, "dst2.bin", 1, &[]).ok();
     assert_eq!(whole.text_of("ETag"), format!("\"{}\"", md5_hex(&source)));
 }
 

@@ -54,6 +54,15 @@ impl Xml {
         self.leaf(tag, &value.to_string());
     }
 
+    /// `<tag><ID>qcs::cam::uin/U:uin/U</ID><DisplayName>U</DisplayName></tag>`: an owner or
+    /// initiator.
+    pub(crate) fn account(&mut self, tag: &str, uin: &str) {
+        self.open(tag);
+        self.leaf("ID", &super::access::owner_id(uin));
+        self.leaf("DisplayName", uin);
+        self.close(tag);
+    }
+
     /// A bare text root such as `<LocationConstraint>ap-guangzhou</LocationConstraint>`.
     pub(crate) fn finish(self) -> Vec<u8> {
         self.buf.into_bytes()

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::super::access::{ALL_USERS_URI, Acl, Grantee, Permission, acl_from_headers, acl_from_xml, owner_id, uin_of};
+use super::super::access::{ALL_USERS_URI, Acl, Grantee, Permission, acl_from_headers, acl_from_xml, uin_of};
 use super::super::response::{CosError, Outgoing};
 use super::super::store::StoredObject;
 use super::super::xml_out::Xml;
@@ -12,10 +12,7 @@ use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, require_object, x
 fn policy(acl: &Acl, owner_uin: &str) -> Outgoing {
     let mut x = Xml::new();
     x.open("AccessControlPolicy");
-    x.open("Owner");
-    x.leaf("ID", &owner_id(owner_uin));
-    x.leaf("DisplayName", owner_uin);
-    x.close("Owner");
+    x.account("Owner", owner_uin);
     x.open("AccessControlList");
     for (grantee, permission) in acl.listed_grants(owner_uin) {
         x.open("Grant");

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::config::validate_bucket;
 
-use super::super::access::{Acl, Permission, Principal, acl_from_headers, owner_id};
+use super::super::access::{Acl, Permission, Principal, acl_from_headers};
 use super::super::dates::iso8601;
 use super::super::response::{CosError, Outgoing};
 use super::super::store::BucketState;
@@ -19,10 +19,7 @@ pub(crate) fn get_service(ctx: &Ctx<'_>) -> Result<Outgoing, CosError> {
     let state = ctx.inner.read_state();
     let mut x = Xml::new();
     x.open("ListAllMyBucketsResult");
-    x.open("Owner");
-    x.leaf("ID", &owner_id(uin));
-    x.leaf("DisplayName", uin);
-    x.close("Owner");
+    x.account("Owner", uin);
     x.open("Buckets");
     for b in state.buckets.values() {
         if &b.owner_uin != uin || ctx.region.is_some_and(|r| r != b.region) {

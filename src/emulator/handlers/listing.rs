@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use crate::encode_key;
 
-use super::super::access::{Permission, owner_id};
+use super::super::access::Permission;
 use super::super::dates::iso8601;
 use super::super::response::{CosError, Outgoing};
 use super::super::xml_out::Xml;
@@ -71,6 +71,17 @@ fn encoded(url: bool, s: &str) -> String {
     if url { encode_key(s) } else { s.to_owned() }
 }
 
+/// One `<CommonPrefixes><Prefix>` per common prefix of the page.
+fn common_prefixes<T>(x: &mut Xml, entries: &[Entry<'_, T>], url: bool) {
+    for e in entries {
+        if let Entry::Prefix(p) = e {
+            x.open("CommonPrefixes");
+            x.leaf("Prefix", &encoded(url, p));
+            x.close("CommonPrefixes");
+        }
+    }
+}
+
 /// GET Bucket.
 pub(crate) fn get_bucket(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
     let prefix = ctx.req.query("prefix").unwrap_or("");
@@ -102,13 +113,7 @@ pub(crate) fn get_bucket(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosErr
         x.leaf("NextMarker", &encoded(url, last.name()));
     }
     let owner = b.appid.to_string();
-    for e in &entries {
-        if let Entry::Prefix(p) = e {
-            x.open("CommonPrefixes");
-            x.leaf("Prefix", &encoded(url, p));
-            x.close("CommonPrefixes");
-        }
-    }
+    common_prefixes(&mut x, &entries, url);
     for e in &entries {
         if let Entry::Item(key, object) = e {
             x.open("Contents");
@@ -179,23 +184,13 @@ pub(crate) fn list_multipart_uploads(ctx: &Ctx<'_>, bucket: &str) -> Result<Outg
             x.leaf("Key", &encoded(url, key));
             x.leaf("UploadId", id);
             x.leaf("StorageClass", &upload.meta.storage_class);
-            for tag in ["Initiator", "Owner"] {
-                x.open(tag);
-                x.leaf("ID", &owner_id(&upload.initiator_uin));
-                x.leaf("DisplayName", &upload.initiator_uin);
-                x.close(tag);
-            }
+            x.account("Initiator", &upload.initiator_uin);
+            x.account("Owner", &upload.initiator_uin);
             x.leaf("Initiated", &iso8601(upload.initiated));
             x.close("Upload");
         }
     }
-    for e in &entries {
-        if let Entry::Prefix(p) = e {
-            x.open("CommonPrefixes");
-            x.leaf("Prefix", &encoded(url, p));
-            x.close("CommonPrefixes");
-        }
-    }
+    common_prefixes(&mut x, &entries, url);
     x.close("ListMultipartUploadsResult");
     Ok(Outgoing::xml(x.finish()))
 }

@@ -9,7 +9,7 @@ use crate::checksum::hex;
 use crate::encode_key;
 use crate::xml::{Element, parse_document, parse_number};
 
-use super::super::access::{Acl, Permission, acl_from_headers, owner_id};
+use super::super::access::{Acl, Permission, acl_from_headers};
 use super::super::content::Content;
 use super::super::dates::iso8601;
 use super::super::response::{CosError, Outgoing};
@@ -237,12 +237,8 @@ pub(crate) fn list_parts(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
     }
     x.leaf("Key", &if url { encode_key(key) } else { key.to_owned() });
     x.leaf("UploadId", &upload_id);
-    for tag in ["Initiator", "Owner"] {
-        x.open(tag);
-        x.leaf("ID", &owner_id(&upload.initiator_uin));
-        x.leaf("DisplayName", &upload.initiator_uin);
-        x.close(tag);
-    }
+    x.account("Initiator", &upload.initiator_uin);
+    x.account("Owner", &upload.initiator_uin);
     x.leaf_display("PartNumberMarker", marker);
     x.leaf_display("NextPartNumberMarker", next);
     x.leaf("StorageClass", &upload.meta.storage_class);
