@@ -158,6 +158,12 @@ fn content_md5_checks(h: &Harness) {
     let short = h.send(BUCKET, Raw::put().key("m2").header("Content-MD5", "AAAA").body(BODY));
     assert_eq!(short.code(), (400, "InvalidDigest".into()));
     assert_eq!(h.emulator.object_keys(BUCKET), ["m"]);
+    // Any request that sends one is checked, whatever the call.
+    let init = h.send(BUCKET, Raw::post().key("u").query("uploads", "").header("Content-MD5", &content_md5(b"x")));
+    assert_eq!(init.code(), (400, "BadDigest".into()));
+    let empty = h.send(BUCKET, Raw::put().key("e").header("Content-MD5", &content_md5(b"")));
+    assert_eq!(empty.status, 200);
+    assert_eq!(empty.header("etag"), Some(etag(b"").as_str()));
 }
 
 fn response_overrides(h: &Harness) {

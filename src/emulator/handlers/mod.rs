@@ -16,7 +16,6 @@ use crate::http::Method;
 use super::Inner;
 use super::access::{Permission, Principal};
 use super::auth_check::authenticate;
-use super::content::Content;
 use super::request::{Incoming, decode_path};
 use super::response::{CosError, Outgoing};
 use super::router::{Target, route};
@@ -61,6 +60,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: u64,
     /// The region the host named, if any.
     pub(crate) region: Option<&'a str>,
+    /// The body's MD5 as `Content-MD5` gave it, already checked against the body (or trusted,
+    /// with `trust_content_md5`); `None` without the header.
+    pub(crate) content_md5: Option<[u8; 16]>,
 }
 
 /// Answers one request.
@@ -78,19 +80,20 @@ pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosErr
         sign_paths.push(&short_path);
     }
     let principal = authenticate(inner, req, &sign_paths, now)?;
+    let content_md5 = verify_content_md5(inner, req)?;
     if let Some(name) = UNSUPPORTED.iter().find(|n| req.has_query(n)) {
         return Err(CosError::not_implemented(&format!("?{name}")));
     }
     let out = match &target {
         Target::Service { region } => {
-            let ctx = Ctx { inner, req, principal, now, region: region.as_deref() };
+            let ctx = Ctx { inner, req, principal, now, region: region.as_deref(), content_md5 };
             match req.method {
                 Method::Get => bucket::get_service(&ctx),
                 _ => Err(CosError::method_not_allowed()),
             }
         }
         Target::Bucket { bucket, region, key, .. } => {
-            let ctx = Ctx { inner, req, principal, now, region: region.as_deref() };
+            let ctx = Ctx { inner, req, principal, now, region: region.as_deref(), content_md5 };
             match key {
                 None => bucket_call(&ctx, bucket),
                 Some(key) => object_call(&ctx, bucket, key),
@@ -200,16 +203,16 @@ pub(crate) fn require_object(
     }
 }
 
-/// Checks `Content-MD5` against the body when sent; returns the binary MD5 it names (with
-/// `trust_content_md5`, the value is taken as the body's MD5 without looking).
-pub(crate) fn check_content_md5(ctx: &Ctx<'_>, body: &Content) -> Result<Option<[u8; 16]>, CosError> {
-    let Some(value) = ctx.req.header("content-md5") else {
+/// Checks `Content-MD5` against the body of any request that sends one; returns the binary MD5
+/// it names (with `trust_content_md5`, the value is taken as the body's MD5 without looking).
+fn verify_content_md5(inner: &Inner, req: &Incoming) -> Result<Option<[u8; 16]>, CosError> {
+    let Some(value) = req.header("content-md5") else {
         return Ok(None);
     };
     let invalid = || CosError::new(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
     let bytes = base64::engine::general_purpose::STANDARD.decode(value.trim()).map_err(|_| invalid())?;
     let claimed: [u8; 16] = bytes.as_slice().try_into().map_err(|_| invalid())?;
-    if !ctx.inner.trust_content_md5 && body.md5() != claimed {
+    if !inner.trust_content_md5 && req.body.md5() != claimed {
         return Err(CosError::new(400, "BadDigest", "The Content-MD5 you specified did not match what was received."));
     }
     Ok(Some(claimed))
@@ -220,17 +223,14 @@ pub(crate) fn xml_body(ctx: &Ctx<'_>) -> Result<Vec<u8>, CosError> {
     if ctx.req.body.len() > MAX_XML_REQUEST {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
-    check_content_md5(ctx, &ctx.req.body)?;
     Ok(ctx.req.body.to_vec())
 }
 
-/// The MD5 of a body and its ETag form (`"hex"`), honouring `trust_content_md5`.
-pub(crate) fn body_md5(ctx: &Ctx<'_>, body: &Content) -> Result<([u8; 16], String), CosError> {
-    let md5 = match check_content_md5(ctx, body)? {
-        Some(claimed) if ctx.inner.trust_content_md5 => claimed,
-        _ => body.md5(),
-    };
-    Ok((md5, format!("\"{}\"", crate::checksum::hex(&md5))))
+/// The MD5 of the request body and its ETag form (`"hex"`): the checked `Content-MD5` when
+/// sent (so the body is hashed once), else computed.
+pub(crate) fn body_md5(ctx: &Ctx<'_>) -> ([u8; 16], String) {
+    let md5 = ctx.content_md5.unwrap_or_else(|| ctx.req.body.md5());
+    (md5, format!("\"{}\"", crate::checksum::hex(&md5)))
 }
 
 /// The value of an ETag without quotes or a weak prefix, for comparisons.
