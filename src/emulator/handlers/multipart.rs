@@ -191,6 +191,7 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
 
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
+    require_bucket(b, &ctx.principal, Permission::Write)?;
     let upload = b.uploads.remove(&slot).ok_or_else(CosError::no_such_upload)?;
     let object = StoredObject {
         content,

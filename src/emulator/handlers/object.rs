@@ -38,6 +38,8 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
     let crc64 = content.crc64();
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
+    // Checked again: the ACL may have changed while the body was hashed.
+    require_bucket(b, &ctx.principal, Permission::Write)?;
     let owner_uin = writer_uin(&ctx.principal, b);
     let object = StoredObject { content, etag: etag.clone(), crc64, last_modified: ctx.now, meta, acl, owner_uin };
     b.objects.insert(key.to_owned(), Arc::new(object));
