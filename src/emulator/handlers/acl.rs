@@ -1,0 +1,106 @@
+//! GET / PUT ?acl on buckets and objects.
+
+use std::sync::Arc;
+
+use super::super::access::{ALL_USERS_URI, Acl, Grantee, Permission, acl_from_headers, acl_from_xml, uin_of};
+use super::super::response::{CosError, Outgoing};
+use super::super::store::StoredObject;
+use super::super::xml_out::Xml;
+use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, require_object, xml_body};
+
+/// The `AccessControlPolicy` of an ACL owned by `owner_uin`, and its `x-cos-acl` header.
+fn policy(acl: &Acl, owner_uin: &str) -> Outgoing {
+    let mut x = Xml::new();
+    x.open("AccessControlPolicy");
+    x.account("Owner", owner_uin);
+    x.open("AccessControlList");
+    for (grantee, permission) in acl.listed_grants(owner_uin) {
+        x.open("Grant");
+        match grantee {
+            Grantee::User(id) => {
+                x.open_with(
+                    "Grantee",
+                    r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser""#,
+                );
+                x.leaf("ID", &id);
+                x.leaf("DisplayName", uin_of(&id));
+            }
+            Grantee::AllUsers => {
+                x.open_with("Grantee", r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group""#);
+                x.leaf("URI", ALL_USERS_URI);
+            }
+        }
+        x.close("Grantee");
+        x.leaf("Permission", permission.as_str());
+        x.close("Grant");
+    }
+    x.close("AccessControlList");
+    x.close("AccessControlPolicy");
+    Outgoing::xml(x.finish()).with_header("x-cos-acl", acl.canned_name())
+}
+
+/// The new ACL of a PUT ?acl: the body when there is one, else the headers.
+fn requested_acl(ctx: &Ctx<'_>, for_object: bool) -> Result<Acl, CosError> {
+    if !ctx.req.body.is_empty() {
+        let body = xml_body(ctx)?;
+        return acl_from_xml(&body);
+    }
+    acl_from_headers(ctx.req, for_object)?.ok_or_else(|| {
+        CosError::invalid_request(
+            "Neither an x-cos-acl / x-cos-grant-* header nor an AccessControlPolicy body was sent.",
+        )
+    })
+}
+
+/// GET Bucket ACL.
+pub(crate) fn get_bucket_acl(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let state = ctx.inner.read_state();
+    let b = find_bucket(&state, ctx, bucket)?;
+    require_bucket(b, &ctx.principal, Permission::ReadAcp)?;
+    Ok(policy(&b.acl, &b.owner_uin))
+}
+
+/// PUT Bucket ACL.
+pub(crate) fn put_bucket_acl(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let acl = requested_acl(ctx, false)?;
+    let mut state = ctx.inner.write_state();
+    let b = find_bucket_mut(&mut state, ctx, bucket)?;
+    require_bucket(b, &ctx.principal, Permission::WriteAcp)?;
+    b.acl = acl;
+    Ok(Outgoing::empty(200))
+}
+
+/// GET Object ACL.
+pub(crate) fn get_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
+    let state = ctx.inner.read_state();
+    let b = find_bucket(&state, ctx, bucket)?;
+    let Some(object) = b.objects.get(key) else {
+        require_bucket(b, &ctx.principal, Permission::Read)?;
+        return Err(CosError::no_such_key());
+    };
+    require_object(b, object, &ctx.principal, Permission::ReadAcp)?;
+    Ok(policy(&object.acl, &object.owner_uin))
+}
+
+/// PUT Object ACL: replaces the object with the same bytes and a new ACL.
+pub(crate) fn put_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
+    let acl = requested_acl(ctx, true)?;
+    let mut state = ctx.inner.write_state();
+    let b = find_bucket_mut(&mut state, ctx, bucket)?;
+    let Some(object) = b.objects.get(key) else {
+        require_bucket(b, &ctx.principal, Permission::Read)?;
+        return Err(CosError::no_such_key());
+    };
+    require_object(b, object, &ctx.principal, Permission::WriteAcp)?;
+    let updated = StoredObject {
+        content: object.content.clone(),
+        etag: object.etag.clone(),
+        crc64: object.crc64,
+        last_modified: object.last_modified,
+        meta: object.meta.clone(),
+        acl,
+        owner_uin: object.owner_uin.clone(),
+    };
+    b.objects.insert(key.to_owned(), Arc::new(updated));
+    Ok(Outgoing::empty(200))
+}

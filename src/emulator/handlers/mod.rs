@@ -1,0 +1,284 @@
+//! Dispatch: route, authenticate, then the handler of the call, as COS tells calls apart (method,
+//! bucket or object, sub-resource).
+
+mod acl;
+mod bucket;
+mod copy;
+mod cors;
+mod listing;
+mod multipart;
+mod object;
+
+use base64::Engine;
+
+use crate::http::Method;
+
+use super::Inner;
+use super::access::{Permission, Principal};
+use super::auth_check::authenticate;
+use super::request::{Incoming, decode_path};
+use super::response::{CosError, Outgoing};
+use super::router::{Target, route};
+use super::store::{BucketState, State, StoredObject};
+
+/// Largest XML request body (configurations, delete lists, complete lists) read.
+const MAX_XML_REQUEST: u64 = 16 * 1024 * 1024;
+
+/// Sub-resources of COS calls outside the reference: answered 501 rather than mistaken for a
+/// plain GET/PUT of the bucket or object.
+const UNSUPPORTED: &[&str] = &[
+    "tagging",
+    "lifecycle",
+    "versioning",
+    "versions",
+    "website",
+    "referer",
+    "domain",
+    "logging",
+    "inventory",
+    "accelerate",
+    "encryption",
+    "replication",
+    "policy",
+    "intelligenttiering",
+    "intelligent-tiering",
+    "object-lock",
+    "origin",
+    "restore",
+    "select",
+    "append",
+    "retention",
+    "symlink",
+    "notification",
+];
+
+/// Everything a handler needs about the request being answered.
+pub(crate) struct Ctx<'a> {
+    pub(crate) inner: &'a Inner,
+    pub(crate) req: &'a Incoming,
+    pub(crate) principal: Principal,
+    pub(crate) now: u64,
+    /// The region the host named, if any.
+    pub(crate) region: Option<&'a str>,
+    /// The body's MD5 as `Content-MD5` gave it, already checked against the body (or trusted,
+    /// with `trust_content_md5`); `None` without the header.
+    pub(crate) content_md5: Option<[u8; 16]>,
+}
+
+/// Answers one request.
+pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosError> {
+    let now = inner.now();
+    let target = route(&req.host, &req.raw_path)?;
+    if req.method == Method::Options {
+        return cors::preflight(inner, req, &target);
+    }
+    let full_path = decode_path(&req.raw_path)?;
+    let short_path;
+    let mut sign_paths = vec![full_path.as_str()];
+    if let Target::Bucket { path_style: true, key, .. } = &target {
+        short_path = format!("/{}", key.as_deref().unwrap_or(""));
+        sign_paths.push(&short_path);
+    }
+    let principal = authenticate(inner, req, &sign_paths, now)?;
+    let content_md5 = verify_content_md5(inner, req)?;
+    if let Some(name) = UNSUPPORTED.iter().find(|n| req.has_query(n)) {
+        return Err(CosError::not_implemented(&format!("?{name}")));
+    }
+    let out = match &target {
+        Target::Service { region } => {
+            let ctx = Ctx { inner, req, principal, now, region: region.as_deref(), content_md5 };
+            match req.method {
+                Method::Get => bucket::get_service(&ctx),
+                _ => Err(CosError::method_not_allowed()),
+            }
+        }
+        Target::Bucket { bucket, region, key, .. } => {
+            let ctx = Ctx { inner, req, principal, now, region: region.as_deref(), content_md5 };
+            match key {
+                None => bucket_call(&ctx, bucket),
+                Some(key) => object_call(&ctx, bucket, key),
+            }
+        }
+    }?;
+    Ok(cors::decorate(inner, req, &target, out))
+}
+
+fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let q = |name: &str| ctx.req.has_query(name);
+    match ctx.req.method {
+        Method::Put if q("acl") => acl::put_bucket_acl(ctx, bucket),
+        Method::Put if q("cors") => cors::put_bucket_cors(ctx, bucket),
+        Method::Put => bucket::put_bucket(ctx, bucket),
+        Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
+        Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
+        Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
+        Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
+        Method::Get => listing::get_bucket(ctx, bucket),
+        Method::Head => bucket::head_bucket(ctx, bucket),
+        Method::Delete if q("cors") => cors::delete_bucket_cors(ctx, bucket),
+        Method::Delete => bucket::delete_bucket(ctx, bucket),
+        Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
+        Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
+        Method::Options => Err(CosError::method_not_allowed()),
+    }
+}
+
+fn object_call(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
+    let q = |name: &str| ctx.req.has_query(name);
+    let copy = ctx.req.header("x-cos-copy-source").is_some();
+    match ctx.req.method {
+        Method::Put if q("acl") => acl::put_object_acl(ctx, bucket, key),
+        Method::Put if q("partNumber") || q("uploadId") => {
+            if copy {
+                copy::upload_part_copy(ctx, bucket, key)
+            } else {
+                multipart::upload_part(ctx, bucket, key)
+            }
+        }
+        Method::Put if copy => copy::put_object_copy(ctx, bucket, key),
+        Method::Put => object::put_object(ctx, bucket, key),
+        Method::Get if q("acl") => acl::get_object_acl(ctx, bucket, key),
+        Method::Get if q("uploadId") => multipart::list_parts(ctx, bucket, key),
+        Method::Get => object::get_object(ctx, bucket, key, false),
+        Method::Head => object::get_object(ctx, bucket, key, true),
+        Method::Delete if q("uploadId") => multipart::abort(ctx, bucket, key),
+        Method::Delete => object::delete_object(ctx, bucket, key),
+        Method::Post if q("uploads") => multipart::initiate(ctx, bucket, key),
+        Method::Post if q("uploadId") => multipart::complete(ctx, bucket, key),
+        Method::Post => Err(CosError::not_implemented("this POST on an object")),
+        Method::Options => Err(CosError::method_not_allowed()),
+    }
+}
+
+/// The bucket `name`, if it exists where the host says (a bucket asked for in another region is
+/// 404, as on COS).
+pub(crate) fn find_bucket<'s>(state: &'s State, ctx: &Ctx<'_>, name: &str) -> Result<&'s BucketState, CosError> {
+    find_bucket_in(state, name, ctx.region)
+}
+
+/// The bucket `name`, if it exists in `region` (any region for `None`).
+pub(crate) fn find_bucket_in<'s>(
+    state: &'s State,
+    name: &str,
+    region: Option<&str>,
+) -> Result<&'s BucketState, CosError> {
+    match state.buckets.get(name) {
+        Some(b) if region.is_none_or(|r| r == b.region) => Ok(b),
+        _ => Err(CosError::no_such_bucket()),
+    }
+}
+
+/// Like [`find_bucket`], for changing it.
+pub(crate) fn find_bucket_mut<'s>(
+    state: &'s mut State,
+    ctx: &Ctx<'_>,
+    name: &str,
+) -> Result<&'s mut BucketState, CosError> {
+    match state.buckets.get_mut(name) {
+        Some(b) if ctx.region.is_none_or(|r| r == b.region) => Ok(b),
+        _ => Err(CosError::no_such_bucket()),
+    }
+}
+
+/// Refuses unless the bucket's ACL (or ownership) lets the requester do `wanted`.
+pub(crate) fn require_bucket(bucket: &BucketState, principal: &Principal, wanted: Permission) -> Result<(), CosError> {
+    if bucket.acl.allows(&bucket.owner_uin, principal, wanted) { Ok(()) } else { Err(CosError::access_denied()) }
+}
+
+/// Refuses unless the bucket owner, the object's ACL, or (for a `default` object ACL) the
+/// bucket's ACL lets the requester do `wanted` on the object.
+pub(crate) fn require_object(
+    bucket: &BucketState,
+    object: &StoredObject,
+    principal: &Principal,
+    wanted: Permission,
+) -> Result<(), CosError> {
+    let by_bucket = bucket.acl.allows(&bucket.owner_uin, principal, wanted);
+    let owner = principal.uin() == Some(bucket.owner_uin.as_str());
+    let inherit = object.acl.canned == super::access::Canned::Default;
+    if owner || object.acl.allows(&object.owner_uin, principal, wanted) || (inherit && by_bucket) {
+        Ok(())
+    } else {
+        Err(CosError::access_denied())
+    }
+}
+
+/// Checks `Content-MD5` against the body of any request that sends one; returns the binary MD5
+/// it names (with `trust_content_md5`, the value is taken as the body's MD5 without looking).
+fn verify_content_md5(inner: &Inner, req: &Incoming) -> Result<Option<[u8; 16]>, CosError> {
+    let Some(value) = req.header("content-md5") else {
+        return Ok(None);
+    };
+    let invalid = || CosError::new(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(value.trim()).map_err(|_| invalid())?;
+    let claimed: [u8; 16] = bytes.as_slice().try_into().map_err(|_| invalid())?;
+    if !inner.trust_content_md5 && req.body.md5() != claimed {
+        return Err(CosError::new(400, "BadDigest", "The Content-MD5 you specified did not match what was received."));
+    }
+    Ok(Some(claimed))
+}
+
+/// The body of an XML call, bounded.
+pub(crate) fn xml_body(ctx: &Ctx<'_>) -> Result<Vec<u8>, CosError> {
+    if ctx.req.body.len() > MAX_XML_REQUEST {
+        return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
+    }
+    Ok(ctx.req.body.to_vec())
+}
+
+/// The MD5 of the request body and its ETag form (`"hex"`): the checked `Content-MD5` when
+/// sent (so the body is hashed once), else computed.
+pub(crate) fn body_md5(ctx: &Ctx<'_>) -> ([u8; 16], String) {
+    let md5 = ctx.content_md5.unwrap_or_else(|| ctx.req.body.md5());
+    (md5, format!("\"{}\"", crate::checksum::hex(&md5)))
+}
+
+/// The value of an ETag without quotes or a weak prefix, for comparisons.
+pub(crate) fn bare_etag(s: &str) -> &str {
+    let s = s.trim();
+    let s = s.strip_prefix("W/").unwrap_or(s);
+    s.trim_matches('"')
+}
+
+/// `If-Match`-style: does the list (or `*`) name this ETag?
+pub(crate) fn etag_matches(list: &str, etag: &str) -> bool {
+    list.split(',').any(|item| {
+        let item = item.trim();
+        item == "*" || bare_etag(item).eq_ignore_ascii_case(bare_etag(etag))
+    })
+}
+
+/// A query parameter as a number in `0..=max`, or 400 InvalidArgument.
+pub(crate) fn query_number(ctx: &Ctx<'_>, name: &str, default: u64, max: u64) -> Result<u64, CosError> {
+    match ctx.req.query(name) {
+        None | Some("") => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .map(|n| n.min(max))
+            .map_err(|_| CosError::invalid_argument(format!("{name} must be a non-negative integer, not {v:?}."))),
+    }
+}
+
+/// `encoding-type`: `Some(true)` for `url`, an error for anything else.
+pub(crate) fn url_encoding(ctx: &Ctx<'_>) -> Result<bool, CosError> {
+    match ctx.req.query("encoding-type") {
+        None | Some("") => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("url") => Ok(true),
+        Some(v) => Err(CosError::invalid_argument(format!("Invalid Encoding Method specified in Request: {v:?}."))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags() {
+        assert!(etag_matches("\"abc\"", "\"ABC\""));
+        assert!(etag_matches("W/\"x\", \"abc\"", "\"abc\""));
+        assert!(etag_matches("*", "\"abc\""));
+        assert!(!etag_matches("\"abd\"", "\"abc\""));
+        assert_eq!(bare_etag(" \"a-2\" "), "a-2");
+    }
+}

@@ -1,0 +1,157 @@
+//! The in-memory state: buckets, their objects, ACLs, CORS rules and multipart uploads.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::access::Acl;
+use super::content::Content;
+use super::request::Incoming;
+use super::response::CosError;
+
+/// Storage classes COS accepts in `x-cos-storage-class`.
+pub(crate) const STORAGE_CLASSES: &[&str] = &[
+    "STANDARD",
+    "STANDARD_IA",
+    "ARCHIVE",
+    "DEEP_ARCHIVE",
+    "INTELLIGENT_TIERING",
+    "MAZ_STANDARD",
+    "MAZ_STANDARD_IA",
+    "MAZ_INTELLIGENT_TIERING",
+    "MAZ_ARCHIVE",
+];
+
+/// Largest total size of `x-cos-meta-*` names and values (COS: 2 KB).
+const MAX_USER_META: usize = 2048;
+
+/// Every bucket, by name (`{name}-{appid}`); a `BTreeMap` so listings come out sorted.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) buckets: BTreeMap<String, BucketState>,
+}
+
+/// One bucket.
+pub(crate) struct BucketState {
+    pub(crate) name: String,
+    pub(crate) region: String,
+    pub(crate) owner_uin: String,
+    pub(crate) appid: u64,
+    pub(crate) created: u64,
+    pub(crate) acl: Acl,
+    pub(crate) cors: Option<CorsConfig>,
+    /// Keys in UTF-8 byte order (Rust's `String` order).
+    pub(crate) objects: BTreeMap<String, Arc<StoredObject>>,
+    /// Uploads by `(key, upload id)`, the order `ListMultipartUploads` uses.
+    pub(crate) uploads: BTreeMap<(String, String), Upload>,
+}
+
+/// One object.
+pub(crate) struct StoredObject {
+    pub(crate) content: Content,
+    /// With its quotes, as sent in `ETag`.
+    pub(crate) etag: String,
+    pub(crate) crc64: u64,
+    pub(crate) last_modified: u64,
+    pub(crate) meta: ObjectMeta,
+    pub(crate) acl: Acl,
+    pub(crate) owner_uin: String,
+}
+
+/// The metadata an object keeps and returns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ObjectMeta {
+    pub(crate) content_type: Option<String>,
+    pub(crate) content_disposition: Option<String>,
+    pub(crate) content_encoding: Option<String>,
+    pub(crate) content_language: Option<String>,
+    pub(crate) cache_control: Option<String>,
+    pub(crate) expires: Option<String>,
+    /// `x-cos-meta-*`, names lower-cased as COS returns them, in the order sent.
+    pub(crate) user: Vec<(String, String)>,
+    pub(crate) storage_class: String,
+}
+
+impl ObjectMeta {
+    /// The metadata of a PUT, POST ?uploads or a copy with `Replaced`. Empty values count as
+    /// absent (the node SDK sends `Cache-Control: ` for "none").
+    pub(crate) fn from_request(req: &Incoming) -> Result<ObjectMeta, CosError> {
+        let get = |name: &str| req.header(name).map(str::to_owned);
+        let mut user = Vec::new();
+        let mut size = 0;
+        for (name, value) in req.headers.iter() {
+            if name.len() > 11 && name.as_bytes()[..11].eq_ignore_ascii_case(b"x-cos-meta-") {
+                size += name.len() + value.len();
+                user.push((name.to_ascii_lowercase(), value.to_owned()));
+            }
+        }
+        if size > MAX_USER_META {
+            return Err(CosError::new(
+                400,
+                "MetadataTooLarge",
+                format!("Your metadata headers exceed the maximum allowed metadata size of {MAX_USER_META} bytes."),
+            ));
+        }
+        Ok(ObjectMeta {
+            content_type: get("content-type"),
+            content_disposition: get("content-disposition"),
+            content_encoding: get("content-encoding"),
+            content_language: get("content-language"),
+            cache_control: get("cache-control"),
+            expires: get("expires"),
+            user,
+            storage_class: storage_class(req)?,
+        })
+    }
+}
+
+/// `x-cos-storage-class`, upper-cased and checked; `STANDARD` when absent.
+pub(crate) fn storage_class(req: &Incoming) -> Result<String, CosError> {
+    match req.header("x-cos-storage-class") {
+        None => Ok("STANDARD".to_owned()),
+        Some(v) => {
+            let upper = v.to_ascii_uppercase();
+            if STORAGE_CLASSES.contains(&upper.as_str()) {
+                Ok(upper)
+            } else {
+                Err(CosError::invalid_argument(format!("Invalid storage class {v:?}.")))
+            }
+        }
+    }
+}
+
+/// A multipart upload in progress.
+pub(crate) struct Upload {
+    pub(crate) initiated: u64,
+    pub(crate) initiator_uin: String,
+    pub(crate) meta: ObjectMeta,
+    pub(crate) acl: Acl,
+    pub(crate) parts: BTreeMap<u32, Part>,
+}
+
+/// One uploaded part.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub(crate) content: Content,
+    pub(crate) md5: [u8; 16],
+    /// With quotes.
+    pub(crate) etag: String,
+    pub(crate) last_modified: u64,
+}
+
+/// A bucket's CORS configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CorsConfig {
+    pub(crate) rules: Vec<CorsRule>,
+    pub(crate) response_vary: Option<String>,
+}
+
+/// One CORS rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CorsRule {
+    pub(crate) id: Option<String>,
+    pub(crate) allowed_origins: Vec<String>,
+    pub(crate) allowed_methods: Vec<String>,
+    pub(crate) allowed_headers: Vec<String>,
+    pub(crate) expose_headers: Vec<String>,
+    pub(crate) max_age_seconds: Option<u64>,
+}
