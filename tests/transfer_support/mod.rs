@@ -1,0 +1,240 @@
+//! Shared by the transfer tests: an emulator reached in-process or over HTTP, a transport
+//! wrapper that counts and can interfere, deterministic file contents.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, ServerHandle};
+use tencent_cos::http::{Body, Request, Response};
+use tencent_cos::transport::{Transport, UreqTransport};
+use tencent_cos::{Client, ClientBuilder};
+
+pub const BUCKET: &str = "examplebucket-1250000000";
+pub const MIB: usize = 1024 * 1024;
+
+/// How the client reaches the emulator.
+#[derive(Clone, Copy, Debug)]
+pub enum Front {
+    InProcess,
+    Http,
+}
+
+/// A hook run before a request is passed on; it may change the request.
+pub type Hook = Arc<dyn Fn(&mut Request, &Seen) + Send + Sync>;
+
+/// What the spy saw of one request.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub target: String,
+    pub part_number: Option<u32>,
+    pub key: String,
+}
+
+/// Counts requests, concurrent requests per key and part uploads, and runs a hook.
+#[derive(Clone)]
+pub struct Spy {
+    inner: Arc<dyn Transport>,
+    pub log: Arc<Mutex<Vec<Seen>>>,
+    in_flight_by_key: Arc<Mutex<HashMap<String, usize>>>,
+    pub max_keys_in_flight: Arc<AtomicUsize>,
+    in_flight_parts: Arc<AtomicUsize>,
+    pub max_parts_in_flight: Arc<AtomicUsize>,
+    hook: Arc<Mutex<Option<Hook>>>,
+    pub delay: Arc<Mutex<Duration>>,
+}
+
+fn target_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.find('/').map(|i| rest[i..].to_owned()).unwrap_or_else(|| "/".into())
+}
+
+impl Spy {
+    pub fn new(inner: impl Transport) -> Self {
+        Spy {
+            inner: Arc::new(inner),
+            log: Default::default(),
+            in_flight_by_key: Default::default(),
+            max_keys_in_flight: Default::default(),
+            in_flight_parts: Default::default(),
+            max_parts_in_flight: Default::default(),
+            hook: Default::default(),
+            delay: Default::default(),
+        }
+    }
+
+    pub fn set_hook(&self, hook: impl Fn(&mut Request, &Seen) + Send + Sync + 'static) {
+        *self.hook.lock().unwrap() = Some(Arc::new(hook));
+    }
+
+    pub fn clear_hook(&self) {
+        *self.hook.lock().unwrap() = None;
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// How many times each part number was PUT.
+    pub fn part_puts(&self) -> HashMap<u32, usize> {
+        let mut counts = HashMap::new();
+        for s in self.seen() {
+            if let Some(n) = s.part_number.filter(|_| s.method == "PUT") {
+                *counts.entry(n).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+}
+
+impl Transport for Spy {
+    fn send(&self, mut request: Request) -> tencent_cos::Result<Response> {
+        let target = target_of(&request.url);
+        let path = target.split('?').next().unwrap_or("").to_owned();
+        // Path style (HTTP front) puts the bucket first; virtual-hosted URLs do not.
+        let path = path.trim_start_matches('/');
+        let key = path.strip_prefix(&format!("{BUCKET}/")).unwrap_or(path);
+        let key = tencent_cos::decode_component(key).unwrap_or_default();
+        let part_number =
+            target.split(['?', '&']).find_map(|p| p.strip_prefix("partNumber=")).and_then(|n| n.parse().ok());
+        let seen = Seen { method: request.method.as_str().to_owned(), target, part_number, key: key.clone() };
+        self.log.lock().unwrap().push(seen.clone());
+        let hook = self.hook.lock().unwrap().clone();
+        if let Some(h) = hook {
+            h(&mut request, &seen);
+        }
+        {
+            let mut map = self.in_flight_by_key.lock().unwrap();
+            *map.entry(key.clone()).or_insert(0) += 1;
+            let keys = map.values().filter(|n| **n > 0).count();
+            self.max_keys_in_flight.fetch_max(keys, Ordering::SeqCst);
+        }
+        let parts = if part_number.is_some() { self.in_flight_parts.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
+        self.max_parts_in_flight.fetch_max(parts, Ordering::SeqCst);
+        let delay = *self.delay.lock().unwrap();
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
+        let result = self.inner.send(request);
+        if part_number.is_some() {
+            self.in_flight_parts.fetch_sub(1, Ordering::SeqCst);
+        }
+        *self.in_flight_by_key.lock().unwrap().get_mut(&key).unwrap() -= 1;
+        result
+    }
+}
+
+/// An emulator with the bucket created, and a way to make clients for it.
+pub struct Setup {
+    pub emulator: Emulator,
+    pub front: Front,
+    server: Option<ServerHandle>,
+}
+
+impl Setup {
+    pub fn new(front: Front) -> Self {
+        let emulator = Emulator::new();
+        let server = match front {
+            Front::InProcess => None,
+            Front::Http => Some(emulator.serve("127.0.0.1:0").unwrap()),
+        };
+        let setup = Setup { emulator, front, server };
+        setup.client(|b| b).bucket(BUCKET).put_bucket().send().unwrap();
+        setup
+    }
+
+    /// A transport to the emulator for this front.
+    pub fn transport(&self) -> Arc<dyn Transport> {
+        match self.front {
+            Front::InProcess => Arc::new(self.emulator.clone()),
+            Front::Http => Arc::new(UreqTransport::new(Some(Duration::from_secs(5)), Some(Duration::from_secs(60)))),
+        }
+    }
+
+    fn base(&self) -> ClientBuilder {
+        let b = Client::builder().secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).region("ap-guangzhou");
+        match &self.server {
+            Some(s) => b.endpoint_url(&s.url()).unwrap(),
+            None => b,
+        }
+    }
+
+    /// A client with the default transport for this front, configured by `f`.
+    pub fn client(&self, f: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+        f(self.base().transport(self.transport())).build().unwrap()
+    }
+
+    /// A client whose requests go through a [`Spy`].
+    pub fn spied_client(&self, f: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Client, Spy) {
+        let spy = Spy::new(self.transport());
+        (f(self.base().transport(spy.clone())).build().unwrap(), spy)
+    }
+
+    pub fn object(&self, key: &str) -> Option<Vec<u8>> {
+        self.emulator.object_bytes(BUCKET, key)
+    }
+
+    pub fn pending_uploads(&self) -> Vec<(String, String)> {
+        self.emulator.pending_uploads(BUCKET)
+    }
+}
+
+/// `len` bytes that differ from part to part (so a misplaced part is caught).
+pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// Writes `data` to a new temporary file and returns its path (removed when the guard drops).
+pub struct TempFile {
+    pub path: std::path::PathBuf,
+}
+
+impl TempFile {
+    pub fn new(data: &[u8]) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "tencent-cos-test-{}-{}.bin",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::write(&path, data).unwrap();
+        TempFile { path }
+    }
+
+    pub fn empty_path() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "tencent-cos-test-out-{}-{}.bin",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        TempFile { path }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Reads a request body into memory and puts it back, so a hook can look at or change it.
+pub fn body_bytes(request: &mut Request) -> Vec<u8> {
+    let body = std::mem::replace(&mut request.body, Body::Empty);
+    let mut data = Vec::new();
+    body.into_reader().read_to_end(&mut data).unwrap();
+    request.body = Body::from(data.clone());
+    data
+}
