@@ -1,0 +1,185 @@
+//! The environment every capability runs in: an emulator with two accounts of one appid (the
+//! owner and a stranger), reached either in-process (the emulator as the client's transport)
+//! or over its HTTP front on 127.0.0.1 through `UreqTransport`, path style.
+#![allow(dead_code)]
+
+use std::fmt::Debug;
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tencent_cos::checksum::md5_hex;
+use tencent_cos::emulator::{Account, DEFAULT_APPID, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, ServerHandle};
+use tencent_cos::http::{Body, Headers, Method, Request};
+use tencent_cos::transport::{Transport, UreqTransport};
+use tencent_cos::{Bucket, Client, ClientBuilder, RetryPolicy};
+
+pub const REGION: &str = "ap-guangzhou";
+pub const BUCKET: &str = "examplebucket-1250000000";
+/// A second account of the same appid (a sub-account with its own uin): not the bucket owner.
+pub const OTHER_SECRET_ID: &str = "AKIDOTHER00000000000000000000000000000";
+pub const OTHER_SECRET_KEY: &str = "OtherSecretKey00000000000000000000";
+pub const OTHER_UIN: &str = "100000000002";
+/// The owner's ID as COS shows it.
+pub const OWNER_ID: &str = "qcs::cam::uin/1250000000:uin/1250000000";
+pub const OTHER_ID: &str = "qcs::cam::uin/100000000002:uin/100000000002";
+
+/// How the client reaches the emulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Front {
+    InProcess,
+    Http,
+}
+
+/// One emulator and the way to it.
+pub struct Env {
+    pub emulator: Emulator,
+    pub front: Front,
+    server: Option<ServerHandle>,
+    transport: Arc<dyn Transport>,
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub headers: Headers,
+    pub body: Vec<u8>,
+}
+
+impl Env {
+    pub fn new(front: Front) -> Env {
+        let emulator = Emulator::builder()
+            .account(Account::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_APPID))
+            .account(Account::new(OTHER_SECRET_ID, OTHER_SECRET_KEY, DEFAULT_APPID).with_uin(OTHER_UIN))
+            .build();
+        let (server, transport): (_, Arc<dyn Transport>) = match front {
+            Front::InProcess => (None, Arc::new(emulator.clone())),
+            Front::Http => {
+                let server = emulator.serve("127.0.0.1:0").expect("serve the emulator on a free port");
+                assert!(server.addr().ip().is_loopback());
+                (
+                    Some(server),
+                    Arc::new(UreqTransport::new(Some(Duration::from_secs(5)), Some(Duration::from_secs(30)))),
+                )
+            }
+        };
+        Env { emulator, front, server, transport }
+    }
+
+    /// `http://127.0.0.1:PORT` over HTTP; `None` in-process.
+    pub fn server_url(&self) -> Option<String> {
+        self.server.as_ref().map(ServerHandle::url)
+    }
+
+    /// The host a bucket's requests carry (and sign).
+    pub fn bucket_host(&self) -> String {
+        match &self.server {
+            Some(s) => s.addr().to_string(),
+            None => format!("{BUCKET}.cos.{REGION}.myqcloud.com"),
+        }
+    }
+
+    /// A builder aimed at the emulator, with no credentials and no retries (a retry would hide
+    /// a first answer that was wrong).
+    pub fn builder(&self) -> ClientBuilder {
+        let builder = Client::builder().region(REGION).retry(RetryPolicy::none()).transport(self.transport.clone());
+        match &self.server {
+            Some(s) => builder.endpoint_url(&s.url()).expect("the server's URL is an endpoint"),
+            None => builder,
+        }
+    }
+
+    /// A client of the bucket owner.
+    pub fn client(&self) -> Client {
+        self.client_with(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+    }
+
+    pub fn client_with(&self, secret_id: &str, secret_key: &str) -> Client {
+        self.builder().secret(secret_id, secret_key).build().expect("client")
+    }
+
+    /// A client of the other account.
+    pub fn other(&self) -> Bucket {
+        self.client_with(OTHER_SECRET_ID, OTHER_SECRET_KEY).bucket(BUCKET)
+    }
+
+    /// A client that signs nothing.
+    pub fn anonymous(&self) -> Bucket {
+        self.builder().anonymous().build().expect("client").bucket(BUCKET)
+    }
+
+    /// The owner's handle on [`BUCKET`] (not created).
+    pub fn bucket(&self) -> Bucket {
+        self.client().bucket(BUCKET)
+    }
+
+    /// Creates [`BUCKET`] and returns the owner's handle on it.
+    pub fn create_bucket(&self) -> Bucket {
+        let bucket = self.bucket();
+        let out = bucket.put_bucket().send().expect("put_bucket");
+        assert_eq!(out.meta.status, 200);
+        bucket
+    }
+
+    /// Sends one unsigned request to `url` through the front's transport (the emulator itself,
+    /// or `UreqTransport` over HTTP), as a browser following a presigned URL would.
+    pub fn fetch(&self, method: Method, url: &str, body: &[u8]) -> Fetched {
+        let request = Request { method, url: url.to_owned(), headers: Headers::new(), body: Body::from(body) };
+        let mut response = self.transport.send(request).expect("a response");
+        let mut body = Vec::new();
+        response.body.read_to_end(&mut body).expect("read the body");
+        Fetched { status: response.status, headers: response.headers, body }
+    }
+}
+
+/// The status and COS error code of a call that must fail with a service error.
+pub fn failure<T: Debug>(result: tencent_cos::Result<T>) -> (u16, String) {
+    match result {
+        Ok(v) => panic!("expected a service error, got {v:?}"),
+        Err(e) => match e.service() {
+            Some(s) => (s.status, s.code.clone()),
+            None => panic!("expected a service error, got {e}"),
+        },
+    }
+}
+
+/// The ETag COS gives a simple object: the MD5 of its bytes, quoted.
+pub fn etag_of(data: &[u8]) -> String {
+    format!("\"{}\"", md5_hex(data))
+}
+
+/// `len` bytes that differ from part to part, so a misplaced part is caught.
+pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// A file in the temporary directory, removed on drop.
+pub struct TempFile {
+    pub path: std::path::PathBuf,
+}
+
+impl TempFile {
+    pub fn new(name: &str, data: &[u8]) -> TempFile {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("tencent-cos-capability-{}-{n}-{name}", std::process::id()));
+        std::fs::write(&path, data).expect("write a temporary file");
+        TempFile { path }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
