@@ -10,6 +10,7 @@ mod capability_support;
 
 /// The capabilities, by family (`tests/capability/*.rs`).
 mod capability {
+    pub mod acl_cors;
     pub mod buckets;
     pub mod objects;
 }
@@ -47,4 +48,7 @@ capabilities! {
     objects::get_object_ranges_conditions_overrides,
     objects::put_object_copy,
     objects::delete_objects,
+    acl_cors::bucket_acl,
+    acl_cors::object_acl,
+    acl_cors::cors_rules_and_preflight,
 }
