@@ -12,6 +12,7 @@ mod capability_support;
 mod capability {
     pub mod acl_cors;
     pub mod buckets;
+    pub mod multipart;
     pub mod objects;
 }
 
@@ -51,4 +52,9 @@ capabilities! {
     acl_cors::bucket_acl,
     acl_cors::object_acl,
     acl_cors::cors_rules_and_preflight,
+    multipart::multipart_upload_flow,
+    multipart::upload_part_copy,
+    multipart::multipart_errors,
+    multipart::multipart_listings_and_abort,
+    multipart::managed_uploads,
 }
