@@ -10,6 +10,7 @@ mod capability_support;
 
 /// The capabilities, by family (`tests/capability/*.rs`).
 mod capability {
+    pub mod access;
     pub mod acl_cors;
     pub mod buckets;
     pub mod multipart;
@@ -57,4 +58,8 @@ capabilities! {
     multipart::multipart_errors,
     multipart::multipart_listings_and_abort,
     multipart::managed_uploads,
+    access::authentication_errors,
+    access::anonymous_access,
+    access::temporary_credentials,
+    access::presigned_urls,
 }

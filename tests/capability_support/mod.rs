@@ -125,11 +125,24 @@ impl Env {
     /// Sends one unsigned request to `url` through the front's transport (the emulator itself,
     /// or `UreqTransport` over HTTP), as a browser following a presigned URL would.
     pub fn fetch(&self, method: Method, url: &str, body: &[u8]) -> Fetched {
-        let request = Request { method, url: url.to_owned(), headers: Headers::new(), body: Body::from(body) };
+        self.fetch_with(method, url, Headers::new(), body)
+    }
+
+    /// [`Env::fetch`] with headers of the caller's choosing (an `Authorization` from `get_auth`).
+    pub fn fetch_with(&self, method: Method, url: &str, headers: Headers, body: &[u8]) -> Fetched {
+        let request = Request { method, url: url.to_owned(), headers, body: Body::from(body) };
         let mut response = self.transport.send(request).expect("a response");
         let mut body = Vec::new();
         response.body.read_to_end(&mut body).expect("read the body");
         Fetched { status: response.status, headers: response.headers, body }
+    }
+}
+
+impl Fetched {
+    /// The status and the `<Error>` code of the body (the status as text when there is none).
+    pub fn code(&self) -> (u16, String) {
+        let e = tencent_cos::xml::parse_service_error(self.status, &self.headers, &self.body);
+        (e.status, e.code)
     }
 }
 
