@@ -50,6 +50,7 @@ capabilities! {
     objects::get_object_ranges_conditions_overrides,
     objects::put_object_copy,
     objects::delete_objects,
+    objects::tricky_keys,
     acl_cors::bucket_acl,
     acl_cors::object_acl,
     acl_cors::cors_rules_and_preflight,

@@ -9,6 +9,7 @@ use tencent_cos::Error;
 use tencent_cos::api::object_copy::MetadataDirective;
 use tencent_cos::api::object_get::ByteRange;
 use tencent_cos::checksum::crc64;
+use tencent_cos::http::Method;
 
 use crate::capability_support::{BUCKET, Env, REGION, TempFile, etag_of, failure, pattern};
 
@@ -34,6 +35,11 @@ pub fn put_object_bodies(env: &Env) {
         ),
         ("folder/", Vec::new(), bucket.put_object("folder/").send()),
         ("md5.txt", b"checked".to_vec(), bucket.put_object("md5.txt").body("checked").content_md5(true).send()),
+        (
+            "continue.txt",
+            b"after 100".to_vec(),
+            bucket.put_object("continue.txt").body("after 100").expect("100-continue").send(),
+        ),
     ];
     for (key, data, result) in cases {
         let out = result.unwrap_or_else(|e| panic!("{key}: {e}"));
@@ -301,4 +307,65 @@ pub fn delete_objects(env: &Env) {
     // Only the owner of the bucket (or a grantee) may delete.
     let denied = env.other().delete_multiple_object(["x"]).send();
     assert_eq!(failure(denied), (403, "AccessDenied".into()));
+}
+
+/// Keys that need encoding in a path, a signature, a copy source, XML and a listing.
+const TRICKY_KEYS: [&str; 11] = [
+    "dir/a+b c&d=e?f#g.txt",
+    "\u{4e2d}\u{6587}/\u{6587}\u{4ef6}.txt",
+    "~t/(p)'q'!*.txt",
+    "double//slash.txt",
+    "trailing space ",
+    "%41literal.txt",
+    "semi;colon,comma:colon@at$dollar.txt",
+    "./dot/../x.txt",
+    "back\\slash.txt",
+    "tab\there.txt",
+    "emoji\u{1f600}.txt",
+];
+
+/// Every call that names a key, with keys full of characters that need encoding.
+pub fn tricky_keys(env: &Env) {
+    let bucket = env.create_bucket();
+    for key in TRICKY_KEYS {
+        let put = bucket.put_object(key).body(key).send().unwrap_or_else(|e| panic!("{key:?}: {e}"));
+        assert_eq!(put.etag, Some(etag_of(key.as_bytes())), "{key:?}");
+        assert_eq!(bucket.get_object(key).send().unwrap().bytes().unwrap(), key.as_bytes(), "{key:?}");
+        assert_eq!(bucket.head_object(key).send().unwrap().properties.content_length, Some(key.len() as u64));
+        let copy = bucket.put_object_copy(format!("copy/{key}")).copy_source_object(BUCKET, REGION, key).send();
+        assert_eq!(copy.unwrap().etag, etag_of(key.as_bytes()), "{key:?}");
+        let url = bucket.get_object_url(key).build().unwrap();
+        let fetched = env.fetch(Method::Get, &url, b"");
+        assert_eq!((fetched.status, fetched.body.as_slice()), (200, key.as_bytes()), "{key:?} {url}");
+        bucket.multipart_init(key).send().unwrap();
+    }
+
+    let mut expected: Vec<String> = TRICKY_KEYS.iter().flat_map(|k| [k.to_string(), format!("copy/{k}")]).collect();
+    expected.sort();
+    assert_eq!(env.emulator.object_keys(BUCKET), expected);
+    let listed: Vec<String> = bucket.get_bucket().encoding_type("url").objects().map(|o| o.unwrap().key).collect();
+    assert_eq!(listed, expected);
+    let root = bucket.get_bucket().encoding_type("url").delimiter("/").send().unwrap();
+    let top: Vec<&str> = root.contents.iter().map(|o| o.key.as_str()).collect();
+    let mut top_expected: Vec<&str> = TRICKY_KEYS.iter().copied().filter(|k| !k.contains('/')).collect();
+    top_expected.sort();
+    assert_eq!(top, top_expected);
+    assert_eq!(root.common_prefixes, ["./", "copy/", "dir/", "double/", "~t/", "\u{4e2d}\u{6587}/"]);
+
+    let uploads: Vec<String> =
+        bucket.multipart_list().encoding_type("url").all_uploads().unwrap().into_iter().map(|u| u.key).collect();
+    let mut sorted_keys: Vec<String> = TRICKY_KEYS.iter().map(|k| k.to_string()).collect();
+    sorted_keys.sort();
+    assert_eq!(uploads, sorted_keys);
+    for upload in bucket.multipart_list().all_uploads().unwrap() {
+        bucket.multipart_abort(&upload.key, &upload.upload_id).send().unwrap();
+    }
+    assert!(env.emulator.pending_uploads(BUCKET).is_empty());
+
+    let deleted = bucket.delete_multiple_object(TRICKY_KEYS).send().unwrap();
+    let deleted: Vec<&str> = deleted.deleted.iter().map(|d| d.key.as_str()).collect();
+    assert_eq!(deleted, TRICKY_KEYS);
+    let copies: Vec<String> = TRICKY_KEYS.iter().map(|k| format!("copy/{k}")).collect();
+    assert_eq!(bucket.delete_multiple_object(&copies).quiet(true).send().unwrap().errors.len(), 0);
+    assert!(env.emulator.object_keys(BUCKET).is_empty());
 }
