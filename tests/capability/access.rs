@@ -70,6 +70,22 @@ pub fn anonymous_access(env: &Env) {
     assert_eq!(failure(anonymous.head_object("a.txt").send()), (403, "403".into()));
     assert_eq!(failure(anonymous.get_bucket_acl().send()), denied());
 
+    // An ACL given when an object is created opens that object only.
+    bucket.put_object("open.txt").body("open").acl("public-read").send().unwrap();
+    assert_eq!(anonymous.get_object("open.txt").send().unwrap().bytes().unwrap(), b"open");
+    let id = bucket.multipart_init("open-multi.bin").acl("public-read").send().unwrap().upload_id;
+    let part = bucket.multipart_upload("open-multi.bin", &id, 1, "multi").send().unwrap().etag.unwrap();
+    bucket.multipart_complete("open-multi.bin", &id, [(1, part)]).send().unwrap();
+    assert_eq!(anonymous.get_object("open-multi.bin").send().unwrap().bytes().unwrap(), b"multi");
+    assert_eq!(failure(anonymous.get_object("a.txt").send()), denied());
+    // An ACL given when a bucket is created.
+    let public = env.client().bucket("public-1250000000");
+    public.put_bucket().acl(CannedAcl::PublicRead).send().unwrap();
+    public.put_object("p.txt").body("p").send().unwrap();
+    let public_anonymous = env.builder().anonymous().build().unwrap().bucket("public-1250000000");
+    assert_eq!(public_anonymous.get_bucket().send().unwrap().contents[0].key, "p.txt");
+    bucket.delete_multiple_object(["open.txt", "open-multi.bin"]).send().unwrap();
+
     bucket.put_bucket_acl().acl(CannedAcl::PublicRead).send().unwrap();
     let got = anonymous.get_object("a.txt").send().unwrap();
     assert_eq!(got.meta.status, 200);
