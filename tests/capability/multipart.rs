@@ -223,7 +223,7 @@ pub fn multipart_listings_and_abort(env: &Env) {
 pub fn managed_uploads(env: &Env) {
     let bucket = env.create_bucket();
     let data = pattern(2 * MIB + MIB / 2, 5);
-    let file = TempFile::new("slice.bin", &data);
+    let file = TempFile::new(&data);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let progress = seen.clone();
     let out = bucket
@@ -241,7 +241,7 @@ pub fn managed_uploads(env: &Env) {
     assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
     assert!(env.emulator.pending_uploads(BUCKET).is_empty());
 
-    let small = TempFile::new("small.txt", b"small file");
+    let small = TempFile::new(b"small file");
     let simple = bucket.upload_file("managed/small.txt", &small.path).send().unwrap();
     assert_eq!(
         (simple.etag.as_str(), simple.size, simple.upload_id.clone()),

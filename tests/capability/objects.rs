@@ -17,7 +17,7 @@ use crate::capability_support::{BUCKET, Env, REGION, TempFile, etag_of, failure,
 pub fn put_object_bodies(env: &Env) {
     let bucket = env.create_bucket();
     let file_data = pattern(70_000, 1);
-    let file = TempFile::new("put.bin", &file_data);
+    let file = TempFile::new(&file_data);
     let reader_data = pattern(12_345, 2);
     let cases: Vec<(&str, Vec<u8>, tencent_cos::Result<_>)> = vec![
         ("bytes.bin", vec![0, 1, 2, 255], bucket.put_object("bytes.bin").body(vec![0u8, 1, 2, 255]).send()),

@@ -14,6 +14,11 @@ use tencent_cos::http::{Body, Headers, Method, Request};
 use tencent_cos::transport::{Transport, UreqTransport};
 use tencent_cos::{Bucket, Client, ClientBuilder, RetryPolicy};
 
+// Deterministic data and temporary files, as the transfer tests make them.
+#[path = "../transfer_support/mod.rs"]
+mod transfer_support;
+pub use transfer_support::{TempFile, pattern};
+
 pub const REGION: &str = "ap-guangzhou";
 pub const BUCKET: &str = "examplebucket-1250000000";
 /// A second account of the same appid (a sub-account with its own uin): not the bucket owner.
@@ -160,39 +165,4 @@ pub fn failure<T: Debug>(result: tencent_cos::Result<T>) -> (u16, String) {
 /// The ETag COS gives a simple object: the MD5 of its bytes, quoted.
 pub fn etag_of(data: &[u8]) -> String {
     format!("\"{}\"", md5_hex(data))
-}
-
-/// `len` bytes that differ from part to part, so a misplaced part is caught.
-pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
-
-/// A file in the temporary directory, removed on drop.
-pub struct TempFile {
-    pub path: std::path::PathBuf,
-}
-
-impl TempFile {
-    pub fn new(name: &str, data: &[u8]) -> TempFile {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("tencent-cos-capability-{}-{n}-{name}", std::process::id()));
-        std::fs::write(&path, data).expect("write a temporary file");
-        TempFile { path }
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
