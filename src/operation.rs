@@ -56,6 +56,17 @@ impl OperationRequest {
         self
     }
 
+    /// A copy for a retry, when the body can be replayed.
+    pub fn try_clone(&self) -> Option<OperationRequest> {
+        Some(OperationRequest {
+            method: self.method,
+            key: self.key.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.try_clone()?,
+        })
+    }
+
     /// Sets an XML body with `Content-Type: application/xml` and its `Content-MD5`, as COS
     /// requires for configuration bodies.
     pub fn with_xml_body(mut self, xml: String) -> Self {
