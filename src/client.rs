@@ -231,7 +231,7 @@ impl Client {
         let mut spare = if request.method == Method::Post { None } else { request.try_clone() };
         let mut retries = 0;
         loop {
-            let response = self.send_request(scope, request)?;
+            let response = self.send_request(scope, request, op.is_idempotent())?;
             let result = if op.accepts_status(response.status) {
                 op.parse(response)
             } else {
@@ -256,7 +256,12 @@ impl Client {
     }
 
     /// Sends a built request with signing and retries; returns whatever status came back.
-    pub(crate) fn send_request(&self, scope: Scope<'_>, request: OperationRequest) -> Result<Response> {
+    pub(crate) fn send_request(
+        &self,
+        scope: Scope<'_>,
+        request: OperationRequest,
+        idempotent: bool,
+    ) -> Result<Response> {
         let OperationRequest { method, key, query, headers, body } = request;
         validate_headers(&headers)?;
         let key = match key {
@@ -326,7 +331,11 @@ impl Client {
                     }
                 }
                 Ok(response) => return Ok(response),
-                Err(e) if e.is_retryable() && can_retry => {
+                Err(e)
+                    if e.is_retryable()
+                        && can_retry
+                        && (idempotent || e.transport_kind() == Some(crate::error::TransportErrorKind::Connect)) =>
+                {
                     retries += 1;
                     std::thread::sleep(policy.backoff(retries));
                 }

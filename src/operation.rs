@@ -119,6 +119,14 @@ pub trait Operation {
     fn recover(&mut self, error: Error) -> Result<Self::Output> {
         Err(error)
     }
+
+    /// False when sending the request twice would do something twice (Initiate Multipart
+    /// Upload makes a second upload). Such a request is retried only when it surely never
+    /// arrived (the connection could not be made) or COS answered 5xx; after a timeout or a
+    /// broken connection the error is returned, so the caller can look before trying again.
+    fn is_idempotent(&self) -> bool {
+        true
+    }
 }
 
 /// Any request, answered with the raw body: the JS SDK's generic `request()`, for sub-resources

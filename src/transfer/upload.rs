@@ -23,7 +23,7 @@ use crate::client::{Bucket, Client};
 use crate::error::{Error, Result};
 use crate::http::{Body, FileSlice, ResponseMeta, read_at};
 use crate::transfer::cleanup::{abort_upload, sweep_uploads_since};
-use crate::transfer::parts::{PartWork, PartsOutcome, run_parts};
+use crate::transfer::parts::{PartWork, PartsOutcome, run_parts, with_retries};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
 use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput};
 
@@ -525,7 +525,7 @@ fn slice_upload(
         upload_id: upload_id.clone(),
         parts: uploaded.iter().map(|p| CompletedPart { part_number: p.number, etag: p.etag.clone() }).collect(),
     };
-    let out = crate::transfer::parts::with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
+    let out = with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
     let out = match out {
         Ok(o) => o,
         // A retried Complete finds the upload gone when the first one succeeded but its
@@ -542,8 +542,6 @@ fn slice_upload(
             return Err(e);
         }
     };
-    // An Initiate retried after a lost answer may have left a twin upload behind.
-    sweep_uploads_since(bucket, key, since, Some(&upload_id));
     if let Some(remote) = out.crc64
         && remote != whole_crc
     {
