@@ -88,6 +88,17 @@ pub(crate) enum RunOutcome {
     Paused,
 }
 
+impl From<Result<Option<TransferOutput>>> for RunOutcome {
+    /// `Ok(None)` is a pause.
+    fn from(result: Result<Option<TransferOutput>>) -> Self {
+        match result {
+            Ok(Some(out)) => RunOutcome::Done(Ok(out)),
+            Ok(None) => RunOutcome::Paused,
+            Err(e) => RunOutcome::Done(Err(e)),
+        }
+    }
+}
+
 pub(crate) type Runner = dyn Fn(&Client, &Arc<TaskCore>) -> RunOutcome + Send + Sync;
 pub(crate) type CancelCleanup = Box<dyn FnOnce(&Client) + Send>;
 
@@ -304,6 +315,16 @@ impl fmt::Debug for TaskHandle {
 }
 
 impl TaskHandle {
+    /// Tells `on_ready` the new task's id, then registers and queues it on the client's file
+    /// workers.
+    pub(crate) fn queue(client: Client, core: Arc<TaskCore>, on_ready: Option<&(dyn Fn(&str) + Send + Sync)>) -> Self {
+        if let Some(cb) = on_ready {
+            cb(&core.id);
+        }
+        crate::transfer::runtime(&client).queue(&client, core.clone());
+        TaskHandle { core, client }
+    }
+
     /// The task id (as `on_task_ready` received it).
     pub fn id(&self) -> &str {
         &self.core.id

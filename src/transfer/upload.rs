@@ -11,17 +11,18 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::api::multipart::{MultipartAbortInput, MultipartInitInput, MultipartUploadInput};
-use crate::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
+use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
 use crate::api::multipart_list::MultipartListInput;
 use crate::api::multipart_list_part::{MultipartListPartInput, Part};
 use crate::api::object_attributes::ObjectAttributes;
 use crate::api::object_put::PutObjectInput;
-use crate::checksum::{Crc64, crc64_combine, hex};
+use crate::checksum::{Crc64, hex};
 use crate::client::{Bucket, Client};
 use crate::error::{Error, Result};
 use crate::http::{Body, FileSlice, ResponseMeta, read_at};
-use crate::transfer::parts::{PartWork, PartsOutcome, run_parts};
+use crate::transfer::BucketAddress;
+use crate::transfer::multipart::{complete_or_abort, settle_parts};
+use crate::transfer::parts::{PartWork, PlannedPart, combine_crcs, plan, run_parts};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
 use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput};
 
@@ -58,14 +59,6 @@ pub(crate) struct UploadOptions {
     pub(crate) on_task_ready: Option<TaskReadyCallback>,
 }
 
-/// A part of the plan: number, offset, length; `done` once uploaded (or found uploaded).
-#[derive(Clone, Debug)]
-struct PlannedPart {
-    number: u32,
-    offset: u64,
-    len: u64,
-}
-
 /// An uploaded part: what complete needs, and its CRC to combine.
 #[derive(Clone, Debug)]
 struct UploadedPart {
@@ -79,13 +72,6 @@ struct UploadedPart {
 struct ResumeState {
     upload_id: String,
     uploaded: Vec<UploadedPart>,
-}
-
-fn plan(size: u64, part_size: u64) -> Vec<PlannedPart> {
-    let count = size.div_ceil(part_size).max(1);
-    (0..count)
-        .map(|i| PlannedPart { number: i as u32 + 1, offset: i * part_size, len: part_size.min(size - i * part_size) })
-        .collect()
 }
 
 /// Reads `len` bytes of `file` at `offset` into a new buffer.
@@ -250,26 +236,19 @@ pub(crate) fn start_upload(
         std::fs::metadata(&path).map_err(|e| Error::invalid("file_path", format!("{}: {e}", path.display())))?.len();
     let client = bucket.client().clone();
     let progress = Arc::new(ProgressTracker::new(size, client.config().progress_interval, options.on_progress.clone()));
-    let (bucket_name, region) = (bucket.name().to_owned(), bucket.region().map(str::to_owned));
+    let address = BucketAddress::of(bucket);
     let (task_key, task_path) = (key.clone(), path.clone());
     let opts = options.clone();
     let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
-        let bucket = match &region {
-            Some(r) => client.bucket_in(bucket_name.clone(), r.clone()),
-            None => client.bucket(bucket_name.clone()),
-        };
+        let bucket = address.on(client);
         if multipart && size > 0 {
-            run_slice_upload(&bucket, task, &task_key, &task_path, size, &opts)
+            slice_upload(&bucket, task, &task_key, &task_path, size, &opts).into()
         } else {
             RunOutcome::Done(put_whole_file(&bucket, task, &task_key, &task_path, size, &opts))
         }
     });
     let core = TaskCore::new("upload", bucket.name(), &key, Some(path.display().to_string()), progress, runner);
-    if let Some(cb) = &options.on_task_ready {
-        cb(&core.id);
-    }
-    crate::transfer::runtime(&client).queue(&client, core.clone());
-    Ok(TaskHandle { core, client })
+    Ok(TaskHandle::queue(client, core, options.on_task_ready.as_deref()))
 }
 
 /// One `put_object` of the whole file, CRC-checked.
@@ -400,27 +379,6 @@ fn list_all_parts(bucket: &Bucket, key: &str, upload_id: &str) -> Result<Vec<Par
     Ok(parts)
 }
 
-fn abort(bucket: &Bucket, key: &str, upload_id: &str) {
-    // Best effort: the upload is failing already; a leftover upload is found and reused or
-    // aborted by the next run.
-    let _ = bucket.execute(MultipartAbortInput { key: key.to_owned(), upload_id: upload_id.to_owned() });
-}
-
-fn run_slice_upload(
-    bucket: &Bucket,
-    task: &Arc<TaskCore>,
-    key: &str,
-    path: &Path,
-    size: u64,
-    opts: &UploadOptions,
-) -> RunOutcome {
-    match slice_upload(bucket, task, key, path, size, opts) {
-        Ok(Some(out)) => RunOutcome::Done(Ok(out)),
-        Ok(None) => RunOutcome::Paused,
-        Err(e) => RunOutcome::Done(Err(e)),
-    }
-}
-
 /// The multipart upload; `Ok(None)` when paused.
 fn slice_upload(
     bucket: &Bucket,
@@ -474,54 +432,17 @@ fn slice_upload(
         run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &UploadedPart| {
             task.progress.add(p.len)
         });
-    let (done, failure) = match outcome {
-        PartsOutcome::Done(done) => (done, None),
-        PartsOutcome::Stopped(done) => (done, Some(None)),
-        PartsOutcome::Failed(e, done) => (done, Some(Some(e))),
+    uploaded.extend(outcome.done);
+    let keep = || -> Box<dyn std::any::Any + Send> {
+        Box::new(ResumeState { upload_id: upload_id.clone(), uploaded: uploaded.clone() })
     };
-    uploaded.extend(done);
-    match failure {
-        None => {}
-        Some(None) if task.is_cancelled() => {
-            abort(bucket, key, &upload_id);
-            return Err(Error::Cancelled);
-        }
-        Some(None) => {
-            // Paused: keep the upload and what is on it; cancelling later aborts it.
-            let (b, k, id) = (bucket.name().to_owned(), key.to_owned(), upload_id.clone());
-            let region = bucket.region().map(str::to_owned);
-            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(move |client: &Client| {
-                let bucket = match region {
-                    Some(r) => client.bucket_in(b, r),
-                    None => client.bucket(b),
-                };
-                abort(&bucket, &k, &id);
-            }));
-            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Box::new(ResumeState { upload_id, uploaded }));
-            return Ok(None);
-        }
-        Some(Some(e)) => {
-            abort(bucket, key, &upload_id);
-            return Err(e);
-        }
+    if !settle_parts(outcome.end, bucket, task, key, &upload_id, keep)? {
+        return Ok(None);
     }
 
     uploaded.sort_by_key(|p| p.number);
-    let whole_crc = uploaded.iter().fold(0u64, |acc, p| crc64_combine(acc, p.crc64, p.len));
-    let complete = MultipartCompleteInput {
-        key: key.to_owned(),
-        upload_id: upload_id.clone(),
-        parts: uploaded.iter().map(|p| CompletedPart { part_number: p.number, etag: p.etag.clone() }).collect(),
-    };
-    let out = crate::transfer::parts::with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
-            abort(bucket, key, &upload_id);
-            return Err(e);
-        }
-    };
+    let whole_crc = combine_crcs(uploaded.iter().map(|p| (p.crc64, p.len)));
+    let out = complete_or_abort(bucket, key, &upload_id, uploaded.iter().map(|p| (p.number, p.etag.clone())))?;
     if let Some(remote) = out.crc64
         && remote != whole_crc
     {
