@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
 
+pub mod copy;
 mod multipart;
 mod parts;
 mod pool;
