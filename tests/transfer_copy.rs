@@ -11,7 +11,9 @@ use tencent_cos::api::object_copy::MetadataDirective;
 use tencent_cos::checksum::crc64;
 use tencent_cos::transfer::{ProgressInfo, TaskState};
 use tencent_cos::{Client, ClientBuilder, Error};
-use transfer_support::{BUCKET, Front, MIB, Setup, Spy, pattern};
+use transfer_support::{
+    BUCKET, Front, MIB, Setup, Spy, TaskId, assert_progress_complete, control_task_when, pattern, wait_paused,
+};
 
 const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
 
@@ -192,31 +194,13 @@ fn progress_is_monotonic_and_ends_at_exactly_100_percent() {
             .on_progress(move |p| s.lock().unwrap().push(*p))
             .send()
             .unwrap();
-        let seen = seen.lock().unwrap();
-        assert!(seen.len() >= 2, "{seen:?}");
-        assert!(seen.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{seen:?}");
-        assert!(seen.iter().all(|p| p.total == data.len() as u64), "{seen:?}");
-        let last = seen.last().unwrap();
-        assert_eq!((last.loaded, last.percent), (data.len() as u64, 1.0));
-        assert_eq!(seen.iter().filter(|p| p.percent == 1.0).count(), 1, "one final call");
+        assert_progress_complete(&seen.lock().unwrap(), data.len() as u64);
     }
 }
 
-/// Pauses (or cancels) the task when part `at` goes out; returns the task id slot.
-fn control_at_part(spy: &Spy, client: &Client, at: u32, cancel: bool) -> Arc<Mutex<String>> {
-    let id = Arc::new(Mutex::new(String::new()));
-    let (i, c) = (id.clone(), client.clone());
-    spy.set_hook(move |_, seen| {
-        if seen.part_number == Some(at) {
-            let id = i.lock().unwrap().clone();
-            if cancel {
-                c.cancel_task(&id)
-            } else {
-                c.pause_task(&id)
-            };
-        }
-    });
-    id
+/// Pauses (or cancels) the task when part `at` goes out.
+fn control_at_part(spy: &Spy, client: &Client, at: u32, action: fn(&Client, &str) -> bool) -> TaskId {
+    control_task_when(spy, client, move |seen| seen.part_number == Some(at), action)
 }
 
 #[test]
@@ -226,18 +210,14 @@ fn pause_then_restart_copies_no_part_twice() {
         let (client, spy) = setup.spied_client(|b| small_slices(b).copy_chunk_parallel_limit(2));
         let data = pattern(8 * MIB, 5);
         put(&client, "big", &data);
-        let id = control_at_part(&spy, &client, 3, false);
-        let i = id.clone();
+        let id = control_at_part(&spy, &client, 3, Client::pause_task);
         let task = client
             .bucket(BUCKET)
             .slice_copy_file("big-copy", source("big"))
-            .on_task_ready(move |t| *i.lock().unwrap() = t.to_owned())
+            .on_task_ready(id.recorder())
             .start()
             .unwrap();
-        while task.state() != TaskState::Paused {
-            assert!(!task.state().is_finished(), "{:?}", task.state());
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_paused(&task);
         assert!(part_copies(&spy).len() < 8, "{front:?}: paused before the end");
         assert_eq!(setup.pending_uploads().len(), 1, "a paused copy keeps its upload");
         assert_eq!(client.get_task_list()[0].kind, "copy");
@@ -257,14 +237,9 @@ fn cancel_aborts_the_upload() {
         let setup = Setup::new(front);
         let (client, spy) = setup.spied_client(|b| small_slices(b).copy_chunk_parallel_limit(1));
         put(&client, "c", &pattern(5 * MIB, 6));
-        let id = control_at_part(&spy, &client, 2, true);
-        let i = id.clone();
-        let task = client
-            .bucket(BUCKET)
-            .slice_copy_file("c2", source("c"))
-            .on_task_ready(move |t| *i.lock().unwrap() = t.to_owned())
-            .start()
-            .unwrap();
+        let id = control_at_part(&spy, &client, 2, Client::cancel_task);
+        let task =
+            client.bucket(BUCKET).slice_copy_file("c2", source("c")).on_task_ready(id.recorder()).start().unwrap();
         assert!(matches!(task.wait(), Err(Error::Cancelled)));
         assert!(client.bucket(BUCKET).multipart_list().send().unwrap().uploads.is_empty(), "{front:?}");
         assert_eq!(client.get_task_list()[0].state, TaskState::Canceled);
@@ -277,17 +252,9 @@ fn cancel_while_paused_aborts_the_kept_upload() {
     let setup = Setup::new(Front::InProcess);
     let (client, spy) = setup.spied_client(|b| small_slices(b).copy_chunk_parallel_limit(1));
     put(&client, "c", &pattern(4 * MIB, 7));
-    let id = control_at_part(&spy, &client, 2, false);
-    let i = id.clone();
-    let task = client
-        .bucket(BUCKET)
-        .slice_copy_file("c2", source("c"))
-        .on_task_ready(move |t| *i.lock().unwrap() = t.to_owned())
-        .start()
-        .unwrap();
-    while task.state() != TaskState::Paused {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let id = control_at_part(&spy, &client, 2, Client::pause_task);
+    let task = client.bucket(BUCKET).slice_copy_file("c2", source("c")).on_task_ready(id.recorder()).start().unwrap();
+    wait_paused(&task);
     assert_eq!(setup.pending_uploads().len(), 1);
     task.cancel();
     assert!(matches!(task.wait(), Err(Error::Cancelled)));

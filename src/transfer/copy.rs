@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use crate::api::multipart::MultipartInitInput;
 use crate::api::multipart_copy::UploadPartCopyInput;
-use crate::api::object::Conditions;
-use crate::api::object_attributes::ObjectAttributes;
+use crate::api::object::{Conditions, builder_doc};
+use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
 use crate::api::object_copy_source::{CopySource, validate_copy_source};
 use crate::api::object_head::HeadObjectInput;
@@ -20,14 +20,16 @@ use crate::client::{Bucket, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
 use crate::percent::decode_component;
-use crate::transfer::BucketAddress;
 use crate::transfer::multipart::{complete_or_abort, settle_parts};
-use crate::transfer::parts::{PartWork, PlannedPart, changed_since_head, combine_crcs, plan, run_parts};
-use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
-use crate::transfer::task::{TaskCore, TaskHandle, TaskState, TransferOutput};
-use crate::transfer::upload::{TaskReadyCallback, part_size_for};
-
-const MIB: u64 = 1024 * 1024;
+use crate::transfer::parts::{
+    PartWork, PartsEnd, PlannedPart, changed_since_head, check_part_options, combine_crcs, plan, run_parts,
+    with_retries,
+};
+use crate::transfer::progress::{ProgressCallback, ProgressTracker};
+use crate::transfer::task::{
+    TaskCore, TaskHandle, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
+};
+use crate::transfer::upload::part_size_for;
 
 /// The source of a copy, located: where to HEAD it and what to send as `x-cos-copy-source`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,7 +206,8 @@ pub struct SliceCopyFile<'a> {
     bucket: &'a Bucket,
     key: String,
     source: CopySource,
-    options: CopyOptions,
+    /// Named `input` for the shared attribute methods.
+    input: CopyOptions,
 }
 
 impl Bucket {
@@ -235,7 +238,7 @@ impl Bucket {
             bucket: self,
             key: key.into(),
             source: CopySource::Raw(copy_source.into()),
-            options: CopyOptions::default(),
+            input: CopyOptions::default(),
         }
     }
 
@@ -259,150 +262,46 @@ impl Bucket {
             bucket: self,
             key: key.into(),
             source: CopySource::object(source_bucket, source_region, source_key),
-            options: CopyOptions::default(),
+            input: CopyOptions::default(),
         }
     }
-}
-
-/// Doc example of a [`SliceCopyFile`] method.
-macro_rules! copy_doc {
-    ($call:literal) => {
-        concat!(
-            "```no_run\n",
-            "# let client = tencent_cos::Client::builder().secret(\"id\", \"key\").region(\"ap-guangzhou\").build()?;\n",
-            "# let bucket = client.bucket(\"examplebucket-1250000000\");\n",
-            "bucket.slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")\n",
-            "    .",
-            $call,
-            "\n    .send()?;\n",
-            "# Ok::<(), tencent_cos::Error>(())\n",
-            "```"
-        )
-    };
 }
 
 impl SliceCopyFile<'_> {
     /// Up to this size the copy is one `put_object_copy` (CopySliceSize; default from the
     /// client, 10 MiB).
     ///
-    #[doc = copy_doc!("copy_slice_size(64 * 1024 * 1024)")]
+    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "copy_slice_size(64 * 1024 * 1024)")]
     pub fn copy_slice_size(mut self, bytes: u64) -> Self {
-        self.options.copy_slice_size = Some(bytes);
+        self.input.copy_slice_size = Some(bytes);
         self
     }
 
     /// Part size of a multipart copy (CopyChunkSize; at least 1 MiB; grown so the copy needs
     /// at most 10000 parts).
     ///
-    #[doc = copy_doc!("copy_chunk_size(32 * 1024 * 1024)")]
+    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "copy_chunk_size(32 * 1024 * 1024)")]
     pub fn copy_chunk_size(mut self, bytes: u64) -> Self {
-        self.options.copy_chunk_size = Some(bytes);
+        self.input.copy_chunk_size = Some(bytes);
         self
     }
 
     /// Parts copied at once (default CopyChunkParallelLimit).
     ///
-    #[doc = copy_doc!("async_limit(8)")]
+    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "async_limit(8)")]
     pub fn async_limit(mut self, parts: usize) -> Self {
-        self.options.async_limit = Some(parts);
+        self.input.async_limit = Some(parts);
         self
     }
 
     /// [`Copy`](MetadataDirective::Copy) (the default) keeps the source's headers and
     /// metadata; [`Replaced`](MetadataDirective::Replaced) stores the ones given here instead.
+    /// Content headers and `meta` given with `Copy` are refused by `start` (COS would ignore
+    /// them); the storage class, ACL, grants and other headers apply with either.
     ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_type(\"text/plain\")")]
+    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_type(\"text/plain\")")]
     pub fn metadata_directive(mut self, directive: MetadataDirective) -> Self {
-        self.options.metadata_directive = Some(directive);
-        self
-    }
-
-    /// StorageClass of the copy (default: the source's).
-    ///
-    #[doc = copy_doc!("storage_class(\"STANDARD_IA\")")]
-    pub fn storage_class(mut self, class: impl Into<String>) -> Self {
-        self.options.attributes.storage_class = Some(class.into());
-        self
-    }
-
-    /// Canned ACL of the copy (`x-cos-acl`).
-    ///
-    #[doc = copy_doc!("acl(\"private\")")]
-    pub fn acl(mut self, acl: impl Into<String>) -> Self {
-        self.options.attributes.acl = Some(acl.into());
-        self
-    }
-
-    /// Content-Type of the copy (with [`MetadataDirective::Replaced`]).
-    ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_type(\"image/png\")")]
-    pub fn content_type(mut self, value: impl Into<String>) -> Self {
-        self.options.attributes.content_type = Some(value.into());
-        self
-    }
-
-    /// Cache-Control of the copy (with [`MetadataDirective::Replaced`]).
-    ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).cache_control(\"max-age=60\")")]
-    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
-        self.options.attributes.cache_control = Some(value.into());
-        self
-    }
-
-    /// Content-Disposition of the copy (with [`MetadataDirective::Replaced`]).
-    ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_disposition(\"attachment\")")]
-    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.options.attributes.content_disposition = Some(value.into());
-        self
-    }
-
-    /// Content-Encoding of the copy (with [`MetadataDirective::Replaced`]).
-    ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_encoding(\"gzip\")")]
-    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.options.attributes.content_encoding = Some(value.into());
-        self
-    }
-
-    /// Expires of the copy (with [`MetadataDirective::Replaced`]).
-    ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).expires(\"Wed, 21 Oct 2026 07:28:00 GMT\")")]
-    pub fn expires(mut self, value: impl Into<String>) -> Self {
-        self.options.attributes.expires = Some(value.into());
-        self
-    }
-
-    /// A `x-cos-meta-{name}` of the copy (with [`MetadataDirective::Replaced`]).
-    ///
-    #[doc = copy_doc!("metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).meta(\"author\", \"alice\")")]
-    pub fn meta(mut self, name: impl AsRef<str>, value: impl Into<String>) -> Self {
-        self.options.attributes.headers.push((format!("x-cos-meta-{}", name.as_ref()), value.into()));
-        self
-    }
-
-    /// Any other header of the copy, sent with either directive (`x-cos-server-side-encryption`, ...).
-    ///
-    #[doc = copy_doc!("header(\"x-cos-server-side-encryption\", \"AES256\")")]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.attributes.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Progress over the bytes copied: `{loaded, total, speed, percent}`, at most once per
-    /// ProgressInterval, always a final call at 100%.
-    ///
-    #[doc = copy_doc!("on_progress(|p| eprintln!(\"{:.0}%\", p.percent * 100.0))")]
-    pub fn on_progress(mut self, f: impl Fn(&ProgressInfo) + Send + Sync + 'static) -> Self {
-        self.options.on_progress = Some(Arc::new(f));
-        self
-    }
-
-    /// Called with the task id as soon as the task exists.
-    ///
-    #[doc = copy_doc!("on_task_ready(|id| eprintln!(\"task {id}\"))")]
-    pub fn on_task_ready(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
-        self.options.on_task_ready = Some(Arc::new(f));
+        self.input.metadata_directive = Some(directive);
         self
     }
 
@@ -418,37 +317,38 @@ impl SliceCopyFile<'_> {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn start(self) -> Result<TaskHandle> {
-        let SliceCopyFile { bucket, key, source, options } = self;
+        let SliceCopyFile { bucket, key, source, input: options } = self;
         crate::config::validate_key(&key)?;
         bucket.scope()?;
         let source = SourceObject::locate(source)?;
         let chunk = options.copy_chunk_size.unwrap_or(bucket.client().config().copy_chunk_size);
-        if chunk < MIB {
-            return Err(Error::invalid("copy_chunk_size", format!("{chunk} bytes is below the 1 MiB minimum")));
-        }
-        if options.async_limit == Some(0) {
-            return Err(Error::invalid("async_limit", "must be at least 1"));
-        }
+        check_part_options("copy_chunk_size", chunk, options.async_limit)?;
         options.validate()?;
-        let client = bucket.client().clone();
         let progress =
-            Arc::new(ProgressTracker::total_unknown(client.config().progress_interval, options.on_progress.clone()));
-        let address = BucketAddress::of(bucket);
+            ProgressTracker::total_unknown(bucket.client().config().progress_interval, options.on_progress.clone());
         let (task_key, opts) = (key.clone(), options.clone());
-        let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
-            slice_copy(&address.on(client), task, &task_key, &source, &opts).into()
-        });
-        let core = TaskCore::new("copy", bucket.name(), &key, None, progress, runner);
-        Ok(TaskHandle::queue(client, core, options.on_task_ready.as_deref()))
+        let run =
+            move |bucket: &Bucket, task: &Arc<TaskCore>| slice_copy(bucket, task, &task_key, &source, &opts).into();
+        Ok(queue_task(bucket, "copy", &key, None, progress, options.on_task_ready.as_ref(), run))
     }
 
     /// Runs the copy and blocks until it is done.
     ///
-    #[doc = copy_doc!("copy_slice_size(0)")]
+    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "copy_slice_size(0)")]
     pub fn send(self) -> Result<TransferOutput> {
         self.start()?.wait()
     }
 }
+
+attribute_methods!(
+    SliceCopyFile,
+    "slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")"
+);
+task_callback_methods!(
+    SliceCopyFile,
+    input,
+    "slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")"
+);
 
 /// A copied part: what complete needs, and its CRC (when COS sent one) to combine.
 #[derive(Clone, Debug)]
@@ -517,9 +417,7 @@ fn slice_copy(
         Box::new(CopyResume { source: info.clone(), upload_id: upload_id.clone(), copied: copied.clone() })
     };
     let end = match outcome.end {
-        crate::transfer::parts::PartsEnd::Failed(e) => {
-            crate::transfer::parts::PartsEnd::Failed(changed_since_head(e, &source.describe(), etag_text(&info)))
-        }
+        PartsEnd::Failed(e) => PartsEnd::Failed(changed_since_head(e, &source.describe(), etag_text(&info))),
         other => other,
     };
     if !settle_parts(end, bucket, task, key, &upload_id, keep)? {
@@ -582,7 +480,7 @@ fn copy_whole(
         expect: None,
     };
     let retries = bucket.client().config().chunk_retry_times;
-    let out = crate::transfer::parts::with_retries(retries, || bucket.execute(input.clone()))
+    let out = with_retries(retries, || bucket.execute(input.clone()))
         .map_err(|e| changed_since_head(e, &source.describe(), etag_text(info)))?;
     let crc64 = agreeing_crc(key, &[("the copy", out.crc64), ("the source", info.crc64)])?;
     task.progress.add(info.size);

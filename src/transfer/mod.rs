@@ -1,8 +1,5 @@
 //! Managed transfers on a fixed worker pool: resumable multipart upload, copy, ranged download,
 //! with tasks, progress, pause, cancel and restart.
-
-#![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
-
 pub mod copy;
 mod multipart;
 mod parts;

@@ -26,6 +26,18 @@ impl PlannedPart {
     }
 }
 
+/// Checks a transfer's part options before anything is queued: a part size (`field`) of at
+/// least 1 MiB, and at least one part in flight.
+pub(crate) fn check_part_options(field: &'static str, part_size: u64, async_limit: Option<usize>) -> Result<()> {
+    if part_size < 1024 * 1024 {
+        return Err(Error::invalid(field, format!("{part_size} bytes is below the 1 MiB minimum")));
+    }
+    if async_limit == Some(0) {
+        return Err(Error::invalid("async_limit", "must be at least 1"));
+    }
+    Ok(())
+}
+
 /// `size` bytes cut into parts of `part_size` (the last one shorter); one empty part for an
 /// empty object.
 pub(crate) fn plan(size: u64, part_size: u64) -> Vec<PlannedPart> {
@@ -109,6 +121,13 @@ where
     J: Send + 'static,
     R: Send + 'static,
 {
+    if pool.is_worker() {
+        // Waiting on parts from one of the workers that must run them could deadlock.
+        return PartsOutcome {
+            done: Vec::new(),
+            end: PartsEnd::Failed(Error::invalid("task", "a transfer cannot wait for parts on a part worker")),
+        };
+    }
     let (tx, rx) = unbounded::<Result<R>>();
     let mut pending = jobs.into_iter();
     let mut in_flight = 0usize;

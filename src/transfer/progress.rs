@@ -61,11 +61,6 @@ impl ProgressTracker {
         s.loaded = s.loaded.min(total);
     }
 
-    /// Bytes done so far.
-    pub(crate) fn loaded(&self) -> u64 {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).loaded
-    }
-
     /// Adds `bytes` done; reports when the interval has passed.
     pub(crate) fn add(&self, bytes: u64) {
         let report = {

@@ -17,14 +17,13 @@ use crate::api::multipart_list_part::{MultipartListPartInput, Part};
 use crate::api::object_attributes::ObjectAttributes;
 use crate::api::object_put::PutObjectInput;
 use crate::checksum::{Crc64, hex};
-use crate::client::{Bucket, Client};
+use crate::client::Bucket;
 use crate::error::{Error, Result};
-use crate::http::{Body, FileSlice, ResponseMeta, read_at};
-use crate::transfer::BucketAddress;
+use crate::http::{Body, FileSlice, read_at};
 use crate::transfer::multipart::{complete_or_abort, settle_parts};
-use crate::transfer::parts::{PartWork, PlannedPart, combine_crcs, plan, run_parts};
+use crate::transfer::parts::{PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
-use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput};
+use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput, queue_task};
 
 const MIB: u64 = 1024 * 1024;
 /// COS's limit on parts per upload.
@@ -44,8 +43,7 @@ pub fn part_size_for(size: u64, chunk_size: u64) -> u64 {
     chunk_size.max(fit)
 }
 
-/// Called with a task's id as soon as the task exists (`onTaskReady`).
-pub type TaskReadyCallback = Arc<dyn Fn(&str) + Send + Sync>;
+pub use crate::transfer::task::TaskReadyCallback;
 
 /// Callbacks and options of an upload, shared by the builder and the running task.
 #[derive(Clone, Default)]
@@ -226,29 +224,19 @@ pub(crate) fn start_upload(
     crate::config::validate_key(&key)?;
     bucket.scope()?;
     let chunk = options.chunk_size.unwrap_or(bucket.client().config().chunk_size);
-    if chunk < MIB {
-        return Err(Error::invalid("chunk_size", format!("{chunk} bytes is below the 1 MiB minimum")));
-    }
-    if options.async_limit == Some(0) {
-        return Err(Error::invalid("async_limit", "must be at least 1"));
-    }
+    check_part_options("chunk_size", chunk, options.async_limit)?;
     let size =
         std::fs::metadata(&path).map_err(|e| Error::invalid("file_path", format!("{}: {e}", path.display())))?.len();
-    let client = bucket.client().clone();
-    let progress = Arc::new(ProgressTracker::new(size, client.config().progress_interval, options.on_progress.clone()));
-    let address = BucketAddress::of(bucket);
-    let (task_key, task_path) = (key.clone(), path.clone());
-    let opts = options.clone();
-    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
-        let bucket = address.on(client);
+    let progress = ProgressTracker::new(size, bucket.client().config().progress_interval, options.on_progress.clone());
+    let (task_key, task_path, opts) = (key.clone(), path.clone(), options.clone());
+    let run = move |bucket: &Bucket, task: &Arc<TaskCore>| {
         if multipart && size > 0 {
-            slice_upload(&bucket, task, &task_key, &task_path, size, &opts).into()
+            slice_upload(bucket, task, &task_key, &task_path, size, &opts).into()
         } else {
-            RunOutcome::Done(put_whole_file(&bucket, task, &task_key, &task_path, size, &opts))
+            RunOutcome::Done(put_whole_file(bucket, task, &task_key, &task_path, size, &opts))
         }
-    });
-    let core = TaskCore::new("upload", bucket.name(), &key, Some(path.display().to_string()), progress, runner);
-    Ok(TaskHandle::queue(client, core, options.on_task_ready.as_deref()))
+    };
+    Ok(queue_task(bucket, "upload", &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
 }
 
 /// One `put_object` of the whole file, CRC-checked.
@@ -491,9 +479,4 @@ fn upload_one_part(
     }
     let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
     Ok(UploadedPart { number: part.number, etag, crc64: local, len: part.len })
-}
-
-/// Output metadata of a finished transfer with no response of its own.
-pub(crate) fn empty_meta() -> ResponseMeta {
-    ResponseMeta::default()
 }

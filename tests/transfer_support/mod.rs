@@ -297,3 +297,92 @@ impl Read for FlipByte {
 pub fn replace_with_status(response: &mut Response, status: u16) {
     *response = Response::from_bytes(status, [("x-cos-request-id", "spy")], Vec::new());
 }
+
+/// A new empty temporary directory, removed with its contents when the guard drops.
+pub struct TempDir {
+    pub path: std::path::PathBuf,
+}
+
+impl TempDir {
+    pub fn new() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "tencent-cos-test-dir-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir { path }
+    }
+
+    pub fn join(&self, name: &str) -> std::path::PathBuf {
+        self.path.join(name)
+    }
+
+    /// The names of the files in the directory, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Asserts what the issue asks of progress: monotonic, always of `total`, ending with exactly
+/// one report at 100%.
+pub fn assert_progress_complete(seen: &[tencent_cos::transfer::ProgressInfo], total: u64) {
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{seen:?}");
+    assert!(seen.iter().all(|p| p.total == total), "{seen:?}");
+    let last = seen.last().unwrap();
+    assert_eq!((last.loaded, last.percent), (total, 1.0));
+    assert_eq!(seen.iter().filter(|p| p.percent == 1.0).count(), 1, "one final call");
+}
+
+/// A slot for a task's id, filled by the `on_task_ready` callback [`TaskId::recorder`] gives.
+#[derive(Clone, Default)]
+pub struct TaskId(Arc<Mutex<String>>);
+
+impl TaskId {
+    pub fn recorder(&self) -> impl Fn(&str) + Send + Sync + 'static {
+        let slot = self.0.clone();
+        move |id| *slot.lock().unwrap() = id.to_owned()
+    }
+
+    pub fn get(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// Pauses or cancels (`action`) the task once a request for which `when` holds goes out.
+pub fn control_task_when(
+    spy: &Spy,
+    client: &Client,
+    when: impl Fn(&Seen) -> bool + Send + Sync + 'static,
+    action: fn(&Client, &str) -> bool,
+) -> TaskId {
+    let id = TaskId::default();
+    let (slot, c) = (id.clone(), client.clone());
+    spy.set_hook(move |_, seen| {
+        if when(seen) {
+            action(&c, &slot.get());
+        }
+    });
+    id
+}
+
+/// Waits until the task is paused (failing if it finishes first).
+pub fn wait_paused(task: &tencent_cos::transfer::TaskHandle) {
+    while task.state() != tencent_cos::transfer::TaskState::Paused {
+        assert!(!task.state().is_finished(), "{:?}", task.state());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
