@@ -1,6 +1,8 @@
 //! Managed transfers on a fixed worker pool: resumable multipart upload, copy, ranged download,
 //! with tasks, progress, pause, cancel and restart.
 pub mod copy;
+pub mod download;
+mod download_journal;
 mod multipart;
 mod parts;
 mod pool;
