@@ -351,3 +351,26 @@ fn bad_input_is_refused_before_any_request_and_a_missing_object_leaves_nothing()
     assert!(err.is_not_found(), "{err}");
     assert!(dir.names().is_empty());
 }
+
+#[test]
+fn parts_in_flight_stay_within_the_limits() {
+    let setup = Setup::new(Front::InProcess);
+    let (client, spy) = setup.spied_client(|b| b.chunk_parallel_limit(3).file_parallel_limit(2));
+    *spy.delay.lock().unwrap() = Duration::from_millis(20);
+    let objects: Vec<(String, Vec<u8>)> = (0..4).map(|i| (format!("many/{i}"), pattern(4 * MIB, 20 + i))).collect();
+    for (key, data) in &objects {
+        put(&client, key, data);
+    }
+    let dir = TempDir::new();
+    let bucket = client.bucket(BUCKET);
+    let tasks: Vec<TaskHandle> =
+        (0..4).map(|i| bucket.download_file(format!("many/{i}"), dir.join(&i.to_string())).start().unwrap()).collect();
+    for (i, task) in tasks.into_iter().enumerate() {
+        task.wait().unwrap();
+        assert!(std::fs::read(dir.join(&i.to_string())).unwrap() == objects[i].1);
+    }
+    let keys = spy.max_keys_in_flight.load(Ordering::SeqCst);
+    let parts = spy.max_parts_in_flight.load(Ordering::SeqCst);
+    assert_eq!(keys, 2, "FileParallelLimit 2, and the two file workers overlap");
+    assert!((4..=6).contains(&parts), "at most 2 downloads x 3 ranged GETs (each one 64 KiB buffer): {parts}");
+}

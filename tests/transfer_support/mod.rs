@@ -140,7 +140,9 @@ impl Transport for Spy {
             let keys = map.values().filter(|n| **n > 0).count();
             self.max_keys_in_flight.fetch_max(keys, Ordering::SeqCst);
         }
-        let parts = if part_number.is_some() { self.in_flight_parts.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
+        // A part is an upload or copy of a part, or a ranged GET.
+        let is_part = part_number.is_some() || seen.range.is_some();
+        let parts = if is_part { self.in_flight_parts.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
         self.max_parts_in_flight.fetch_max(parts, Ordering::SeqCst);
         let delay = *self.delay.lock().unwrap();
         if !delay.is_zero() {
@@ -151,7 +153,7 @@ impl Transport for Spy {
         if let (Some(h), Ok(response)) = (response_hook, result.as_mut()) {
             h(response, &seen);
         }
-        if part_number.is_some() {
+        if is_part {
             self.in_flight_parts.fetch_sub(1, Ordering::SeqCst);
         }
         *self.in_flight_by_key.lock().unwrap().get_mut(&key).unwrap() -= 1;
