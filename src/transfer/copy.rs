@@ -14,7 +14,7 @@ use crate::api::multipart_copy::UploadPartCopyInput;
 use crate::api::object::{Conditions, builder_doc};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
-use crate::api::object_copy_source::{CopySource, validate_copy_source};
+use crate::api::object_copy_source::CopySource;
 use crate::api::object_head::HeadObjectInput;
 use crate::client::{Bucket, Client};
 use crate::error::{Error, Result, TransportErrorKind};
@@ -45,8 +45,8 @@ impl SourceObject {
     /// Locates a copy source, checked like the JS SDK's pattern; the key of a raw
     /// `bucket-appid.cos.region.myqcloud.com/key` is URL-decoded, a `?versionId=` kept apart.
     fn locate(source: CopySource) -> Result<Self> {
-        let header = source.header_value()?;
-        validate_copy_source(&header)?;
+        // Checks the source against the JS SDK's pattern.
+        source.header_value()?;
         let (bucket, region, key, version_id) = match &source {
             CopySource::Object { bucket, region, key, version_id } => {
                 let key = key.strip_prefix('/').unwrap_or(key);
