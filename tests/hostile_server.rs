@@ -132,3 +132,35 @@ fn a_garbled_error_body_keeps_the_status() {
     let err = get(&addr, Duration::from_secs(5)).unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(500), Some("500")));
 }
+
+#[test]
+fn a_100_mb_document_of_nested_elements_is_refused_in_bounded_memory() {
+    const SIZE: usize = 100 * 1024 * 1024;
+    let addr = serve(|s| {
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {SIZE}\r\n\r\n");
+        let chunk = "<ListBucketResult>".repeat(65536 / 18);
+        let mut sent = 0;
+        while sent < SIZE {
+            let n = chunk.len().min(SIZE - sent);
+            if s.write_all(&chunk.as_bytes()[..n]).is_err() {
+                return;
+            }
+            sent += n;
+        }
+    });
+    let started = Instant::now();
+    let err =
+        client(&addr, Duration::from_secs(30)).bucket("examplebucket-1250000000").get_bucket().send().unwrap_err();
+    assert!(matches!(&err, Error::Io(_)) && err.to_string().contains("larger than"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn a_small_deeply_nested_document_is_an_xml_error() {
+    let addr = serve(|s| {
+        let body = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
+        let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    });
+    let err = client(&addr, Duration::from_secs(5)).bucket("examplebucket-1250000000").get_bucket().send().unwrap_err();
+    assert!(matches!(&err, Error::Xml(m) if m.contains("nested")), "{err}");
+}
