@@ -10,8 +10,7 @@
 
 mod common;
 
-use common::{Canned, Recorded, ScriptedTransport, node_requests, oracle_client};
-use sha2::{Digest, Sha256};
+use common::{Canned, ScriptedTransport, oracle_client};
 use tencent_cos::api::acl::{AccessControlPolicy, CannedAcl, Grantee, Owner, Permission};
 use tencent_cos::api::cors::CorsRule;
 use tencent_cos::{Bucket, Client};
@@ -34,33 +33,7 @@ fn replay(seq: u64, answer: Canned, call: impl FnOnce(&Client, &Bucket)) {
     call(&client, &bucket);
     let sent = transport.requests();
     assert_eq!(sent.len(), 1, "seq {seq}: one request");
-    compare(seq, &sent[0]);
-}
-
-fn compare(seq: u64, ours: &Recorded) {
-    let all = node_requests();
-    let node = all.iter().find(|r| r["seq"] == seq).unwrap_or_else(|| panic!("no seq {seq}"));
-    let call = node["call"].as_str().unwrap();
-    assert_eq!(ours.method, node["method"].as_str().unwrap(), "seq {seq} {call}: method");
-    assert_eq!(ours.target(), node["target"].as_str().unwrap(), "seq {seq} {call}: target");
-
-    let node_headers: Vec<(String, String)> = node["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent") && !n.eq_ignore_ascii_case("connection"))
-        .collect();
-    let our_headers: Vec<(String, String)> =
-        ours.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent")).cloned().collect();
-    assert_eq!(our_headers, node_headers, "seq {seq} {call}: headers");
-
-    if let Some(text) = node["body_text"].as_str() {
-        assert_eq!(String::from_utf8_lossy(&ours.body), text, "seq {seq} {call}: body");
-    }
-    assert_eq!(ours.body.len() as u64, node["body_len"].as_u64().unwrap(), "seq {seq} {call}: body length");
-    let digest: String = Sha256::digest(&ours.body).iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(digest, node["body_sha256"].as_str().unwrap(), "seq {seq} {call}: body SHA-256");
+    common::assert_matches_node(seq, &sent[0]);
 }
 
 #[test]

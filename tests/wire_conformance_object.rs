@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Canned, Recorded, ScriptedTransport, node_requests, oracle_client};
+use common::{Canned, ScriptedTransport, node_requests, oracle_client};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -24,34 +24,6 @@ fn recorded(seq: u64) -> Value {
     node_requests().into_iter().find(|r| r["seq"] == seq).unwrap_or_else(|| panic!("no seq {seq} in the recording"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Asserts that `ours` is the request node sent as `seq`.
-fn assert_same_request(seq: u64, ours: &Recorded) {
-    let node = recorded(seq);
-    let call = node["call"].as_str().unwrap_or("?");
-    assert_eq!(ours.method, node["method"].as_str().unwrap(), "seq {seq} {call}: method");
-    assert_eq!(ours.target(), node["target"].as_str().unwrap(), "seq {seq} {call}: target");
-    let theirs: Vec<(String, String)> = node["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent") && !n.eq_ignore_ascii_case("connection"))
-        .collect();
-    let mine: Vec<(String, String)> =
-        ours.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent")).cloned().collect();
-    assert_eq!(mine, theirs, "seq {seq} {call}: headers (names, values, order)");
-    assert_eq!(ours.body.len() as u64, node["body_len"].as_u64().unwrap(), "seq {seq} {call}: body length");
-    assert_eq!(
-        hex(&Sha256::digest(&ours.body)),
-        node["body_sha256"].as_str().unwrap(),
-        "seq {seq} {call}: body SHA-256"
-    );
-}
-
 /// Runs `call` against a scripted transport answering `answer`, and checks its one request.
 fn replay<T>(seq: u64, answer: Canned, call: impl FnOnce(&tencent_cos::Bucket) -> tencent_cos::Result<T>) -> T {
     let transport = ScriptedTransport::new();
@@ -61,7 +33,7 @@ fn replay<T>(seq: u64, answer: Canned, call: impl FnOnce(&tencent_cos::Bucket) -
     let out = call(&bucket).unwrap_or_else(|e| panic!("seq {seq}: {e}"));
     let requests = transport.requests();
     assert_eq!(requests.len(), 1, "seq {seq}: one request");
-    assert_same_request(seq, &requests[0]);
+    common::assert_matches_node(seq, &requests[0]);
     out
 }
 

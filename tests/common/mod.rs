@@ -107,3 +107,34 @@ pub fn node_requests() -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/node_requests.jsonl")).unwrap();
     text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
+
+/// Asserts that `ours` is the request the node SDK sent as `seq` in
+/// `tests/data/node_requests.jsonl`: method, target (path and query byte for byte), every header
+/// in order with its value (Authorization included), and the body's length and SHA-256.
+///
+/// Left out on purpose: `User-Agent` (ours names this crate) and `Connection: keep-alive` (added
+/// by node's HTTP agent; connection reuse is the transport's business).
+pub fn assert_matches_node(seq: u64, ours: &Recorded) {
+    use sha2::{Digest, Sha256};
+    let all = node_requests();
+    let node = all.iter().find(|r| r["seq"] == seq).unwrap_or_else(|| panic!("no seq {seq}"));
+    let call = node["call"].as_str().unwrap_or("?");
+    assert_eq!(ours.method, node["method"].as_str().unwrap(), "seq {seq} {call}: method");
+    assert_eq!(ours.target(), node["target"].as_str().unwrap(), "seq {seq} {call}: target");
+    let theirs: Vec<(String, String)> = node["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent") && !n.eq_ignore_ascii_case("connection"))
+        .collect();
+    let mine: Vec<(String, String)> =
+        ours.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent")).cloned().collect();
+    assert_eq!(mine, theirs, "seq {seq} {call}: headers (names, values, order)");
+    if let Some(text) = node["body_text"].as_str() {
+        assert_eq!(String::from_utf8_lossy(&ours.body), text, "seq {seq} {call}: body");
+    }
+    assert_eq!(ours.body.len() as u64, node["body_len"].as_u64().unwrap(), "seq {seq} {call}: body length");
+    let digest: String = Sha256::digest(&ours.body).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest, node["body_sha256"].as_str().unwrap(), "seq {seq} {call}: body SHA-256");
+}
