@@ -1,0 +1,86 @@
+//! Where the commands go: real COS, an emulator at a URL, or an emulator in this process; and
+//! the client for it.
+
+use std::time::Duration;
+
+use tencent_cos::emulator::{DEFAULT_REGION, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+use tencent_cos::{Client, ClientBuilder, Credentials};
+
+use super::cli::Env;
+
+/// Progress reports every 100 ms (the SDK's default is a second): a smooth bar.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// What stderr says when the command runs on an emulator made for it alone.
+pub const EPHEMERAL_NOTE: &str = "no COS_SECRET_ID/COS_SECRET_KEY and no COS_EMULATOR_URL: using an emulator in this \
+     process, empty at start and gone at exit (to keep state, run `cargo run --example emulator -- --addr \
+     127.0.0.1:9000` and set COS_EMULATOR_URL=http://127.0.0.1:9000)";
+
+/// A client for the chosen target.
+pub struct Connection {
+    /// The client, progress reported every 100 ms.
+    pub client: Client,
+    /// Its region: where buckets are made and copies are read from.
+    pub region: String,
+    /// What `-v` prints: the kind of target, its region or URL, never a secret.
+    pub description: String,
+    /// True when the target is an emulator made for this command only.
+    pub ephemeral: bool,
+}
+
+/// Chooses the target from `env` and builds its client. An error is a configuration error:
+/// keys half set, keys without a region, keys together with `COS_EMULATOR_URL`, a bad URL or
+/// region.
+pub fn connect(env: &Env) -> Result<Connection, String> {
+    let (id, key) = (env.var("COS_SECRET_ID"), env.var("COS_SECRET_KEY"));
+    let token = env.var("COS_SECURITY_TOKEN");
+    let url = env.var("COS_EMULATOR_URL");
+    let builder = Client::builder().progress_interval(PROGRESS_INTERVAL);
+    match (id, key) {
+        (Some(id), Some(key)) => {
+            if url.is_some() {
+                return Err("both COS_SECRET_ID/COS_SECRET_KEY (real COS) and COS_EMULATOR_URL are set: \
+                            unset one of them"
+                    .into());
+            }
+            let region = env.var("COS_REGION").ok_or(
+                "COS_REGION is not set: real COS needs the region of the buckets (e.g. COS_REGION=ap-guangzhou)",
+            )?;
+            let mut credentials = Credentials::new(id, key);
+            if let Some(token) = token {
+                credentials = credentials.with_security_token(token);
+            }
+            let keys = if token.is_some() { "temporary keys" } else { "permanent keys" };
+            let description = format!("real COS, region {region}, {keys} from COS_SECRET_ID/COS_SECRET_KEY");
+            finish(builder.credentials(credentials), region, description, false)
+        }
+        (Some(_), None) => Err("COS_SECRET_ID is set but COS_SECRET_KEY is not".into()),
+        (None, Some(_)) => Err("COS_SECRET_KEY is set but COS_SECRET_ID is not".into()),
+        (None, None) if token.is_some() => {
+            Err("COS_SECURITY_TOKEN is set without COS_SECRET_ID and COS_SECRET_KEY".into())
+        }
+        (None, None) => {
+            let region = env.var("COS_REGION").unwrap_or(DEFAULT_REGION);
+            let builder = builder.secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY);
+            if let Some(url) = url {
+                let builder = builder.endpoint_url(url).map_err(|e| format!("COS_EMULATOR_URL={url:?}: {e}"))?;
+                finish(builder, region, format!("the emulator at {url}, region {region}"), false)
+            } else if let Some(emulator) = &env.emulator {
+                finish(
+                    builder.transport(emulator.clone()),
+                    region,
+                    format!("an emulator in this process, region {region}"),
+                    false,
+                )
+            } else {
+                let description = format!("a new emulator in this process (gone at exit), region {region}");
+                finish(builder.transport(Emulator::new()), region, description, true)
+            }
+        }
+    }
+}
+
+fn finish(builder: ClientBuilder, region: &str, description: String, ephemeral: bool) -> Result<Connection, String> {
+    let client = builder.region(region).build().map_err(|e| e.to_string())?;
+    Ok(Connection { client, region: region.to_owned(), description, ephemeral })
+}
