@@ -613,6 +613,12 @@ impl ClientBuilder {
         self
     }
 
+    /// MaxPartNumber: most parts of one upload, 1024 to 10000 (default 10000).
+    pub fn max_part_number(mut self, parts: u64) -> Self {
+        self.config.max_part_number = parts;
+        self
+    }
+
     /// UploadQueueSize (default 1000).
     pub fn upload_queue_size(mut self, n: usize) -> Self {
         self.config.upload_queue_size = n;

@@ -29,6 +29,9 @@ pub struct Config {
     pub copy_chunk_size: u64,
     /// Above this size `slice_copy_file` goes multipart (CopySliceSize, default 10 MiB).
     pub copy_slice_size: u64,
+    /// Most parts of one multipart upload (MaxPartNumber, 1024 to 10000, default 10000): the
+    /// part size grows until a file fits.
+    pub max_part_number: u64,
     /// Tasks queued beyond the running ones (UploadQueueSize, default 1000).
     pub upload_queue_size: usize,
     /// Least time between two progress callbacks (ProgressInterval, default 1000 ms).
@@ -74,6 +77,7 @@ impl Default for Config {
             copy_chunk_parallel_limit: 20,
             copy_chunk_size: 10 * MIB,
             copy_slice_size: 10 * MIB,
+            max_part_number: 10_000,
             upload_queue_size: 1000,
             progress_interval: Duration::from_millis(1000),
             protocol: Protocol::Https,
@@ -144,6 +148,9 @@ impl Config {
                 "copy_chunk_size",
                 format!("{} bytes is below the 1 MiB minimum", self.copy_chunk_size),
             ));
+        }
+        if !(1024..=10_000).contains(&self.max_part_number) {
+            return Err(Error::invalid("max_part_number", format!("{} is outside 1024..=10000", self.max_part_number)));
         }
         for (field, v) in [
             ("file_parallel_limit", self.file_parallel_limit),

@@ -401,7 +401,8 @@ fn slice_copy(
     task.set_state(TaskState::Uploading);
     task.progress.add(copied.iter().map(|p| p.len).sum());
 
-    let part_size = part_size_for(info.size, opts.copy_chunk_size.unwrap_or(config.copy_chunk_size));
+    let part_size =
+        part_size_for(info.size, opts.copy_chunk_size.unwrap_or(config.copy_chunk_size), config.max_part_number);
     let todo: Vec<PlannedPart> =
         plan(info.size, part_size).into_iter().filter(|p| !copied.iter().any(|c| c.number == p.number)).collect();
     let work: PartWork<PlannedPart, CopiedPart> = {

@@ -64,7 +64,7 @@ use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
     TaskCore, TaskHandle, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
 };
-use crate::transfer::upload::part_size_for;
+use crate::transfer::upload::{MAX_PARTS, part_size_for};
 
 /// The buffer each part in flight streams through.
 const STREAM_BUFFER: usize = 64 * 1024;
@@ -489,7 +489,8 @@ fn download_parts(
     kept: Option<Vec<FetchedPart>>,
 ) -> Result<Option<TransferOutput>> {
     let config = bucket.client().config();
-    let part_size = part_size_for(info.size, opts.chunk_size.unwrap_or(config.chunk_size));
+    // Ranges have no count limit; the same growth keeps huge objects to a sane number of GETs.
+    let part_size = part_size_for(info.size, opts.chunk_size.unwrap_or(config.chunk_size), MAX_PARTS);
     let parts = plan(info.size, part_size);
     let etag = info.etag.clone().unwrap_or_default();
     let header = JournalHeader { bucket: bucket.name(), key, etag: &etag, size: info.size, part_size };

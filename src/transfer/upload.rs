@@ -31,15 +31,19 @@ pub const MAX_PARTS: u64 = 10_000;
 /// Part sizes tried, smallest first, until the file fits in [`MAX_PARTS`] (the JS SDK's list).
 const PART_SIZES_MIB: [u64; 14] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 5120];
 
-/// The part size for a file: at least `chunk_size`, grown until `size` fits in 10000 parts.
+/// The part size for a file: at least `chunk_size`, grown through the JS SDK's list of sizes
+/// until `size` fits in `max_parts` parts (MaxPartNumber, 10000 by default).
 ///
 /// ```
 /// use tencent_cos::transfer::upload::part_size_for;
-/// assert_eq!(part_size_for(100 << 20, 1 << 20), 1 << 20);
-/// assert_eq!(part_size_for(20_000 << 20, 1 << 20), 2 << 20);
+/// assert_eq!(part_size_for(100 << 20, 1 << 20, 10_000), 1 << 20);
+/// assert_eq!(part_size_for(20_000 << 20, 1 << 20, 10_000), 2 << 20);
+/// assert_eq!(part_size_for(1025 << 20, 1 << 20, 1024), 2 << 20);
+/// assert_eq!(part_size_for(100 << 20, 8 << 20, 10_000), 8 << 20);
 /// ```
-pub fn part_size_for(size: u64, chunk_size: u64) -> u64 {
-    let fit = PART_SIZES_MIB.iter().map(|m| m * MIB).find(|s| size.div_ceil(*s) <= MAX_PARTS).unwrap_or(5120 * MIB);
+pub fn part_size_for(size: u64, chunk_size: u64, max_parts: u64) -> u64 {
+    let max_parts = max_parts.max(1);
+    let fit = PART_SIZES_MIB.iter().map(|m| m * MIB).find(|s| size.div_ceil(*s) <= max_parts).unwrap_or(5120 * MIB);
     chunk_size.max(fit)
 }
 
@@ -382,7 +386,7 @@ fn slice_upload(
     let since = run.since;
     let client = bucket.client();
     let config = client.config();
-    let part_size = part_size_for(size, opts.chunk_size.unwrap_or(config.chunk_size));
+    let part_size = part_size_for(size, opts.chunk_size.unwrap_or(config.chunk_size), config.max_part_number);
     let file = Arc::new(File::open(path)?);
     if file.metadata()?.len() != size {
         return Err(Error::Io(std::io::Error::other("the file changed size since the upload was queued")));
