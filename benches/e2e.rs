@@ -1,0 +1,247 @@
+//! Upload and download of 256 MiB end to end over loopback HTTP: against the emulator's HTTP
+//! front in a separate process, and against the node COS sink (`../shared/bench/sink_server.js`)
+//! that the official node SDK's figures were measured on. Throughput, the client's CPU and peak
+//! RSS (each configuration in a fresh client process), the server's CPU, and the node SDK's
+//! figures next to ours.
+//!
+//!     cargo bench --bench e2e                       # everything
+//!     cargo bench --bench e2e -- --only emulator    # or: --only sink; --rounds N
+
+#[path = "harness/mod.rs"]
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+use harness::{BUCKET, Server};
+
+const MIB: u64 = 1024 * 1024;
+const SIZE: u64 = 256 * MIB;
+const UPLOAD_KEY: &str = "bench/e2e-256MiB.bin";
+
+/// What a client child does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Work {
+    /// `slice_upload_file` of the 256 MiB file: part size MiB, parts in flight.
+    Upload { part_mib: u64, workers: usize },
+    /// `get_object` of 256 MiB, body streamed and discarded: one connection, no ranges. Not the
+    /// managed, ranged download (see `Download`).
+    GetStream,
+}
+
+impl Work {
+    fn label(self) -> String {
+        match self {
+            Work::Upload { part_mib, workers } => {
+                format!("slice_upload_file 256 MiB, {part_mib} MiB parts, {workers} in flight")
+            }
+            Work::GetStream => "get_object 256 MiB streamed (single request, not the managed download)".into(),
+        }
+    }
+}
+
+/// The node SDK's figure for the same work against the same sink (bench README), MiB/s and
+/// its client peak RSS in MiB.
+fn node_figure(work: Work, sink_flags: &[&str]) -> Option<(f64, f64)> {
+    let md5 = !sink_flags.contains(&"--no-md5");
+    let crc = sink_flags.contains(&"--crc");
+    match (work, md5, crc) {
+        (Work::Upload { part_mib: 1, workers: 3 }, true, false) => Some((148.0, 107.0)),
+        (Work::Upload { part_mib: 8, workers: 4 }, true, false) => Some((194.0, 105.0)),
+        (Work::Upload { part_mib: 1, workers: 3 }, false, false) => Some((182.0, 107.0)),
+        (Work::Upload { part_mib: 8, workers: 4 }, false, false) => Some((237.0, 105.0)),
+        _ => None,
+    }
+}
+
+/// Keys the download reads: the object uploaded before on the emulator; a generated body on
+/// the sink (`size-N` keys).
+fn download_key(server: Server) -> String {
+    match server {
+        Server::Emulator => UPLOAD_KEY.into(),
+        Server::NodeSink => format!("bench/size-{SIZE}"),
+    }
+}
+
+fn child(server: Server, url: &str, work: Work, file: &Path, rounds: usize) {
+    let client = harness::bench_client(url, server, |b| match work {
+        Work::Upload { part_mib, workers } => b.chunk_size(part_mib * MIB).chunk_parallel_limit(workers),
+        Work::GetStream => b,
+    });
+    let bucket = client.bucket(BUCKET);
+    let cpu_start = harness::self_cpu_seconds();
+    let r = harness::rounds(rounds, || match work {
+        Work::Upload { .. } => {
+            let out = bucket.slice_upload_file(UPLOAD_KEY, file).send().expect("upload");
+            assert_eq!(out.size, SIZE);
+        }
+        Work::GetStream => {
+            let n = bucket
+                .get_object(download_key(server))
+                .send()
+                .expect("get_object")
+                .copy_to(&mut std::io::sink())
+                .expect("body");
+            assert_eq!(n, SIZE);
+        }
+    });
+    if let (Some(a), Some(b)) = (cpu_start, harness::self_cpu_seconds()) {
+        println!("cpu_s_per_round {}", (b - a) / (rounds + 1) as f64);
+    }
+    harness::report_to_parent(&r);
+}
+
+fn work_args(work: Work) -> Vec<String> {
+    match work {
+        Work::Upload { part_mib, workers } => {
+            vec![
+                "--work".into(),
+                "upload".into(),
+                "--part-mib".into(),
+                part_mib.to_string(),
+                "--workers".into(),
+                workers.to_string(),
+            ]
+        }
+        Work::GetStream => vec!["--work".into(), "get-stream".into()],
+    }
+}
+
+fn parse_work() -> Work {
+    match harness::arg_value("--work").as_deref() {
+        Some("upload") => Work::Upload {
+            part_mib: harness::arg_value("--part-mib").and_then(|p| p.parse().ok()).expect("--part-mib"),
+            workers: harness::arg_value("--workers").and_then(|w| w.parse().ok()).expect("--workers"),
+        },
+        Some("get-stream") => Work::GetStream,
+        other => panic!("unknown --work {other:?}"),
+    }
+}
+
+const COLUMNS: [&str; 12] = [
+    "server",
+    "work",
+    "median MiB/s",
+    "spread MiB/s",
+    "median time",
+    "client CPU s/GiB",
+    "server CPU s/GiB",
+    "client peak RSS MiB",
+    "node SDK MiB/s",
+    "ratio to node (target 3x)",
+    "node peak RSS MiB",
+    "load before",
+];
+
+/// Runs `work` in a fresh client child against `server` and prints its row.
+fn measure(
+    name: &str,
+    server: Server,
+    process: &harness::ServerProcess,
+    sink_flags: &[&str],
+    work: Work,
+    file: &Path,
+    rounds: usize,
+) {
+    let load = harness::load_average();
+    let mut args: Vec<String> =
+        vec!["--child".into(), "--server".into(), format!("{server:?}"), "--url".into(), process.url.clone()];
+    args.extend(work_args(work));
+    args.extend(["--file".into(), file.display().to_string(), "--rounds".into(), rounds.to_string()]);
+    let server_cpu_start = harness::process_cpu_seconds(process.pid());
+    let report = match harness::run_child(&args) {
+        Ok(r) => r,
+        Err(e) => return harness::row(&[name.into(), work.label(), format!("failed: {e}")]),
+    };
+    let per_gib = |s: f64| s / (rounds + 1) as f64 * (1024.0 * MIB as f64) / SIZE as f64;
+    let server_cpu = match (server_cpu_start, harness::process_cpu_seconds(process.pid())) {
+        (Some(a), Some(b)) => format!("{:.2}", per_gib(b - a)),
+        _ => "?".into(),
+    };
+    let client_cpu = report
+        .extra
+        .iter()
+        .find(|(n, _)| n == "cpu_s_per_round")
+        .and_then(|(_, v)| v.parse::<f64>().ok())
+        .map(|c| format!("{:.2}", c * (1024.0 * MIB as f64) / SIZE as f64))
+        .unwrap_or_else(|| "?".into());
+    let [median, spread, time] = harness::rate_cells(&report.rounds, SIZE as f64, MIB as f64);
+    let ours = SIZE as f64 / report.rounds.median().as_secs_f64() / MIB as f64;
+    let (node, ratio, node_rss) = match (server, node_figure(work, sink_flags)) {
+        (Server::NodeSink, Some((mibs, rss))) => {
+            (format!("{mibs:.0}"), format!("{:.2}x", ours / mibs), format!("{rss:.0}"))
+        }
+        _ => ("-".into(), "-".into(), "-".into()),
+    };
+    harness::row(&[
+        name.into(),
+        work.label(),
+        median,
+        spread,
+        time,
+        client_cpu,
+        server_cpu,
+        format!("{:.0}", report.peak_rss_mib),
+        node,
+        ratio,
+        node_rss,
+        load,
+    ]);
+}
+
+const WORKS: [Work; 3] =
+    [Work::Upload { part_mib: 1, workers: 3 }, Work::Upload { part_mib: 8, workers: 4 }, Work::GetStream];
+
+fn main() {
+    if harness::serve_emulator_if_asked() || !harness::asked_to_run() {
+        return;
+    }
+    let rounds: usize = harness::arg_value("--rounds").and_then(|r| r.parse().ok()).unwrap_or(5);
+    if harness::has_arg("--child") {
+        let server = match harness::arg_value("--server").as_deref() {
+            Some("Emulator") => Server::Emulator,
+            Some("NodeSink") => Server::NodeSink,
+            other => panic!("unknown --server {other:?}"),
+        };
+        let url = harness::arg_value("--url").expect("--url");
+        let file = PathBuf::from(harness::arg_value("--file").expect("--file"));
+        child(server, &url, parse_work(), &file, rounds);
+        return;
+    }
+    let only = harness::arg_value("--only");
+    let dir = std::env::temp_dir().join(format!("tencent-cos-bench-{}", std::process::id()));
+    let file = dir.join("e2e-256MiB.bin");
+    harness::pseudo_random_file(&file, SIZE).expect("writing the 256 MiB bench file");
+    println!(
+        "256 MiB over loopback HTTP; {rounds} rounds after one warm-up, each configuration in a fresh client process; \
+         MiB/s = 2^20 B/s (the node figures' unit); the node SDK's figures are from the bench README \
+         (1 GiB files, medians of 5)."
+    );
+    harness::table("End to end, 256 MiB", &COLUMNS);
+    if only.as_deref().is_none_or(|o| o == "emulator") {
+        match harness::spawn_emulator() {
+            Ok(process) => {
+                for work in WORKS {
+                    measure("emulator (own process)", Server::Emulator, &process, &[], work, &file, rounds);
+                }
+            }
+            Err(e) => println!("emulator: skipped: {e}"),
+        }
+    }
+    if only.as_deref().is_none_or(|o| o == "sink") {
+        for flags in [&[][..], &["--no-md5"][..], &["--crc", "--no-md5"][..]] {
+            let name = format!("node sink {}", if flags.is_empty() { "(MD5)".to_owned() } else { flags.join(" ") });
+            match harness::spawn_node_sink(flags) {
+                Ok(process) => {
+                    for work in WORKS {
+                        measure(&name, Server::NodeSink, &process, flags, work, &file, rounds);
+                    }
+                }
+                Err(e) => {
+                    println!("{name}: skipped: {e}");
+                    break;
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
