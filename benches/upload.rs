@@ -5,6 +5,10 @@
 //!
 //!     cargo bench --bench upload                      # headline and scaling tables
 //!     cargo bench --bench upload -- --only headline   # or: --only scaling; --rounds N
+//!
+//! One configuration alone, with the resident set after every round on stderr:
+//!
+//!     target/release/deps/upload-HASH --child --etag cheap --workers 4 --part-mib 8 --file F --rounds 5 --rss-trace
 
 #[path = "harness/mod.rs"]
 mod harness;
@@ -179,6 +183,13 @@ fn child(etag: Etag, workers: usize, part_mib: u64, file: &Path, rounds: usize) 
     let r = harness::rounds(rounds, || {
         let out = bucket.slice_upload_file(KEY, file).send().expect("upload");
         assert_eq!(out.size, FILE_SIZE);
+        if harness::has_arg("--rss-trace") {
+            eprintln!(
+                "after a round: VmRSS {:.1} MiB, VmHWM {:.1} MiB",
+                harness::rss_mib().unwrap_or(f64::NAN),
+                harness::peak_rss_mib().unwrap_or(f64::NAN)
+            );
+        }
     });
     if let (Some(a), Some(b)) = (cpu_start, harness::self_cpu_seconds()) {
         println!("cpu_s_per_round {}", (b - a) / (rounds + 1) as f64);
