@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
 
+mod buffers;
 mod parts;
 mod pool;
 pub mod progress;
@@ -13,6 +14,7 @@ pub mod upload_files;
 use std::sync::{Arc, Mutex};
 
 use crate::client::Client;
+use buffers::PartBuffers;
 use pool::WorkerPool;
 use task::TaskCore;
 
@@ -26,6 +28,8 @@ pub(crate) struct Runtime {
     pub(crate) file_pool: WorkerPool,
     /// Parts of all transfers.
     pub(crate) part_pool: WorkerPool,
+    /// Buffers of the parts in flight, reused by the next parts.
+    pub(crate) part_buffers: PartBuffers,
     tasks: Mutex<Vec<Arc<TaskCore>>>,
     queue_size: usize,
 }
@@ -38,6 +42,7 @@ impl Runtime {
         Runtime {
             file_pool: WorkerPool::new("cos-file", c.file_parallel_limit, c.upload_queue_size.max(1)),
             part_pool: WorkerPool::new("cos-part", part_workers, part_workers),
+            part_buffers: PartBuffers::default(),
             tasks: Mutex::new(Vec::new()),
             queue_size: c.upload_queue_size.max(1),
         }
