@@ -225,13 +225,29 @@ impl Client {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn execute<O: Operation>(&self, scope: Scope<'_>, mut op: O) -> Result<O::Output> {
-        let request = op.build()?;
-        let response = self.send_request(scope, request)?;
-        if op.accepts_status(response.status) {
-            return op.parse(response);
+        let mut request = op.build()?;
+        // A body that breaks off while it is parsed (a dropped connection, a stall) is retried
+        // like a failed send, for requests that can be repeated safely: not POST.
+        let mut spare = if request.method == Method::Post { None } else { request.try_clone() };
+        let mut retries = 0;
+        loop {
+            let response = self.send_request(scope, request, op.is_idempotent())?;
+            let result = if op.accepts_status(response.status) {
+                op.parse(response)
+            } else {
+                let err = self.error_from_response(response);
+                op.recover(err)
+            };
+            match (result, spare.take()) {
+                (Err(Error::Io(_)), Some(again)) if retries < self.inner.config.retry.max_retries => {
+                    retries += 1;
+                    std::thread::sleep(self.inner.config.retry.backoff(retries));
+                    spare = again.try_clone();
+                    request = again;
+                }
+                (result, _) => return result,
+            }
         }
-        let err = self.error_from_response(response);
-        op.recover(err)
     }
 
     fn error_from_response(&self, mut response: Response) -> Error {
@@ -240,7 +256,12 @@ impl Client {
     }
 
     /// Sends a built request with signing and retries; returns whatever status came back.
-    pub(crate) fn send_request(&self, scope: Scope<'_>, request: OperationRequest) -> Result<Response> {
+    pub(crate) fn send_request(
+        &self,
+        scope: Scope<'_>,
+        request: OperationRequest,
+        idempotent: bool,
+    ) -> Result<Response> {
         let OperationRequest { method, key, query, headers, body } = request;
         validate_headers(&headers)?;
         let key = match key {
@@ -310,7 +331,11 @@ impl Client {
                     }
                 }
                 Ok(response) => return Ok(response),
-                Err(e) if e.is_retryable() && can_retry => {
+                Err(e)
+                    if e.is_retryable()
+                        && can_retry
+                        && (idempotent || e.transport_kind() == Some(crate::error::TransportErrorKind::Connect)) =>
+                {
                     retries += 1;
                     std::thread::sleep(policy.backoff(retries));
                 }

@@ -56,6 +56,17 @@ impl OperationRequest {
         self
     }
 
+    /// A copy for a retry, when the body can be replayed.
+    pub fn try_clone(&self) -> Option<OperationRequest> {
+        Some(OperationRequest {
+            method: self.method,
+            key: self.key.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.try_clone()?,
+        })
+    }
+
     /// Sets an XML body with `Content-Type: application/xml` and its `Content-MD5`, as COS
     /// requires for configuration bodies.
     pub fn with_xml_body(mut self, xml: String) -> Self {
@@ -107,6 +118,14 @@ pub trait Operation {
     /// unconfigured CORS reads as no rules). Default: the error stands.
     fn recover(&mut self, error: Error) -> Result<Self::Output> {
         Err(error)
+    }
+
+    /// False when sending the request twice would do something twice (Initiate Multipart
+    /// Upload makes a second upload). Such a request is retried only when it surely never
+    /// arrived (the connection could not be made) or COS answered 5xx; after a timeout or a
+    /// broken connection the error is returned, so the caller can look before trying again.
+    fn is_idempotent(&self) -> bool {
+        true
     }
 }
 

@@ -45,7 +45,14 @@ fn the_request_sequence_is_the_node_sdks() {
     let (client, spy) = setup.spied_client(|b| b);
     let data = pattern(3 * MIB, 7);
     let file = TempFile::new(&data);
-    client.bucket(BUCKET).slice_upload_file("slice/3MiB file.bin", &file.path).chunk_size(MIB as u64).send().unwrap();
+    // One part at a time, so the parts go out in order as in the recording.
+    client
+        .bucket(BUCKET)
+        .slice_upload_file("slice/3MiB file.bin", &file.path)
+        .chunk_size(MIB as u64)
+        .async_limit(1)
+        .send()
+        .unwrap();
     let seen: Vec<String> =
         spy.seen().iter().map(|s| format!("{} {}", s.method, s.target.split("uploadId=").next().unwrap())).collect();
     // The node SDK's sequence (tests/data/node_requests.jsonl seq 29-34). On purpose, our parts

@@ -107,6 +107,11 @@ impl Operation for MultipartInitInput {
             })
         })
     }
+
+    /// A second Initiate makes a second upload: not retried after an ambiguous failure.
+    fn is_idempotent(&self) -> bool {
+        false
+    }
 }
 
 /// Builder returned by [`Bucket::multipart_init`]; `.send()` runs it.

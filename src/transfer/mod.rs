@@ -4,6 +4,7 @@
 #![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
 
 mod buffers;
+pub mod cleanup;
 mod parts;
 mod pool;
 pub mod progress;

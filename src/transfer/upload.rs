@@ -11,17 +11,19 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::api::multipart::{MultipartAbortInput, MultipartInitInput, MultipartUploadInput};
+use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
 use crate::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
 use crate::api::multipart_list::MultipartListInput;
 use crate::api::multipart_list_part::{MultipartListPartInput, Part};
 use crate::api::object_attributes::ObjectAttributes;
+use crate::api::object_head::HeadObjectInput;
 use crate::api::object_put::PutObjectInput;
 use crate::checksum::{Crc64, crc64_combine, hex};
 use crate::client::{Bucket, Client};
 use crate::error::{Error, Result};
 use crate::http::{Body, FileSlice, ResponseMeta, read_at};
-use crate::transfer::parts::{PartWork, PartsOutcome, run_parts};
+use crate::transfer::cleanup::{abort_upload, sweep_uploads_since};
+use crate::transfer::parts::{PartWork, PartsOutcome, run_parts, with_retries};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
 use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput};
 
@@ -407,10 +409,11 @@ fn list_all_parts(bucket: &Bucket, key: &str, upload_id: &str) -> Result<Vec<Par
     Ok(parts)
 }
 
-fn abort(bucket: &Bucket, key: &str, upload_id: &str) {
-    // Best effort: the upload is failing already; a leftover upload is found and reused or
-    // aborted by the next run.
-    let _ = bucket.execute(MultipartAbortInput { key: key.to_owned(), upload_id: upload_id.to_owned() });
+/// Aborts `upload_id` and any upload of `key` this transfer may have created unknowingly (an
+/// Initiate whose answer was lost), so a failed transfer leaves nothing to bill.
+fn abort(bucket: &Bucket, key: &str, upload_id: &str, since: u64) {
+    let _ = abort_upload(bucket, key, upload_id);
+    sweep_uploads_since(bucket, key, since, None);
 }
 
 fn run_slice_upload(
@@ -421,14 +424,21 @@ fn run_slice_upload(
     size: u64,
     opts: &UploadOptions,
 ) -> RunOutcome {
-    match slice_upload(bucket, task, key, path, size, opts) {
+    // Uploads of this key initiated from now on (less a second of rounding) may be ours.
+    let since = bucket.client().now().saturating_sub(1);
+    match slice_upload(bucket, task, key, path, size, opts, since) {
         Ok(Some(out)) => RunOutcome::Done(Ok(out)),
         Ok(None) => RunOutcome::Paused,
-        Err(e) => RunOutcome::Done(Err(e)),
+        Err(e) => {
+            // Whatever failed -- even an Initiate whose answer never arrived -- leave no upload.
+            sweep_uploads_since(bucket, key, since, None);
+            RunOutcome::Done(Err(e))
+        }
     }
 }
 
-/// The multipart upload; `Ok(None)` when paused.
+/// The multipart upload; `Ok(None)` when paused. `since`: when this run started, by the
+/// server's clock.
 fn slice_upload(
     bucket: &Bucket,
     task: &Arc<TaskCore>,
@@ -436,6 +446,7 @@ fn slice_upload(
     path: &Path,
     size: u64,
     opts: &UploadOptions,
+    since: u64,
 ) -> Result<Option<TransferOutput>> {
     let client = bucket.client();
     let config = client.config();
@@ -492,7 +503,7 @@ fn slice_upload(
     match failure {
         None => {}
         Some(None) if task.is_cancelled() => {
-            abort(bucket, key, &upload_id);
+            abort(bucket, key, &upload_id, since);
             return Err(Error::Cancelled);
         }
         Some(None) => {
@@ -504,14 +515,14 @@ fn slice_upload(
                     Some(r) => client.bucket_in(b, r),
                     None => client.bucket(b),
                 };
-                abort(&bucket, &k, &id);
+                abort(&bucket, &k, &id, since);
             }));
             *task.resume.lock().unwrap_or_else(|p| p.into_inner()) =
                 Some(Box::new(ResumeState { upload_id, uploaded }));
             return Ok(None);
         }
         Some(Some(e)) => {
-            abort(bucket, key, &upload_id);
+            abort(bucket, key, &upload_id, since);
             return Err(e);
         }
     }
@@ -523,11 +534,20 @@ fn slice_upload(
         upload_id: upload_id.clone(),
         parts: uploaded.iter().map(|p| CompletedPart { part_number: p.number, etag: p.etag.clone() }).collect(),
     };
-    let out = crate::transfer::parts::with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
+    let out = with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
     let out = match out {
         Ok(o) => o,
+        // A retried Complete finds the upload gone when the first one succeeded but its
+        // answer was lost: the object is there if it has our CRC.
+        Err(e) if e.is_not_found() => match completed_elsewhere(bucket, key, whole_crc) {
+            Some(o) => o,
+            None => {
+                abort(bucket, key, &upload_id, since);
+                return Err(e);
+            }
+        },
         Err(e) => {
-            abort(bucket, key, &upload_id);
+            abort(bucket, key, &upload_id, since);
             return Err(e);
         }
     };
@@ -548,6 +568,21 @@ fn slice_upload(
         resumed_parts: resumed,
         meta: out.meta,
     }))
+}
+
+/// The object as a Complete whose answer was lost left it: present, with the expected CRC-64.
+fn completed_elsewhere(
+    bucket: &Bucket,
+    key: &str,
+    crc: u64,
+) -> Option<crate::api::multipart_complete::MultipartCompleteOutput> {
+    let head = bucket.execute(HeadObjectInput { key: key.to_owned(), ..Default::default() }).ok()?;
+    (head.properties.crc64 == Some(crc)).then(|| crate::api::multipart_complete::MultipartCompleteOutput {
+        etag: head.properties.etag.clone().unwrap_or_default(),
+        crc64: Some(crc),
+        meta: head.meta,
+        ..Default::default()
+    })
 }
 
 /// Reads one part from the file into a pooled buffer, sends it, and checks COS's CRC-64 of it

@@ -2,8 +2,9 @@
 
 use crate::error::{Error, Result};
 
-/// Writes compact XML. Text is escaped (`& < > " '`); characters XML 1.0 cannot carry are
-/// refused with [`Error::InvalidArgument`] naming the field, so a body is never corrupt.
+/// Writes compact XML. Text is escaped (`& < > " '`, and a carriage return as `&#13;`, which a
+/// parser would otherwise read as a line feed); characters XML 1.0 cannot carry are refused with
+/// [`Error::InvalidArgument`] naming the field, so a body is never corrupt.
 ///
 /// ```
 /// use tencent_cos::xml::XmlWriter;
@@ -15,6 +16,9 @@ use crate::error::{Error, Result};
 /// w.close("Delete");
 /// assert_eq!(w.finish(), "<Delete><Object><Key>a&amp;b&lt;c&gt;&quot;d&apos;</Key></Object></Delete>");
 /// assert!(XmlWriter::new().leaf("Key", "bell\u{7}", "key").is_err());
+/// let mut w = XmlWriter::new();
+/// w.leaf("Key", "a\rb\r\nc", "key").unwrap();
+/// assert_eq!(w.finish(), "<Key>a&#13;b&#13;\nc</Key>");
 /// ```
 #[derive(Debug, Default)]
 pub struct XmlWriter {
@@ -64,6 +68,9 @@ impl XmlWriter {
                 '>' => self.buf.push_str("&gt;"),
                 '"' => self.buf.push_str("&quot;"),
                 '\'' => self.buf.push_str("&apos;"),
+                // XML end-of-line handling turns a raw CR (or CR LF) into LF: a key "a\rb" would
+                // name the object "a\nb". A character reference survives it.
+                '\r' => self.buf.push_str("&#13;"),
                 c if is_xml_char(c) => self.buf.push(c),
                 c => {
                     return Err(Error::invalid(

@@ -1,0 +1,101 @@
+//! Leaving nothing to bill: aborting a failed upload for sure, and sweeping the uploads a lost
+//! answer may have created (an `Initiate` that reached COS but whose answer never came back
+//! leaves an upload nobody knows the id of).
+
+use crate::api::multipart::MultipartAbortInput;
+use crate::api::multipart_list::{MultipartListInput, Upload};
+use crate::client::Bucket;
+use crate::error::Result;
+
+/// Attempts at aborting or listing before giving up; each attempt also has the client's own
+/// retries of 5xx answers and broken connections.
+const ATTEMPTS: u32 = 5;
+
+/// Aborts an upload, retrying; an upload already gone (404 NoSuchUpload) counts as aborted.
+pub(crate) fn abort_upload(bucket: &Bucket, key: &str, upload_id: &str) -> Result<()> {
+    let mut last = Ok(());
+    for _ in 0..ATTEMPTS {
+        match bucket.execute(MultipartAbortInput { key: key.to_owned(), upload_id: upload_id.to_owned() }) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => last = Err(e),
+        }
+    }
+    last
+}
+
+/// Aborts every upload of exactly `key` initiated at or after `since` (Unix seconds, server
+/// clock), except `keep`. Uploads started by anyone else before this transfer are left alone;
+/// one started by another writer of the same key during this transfer is aborted too, which
+/// makes that writer fail rather than both racing to overwrite the key.
+pub(crate) fn sweep_uploads_since(bucket: &Bucket, key: &str, since: u64, keep: Option<&str>) {
+    for upload in stable_uploads_of(bucket, key) {
+        if Some(upload.upload_id.as_str()) == keep {
+            continue;
+        }
+        let started = upload.initiated.as_deref().and_then(parse_iso8601);
+        if started.is_some_and(|t| t >= since) {
+            let _ = abort_upload(bucket, key, &upload.upload_id);
+        }
+    }
+}
+
+/// The uploads of exactly `key`, read until two listings agree: this runs after failures,
+/// when the network has shown it can corrupt an answer, and a corrupted key would hide an
+/// upload from the sweep.
+fn stable_uploads_of(bucket: &Bucket, key: &str) -> Vec<Upload> {
+    let mut previous: Option<Vec<Upload>> = None;
+    for _ in 0..ATTEMPTS * 2 {
+        let Some(current) = uploads_of(bucket, key) else { continue };
+        if previous.as_ref() == Some(&current) {
+            return current;
+        }
+        previous = Some(current);
+    }
+    previous.unwrap_or_default()
+}
+
+fn uploads_of(bucket: &Bucket, key: &str) -> Option<Vec<Upload>> {
+    let mut list = MultipartListInput { prefix: Some(key.to_owned()), ..Default::default() };
+    let mut found = Vec::new();
+    for _ in 0..1000 {
+        let page = bucket.execute(list.clone()).ok()?;
+        found.extend(page.uploads.into_iter().filter(|u| u.key == key));
+        if !page.is_truncated || page.next_key_marker.is_none() {
+            return Some(found);
+        }
+        list.key_marker = page.next_key_marker;
+        list.upload_id_marker = page.next_upload_id_marker;
+    }
+    Some(found)
+}
+
+/// Parses `2023-11-14T22:13:20.000Z` (fraction optional) into Unix seconds.
+///
+/// ```
+/// use tencent_cos::transfer::cleanup::parse_iso8601;
+/// assert_eq!(parse_iso8601("2023-11-14T22:13:20.000Z"), Some(1_700_000_000));
+/// assert_eq!(parse_iso8601("2000-02-29T00:00:00Z"), Some(951_782_400));
+/// assert_eq!(parse_iso8601("Wed Jan 18 16:04:17 2017"), None);
+/// ```
+pub fn parse_iso8601(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}
