@@ -129,7 +129,7 @@ const COLUMNS: [&str; 12] = [
     "node SDK MiB/s",
     "ratio to node (target 3x)",
     "node peak RSS MiB",
-    "load before",
+    "CPU busy before / load 1m",
 ];
 
 /// Runs `work` in a fresh client child against `server` and prints its row.
@@ -142,7 +142,7 @@ fn measure(
     file: &Path,
     rounds: usize,
 ) {
-    let load = harness::load_average();
+    let load = harness::wait_for_quiet();
     let mut args: Vec<String> =
         vec!["--child".into(), "--server".into(), format!("{server:?}"), "--url".into(), process.url.clone()];
     args.extend(work_args(work));

@@ -97,11 +97,11 @@ const COLUMNS: [&str; 12] = [
     "node SDK req/s",
     "ratio to node (target 3x)",
     "node peak RSS MiB",
-    "load before",
+    "CPU busy before / load 1m",
 ];
 
 fn measure(name: &str, server: Server, process: &harness::ServerProcess, op: Op, threads: usize, rounds: usize) {
-    let load = harness::load_average();
+    let load = harness::wait_for_quiet();
     let args: Vec<String> = [
         "--child",
         "--server",

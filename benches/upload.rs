@@ -205,7 +205,7 @@ fn rss_bound_mib(workers: usize, part_mib: u64) -> f64 {
 }
 
 fn run_config(etag: Etag, workers: usize, part_mib: u64, file: &Path, rounds: usize) -> Vec<String> {
-    let load = harness::load_average();
+    let load = harness::wait_for_quiet();
     let args: Vec<String> = [
         "--child",
         "--etag",
@@ -258,7 +258,7 @@ const COLUMNS: [&str; 9] = [
     "CPU s/GiB",
     "peak RSS MiB",
     "RSS bound MiB",
-    "load before",
+    "CPU busy before / load 1m",
 ];
 
 fn main() {

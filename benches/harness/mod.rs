@@ -111,12 +111,41 @@ pub fn has_arg(name: &str) -> bool {
     std::env::args().any(|a| a == name)
 }
 
-/// Load averages (1, 5, 15 min) from /proc/loadavg, to print next to figures: other builds on
-/// this 2-core machine skew them.
-pub fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
+/// Busy and total jiffies of all CPUs, from /proc/stat.
+fn cpu_jiffies() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat.lines().next()?.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    let total: u64 = fields.iter().take(8).sum();
+    let idle = fields.get(3)? + fields.get(4)?;
+    Some((total - idle, total))
+}
+
+/// How busy the machine's CPUs are (0..1) over `window`.
+fn busy_over(window: Duration) -> Option<f64> {
+    let (b0, t0) = cpu_jiffies()?;
+    std::thread::sleep(window);
+    let (b1, t1) = cpu_jiffies()?;
+    Some((b1 - b0) as f64 / (t1 - t0).max(1) as f64)
+}
+
+/// Waits (up to a minute) until the machine is quiet (other engineers' builds share these
+/// 2 cores): CPUs under 15% busy over half a second. Returns what to print next to the
+/// figure: that busy share and the 1-minute load average.
+pub fn wait_for_quiet() -> String {
+    let start = Instant::now();
+    let mut busy = busy_over(Duration::from_millis(500));
+    while busy.is_some_and(|b| b > 0.15) && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_secs(1));
+        busy = busy_over(Duration::from_millis(500));
+    }
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into());
+    match busy {
+        Some(b) => format!("{:.0}% / {load}", b * 100.0),
+        None => format!("? / {load}"),
+    }
 }
 
 /// What a child run reports: its round times and its peak RSS.
