@@ -1,10 +1,12 @@
 //! Managed transfers on a fixed worker pool: resumable multipart upload, copy, ranged download,
 //! with tasks, progress, pause, cancel and restart.
 
-#![allow(dead_code)] // TODO(transfer runners): removed once upload/copy/download use every piece.
-
 mod buffers;
 pub mod cleanup;
+pub mod copy;
+pub mod download;
+mod download_journal;
+mod multipart;
 mod parts;
 mod pool;
 pub mod progress;
@@ -14,7 +16,7 @@ pub mod upload_files;
 
 use std::sync::{Arc, Mutex};
 
-use crate::client::Client;
+use crate::client::{Bucket, Client};
 use buffers::PartBuffers;
 use pool::WorkerPool;
 use task::TaskCore;
@@ -79,6 +81,28 @@ impl Runtime {
 
     pub(crate) fn find(&self, id: &str) -> Option<Arc<TaskCore>> {
         self.tasks.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|t| t.id == id).cloned()
+    }
+}
+
+/// Which bucket a task works on, without a client: a runner holding a client would keep the
+/// runtime (and its workers) alive through the task list.
+#[derive(Clone, Debug)]
+pub(crate) struct BucketAddress {
+    name: String,
+    region: Option<String>,
+}
+
+impl BucketAddress {
+    pub(crate) fn of(bucket: &Bucket) -> Self {
+        BucketAddress { name: bucket.name().to_owned(), region: bucket.region().map(str::to_owned) }
+    }
+
+    /// The bucket handle on `client`.
+    pub(crate) fn on(&self, client: &Client) -> Bucket {
+        match &self.region {
+            Some(r) => client.bucket_in(self.name.clone(), r.clone()),
+            None => client.bucket(self.name.clone()),
+        }
     }
 }
 

@@ -18,7 +18,6 @@ pub(crate) struct WorkerPool {
     sender: Mutex<Option<Sender<Job>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     ids: Vec<ThreadId>,
-    size: usize,
 }
 
 impl WorkerPool {
@@ -41,12 +40,7 @@ impl WorkerPool {
             })
             .collect();
         let ids = workers.iter().map(|w| w.thread().id()).collect();
-        WorkerPool { sender: Mutex::new(Some(tx)), workers: Mutex::new(workers), ids, size }
-    }
-
-    /// Number of workers.
-    pub(crate) fn size(&self) -> usize {
-        self.size
+        WorkerPool { sender: Mutex::new(Some(tx)), workers: Mutex::new(workers), ids }
     }
 
     /// Queues a job, blocking while the queue is full. Returns false once the pool is closed.

@@ -22,13 +22,14 @@ pub type ProgressCallback = Arc<dyn Fn(&ProgressInfo) + Send + Sync>;
 
 struct State {
     loaded: u64,
+    /// `None` until known (a copy or download learns it from HEAD once it runs).
+    total: Option<u64>,
     last_emit: Option<Instant>,
     finished: bool,
 }
 
 /// Counts bytes from any thread and calls the callback, throttled.
 pub(crate) struct ProgressTracker {
-    total: u64,
     interval: Duration,
     started: Instant,
     callback: Option<ProgressCallback>,
@@ -37,29 +38,39 @@ pub(crate) struct ProgressTracker {
 
 impl ProgressTracker {
     pub(crate) fn new(total: u64, interval: Duration, callback: Option<ProgressCallback>) -> Self {
+        let tracker = Self::total_unknown(interval, callback);
+        tracker.set_total(total);
+        tracker
+    }
+
+    /// A tracker whose total is learnt later ([`set_total`](Self::set_total)); until then it
+    /// reports 0 of 0 at 0%.
+    pub(crate) fn total_unknown(interval: Duration, callback: Option<ProgressCallback>) -> Self {
         ProgressTracker {
-            total,
             interval,
             started: Instant::now(),
             callback,
-            state: Mutex::new(State { loaded: 0, last_emit: None, finished: false }),
+            state: Mutex::new(State { loaded: 0, total: None, last_emit: None, finished: false }),
         }
     }
 
-    /// Bytes done so far.
-    pub(crate) fn loaded(&self) -> u64 {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).loaded
+    /// Sets the total once it is known (again on a restart: the same value).
+    pub(crate) fn set_total(&self, total: u64) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.total = Some(total);
+        s.loaded = s.loaded.min(total);
     }
 
     /// Adds `bytes` done; reports when the interval has passed.
     pub(crate) fn add(&self, bytes: u64) {
         let report = {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            s.loaded = (s.loaded + bytes).min(self.total);
+            let total = s.total.unwrap_or(0);
+            s.loaded = (s.loaded + bytes).min(total);
             let due = s.last_emit.is_none_or(|t| t.elapsed() >= self.interval);
-            if due && !s.finished && s.loaded < self.total {
+            if due && !s.finished && s.loaded < total {
                 s.last_emit = Some(Instant::now());
-                Some(self.info(s.loaded))
+                Some(self.info(&s))
             } else {
                 None
             }
@@ -77,8 +88,10 @@ impl ProgressTracker {
                 None
             } else {
                 s.finished = true;
-                s.loaded = self.total;
-                Some(self.info(self.total))
+                let total = s.total.unwrap_or(s.loaded);
+                s.total = Some(total);
+                s.loaded = total;
+                Some(self.info(&s))
             }
         };
         if let (Some(info), Some(cb)) = (report, &self.callback) {
@@ -86,16 +99,21 @@ impl ProgressTracker {
         }
     }
 
-    pub(crate) fn info(&self, loaded: u64) -> ProgressInfo {
+    fn info(&self, s: &State) -> ProgressInfo {
+        let loaded = s.loaded;
         let secs = self.started.elapsed().as_secs_f64();
         let speed = if secs > 0.0 { ((loaded as f64 / secs) * 100.0).round() / 100.0 } else { 0.0 };
-        let percent = if self.total == 0 { 1.0 } else { ((loaded as f64 / self.total as f64) * 100.0).floor() / 100.0 };
-        ProgressInfo { loaded, total: self.total, speed, percent }
+        let percent = match s.total {
+            None => 0.0,
+            Some(0) => 1.0,
+            Some(total) => ((loaded as f64 / total as f64) * 100.0).floor() / 100.0,
+        };
+        ProgressInfo { loaded, total: s.total.unwrap_or(0), speed, percent }
     }
 
     /// The current state as a report (for task lists).
     pub(crate) fn snapshot(&self) -> ProgressInfo {
-        self.info(self.loaded())
+        self.info(&self.state.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
@@ -124,5 +142,14 @@ mod tests {
     fn an_empty_transfer_is_complete() {
         let t = ProgressTracker::new(0, Duration::ZERO, None);
         assert_eq!(t.snapshot().percent, 1.0);
+    }
+
+    #[test]
+    fn an_unknown_total_is_0_percent_until_set() {
+        let t = ProgressTracker::total_unknown(Duration::ZERO, None);
+        assert_eq!((t.snapshot().total, t.snapshot().percent), (0, 0.0));
+        t.set_total(10);
+        t.add(5);
+        assert_eq!((t.snapshot().loaded, t.snapshot().total, t.snapshot().percent), (5, 10, 0.5));
     }
 }

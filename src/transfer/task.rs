@@ -5,9 +5,10 @@ use std::fmt;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-use crate::client::Client;
+use crate::client::{Bucket, Client};
 use crate::error::{Error, Result};
 use crate::http::ResponseMeta;
+use crate::transfer::BucketAddress;
 use crate::transfer::progress::{ProgressInfo, ProgressTracker};
 
 /// Where a task is in its life, as the JS SDK names the states.
@@ -86,6 +87,17 @@ const CANCEL: u8 = 2;
 pub(crate) enum RunOutcome {
     Done(Result<TransferOutput>),
     Paused,
+}
+
+impl From<Result<Option<TransferOutput>>> for RunOutcome {
+    /// `Ok(None)` is a pause.
+    fn from(result: Result<Option<TransferOutput>>) -> Self {
+        match result {
+            Ok(Some(out)) => RunOutcome::Done(Ok(out)),
+            Ok(None) => RunOutcome::Paused,
+            Err(e) => RunOutcome::Done(Err(e)),
+        }
+    }
 }
 
 pub(crate) type Runner = dyn Fn(&Client, &Arc<TaskCore>) -> RunOutcome + Send + Sync;
@@ -277,6 +289,59 @@ impl TaskCore {
             .take()
             .unwrap_or_else(|| Err(Error::invalid("task", "its result was already taken by another wait()")))
     }
+}
+
+/// `on_progress` and `on_task_ready` of a transfer builder whose `$field` has them.
+macro_rules! task_callback_methods {
+    ($builder:ident, $field:ident, $call:literal) => {
+        impl $builder<'_> {
+            #[doc = "Progress: `{loaded, total, speed, percent}` over the bytes transferred, at most once per"]
+            #[doc = "ProgressInterval, never going back, always a final call at 100%."]
+            #[doc = ""]
+            #[doc = $crate::api::object::builder_doc!($call, "on_progress(|p| eprintln!(\"{:.0}%\", p.percent * 100.0))")]
+            pub fn on_progress(mut self, f: impl Fn(&$crate::transfer::ProgressInfo) + Send + Sync + 'static) -> Self {
+                self.$field.on_progress = Some(std::sync::Arc::new(f));
+                self
+            }
+
+            #[doc = "Called with the task id as soon as the task exists (`onTaskReady`)."]
+            #[doc = ""]
+            #[doc = $crate::api::object::builder_doc!($call, "on_task_ready(|id| eprintln!(\"task {id}\"))")]
+            pub fn on_task_ready(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+                self.$field.on_task_ready = Some(std::sync::Arc::new(f));
+                self
+            }
+        }
+    };
+}
+pub(crate) use task_callback_methods;
+
+/// Called with a task's id as soon as the task exists (`onTaskReady`).
+pub type TaskReadyCallback = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Creates a task whose runner is `run` (given the bucket on the client that runs it), tells
+/// `on_task_ready` its id, then registers and queues it on the client's file workers.
+pub(crate) fn queue_task(
+    bucket: &Bucket,
+    kind: &'static str,
+    key: &str,
+    file_path: Option<&std::path::Path>,
+    progress: ProgressTracker,
+    on_task_ready: Option<&TaskReadyCallback>,
+    run: impl Fn(&Bucket, &Arc<TaskCore>) -> RunOutcome + Send + Sync + 'static,
+) -> TaskHandle {
+    // The runner keeps the bucket's address, not a client: through the task list a client
+    // would keep its own runtime alive.
+    let address = BucketAddress::of(bucket);
+    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| run(&address.on(client), task));
+    let file_path = file_path.map(|p| p.display().to_string());
+    let core = TaskCore::new(kind, bucket.name(), key, file_path, Arc::new(progress), runner);
+    if let Some(cb) = on_task_ready {
+        cb(&core.id);
+    }
+    let client = bucket.client().clone();
+    crate::transfer::runtime(&client).queue(&client, core.clone());
+    TaskHandle { core, client }
 }
 
 /// A handle on a running transfer: pause, restart, cancel or wait for it from any thread.

@@ -12,20 +12,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
-use crate::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
 use crate::api::multipart_list::MultipartListInput;
 use crate::api::multipart_list_part::{MultipartListPartInput, Part};
 use crate::api::object_attributes::ObjectAttributes;
-use crate::api::object_head::HeadObjectInput;
 use crate::api::object_put::PutObjectInput;
-use crate::checksum::{Crc64, crc64_combine, hex};
-use crate::client::{Bucket, Client};
+use crate::checksum::{Crc64, hex};
+use crate::client::Bucket;
 use crate::error::{Error, Result};
-use crate::http::{Body, FileSlice, ResponseMeta, read_at};
-use crate::transfer::cleanup::{abort_upload, sweep_uploads_since};
-use crate::transfer::parts::{PartWork, PartsOutcome, run_parts, with_retries};
+use crate::http::{Body, FileSlice, read_at};
+use crate::transfer::multipart::{RunMark, complete_or_abort, initiate, settle_parts, sweep_on_error};
+use crate::transfer::parts::{PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
-use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput};
+use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput, queue_task};
 
 const MIB: u64 = 1024 * 1024;
 /// COS's limit on parts per upload.
@@ -45,8 +43,7 @@ pub fn part_size_for(size: u64, chunk_size: u64) -> u64 {
     chunk_size.max(fit)
 }
 
-/// Called with a task's id as soon as the task exists (`onTaskReady`).
-pub type TaskReadyCallback = Arc<dyn Fn(&str) + Send + Sync>;
+pub use crate::transfer::task::TaskReadyCallback;
 
 /// Callbacks and options of an upload, shared by the builder and the running task.
 #[derive(Clone, Default)]
@@ -58,14 +55,6 @@ pub(crate) struct UploadOptions {
     pub(crate) on_progress: Option<ProgressCallback>,
     pub(crate) on_hash_progress: Option<ProgressCallback>,
     pub(crate) on_task_ready: Option<TaskReadyCallback>,
-}
-
-/// A part of the plan: number, offset, length; `done` once uploaded (or found uploaded).
-#[derive(Clone, Debug)]
-struct PlannedPart {
-    number: u32,
-    offset: u64,
-    len: u64,
 }
 
 /// An uploaded part: what complete needs, and its CRC to combine.
@@ -81,13 +70,6 @@ struct UploadedPart {
 struct ResumeState {
     upload_id: String,
     uploaded: Vec<UploadedPart>,
-}
-
-fn plan(size: u64, part_size: u64) -> Vec<PlannedPart> {
-    let count = size.div_ceil(part_size).max(1);
-    (0..count)
-        .map(|i| PlannedPart { number: i as u32 + 1, offset: i * part_size, len: part_size.min(size - i * part_size) })
-        .collect()
 }
 
 /// Reads `len` bytes of `file` at `offset` into a new buffer.
@@ -249,36 +231,21 @@ pub(crate) fn start_upload(
     crate::config::validate_key(&key)?;
     bucket.scope()?;
     let chunk = options.chunk_size.unwrap_or(bucket.client().config().chunk_size);
-    if chunk < MIB {
-        return Err(Error::invalid("chunk_size", format!("{chunk} bytes is below the 1 MiB minimum")));
-    }
-    if options.async_limit == Some(0) {
-        return Err(Error::invalid("async_limit", "must be at least 1"));
-    }
+    check_part_options("chunk_size", chunk, options.async_limit)?;
     let size =
         std::fs::metadata(&path).map_err(|e| Error::invalid("file_path", format!("{}: {e}", path.display())))?.len();
-    let client = bucket.client().clone();
-    let progress = Arc::new(ProgressTracker::new(size, client.config().progress_interval, options.on_progress.clone()));
-    let (bucket_name, region) = (bucket.name().to_owned(), bucket.region().map(str::to_owned));
-    let (task_key, task_path) = (key.clone(), path.clone());
-    let opts = options.clone();
-    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
-        let bucket = match &region {
-            Some(r) => client.bucket_in(bucket_name.clone(), r.clone()),
-            None => client.bucket(bucket_name.clone()),
-        };
+    let progress = ProgressTracker::new(size, bucket.client().config().progress_interval, options.on_progress.clone());
+    let (task_key, task_path, opts) = (key.clone(), path.clone(), options.clone());
+    let run = move |bucket: &Bucket, task: &Arc<TaskCore>| {
         if multipart && size > 0 {
-            run_slice_upload(&bucket, task, &task_key, &task_path, size, &opts)
+            let mark = RunMark::start(bucket);
+            let result = slice_upload(bucket, task, &task_key, &task_path, size, &opts, &mark);
+            sweep_on_error(bucket, &task_key, &mark, result).into()
         } else {
-            RunOutcome::Done(put_whole_file(&bucket, task, &task_key, &task_path, size, &opts))
+            RunOutcome::Done(put_whole_file(bucket, task, &task_key, &task_path, size, &opts))
         }
-    });
-    let core = TaskCore::new("upload", bucket.name(), &key, Some(path.display().to_string()), progress, runner);
-    if let Some(cb) = &options.on_task_ready {
-        cb(&core.id);
-    }
-    crate::transfer::runtime(&client).queue(&client, core.clone());
-    Ok(TaskHandle { core, client })
+    };
+    Ok(queue_task(bucket, "upload", &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
 }
 
 /// One `put_object` of the whole file, CRC-checked.
@@ -409,36 +376,7 @@ fn list_all_parts(bucket: &Bucket, key: &str, upload_id: &str) -> Result<Vec<Par
     Ok(parts)
 }
 
-/// Aborts `upload_id` and any upload of `key` this transfer may have created unknowingly (an
-/// Initiate whose answer was lost), so a failed transfer leaves nothing to bill.
-fn abort(bucket: &Bucket, key: &str, upload_id: &str, since: u64) {
-    let _ = abort_upload(bucket, key, upload_id);
-    sweep_uploads_since(bucket, key, since, None);
-}
-
-fn run_slice_upload(
-    bucket: &Bucket,
-    task: &Arc<TaskCore>,
-    key: &str,
-    path: &Path,
-    size: u64,
-    opts: &UploadOptions,
-) -> RunOutcome {
-    // Uploads of this key initiated from now on (less a second of rounding) may be ours.
-    let since = bucket.client().now().saturating_sub(1);
-    match slice_upload(bucket, task, key, path, size, opts, since) {
-        Ok(Some(out)) => RunOutcome::Done(Ok(out)),
-        Ok(None) => RunOutcome::Paused,
-        Err(e) => {
-            // Whatever failed -- even an Initiate whose answer never arrived -- leave no upload.
-            sweep_uploads_since(bucket, key, since, None);
-            RunOutcome::Done(Err(e))
-        }
-    }
-}
-
-/// The multipart upload; `Ok(None)` when paused. `since`: when this run started, by the
-/// server's clock.
+/// The multipart upload; `Ok(None)` when paused.
 fn slice_upload(
     bucket: &Bucket,
     task: &Arc<TaskCore>,
@@ -446,8 +384,9 @@ fn slice_upload(
     path: &Path,
     size: u64,
     opts: &UploadOptions,
-    since: u64,
+    run: &RunMark,
 ) -> Result<Option<TransferOutput>> {
+    let since = run.since;
     let client = bucket.client();
     let config = client.config();
     let part_size = part_size_for(size, opts.chunk_size.unwrap_or(config.chunk_size));
@@ -470,8 +409,11 @@ fn slice_upload(
                 if task.should_stop() {
                     return Ok(None);
                 }
-                let init =
-                    bucket.execute(MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() })?;
+                let init = initiate(
+                    bucket,
+                    MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() },
+                    run,
+                )?;
                 (init.upload_id, Vec::new(), 0)
             }
         },
@@ -494,63 +436,24 @@ fn slice_upload(
         run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &UploadedPart| {
             task.progress.add(p.len)
         });
-    let (done, failure) = match outcome {
-        PartsOutcome::Done(done) => (done, None),
-        PartsOutcome::Stopped(done) => (done, Some(None)),
-        PartsOutcome::Failed(e, done) => (done, Some(Some(e))),
+    uploaded.extend(outcome.done);
+    let keep = || -> Box<dyn std::any::Any + Send> {
+        Box::new(ResumeState { upload_id: upload_id.clone(), uploaded: uploaded.clone() })
     };
-    uploaded.extend(done);
-    match failure {
-        None => {}
-        Some(None) if task.is_cancelled() => {
-            abort(bucket, key, &upload_id, since);
-            return Err(Error::Cancelled);
-        }
-        Some(None) => {
-            // Paused: keep the upload and what is on it; cancelling later aborts it.
-            let (b, k, id) = (bucket.name().to_owned(), key.to_owned(), upload_id.clone());
-            let region = bucket.region().map(str::to_owned);
-            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(move |client: &Client| {
-                let bucket = match region {
-                    Some(r) => client.bucket_in(b, r),
-                    None => client.bucket(b),
-                };
-                abort(&bucket, &k, &id, since);
-            }));
-            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Box::new(ResumeState { upload_id, uploaded }));
-            return Ok(None);
-        }
-        Some(Some(e)) => {
-            abort(bucket, key, &upload_id, since);
-            return Err(e);
-        }
+    if !settle_parts(outcome.end, bucket, task, key, &upload_id, since, keep)? {
+        return Ok(None);
     }
 
     uploaded.sort_by_key(|p| p.number);
-    let whole_crc = uploaded.iter().fold(0u64, |acc, p| crc64_combine(acc, p.crc64, p.len));
-    let complete = MultipartCompleteInput {
-        key: key.to_owned(),
-        upload_id: upload_id.clone(),
-        parts: uploaded.iter().map(|p| CompletedPart { part_number: p.number, etag: p.etag.clone() }).collect(),
-    };
-    let out = with_retries(config.chunk_retry_times, || bucket.execute(complete.clone()));
-    let out = match out {
-        Ok(o) => o,
-        // A retried Complete finds the upload gone when the first one succeeded but its
-        // answer was lost: the object is there if it has our CRC.
-        Err(e) if e.is_not_found() => match completed_elsewhere(bucket, key, whole_crc) {
-            Some(o) => o,
-            None => {
-                abort(bucket, key, &upload_id, since);
-                return Err(e);
-            }
-        },
-        Err(e) => {
-            abort(bucket, key, &upload_id, since);
-            return Err(e);
-        }
-    };
+    let whole_crc = combine_crcs(uploaded.iter().map(|p| (p.crc64, p.len)));
+    let out = complete_or_abort(
+        bucket,
+        key,
+        &upload_id,
+        since,
+        Some(whole_crc),
+        uploaded.iter().map(|p| (p.number, p.etag.clone())),
+    )?;
     if let Some(remote) = out.crc64
         && remote != whole_crc
     {
@@ -568,21 +471,6 @@ fn slice_upload(
         resumed_parts: resumed,
         meta: out.meta,
     }))
-}
-
-/// The object as a Complete whose answer was lost left it: present, with the expected CRC-64.
-fn completed_elsewhere(
-    bucket: &Bucket,
-    key: &str,
-    crc: u64,
-) -> Option<crate::api::multipart_complete::MultipartCompleteOutput> {
-    let head = bucket.execute(HeadObjectInput { key: key.to_owned(), ..Default::default() }).ok()?;
-    (head.properties.crc64 == Some(crc)).then(|| crate::api::multipart_complete::MultipartCompleteOutput {
-        etag: head.properties.etag.clone().unwrap_or_default(),
-        crc64: Some(crc),
-        meta: head.meta,
-        ..Default::default()
-    })
 }
 
 /// Reads one part from the file into a pooled buffer, sends it, and checks COS's CRC-64 of it
@@ -625,9 +513,4 @@ fn upload_one_part(
     }
     let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
     Ok(UploadedPart { number: part.number, etag, crc64: local, len: part.len })
-}
-
-/// Output metadata of a finished transfer with no response of its own.
-pub(crate) fn empty_meta() -> ResponseMeta {
-    ResponseMeta::default()
 }

@@ -26,6 +26,9 @@ pub enum Front {
 /// A hook run before a request is passed on; it may change the request.
 pub type Hook = Arc<dyn Fn(&mut Request, &Seen) + Send + Sync>;
 
+/// A hook run on a response before the client sees it; it may change or replace it.
+pub type ResponseHook = Arc<dyn Fn(&mut Response, &Seen) + Send + Sync>;
+
 /// What the spy saw of one request.
 #[derive(Clone, Debug)]
 pub struct Seen {
@@ -33,6 +36,8 @@ pub struct Seen {
     pub target: String,
     pub part_number: Option<u32>,
     pub key: String,
+    /// The `Range` header of a GET.
+    pub range: Option<String>,
 }
 
 /// Counts requests, concurrent requests per key and part uploads, and runs a hook.
@@ -45,6 +50,7 @@ pub struct Spy {
     in_flight_parts: Arc<AtomicUsize>,
     pub max_parts_in_flight: Arc<AtomicUsize>,
     hook: Arc<Mutex<Option<Hook>>>,
+    response_hook: Arc<Mutex<Option<ResponseHook>>>,
     pub delay: Arc<Mutex<Duration>>,
 }
 
@@ -63,6 +69,7 @@ impl Spy {
             in_flight_parts: Default::default(),
             max_parts_in_flight: Default::default(),
             hook: Default::default(),
+            response_hook: Default::default(),
             delay: Default::default(),
         }
     }
@@ -73,6 +80,25 @@ impl Spy {
 
     pub fn clear_hook(&self) {
         *self.hook.lock().unwrap() = None;
+    }
+
+    /// Runs `hook` on every successful response (body interference, status rewrites).
+    pub fn set_response_hook(&self, hook: impl Fn(&mut Response, &Seen) + Send + Sync + 'static) {
+        *self.response_hook.lock().unwrap() = Some(Arc::new(hook));
+    }
+
+    pub fn clear_response_hook(&self) {
+        *self.response_hook.lock().unwrap() = None;
+    }
+
+    /// The `Range` of every GET of `key` that had one, in order.
+    pub fn ranged_gets(&self, key: &str) -> Vec<String> {
+        self.seen().into_iter().filter(|s| s.method == "GET" && s.key == key).filter_map(|s| s.range).collect()
+    }
+
+    /// How many requests of `method` went to `key`.
+    pub fn count(&self, method: &str, key: &str) -> usize {
+        self.seen().iter().filter(|s| s.method == method && s.key == key).count()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -101,7 +127,8 @@ impl Transport for Spy {
         let key = tencent_cos::decode_component(key).unwrap_or_default();
         let part_number =
             target.split(['?', '&']).find_map(|p| p.strip_prefix("partNumber=")).and_then(|n| n.parse().ok());
-        let seen = Seen { method: request.method.as_str().to_owned(), target, part_number, key: key.clone() };
+        let range = request.headers.get("range").map(str::to_owned);
+        let seen = Seen { method: request.method.as_str().to_owned(), target, part_number, key: key.clone(), range };
         self.log.lock().unwrap().push(seen.clone());
         let hook = self.hook.lock().unwrap().clone();
         if let Some(h) = hook {
@@ -113,14 +140,20 @@ impl Transport for Spy {
             let keys = map.values().filter(|n| **n > 0).count();
             self.max_keys_in_flight.fetch_max(keys, Ordering::SeqCst);
         }
-        let parts = if part_number.is_some() { self.in_flight_parts.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
+        // A part is an upload or copy of a part, or a ranged GET.
+        let is_part = part_number.is_some() || seen.range.is_some();
+        let parts = if is_part { self.in_flight_parts.fetch_add(1, Ordering::SeqCst) + 1 } else { 0 };
         self.max_parts_in_flight.fetch_max(parts, Ordering::SeqCst);
         let delay = *self.delay.lock().unwrap();
         if !delay.is_zero() {
             std::thread::sleep(delay);
         }
-        let result = self.inner.send(request);
-        if part_number.is_some() {
+        let mut result = self.inner.send(request);
+        let response_hook = self.response_hook.lock().unwrap().clone();
+        if let (Some(h), Ok(response)) = (response_hook, result.as_mut()) {
+            h(response, &seen);
+        }
+        if is_part {
             self.in_flight_parts.fetch_sub(1, Ordering::SeqCst);
         }
         *self.in_flight_by_key.lock().unwrap().get_mut(&key).unwrap() -= 1;
@@ -237,4 +270,121 @@ pub fn body_bytes(request: &mut Request) -> Vec<u8> {
     body.into_reader().read_to_end(&mut data).unwrap();
     request.body = Body::from(data.clone());
     data
+}
+
+/// Flips the bits of byte `at` of a response body as it streams (the length is unchanged).
+pub fn flip_body_byte(response: &mut Response, at: usize) {
+    let body = std::mem::replace(&mut response.body, Box::new(std::io::empty()));
+    response.body = Box::new(FlipByte { inner: body, pos: 0, at });
+}
+
+struct FlipByte {
+    inner: Box<dyn Read + Send>,
+    pos: usize,
+    at: usize,
+}
+
+impl Read for FlipByte {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if (self.pos..self.pos + n).contains(&self.at) {
+            buf[self.at - self.pos] ^= 0xFF;
+        }
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Replaces a response with a bodiless `status` (a 503 to simulate a failing server).
+pub fn replace_with_status(response: &mut Response, status: u16) {
+    *response = Response::from_bytes(status, [("x-cos-request-id", "spy")], Vec::new());
+}
+
+/// A new empty temporary directory, removed with its contents when the guard drops.
+pub struct TempDir {
+    pub path: std::path::PathBuf,
+}
+
+impl TempDir {
+    pub fn new() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "tencent-cos-test-dir-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir { path }
+    }
+
+    pub fn join(&self, name: &str) -> std::path::PathBuf {
+        self.path.join(name)
+    }
+
+    /// The names of the files in the directory, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Asserts what the issue asks of progress: monotonic, always of `total`, ending with exactly
+/// one report at 100%.
+pub fn assert_progress_complete(seen: &[tencent_cos::transfer::ProgressInfo], total: u64) {
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{seen:?}");
+    assert!(seen.iter().all(|p| p.total == total), "{seen:?}");
+    let last = seen.last().unwrap();
+    assert_eq!((last.loaded, last.percent), (total, 1.0));
+    assert_eq!(seen.iter().filter(|p| p.percent == 1.0).count(), 1, "one final call");
+}
+
+/// A slot for a task's id, filled by the `on_task_ready` callback [`TaskId::recorder`] gives.
+#[derive(Clone, Default)]
+pub struct TaskId(Arc<Mutex<String>>);
+
+impl TaskId {
+    pub fn recorder(&self) -> impl Fn(&str) + Send + Sync + 'static {
+        let slot = self.0.clone();
+        move |id| *slot.lock().unwrap() = id.to_owned()
+    }
+
+    pub fn get(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// Pauses or cancels (`action`) the task once a request for which `when` holds goes out.
+pub fn control_task_when(
+    spy: &Spy,
+    client: &Client,
+    when: impl Fn(&Seen) -> bool + Send + Sync + 'static,
+    action: fn(&Client, &str) -> bool,
+) -> TaskId {
+    let id = TaskId::default();
+    let (slot, c) = (id.clone(), client.clone());
+    spy.set_hook(move |_, seen| {
+        if when(seen) {
+            action(&c, &slot.get());
+        }
+    });
+    id
+}
+
+/// Waits until the task is paused (failing if it finishes first).
+pub fn wait_paused(task: &tencent_cos::transfer::TaskHandle) {
+    while task.state() != tencent_cos::transfer::TaskState::Paused {
+        assert!(!task.state().is_finished(), "{:?}", task.state());
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }

@@ -1,0 +1,581 @@
+//! `download_file`: an object to a local file (the Node SDK's `downloadFile`), resumable.
+//!
+//! HEAD first. Up to ChunkSize it is one GET streamed to disk; above, ranged GETs of the part
+//! size (ChunkSize, grown so there are at most 10000 parts), ChunkParallelLimit at once, each
+//! streamed into the file at its offset with positional writes. Every GET carries `If-Match`
+//! with the ETag HEAD saw, so an object replaced mid-download is a clear error, never a file
+//! made of two versions.
+//!
+//! Integrity: each part's bytes are CRC-64'd as they arrive; the part CRCs are combined and
+//! compared with the object's `x-cos-hash-crc64ecma` from HEAD (when COS sent one). On a
+//! mismatch the parts are fetched once more in order, the ones whose bytes differ rewritten,
+//! until the CRC matches; otherwise it is an [`Error::Integrity`].
+//!
+//! Files and what is kept:
+//! - data goes to `<path>.part`, renamed to `<path>` only once verified: `<path>` is only ever
+//!   a whole object, and a file already there is replaced only on success;
+//! - `<path>.cosdownload` lists the parts on disk with their CRC-64. A later `download_file` to
+//!   the same path with the object unchanged (same ETag and size) and the same part size checks
+//!   those parts by reading them back and fetches only the missing or damaged ones;
+//! - on pause, and on failures that resuming can help (network, 5xx, local I/O), both files
+//!   are kept; on cancel, and when the data cannot be used (the object changed or is gone, a
+//!   CRC mismatch that persists), both are removed.
+//!
+//! The sidecar is plain text, one record a line; its header must match the object's current
+//! ETag and size and the part size exactly, or it is ignored, and each `part <number> <crc64>`
+//! is trusted only once the bytes on disk hash to it again. It is replaced atomically (written
+//! to `<path>.cosdownload.tmp`, then renamed) at most once a second while parts finish, and at
+//! every stop:
+//!
+//! ```text
+//! tencent-cos download v1
+//! bucket examplebucket-1250000000
+//! key dir%2Fbig%20file.bin
+//! etag "5d41402abc4b2a76b9719d911017c592-3"
+//! size 3145728
+//! part-size 1048576
+//! part 1 13830418315512925212
+//! part 3 4473622397839271235
+//! ```
+//!
+//! Memory: one 64 KiB buffer per part in flight, so ChunkParallelLimit x 64 KiB per download
+//! (and FileParallelLimit downloads at once), whatever the part size.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::api::object::{Conditions, builder_doc};
+use crate::api::object_get::{ByteRange, GetObjectInput, resolves_to_root};
+use crate::api::object_head::HeadObjectInput;
+use crate::checksum::Crc64;
+use crate::client::{Bucket, Client};
+use crate::error::{Error, Result, ServiceError, TransportErrorKind};
+use crate::http::ResponseMeta;
+use crate::transfer::download_journal::{
+    FetchedPart, Journal, JournalHeader, LocalFiles, read_sidecar, verified_parts,
+};
+use crate::transfer::parts::{
+    PartWork, PartsEnd, PlannedPart, changed_since_head, check_part_options, combine_crcs, plan, run_parts,
+    with_retries,
+};
+use crate::transfer::progress::{ProgressCallback, ProgressTracker};
+use crate::transfer::task::{
+    TaskCore, TaskHandle, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
+};
+use crate::transfer::upload::part_size_for;
+
+/// The buffer each part in flight streams through.
+const STREAM_BUFFER: usize = 64 * 1024;
+
+/// The local path of `key` under `dir`, refusing any key that could land outside `dir`:
+/// absolute keys, `.` and `..` segments, empty segments (`a//b`, a trailing `/`), and `\`
+/// (a separator on Windows). The error is an `InvalidArgument` naming `key`.
+///
+/// ```
+/// use std::path::Path;
+/// use tencent_cos::transfer::download::local_path_for_key;
+/// assert_eq!(local_path_for_key("/data", "photos/2024/a.jpg")?, Path::new("/data/photos/2024/a.jpg"));
+/// for key in ["../x", "/etc/passwd", "a/../../b", "a//b", "a\\..\\b", "dir/", ""] {
+///     assert!(local_path_for_key("/data", key).is_err(), "{key}");
+/// }
+/// # Ok::<(), tencent_cos::Error>(())
+/// ```
+pub fn local_path_for_key(dir: impl AsRef<Path>, key: &str) -> Result<PathBuf> {
+    let refuse = |why: &str| Err(Error::invalid("key", format!("{key:?} {why}")));
+    if key.is_empty() {
+        return refuse("is empty");
+    }
+    if key.starts_with('/') {
+        return refuse("is absolute: it would not stay in the target directory");
+    }
+    if key.contains(['\\', '\0']) {
+        return refuse("contains '\\' or NUL, which a file system may read as a separator or an end");
+    }
+    let mut path = dir.as_ref().to_owned();
+    for segment in key.split('/') {
+        if segment.is_empty() {
+            return refuse("has an empty path segment");
+        }
+        if segment == "." || segment == ".." {
+            return refuse("has a '.' or '..' segment: it would not stay in the target directory");
+        }
+        // A drive (`C:`) or anything else that is not one plain name on this platform.
+        let mut components = Path::new(segment).components();
+        if !matches!((components.next(), components.next()), (Some(Component::Normal(_)), None)) {
+            return refuse("has a segment that is not a plain file name here");
+        }
+        path.push(segment);
+    }
+    Ok(path)
+}
+
+/// Options of a download, shared by the builder and the running task.
+#[derive(Clone, Default)]
+struct DownloadOptions {
+    chunk_size: Option<u64>,
+    async_limit: Option<usize>,
+    create_dirs: bool,
+    on_progress: Option<ProgressCallback>,
+    on_task_ready: Option<TaskReadyCallback>,
+}
+
+/// Builder of [`Bucket::download_file`] and [`Bucket::download_to_dir`].
+#[must_use = "call .start() or .send() to run the download"]
+pub struct DownloadFile<'a> {
+    bucket: &'a Bucket,
+    key: String,
+    /// A key refused by `download_to_dir` is reported by `start`.
+    path: Result<PathBuf>,
+    options: DownloadOptions,
+}
+
+impl Bucket {
+    /// Downloads `key` to the file `path` in parallel ranged GETs, CRC-64 checked and
+    /// resumable (the Node SDK's `downloadFile`). See [the module](crate::transfer::download)
+    /// for the `<path>.part` and `<path>.cosdownload` files and when they are kept. Memory:
+    /// ChunkParallelLimit x 64 KiB per download, whatever the object size.
+    ///
+    /// ```no_run
+    /// let client = tencent_cos::Client::from_env()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let out = bucket
+    ///     .download_file("backups/db.tar", "/data/db.tar")
+    ///     .on_progress(|p| eprintln!("{:.0}% {} B/s", p.percent * 100.0, p.speed))
+    ///     .send()?;
+    /// println!("{} bytes, CRC-64 {:?}", out.size, out.crc64);
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn download_file(&self, key: impl Into<String>, path: impl AsRef<Path>) -> DownloadFile<'_> {
+        DownloadFile {
+            bucket: self,
+            key: key.into(),
+            path: Ok(path.as_ref().to_owned()),
+            options: DownloadOptions::default(),
+        }
+    }
+
+    /// Downloads `key` to the path it names under `dir`, creating the directories between.
+    /// A key that could escape `dir` (see [`local_path_for_key`]) is refused by `start`.
+    ///
+    /// ```no_run
+    /// let client = tencent_cos::Client::from_env()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// bucket.download_to_dir("photos/2024/a.jpg", "/data/mirror").send()?; // /data/mirror/photos/2024/a.jpg
+    /// assert!(bucket.download_to_dir("../etc/passwd", "/data/mirror").send().is_err());
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn download_to_dir(&self, key: impl Into<String>, dir: impl AsRef<Path>) -> DownloadFile<'_> {
+        let key = key.into();
+        let path = local_path_for_key(dir, &key);
+        DownloadFile { bucket: self, key, path, options: DownloadOptions { create_dirs: true, ..Default::default() } }
+    }
+}
+
+impl DownloadFile<'_> {
+    /// Part size in bytes (ChunkSize; at least 1 MiB; grown so there are at most 10000
+    /// parts). Objects up to this size are fetched in one GET.
+    ///
+    #[doc = builder_doc!("download_file(\"big.bin\", \"/tmp/big.bin\")", "chunk_size(8 * 1024 * 1024)")]
+    pub fn chunk_size(mut self, bytes: u64) -> Self {
+        self.options.chunk_size = Some(bytes);
+        self
+    }
+
+    /// Parts in flight (default ChunkParallelLimit).
+    ///
+    #[doc = builder_doc!("download_file(\"big.bin\", \"/tmp/big.bin\")", "async_limit(6)")]
+    pub fn async_limit(mut self, parts: usize) -> Self {
+        self.options.async_limit = Some(parts);
+        self
+    }
+
+    /// Checks the options, queues the download on the client's workers and returns its handle.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// # let bucket = client.bucket("examplebucket-1250000000");
+    /// let task = bucket.download_file("big.bin", "/tmp/big.bin").start()?;
+    /// task.pause(); // big.bin.part and big.bin.cosdownload stay for a restart
+    /// task.restart()?;
+    /// task.wait()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn start(self) -> Result<TaskHandle> {
+        let DownloadFile { bucket, key, path, options } = self;
+        let path = path?;
+        crate::config::validate_key(&key)?;
+        if resolves_to_root(&key) {
+            return Err(Error::invalid("key", format!("{key:?} resolves to the bucket root")));
+        }
+        bucket.scope()?;
+        let chunk = options.chunk_size.unwrap_or(bucket.client().config().chunk_size);
+        check_part_options("chunk_size", chunk, options.async_limit)?;
+        let progress =
+            ProgressTracker::total_unknown(bucket.client().config().progress_interval, options.on_progress.clone());
+        let (task_key, files, opts) = (key.clone(), LocalFiles::new(&path), options.clone());
+        let run = move |bucket: &Bucket, task: &Arc<TaskCore>| download(bucket, task, &task_key, &files, &opts).into();
+        Ok(queue_task(bucket, "download", &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
+    }
+
+    /// Runs the download and blocks until it is done.
+    ///
+    #[doc = builder_doc!("download_file(\"big.bin\", \"/tmp/big.bin\")", "async_limit(4)")]
+    pub fn send(self) -> Result<TransferOutput> {
+        self.start()?.wait()
+    }
+}
+
+task_callback_methods!(DownloadFile, options, "download_file(\"big.bin\", \"/tmp/big.bin\")");
+
+/// What HEAD said of the object.
+#[derive(Clone, Debug)]
+struct ObjectInfo {
+    size: u64,
+    etag: Option<String>,
+    crc64: Option<u64>,
+    meta: ResponseMeta,
+}
+
+impl ObjectInfo {
+    fn head(bucket: &Bucket, key: &str) -> Result<Self> {
+        let head = bucket.execute(HeadObjectInput { key: key.to_owned(), ..Default::default() })?;
+        let size = head.properties.content_length.ok_or_else(|| {
+            Error::transport(TransportErrorKind::Other, format!("HEAD of {key} answered no Content-Length"))
+        })?;
+        Ok(ObjectInfo { size, etag: head.properties.etag, crc64: head.properties.crc64, meta: head.meta })
+    }
+
+    fn if_match(&self) -> Conditions {
+        Conditions { if_match: self.etag.clone(), ..Default::default() }
+    }
+
+    fn changed(&self, e: Error, key: &str) -> Error {
+        changed_since_head(e, key, self.etag.as_deref().unwrap_or("the one HEAD saw"))
+    }
+
+    fn output(&self, key: &str, crc64: u64, resumed_parts: u32) -> TransferOutput {
+        TransferOutput {
+            key: key.to_owned(),
+            etag: self.etag.clone().unwrap_or_default(),
+            crc64: Some(crc64),
+            size: self.size,
+            location: None,
+            upload_id: None,
+            resumed_parts,
+            meta: self.meta.clone(),
+        }
+    }
+}
+
+/// What a paused download keeps for `restart` (the sidecar has it too, for a new process).
+struct DownloadResume {
+    info: ObjectInfo,
+    done: Vec<FetchedPart>,
+}
+
+/// Failures after which the data on disk is worth nothing: the object changed or is gone, or
+/// its bytes do not check out.
+fn leaves_nothing_to_resume(e: &Error) -> bool {
+    matches!(e, Error::Integrity(_) | Error::Cancelled) || e.is_not_found() || e.is_precondition_failed()
+}
+
+/// The download; `Ok(None)` when paused.
+fn download(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    files: &LocalFiles,
+    opts: &DownloadOptions,
+) -> Result<Option<TransferOutput>> {
+    if opts.create_dirs
+        && let Some(parent) = files.target.parent()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let resume = resume.and_then(|r| r.downcast::<DownloadResume>().ok());
+    let info = match &resume {
+        Some(r) => r.info.clone(),
+        None => ObjectInfo::head(bucket, key)?,
+    };
+    task.progress.set_total(info.size);
+    let config = bucket.client().config();
+    let chunk = opts.chunk_size.unwrap_or(config.chunk_size);
+    if resume.is_none() && info.size <= chunk {
+        task.set_state(TaskState::Uploading);
+        return download_whole(bucket, task, key, files, &info).map(Some);
+    }
+    let result = download_parts(bucket, task, key, files, opts, info, resume.map(|r| r.done));
+    if let Err(e) = &result {
+        if leaves_nothing_to_resume(e) {
+            files.discard();
+        } else {
+            // Kept for a later download_file or restart; cancelling the task removes it.
+            let files = files.clone();
+            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Box::new(move |_: &Client| files.discard()));
+        }
+    }
+    result
+}
+
+/// One GET of the whole object into `<path>.part`, retried whole; then renamed.
+fn download_whole(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    files: &LocalFiles,
+    info: &ObjectInfo,
+) -> Result<TransferOutput> {
+    let input = GetObjectInput { key: key.to_owned(), conditions: info.if_match(), ..Default::default() };
+    let fetch = || -> Result<u64> {
+        let out = bucket.execute(input.clone())?;
+        let mut file = File::create(&files.part)?;
+        let crc = stream_part(out.into_reader(), info.size, |buf, _| file.write_all(buf))?;
+        check_whole_crc(key, crc, info.crc64)?;
+        file.sync_all()?;
+        Ok(crc)
+    };
+    let crc = with_retries(bucket.client().config().chunk_retry_times, fetch)
+        .map_err(|e| info.changed(e, key))
+        .and_then(|crc| Ok(files.commit().map(|()| crc)?));
+    match crc {
+        Ok(crc) => {
+            task.progress.add(info.size);
+            Ok(info.output(key, crc, 0))
+        }
+        Err(e) => {
+            files.discard();
+            Err(e)
+        }
+    }
+}
+
+fn check_whole_crc(key: &str, local: u64, remote: Option<u64>) -> Result<()> {
+    match remote {
+        Some(remote) if remote != local => {
+            Err(Error::Integrity(format!("{key}: CRC-64 is {remote} on COS, {local} for the bytes received")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Copies exactly `len` bytes of `body` to `write(bytes, offset_in_part)` through one small
+/// buffer, returning their CRC-64. A shorter or longer body is an I/O error (retried).
+fn stream_part(
+    mut body: Box<dyn Read + Send>,
+    len: u64,
+    mut write: impl FnMut(&[u8], u64) -> io::Result<()>,
+) -> Result<u64> {
+    let mut buf = vec![0u8; STREAM_BUFFER];
+    let mut crc = Crc64::new();
+    let mut done = 0u64;
+    loop {
+        let n = match body.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let chunk = &buf[..n];
+        if done + n as u64 > len {
+            return Err(Error::Io(io::Error::new(io::ErrorKind::InvalidData, format!("body longer than {len} bytes"))));
+        }
+        crc.update(chunk);
+        write(chunk, done)?;
+        done += n as u64;
+    }
+    if done != len {
+        return Err(Error::Io(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("body ended after {done} of {len} bytes"),
+        )));
+    }
+    Ok(crc.finish())
+}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut buf: &[u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, buf, offset)?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::WriteZero, "the file took no bytes"));
+        }
+        buf = &buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+/// Fetches parts of one object into one file.
+struct PartFetcher {
+    bucket: Bucket,
+    key: String,
+    info: ObjectInfo,
+    file: Arc<File>,
+}
+
+impl PartFetcher {
+    /// One ranged GET, streamed into the file at the part's offset.
+    fn fetch(&self, part: &PlannedPart) -> Result<FetchedPart> {
+        let (first, last, size) = (part.offset, part.last_byte(), self.info.size);
+        let out = self.bucket.execute(GetObjectInput {
+            key: self.key.clone(),
+            range: Some(ByteRange::Inclusive { start: first, end: last }),
+            conditions: self.info.if_match(),
+            ..Default::default()
+        })?;
+        // As the Node SDK: an answer about an object of another size or CRC means it changed.
+        // Said as a 412, which is not retried and is then reported as a change.
+        let other_crc = matches!((out.properties.crc64, self.info.crc64), (Some(a), Some(b)) if a != b);
+        let other_size = out.content_range.as_deref().is_some_and(|r| !r.ends_with(&format!("/{size}")));
+        if other_crc || other_size {
+            return Err(Error::from(ServiceError {
+                status: 412,
+                code: "ObjectHasChanged".into(),
+                message: "a ranged GET answered for an object of another size or CRC-64".into(),
+                ..Default::default()
+            }));
+        }
+        let expected_range = format!("bytes {first}-{last}/{size}");
+        if out.meta.status != 206 || out.content_range.as_deref() != Some(expected_range.as_str()) {
+            return Err(Error::Integrity(format!(
+                "{}: asked for {expected_range}, got status {} with Content-Range {:?}",
+                self.key, out.meta.status, out.content_range
+            )));
+        }
+        let crc64 = stream_part(out.into_reader(), part.len, |buf, at| write_all_at(&self.file, buf, first + at))?;
+        Ok(FetchedPart { number: part.number, crc64, len: part.len })
+    }
+}
+
+/// The parts already on disk: kept from a pause, or recorded in a sidecar that matches and
+/// checked by reading them back. Returns them and whether they came from the sidecar.
+fn parts_on_disk(
+    file: &File,
+    files: &LocalFiles,
+    header: &JournalHeader<'_>,
+    parts: &[PlannedPart],
+    kept: Option<Vec<FetchedPart>>,
+) -> Result<(Vec<FetchedPart>, bool)> {
+    let on_disk = file.metadata()?.len();
+    if on_disk != header.size {
+        return Ok((Vec::new(), false));
+    }
+    if let Some(kept) = kept {
+        return Ok((kept, false));
+    }
+    Ok(match read_sidecar(&files.sidecar, header) {
+        Some(records) => (verified_parts(file, parts, &records), true),
+        None => (Vec::new(), false),
+    })
+}
+
+/// The multipart download; `Ok(None)` when paused.
+fn download_parts(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    files: &LocalFiles,
+    opts: &DownloadOptions,
+    info: ObjectInfo,
+    kept: Option<Vec<FetchedPart>>,
+) -> Result<Option<TransferOutput>> {
+    let config = bucket.client().config();
+    let part_size = part_size_for(info.size, opts.chunk_size.unwrap_or(config.chunk_size));
+    let parts = plan(info.size, part_size);
+    let etag = info.etag.clone().unwrap_or_default();
+    let header = JournalHeader { bucket: bucket.name(), key, etag: &etag, size: info.size, part_size };
+    let file = Arc::new(OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&files.part)?);
+    // Without an ETag nothing tells a resumed part from another version's: start over.
+    let kept = if info.etag.is_some() { kept } else { Some(Vec::new()) };
+    let (mut done, from_sidecar) = parts_on_disk(&file, files, &header, &parts, kept)?;
+    let resumed = if from_sidecar { done.len() as u32 } else { 0 };
+    file.set_len(info.size)?;
+    let mut journal = Journal::start(files, &header, &done);
+    task.set_state(TaskState::Uploading);
+    task.progress.add(done.iter().map(|p| p.len).sum());
+
+    let todo: Vec<PlannedPart> = parts.iter().filter(|p| !done.iter().any(|d| d.number == p.number)).copied().collect();
+    let fetcher =
+        Arc::new(PartFetcher { bucket: bucket.clone(), key: key.to_owned(), info: info.clone(), file: file.clone() });
+    let work: PartWork<PlannedPart, FetchedPart> = {
+        let fetcher = fetcher.clone();
+        Arc::new(move |part: &PlannedPart| fetcher.fetch(part))
+    };
+    let limit = opts.async_limit.unwrap_or(config.chunk_parallel_limit);
+    let runtime = crate::transfer::runtime(bucket.client());
+    let outcome =
+        run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &FetchedPart| {
+            task.progress.add(p.len);
+            journal.record(p);
+        });
+    done.extend(outcome.done);
+    journal.flush();
+    match outcome.end {
+        PartsEnd::Complete => {}
+        PartsEnd::Stopped if task.is_cancelled() => return Err(Error::Cancelled),
+        PartsEnd::Stopped => {
+            let cleanup = files.clone();
+            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Box::new(move |_: &Client| cleanup.discard()));
+            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(DownloadResume { info, done }));
+            return Ok(None);
+        }
+        PartsEnd::Failed(e) => return Err(info.changed(e, key)),
+    }
+
+    done.sort_by_key(|p| p.number);
+    let mut crc = combine_crcs(done.iter().map(|p| (p.crc64, p.len)));
+    if let Some(expected) = info.crc64
+        && crc != expected
+    {
+        crc = repair(&fetcher, task, &parts, &mut done, &mut journal, expected).map_err(|e| info.changed(e, key))?;
+    }
+    file.sync_all()?;
+    drop((file, fetcher));
+    files.commit()?;
+    Ok(Some(info.output(key, crc, resumed)))
+}
+
+/// The whole-object CRC did not match: fetches the parts again in order, rewriting those whose
+/// bytes differ from the first fetch, until it matches. Only a cancel stops it.
+fn repair(
+    fetcher: &PartFetcher,
+    task: &TaskCore,
+    parts: &[PlannedPart],
+    done: &mut [FetchedPart],
+    journal: &mut Journal,
+    expected: u64,
+) -> Result<u64> {
+    let retries = fetcher.bucket.client().config().chunk_retry_times;
+    let first_crc = combine_crcs(done.iter().map(|p| (p.crc64, p.len)));
+    for i in 0..done.len() {
+        if task.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let Some(part) = parts.iter().find(|p| p.number == done[i].number) else { continue };
+        let fresh = with_retries(retries, || fetcher.fetch(part))?;
+        if fresh.crc64 == done[i].crc64 {
+            continue;
+        }
+        done[i] = fresh;
+        journal.record(&fresh);
+        let crc = combine_crcs(done.iter().map(|p| (p.crc64, p.len)));
+        if crc == expected {
+            journal.flush();
+            return Ok(crc);
+        }
+    }
+    Err(Error::Integrity(format!(
+        "{}: CRC-64 is {expected} on COS, {first_crc} for the bytes received, and fetching the parts again did not fix it",
+        fetcher.key
+    )))
+}
