@@ -5,7 +5,7 @@
 //! figures next to ours.
 //!
 //!     cargo bench --bench e2e                       # everything
-//!     cargo bench --bench e2e -- --only emulator    # or: --only sink; --rounds N
+//!     cargo bench --bench e2e -- --only emulator    # or: --only sink, --only disk; --rounds N
 
 #[path = "harness/mod.rs"]
 mod harness;
@@ -23,8 +23,11 @@ const UPLOAD_KEY: &str = "bench/e2e-256MiB.bin";
 enum Work {
     /// `slice_upload_file` of the 256 MiB file: part size MiB, parts in flight.
     Upload { part_mib: u64, workers: usize },
-    /// `get_object` of 256 MiB, body streamed and discarded: one connection, no ranges. Not the
-    /// managed, ranged download (see `Download`).
+    /// `download_file` of 256 MiB to a local file: HEAD, ranged GETs of the part size, that
+    /// many in flight, written at their offsets, CRC-64 checked, fsynced, renamed.
+    Download { part_mib: u64, workers: usize },
+    /// `get_object` of 256 MiB, body streamed and discarded: one connection, no ranges, no
+    /// file.
     GetStream,
 }
 
@@ -34,7 +37,10 @@ impl Work {
             Work::Upload { part_mib, workers } => {
                 format!("slice_upload_file 256 MiB, {part_mib} MiB parts, {workers} in flight")
             }
-            Work::GetStream => "get_object 256 MiB streamed (single request, not the managed download)".into(),
+            Work::Download { part_mib, workers } => {
+                format!("download_file 256 MiB, {part_mib} MiB parts, {workers} in flight")
+            }
+            Work::GetStream => "get_object 256 MiB streamed to nowhere (one request, no file)".into(),
         }
     }
 }
@@ -64,14 +70,26 @@ fn download_key(server: Server) -> String {
 
 fn child(server: Server, url: &str, work: Work, file: &Path, rounds: usize) {
     let client = harness::bench_client(url, server, |b| match work {
-        Work::Upload { part_mib, workers } => b.chunk_size(part_mib * MIB).chunk_parallel_limit(workers),
+        Work::Upload { part_mib, workers } | Work::Download { part_mib, workers } => {
+            b.chunk_size(part_mib * MIB).chunk_parallel_limit(workers)
+        }
         Work::GetStream => b,
     });
+    let target = file.with_extension("download");
     let bucket = client.bucket(BUCKET);
     let cpu_start = harness::self_cpu_seconds();
-    let r = harness::rounds(rounds, || match work {
+    // A download's file from the round before is removed untimed (its unlink costs the
+    // kernel a page-cache sweep that is not the download's).
+    let remove_target = || {
+        let _ = std::fs::remove_file(&target);
+    };
+    let r = harness::rounds_with_setup(rounds, remove_target, || match work {
         Work::Upload { .. } => {
             let out = bucket.slice_upload_file(UPLOAD_KEY, file).send().expect("upload");
+            assert_eq!(out.size, SIZE);
+        }
+        Work::Download { .. } => {
+            let out = bucket.download_file(download_key(server), &target).send().expect("download_file");
             assert_eq!(out.size, SIZE);
         }
         Work::GetStream => {
@@ -87,6 +105,7 @@ fn child(server: Server, url: &str, work: Work, file: &Path, rounds: usize) {
     if let (Some(a), Some(b)) = (cpu_start, harness::self_cpu_seconds()) {
         println!("cpu_s_per_round {}", (b - a) / (rounds + 1) as f64);
     }
+    remove_target();
     harness::report_to_parent(&r);
 }
 
@@ -102,6 +121,14 @@ fn work_args(work: Work) -> Vec<String> {
                 workers.to_string(),
             ]
         }
+        Work::Download { part_mib, workers } => vec![
+            "--work".into(),
+            "download".into(),
+            "--part-mib".into(),
+            part_mib.to_string(),
+            "--workers".into(),
+            workers.to_string(),
+        ],
         Work::GetStream => vec!["--work".into(), "get-stream".into()],
     }
 }
@@ -109,6 +136,10 @@ fn work_args(work: Work) -> Vec<String> {
 fn parse_work() -> Work {
     match harness::arg_value("--work").as_deref() {
         Some("upload") => Work::Upload {
+            part_mib: harness::arg_value("--part-mib").and_then(|p| p.parse().ok()).expect("--part-mib"),
+            workers: harness::arg_value("--workers").and_then(|w| w.parse().ok()).expect("--workers"),
+        },
+        Some("download") => Work::Download {
             part_mib: harness::arg_value("--part-mib").and_then(|p| p.parse().ok()).expect("--part-mib"),
             workers: harness::arg_value("--workers").and_then(|w| w.parse().ok()).expect("--workers"),
         },
@@ -188,8 +219,45 @@ fn measure(
     ]);
 }
 
-const WORKS: [Work; 3] =
-    [Work::Upload { part_mib: 1, workers: 3 }, Work::Upload { part_mib: 8, workers: 4 }, Work::GetStream];
+/// What the local disk alone takes for a download's writes: 256 MiB in 64 KiB positional
+/// writes by `threads` threads (each its own share of the file), then fsync; no network.
+fn disk_floor(dir: &Path, threads: usize, rounds: usize) -> harness::Rounds {
+    use std::os::unix::fs::FileExt;
+    let path = dir.join("disk-floor.bin");
+    let chunk = vec![0xa5u8; 64 << 10];
+    let share = SIZE / threads as u64;
+    harness::rounds_with_setup(
+        rounds,
+        || {
+            let _ = std::fs::remove_file(&path);
+        },
+        || {
+            let file = std::fs::File::create(&path).expect("disk floor file");
+            file.set_len(SIZE).expect("set_len");
+            std::thread::scope(|s| {
+                for t in 0..threads as u64 {
+                    let (file, chunk) = (&file, &chunk);
+                    s.spawn(move || {
+                        let mut at = t * share;
+                        while at < (t + 1) * share {
+                            file.write_all_at(chunk, at).expect("write");
+                            at += chunk.len() as u64;
+                        }
+                    });
+                }
+            });
+            file.sync_all().expect("fsync");
+        },
+    )
+}
+
+const WORKS: [Work; 5] = [
+    Work::Upload { part_mib: 1, workers: 3 },
+    Work::Upload { part_mib: 8, workers: 4 },
+    Work::Download { part_mib: 1, workers: 3 },
+    Work::Download { part_mib: 8, workers: 4 },
+    Work::GetStream,
+];
 
 fn main() {
     if harness::serve_emulator_if_asked() || !harness::asked_to_run() {
@@ -216,7 +284,9 @@ fn main() {
          MiB/s = 2^20 B/s (the node figures' unit); the node SDK's figures are from the bench README \
          (1 GiB files, medians of 5)."
     );
-    harness::table("End to end, 256 MiB", &COLUMNS);
+    if only.as_deref().is_none_or(|o| o == "emulator" || o == "sink") {
+        harness::table("End to end, 256 MiB", &COLUMNS);
+    }
     if only.as_deref().is_none_or(|o| o == "emulator") {
         match harness::spawn_emulator() {
             Ok(process) => {
@@ -241,6 +311,18 @@ fn main() {
                     break;
                 }
             }
+        }
+    }
+    if only.as_deref().is_none_or(|o| o == "disk") {
+        harness::table(
+            "Local disk alone: 256 MiB in 64 KiB positional writes, then fsync (download_file's floor)",
+            &["threads", "median MiB/s", "spread MiB/s", "median time", "CPU busy before / load 1m"],
+        );
+        for threads in [1, 4] {
+            let load = harness::wait_for_quiet();
+            let r = disk_floor(&dir, threads, rounds);
+            let [median, spread, time] = harness::rate_cells(&r, SIZE as f64, MIB as f64);
+            harness::row(&[threads.to_string(), median, spread, time, load]);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

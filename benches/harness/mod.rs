@@ -36,6 +36,21 @@ pub fn rounds(rounds: usize, mut f: impl FnMut()) -> Rounds {
     Rounds { times }
 }
 
+/// Like [`rounds`], with `setup` run untimed before each run (the warm-up too).
+pub fn rounds_with_setup(rounds: usize, mut setup: impl FnMut(), mut f: impl FnMut()) -> Rounds {
+    setup();
+    f();
+    let times = (0..rounds)
+        .map(|_| {
+            setup();
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    Rounds { times }
+}
+
 /// Prints the table header.
 pub fn header(title: &str, unit: &str) {
     println!("\n## {title}\n");
