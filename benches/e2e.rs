@@ -148,21 +148,6 @@ fn parse_work() -> Work {
     }
 }
 
-const COLUMNS: [&str; 12] = [
-    "server",
-    "work",
-    "median MiB/s",
-    "spread MiB/s",
-    "median time",
-    "client CPU s/GiB",
-    "server CPU s/GiB",
-    "client peak RSS MiB",
-    "node SDK MiB/s",
-    "ratio to node (target 3x)",
-    "node peak RSS MiB",
-    "CPU busy before / load 1m",
-];
-
 /// Runs `work` in a fresh client child against `server` and prints its row.
 fn measure(
     name: &str,
@@ -178,45 +163,26 @@ fn measure(
         vec!["--child".into(), "--server".into(), format!("{server:?}"), "--url".into(), process.url.clone()];
     args.extend(work_args(work));
     args.extend(["--file".into(), file.display().to_string(), "--rounds".into(), rounds.to_string()]);
-    let server_cpu_start = harness::process_cpu_seconds(process.pid());
-    let report = match harness::run_child(&args) {
+    let (report, server_cpu) = match harness::run_child_against(process, &args) {
         Ok(r) => r,
         Err(e) => return harness::row(&[name.into(), work.label(), format!("failed: {e}")]),
     };
-    let per_gib = |s: f64| s / (rounds + 1) as f64 * (1024.0 * MIB as f64) / SIZE as f64;
-    let server_cpu = match (server_cpu_start, harness::process_cpu_seconds(process.pid())) {
-        (Some(a), Some(b)) => format!("{:.2}", per_gib(b - a)),
-        _ => "?".into(),
-    };
-    let client_cpu = report
-        .extra
-        .iter()
-        .find(|(n, _)| n == "cpu_s_per_round")
-        .and_then(|(_, v)| v.parse::<f64>().ok())
-        .map(|c| format!("{:.2}", c * (1024.0 * MIB as f64) / SIZE as f64))
-        .unwrap_or_else(|| "?".into());
-    let [median, spread, time] = harness::rate_cells(&report.rounds, SIZE as f64, MIB as f64);
+    let per_gib = (1024.0 * MIB as f64) / SIZE as f64;
+    let server_cpu = server_cpu.map_or("?".into(), |s| format!("{:.2}", s / (rounds + 1) as f64 * per_gib));
+    let client_cpu = report.extra_f64("cpu_s_per_round").map_or("?".into(), |c| format!("{:.2}", c * per_gib));
     let ours = SIZE as f64 / report.rounds.median().as_secs_f64() / MIB as f64;
-    let (node, ratio, node_rss) = match (server, node_figure(work, sink_flags)) {
-        (Server::NodeSink, Some((mibs, rss))) => {
-            (format!("{mibs:.0}"), format!("{:.2}x", ours / mibs), format!("{rss:.0}"))
-        }
-        _ => ("-".into(), "-".into(), "-".into()),
-    };
-    harness::row(&[
-        name.into(),
-        work.label(),
-        median,
-        spread,
-        time,
+    let node = if server == Server::NodeSink { node_figure(work, sink_flags) } else { None };
+    harness::ServerRow {
+        server: name,
+        work: work.label(),
+        rate: harness::rate_cells(&report.rounds, SIZE as f64, MIB as f64),
         client_cpu,
         server_cpu,
-        format!("{:.0}", report.peak_rss_mib),
-        node,
-        ratio,
-        node_rss,
+        client_peak_rss_mib: report.peak_rss_mib,
+        node: harness::node_cells(ours, node),
         load,
-    ]);
+    }
+    .print();
 }
 
 /// What the local disk alone takes for a download's writes: 256 MiB in 64 KiB positional
@@ -265,11 +231,7 @@ fn main() {
     }
     let rounds: usize = harness::arg_value("--rounds").and_then(|r| r.parse().ok()).unwrap_or(5);
     if harness::has_arg("--child") {
-        let server = match harness::arg_value("--server").as_deref() {
-            Some("Emulator") => Server::Emulator,
-            Some("NodeSink") => Server::NodeSink,
-            other => panic!("unknown --server {other:?}"),
-        };
+        let server = Server::from_args();
         let url = harness::arg_value("--url").expect("--url");
         let file = PathBuf::from(harness::arg_value("--file").expect("--file"));
         child(server, &url, parse_work(), &file, rounds);
@@ -285,7 +247,7 @@ fn main() {
          (1 GiB files, medians of 5)."
     );
     if only.as_deref().is_none_or(|o| o == "emulator" || o == "sink") {
-        harness::table("End to end, 256 MiB", &COLUMNS);
+        harness::ServerRow::header("End to end, 256 MiB", "MiB/s", "s/GiB");
     }
     if only.as_deref().is_none_or(|o| o == "emulator") {
         match harness::spawn_emulator() {

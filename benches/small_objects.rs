@@ -85,24 +85,9 @@ fn node_figure(op: Op, threads: usize) -> (f64, f64) {
     }
 }
 
-const COLUMNS: [&str; 12] = [
-    "server",
-    "work",
-    "median req/s",
-    "spread req/s",
-    "median round",
-    "client CPU ms/req",
-    "server CPU ms/req",
-    "client peak RSS MiB",
-    "node SDK req/s",
-    "ratio to node (target 3x)",
-    "node peak RSS MiB",
-    "CPU busy before / load 1m",
-];
-
 fn measure(name: &str, server: Server, process: &harness::ServerProcess, op: Op, threads: usize, rounds: usize) {
     let load = harness::wait_for_quiet();
-    let args: Vec<String> = [
+    let args = harness::args(&[
         "--child",
         "--server",
         &format!("{server:?}"),
@@ -114,52 +99,29 @@ fn measure(name: &str, server: Server, process: &harness::ServerProcess, op: Op,
         &threads.to_string(),
         "--rounds",
         &rounds.to_string(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ]);
     let work = format!("{op:?} 4 KiB, {}", if threads == 1 { "sequential".into() } else { format!("{threads}-way") });
-    let server_cpu_start = harness::process_cpu_seconds(process.pid());
-    let report = match harness::run_child(&args) {
+    let (report, server_cpu) = match harness::run_child_against(process, &args) {
         Ok(r) => r,
         Err(e) => return harness::row(&[name.into(), work, format!("failed: {e}")]),
     };
     let requests = (PER_ROUND / threads * threads) as f64;
     // The emulator child also served the setup puts of a get run; the figure is rough there.
-    let server_cpu = match (server_cpu_start, harness::process_cpu_seconds(process.pid())) {
-        (Some(a), Some(b)) => format!("{:.3}", (b - a) * 1000.0 / (requests * (rounds + 1) as f64)),
-        _ => "?".into(),
-    };
-    let client_cpu = report
-        .extra
-        .iter()
-        .find(|(n, _)| n == "cpu_ms_per_request")
-        .and_then(|(_, v)| v.parse::<f64>().ok())
-        .map(|c| format!("{c:.3}"))
-        .unwrap_or_else(|| "?".into());
-    let [median, spread, time] = harness::rate_cells(&report.rounds, requests, 1.0);
+    let server_cpu = server_cpu.map_or("?".into(), |s| format!("{:.3}", s * 1000.0 / (requests * (rounds + 1) as f64)));
+    let client_cpu = report.extra_f64("cpu_ms_per_request").map_or("?".into(), |c| format!("{c:.3}"));
     let ours = requests / report.rounds.median().as_secs_f64();
-    let (node, ratio, node_rss) = match server {
-        Server::NodeSink => {
-            let (rps, rss) = node_figure(op, threads);
-            (format!("{rps:.0}"), format!("{:.2}x", ours / rps), format!("{rss:.0}"))
-        }
-        Server::Emulator => ("-".into(), "-".into(), "-".into()),
-    };
-    harness::row(&[
-        name.into(),
+    let node = (server == Server::NodeSink).then(|| node_figure(op, threads));
+    harness::ServerRow {
+        server: name,
         work,
-        median,
-        spread,
-        time,
+        rate: harness::rate_cells(&report.rounds, requests, 1.0),
         client_cpu,
         server_cpu,
-        format!("{:.0}", report.peak_rss_mib),
-        node,
-        ratio,
-        node_rss,
+        client_peak_rss_mib: report.peak_rss_mib,
+        node: harness::node_cells(ours, node),
         load,
-    ]);
+    }
+    .print();
 }
 
 fn measure_all(name: &str, server: Server, process: &harness::ServerProcess, rounds: usize) {
@@ -176,11 +138,7 @@ fn main() {
     }
     let rounds: usize = harness::arg_value("--rounds").and_then(|r| r.parse().ok()).unwrap_or(5);
     if harness::has_arg("--child") {
-        let server = match harness::arg_value("--server").as_deref() {
-            Some("Emulator") => Server::Emulator,
-            Some("NodeSink") => Server::NodeSink,
-            other => panic!("unknown --server {other:?}"),
-        };
+        let server = Server::from_args();
         let op = match harness::arg_value("--op").as_deref() {
             Some("Put") => Op::Put,
             Some("Get") => Op::Get,
@@ -195,7 +153,7 @@ fn main() {
         "{PER_ROUND} requests of 4 KiB per round, {rounds} rounds after one warm-up, one client (pooled keep-alive \
          connections) per fresh client process; the node SDK's figures are from the bench README (default sink)."
     );
-    harness::table("Small objects, 4 KiB", &COLUMNS);
+    harness::ServerRow::header("Small objects, 4 KiB", "req/s", "ms/req");
     if only.as_deref().is_none_or(|o| o == "emulator") {
         match harness::spawn_emulator() {
             Ok(process) => measure_all("emulator (own process)", Server::Emulator, &process, rounds),

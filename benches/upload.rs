@@ -206,7 +206,7 @@ fn rss_bound_mib(workers: usize, part_mib: u64) -> f64 {
 
 fn run_config(etag: Etag, workers: usize, part_mib: u64, file: &Path, rounds: usize) -> Vec<String> {
     let load = harness::wait_for_quiet();
-    let args: Vec<String> = [
+    let args = harness::args(&[
         "--child",
         "--etag",
         etag.name(),
@@ -218,22 +218,13 @@ fn run_config(etag: Etag, workers: usize, part_mib: u64, file: &Path, rounds: us
         &file.display().to_string(),
         "--rounds",
         &rounds.to_string(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ]);
     let report = match harness::run_child(&args) {
         Ok(r) => r,
         Err(e) => return vec![format!("{workers} x {part_mib} MiB"), format!("failed: {e}")],
     };
     let [median, spread, time] = harness::rate_cells(&report.rounds, FILE_SIZE as f64, 1e9);
-    let cpu = report
-        .extra
-        .iter()
-        .find(|(n, _)| n == "cpu_s_per_round")
-        .and_then(|(_, v)| v.parse::<f64>().ok())
-        .map(|c| format!("{c:.2}"))
-        .unwrap_or_else(|| "?".into());
+    let cpu = report.extra_f64("cpu_s_per_round").map_or("?".into(), |c| format!("{c:.2}"));
     let bound = rss_bound_mib(workers, part_mib);
     let verdict = if report.peak_rss_mib <= bound { "ok" } else { "OVER" };
     vec![

@@ -121,6 +121,11 @@ pub fn arg_value(name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
 }
 
+/// Owned arguments for [`run_child`].
+pub fn args(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
 /// True when `--name` is on the command line.
 pub fn has_arg(name: &str) -> bool {
     std::env::args().any(|a| a == name)
@@ -169,6 +174,84 @@ pub struct ChildReport {
     pub peak_rss_mib: f64,
     /// Any other `name value` lines the child printed.
     pub extra: Vec<(String, String)>,
+}
+
+impl ChildReport {
+    /// A number the child printed as `name value`.
+    pub fn extra_f64(&self, name: &str) -> Option<f64> {
+        self.extra.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.parse().ok())
+    }
+}
+
+/// The node SDK's figure (rate, peak RSS MiB) when there is one, `ours` as a ratio to it:
+/// cells "node rate", "ratio", "node RSS", or dashes.
+pub fn node_cells(ours: f64, node: Option<(f64, f64)>) -> [String; 3] {
+    match node {
+        Some((rate, rss)) => [format!("{rate:.0}"), format!("{:.2}x", ours / rate), format!("{rss:.0}")],
+        None => ["-".into(), "-".into(), "-".into()],
+    }
+}
+
+/// A row of the client-against-a-server tables (end to end, small objects).
+pub struct ServerRow<'a> {
+    pub server: &'a str,
+    pub work: String,
+    /// Median, spread, median time ([`rate_cells`]).
+    pub rate: [String; 3],
+    pub client_cpu: String,
+    pub server_cpu: String,
+    pub client_peak_rss_mib: f64,
+    /// The node SDK's figure, our ratio to it, its peak RSS ([`node_cells`]).
+    pub node: [String; 3],
+    pub load: String,
+}
+
+impl ServerRow<'_> {
+    /// Prints the header of a table of these rows.
+    pub fn header(title: &str, rate_unit: &str, cpu_unit: &str) {
+        let columns = [
+            "server".to_owned(),
+            "work".into(),
+            format!("median {rate_unit}"),
+            format!("spread {rate_unit}"),
+            "median round".into(),
+            format!("client CPU {cpu_unit}"),
+            format!("server CPU {cpu_unit}"),
+            "client peak RSS MiB".into(),
+            format!("node SDK {rate_unit}"),
+            "ratio to node (target 3x)".into(),
+            "node peak RSS MiB".into(),
+            "CPU busy before / load 1m".into(),
+        ];
+        table(title, &columns.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+
+    pub fn print(self) {
+        let [median, spread, time] = self.rate;
+        let [node, ratio, node_rss] = self.node;
+        row(&[
+            self.server.to_owned(),
+            self.work,
+            median,
+            spread,
+            time,
+            self.client_cpu,
+            self.server_cpu,
+            format!("{:.0}", self.client_peak_rss_mib),
+            node,
+            ratio,
+            node_rss,
+            self.load,
+        ]);
+    }
+}
+
+/// [`run_child`], also measuring the CPU seconds `server` used meanwhile.
+pub fn run_child_against(server: &ServerProcess, args: &[String]) -> Result<(ChildReport, Option<f64>), String> {
+    let before = process_cpu_seconds(server.pid());
+    let report = run_child(args)?;
+    let used = before.zip(process_cpu_seconds(server.pid())).map(|(a, b)| b - a);
+    Ok((report, used))
 }
 
 /// In a child: prints the rounds and this process's peak RSS for [`run_child`] to read.
@@ -396,6 +479,17 @@ pub enum Server {
     /// The node sink: it routes on the path and lists uploads only at `/`, so the bucket
     /// cannot be in the path: `domain(ADDR)` over http gives `http://ADDR/KEY`.
     NodeSink,
+}
+
+impl Server {
+    /// The `--server` argument of a child (as `{:?}` wrote it).
+    pub fn from_args() -> Server {
+        match arg_value("--server").as_deref() {
+            Some("Emulator") => Server::Emulator,
+            Some("NodeSink") => Server::NodeSink,
+            other => panic!("unknown --server {other:?}"),
+        }
+    }
 }
 
 /// A client for a loopback server (default transport: ureq, pooled keep-alive connections),
