@@ -1,6 +1,7 @@
 //! Managed transfers on a fixed worker pool: resumable multipart upload, copy, ranged download,
 //! with tasks, progress, pause, cancel and restart.
 
+mod buffers;
 pub mod cleanup;
 pub mod copy;
 pub mod download;
@@ -16,6 +17,7 @@ pub mod upload_files;
 use std::sync::{Arc, Mutex};
 
 use crate::client::{Bucket, Client};
+use buffers::PartBuffers;
 use pool::WorkerPool;
 use task::TaskCore;
 
@@ -29,6 +31,8 @@ pub(crate) struct Runtime {
     pub(crate) file_pool: WorkerPool,
     /// Parts of all transfers.
     pub(crate) part_pool: WorkerPool,
+    /// Buffers of the parts in flight, reused by the next parts.
+    pub(crate) part_buffers: PartBuffers,
     tasks: Mutex<Vec<Arc<TaskCore>>>,
     queue_size: usize,
 }
@@ -41,6 +45,7 @@ impl Runtime {
         Runtime {
             file_pool: WorkerPool::new("cos-file", c.file_parallel_limit, c.upload_queue_size.max(1)),
             part_pool: WorkerPool::new("cos-part", part_workers, part_workers),
+            part_buffers: PartBuffers::default(),
             tasks: Mutex::new(Vec::new()),
             queue_size: c.upload_queue_size.max(1),
         }

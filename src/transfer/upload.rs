@@ -79,6 +79,12 @@ struct ResumeState {
 /// Reads `len` bytes of `file` at `offset` into a new buffer.
 fn read_part(file: &File, offset: u64, len: u64) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; len as usize];
+    read_exact_at(file, &mut buf, offset)?;
+    Ok(buf)
+}
+
+/// Fills `buf` from `file` at `offset`.
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> Result<()> {
     let mut done = 0;
     while done < buf.len() {
         let n = read_at(file, &mut buf[done..], offset + done as u64)?;
@@ -90,7 +96,7 @@ fn read_part(file: &File, offset: u64, len: u64) -> Result<Vec<u8>> {
         }
         done += n;
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// Builder of [`Bucket::slice_upload_file`].
@@ -108,7 +114,8 @@ impl Bucket {
     /// Parts are read from the file at their offsets (no whole-file buffering) and sent by the
     /// client's part workers, at most ChunkParallelLimit (or [`async_limit`](SliceUploadFile::async_limit))
     /// at once. Memory: at most FileParallelLimit x ChunkParallelLimit part buffers are alive at
-    /// once across the client, each of the part size.
+    /// once across the client, each of the part size; the client keeps them for its next parts
+    /// (at most as many as were in flight at once, of the latest part size) until it is dropped.
     ///
     /// ```no_run
     /// let client = tencent_cos::Client::from_env()?;
@@ -420,12 +427,14 @@ fn slice_upload(
 
     let todo: Vec<PlannedPart> =
         parts.iter().filter(|p| !uploaded.iter().any(|u| u.number == p.number)).cloned().collect();
+    let limit = opts.async_limit.unwrap_or(config.chunk_parallel_limit);
     let work: PartWork<PlannedPart, UploadedPart> = {
         let (bucket, key, upload_id, file) = (bucket.clone(), key.to_owned(), upload_id.clone(), file.clone());
         let content_md5 = opts.part_content_md5;
-        Arc::new(move |part: &PlannedPart| upload_one_part(&bucket, &key, &upload_id, &file, part, content_md5))
+        Arc::new(move |part: &PlannedPart| {
+            upload_one_part(&bucket, &key, &upload_id, &file, part_size, part, content_md5)
+        })
     };
-    let limit = opts.async_limit.unwrap_or(config.chunk_parallel_limit);
     let runtime = crate::transfer::runtime(client);
     let outcome =
         run_parts(&runtime.part_pool, task, todo, limit, config.chunk_retry_times, work, |p: &UploadedPart| {
@@ -468,25 +477,36 @@ fn slice_upload(
     }))
 }
 
-/// Reads one part from the file, sends it, and checks COS's CRC-64 of it against ours.
+/// Reads one part from the file into a pooled buffer, sends it, and checks COS's CRC-64 of it
+/// against ours.
 fn upload_one_part(
     bucket: &Bucket,
     key: &str,
     upload_id: &str,
     file: &File,
+    part_size: u64,
     part: &PlannedPart,
     content_md5: bool,
 ) -> Result<UploadedPart> {
-    let data = read_part(file, part.offset, part.len)?;
+    let buffers = &crate::transfer::runtime(bucket.client()).part_buffers;
+    let mut data = buffers.take(part.len as usize);
+    let filled = match Arc::get_mut(&mut data) {
+        Some(buf) => read_exact_at(file, buf, part.offset),
+        None => Err(Error::Io(std::io::Error::other("a part buffer is shared"))),
+    };
+    filled?;
     let local = crate::checksum::crc64(&data);
     let out = bucket.execute(MultipartUploadInput {
         key: key.to_owned(),
         upload_id: upload_id.to_owned(),
         part_number: part.number,
-        body: Body::from(data),
+        body: Body::Bytes(data.clone()),
         content_md5,
         ..Default::default()
-    })?;
+    });
+    // The request is answered (or failed): the buffer goes to the next part.
+    buffers.give_back(part_size as usize, data);
+    let out = out?;
     if let Some(remote) = out.crc64
         && remote != local
     {

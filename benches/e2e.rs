@@ -1,0 +1,291 @@
+//! Upload and download of 256 MiB end to end over loopback HTTP: against the emulator's HTTP
+//! front in a separate process, and against the node COS sink (`../shared/bench/sink_server.js`)
+//! that the official node SDK's figures were measured on. Throughput, the client's CPU and peak
+//! RSS (each configuration in a fresh client process), the server's CPU, and the node SDK's
+//! figures next to ours.
+//!
+//!     cargo bench --bench e2e                       # everything
+//!     cargo bench --bench e2e -- --only emulator    # or: --only sink, --only disk; --rounds N
+
+#[path = "harness/mod.rs"]
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+use harness::{BUCKET, Server};
+
+const MIB: u64 = 1024 * 1024;
+const SIZE: u64 = 256 * MIB;
+const UPLOAD_KEY: &str = "bench/e2e-256MiB.bin";
+
+/// What a client child does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Work {
+    /// `slice_upload_file` of the 256 MiB file: part size MiB, parts in flight.
+    Upload { part_mib: u64, workers: usize },
+    /// `download_file` of 256 MiB to a local file: HEAD, ranged GETs of the part size, that
+    /// many in flight, written at their offsets, CRC-64 checked, fsynced, renamed.
+    Download { part_mib: u64, workers: usize },
+    /// `get_object` of 256 MiB, body streamed and discarded: one connection, no ranges, no
+    /// file.
+    GetStream,
+}
+
+impl Work {
+    fn label(self) -> String {
+        match self {
+            Work::Upload { part_mib, workers } => {
+                format!("slice_upload_file 256 MiB, {part_mib} MiB parts, {workers} in flight")
+            }
+            Work::Download { part_mib, workers } => {
+                format!("download_file 256 MiB, {part_mib} MiB parts, {workers} in flight")
+            }
+            Work::GetStream => "get_object 256 MiB streamed to nowhere (one request, no file)".into(),
+        }
+    }
+}
+
+/// The node SDK's figure for the same work against the same sink (bench README), MiB/s and
+/// its client peak RSS in MiB.
+fn node_figure(work: Work, sink_flags: &[&str]) -> Option<(f64, f64)> {
+    let md5 = !sink_flags.contains(&"--no-md5");
+    let crc = sink_flags.contains(&"--crc");
+    match (work, md5, crc) {
+        (Work::Upload { part_mib: 1, workers: 3 }, true, false) => Some((148.0, 107.0)),
+        (Work::Upload { part_mib: 8, workers: 4 }, true, false) => Some((194.0, 105.0)),
+        (Work::Upload { part_mib: 1, workers: 3 }, false, false) => Some((182.0, 107.0)),
+        (Work::Upload { part_mib: 8, workers: 4 }, false, false) => Some((237.0, 105.0)),
+        _ => None,
+    }
+}
+
+/// Keys the download reads: the object uploaded before on the emulator; a generated body on
+/// the sink (`size-N` keys).
+fn download_key(server: Server) -> String {
+    match server {
+        Server::Emulator => UPLOAD_KEY.into(),
+        Server::NodeSink => format!("bench/size-{SIZE}"),
+    }
+}
+
+fn child(server: Server, url: &str, work: Work, file: &Path, rounds: usize) {
+    let client = harness::bench_client(url, server, |b| match work {
+        Work::Upload { part_mib, workers } | Work::Download { part_mib, workers } => {
+            b.chunk_size(part_mib * MIB).chunk_parallel_limit(workers)
+        }
+        Work::GetStream => b,
+    });
+    let target = file.with_extension("download");
+    let bucket = client.bucket(BUCKET);
+    let cpu_start = harness::self_cpu_seconds();
+    // A download's file from the round before is removed untimed (its unlink costs the
+    // kernel a page-cache sweep that is not the download's).
+    let remove_target = || {
+        let _ = std::fs::remove_file(&target);
+    };
+    let r = harness::rounds_with_setup(rounds, remove_target, || match work {
+        Work::Upload { .. } => {
+            let out = bucket.slice_upload_file(UPLOAD_KEY, file).send().expect("upload");
+            assert_eq!(out.size, SIZE);
+        }
+        Work::Download { .. } => {
+            let out = bucket.download_file(download_key(server), &target).send().expect("download_file");
+            assert_eq!(out.size, SIZE);
+        }
+        Work::GetStream => {
+            let n = bucket
+                .get_object(download_key(server))
+                .send()
+                .expect("get_object")
+                .copy_to(&mut std::io::sink())
+                .expect("body");
+            assert_eq!(n, SIZE);
+        }
+    });
+    if let (Some(a), Some(b)) = (cpu_start, harness::self_cpu_seconds()) {
+        println!("cpu_s_per_round {}", (b - a) / (rounds + 1) as f64);
+    }
+    remove_target();
+    harness::report_to_parent(&r);
+}
+
+fn work_args(work: Work) -> Vec<String> {
+    match work {
+        Work::Upload { part_mib, workers } => {
+            vec![
+                "--work".into(),
+                "upload".into(),
+                "--part-mib".into(),
+                part_mib.to_string(),
+                "--workers".into(),
+                workers.to_string(),
+            ]
+        }
+        Work::Download { part_mib, workers } => vec![
+            "--work".into(),
+            "download".into(),
+            "--part-mib".into(),
+            part_mib.to_string(),
+            "--workers".into(),
+            workers.to_string(),
+        ],
+        Work::GetStream => vec!["--work".into(), "get-stream".into()],
+    }
+}
+
+fn parse_work() -> Work {
+    match harness::arg_value("--work").as_deref() {
+        Some("upload") => Work::Upload {
+            part_mib: harness::arg_value("--part-mib").and_then(|p| p.parse().ok()).expect("--part-mib"),
+            workers: harness::arg_value("--workers").and_then(|w| w.parse().ok()).expect("--workers"),
+        },
+        Some("download") => Work::Download {
+            part_mib: harness::arg_value("--part-mib").and_then(|p| p.parse().ok()).expect("--part-mib"),
+            workers: harness::arg_value("--workers").and_then(|w| w.parse().ok()).expect("--workers"),
+        },
+        Some("get-stream") => Work::GetStream,
+        other => panic!("unknown --work {other:?}"),
+    }
+}
+
+/// Runs `work` in a fresh client child against `server` and prints its row.
+fn measure(
+    name: &str,
+    server: Server,
+    process: &harness::ServerProcess,
+    sink_flags: &[&str],
+    work: Work,
+    file: &Path,
+    rounds: usize,
+) {
+    let load = harness::wait_for_quiet();
+    let mut args: Vec<String> =
+        vec!["--child".into(), "--server".into(), format!("{server:?}"), "--url".into(), process.url.clone()];
+    args.extend(work_args(work));
+    args.extend(["--file".into(), file.display().to_string(), "--rounds".into(), rounds.to_string()]);
+    let (report, server_cpu) = match harness::run_child_against(process, &args) {
+        Ok(r) => r,
+        Err(e) => return harness::row(&[name.into(), work.label(), format!("failed: {e}")]),
+    };
+    let per_gib = (1024.0 * MIB as f64) / SIZE as f64;
+    let server_cpu = server_cpu.map_or("?".into(), |s| format!("{:.2}", s / (rounds + 1) as f64 * per_gib));
+    let client_cpu = report.extra_f64("cpu_s_per_round").map_or("?".into(), |c| format!("{:.2}", c * per_gib));
+    let ours = SIZE as f64 / report.rounds.median().as_secs_f64() / MIB as f64;
+    let node = if server == Server::NodeSink { node_figure(work, sink_flags) } else { None };
+    harness::ServerRow {
+        server: name,
+        work: work.label(),
+        rate: harness::rate_cells(&report.rounds, SIZE as f64, MIB as f64),
+        client_cpu,
+        server_cpu,
+        client_peak_rss_mib: report.peak_rss_mib,
+        node: harness::node_cells(ours, node),
+        load,
+    }
+    .print();
+}
+
+/// What the local disk alone takes for a download's writes: 256 MiB in 64 KiB positional
+/// writes by `threads` threads (each its own share of the file), then fsync; no network.
+fn disk_floor(dir: &Path, threads: usize, rounds: usize) -> harness::Rounds {
+    use std::os::unix::fs::FileExt;
+    let path = dir.join("disk-floor.bin");
+    let chunk = vec![0xa5u8; 64 << 10];
+    let share = SIZE / threads as u64;
+    harness::rounds_with_setup(
+        rounds,
+        || {
+            let _ = std::fs::remove_file(&path);
+        },
+        || {
+            let file = std::fs::File::create(&path).expect("disk floor file");
+            file.set_len(SIZE).expect("set_len");
+            std::thread::scope(|s| {
+                for t in 0..threads as u64 {
+                    let (file, chunk) = (&file, &chunk);
+                    s.spawn(move || {
+                        let mut at = t * share;
+                        while at < (t + 1) * share {
+                            file.write_all_at(chunk, at).expect("write");
+                            at += chunk.len() as u64;
+                        }
+                    });
+                }
+            });
+            file.sync_all().expect("fsync");
+        },
+    )
+}
+
+const WORKS: [Work; 5] = [
+    Work::Upload { part_mib: 1, workers: 3 },
+    Work::Upload { part_mib: 8, workers: 4 },
+    Work::Download { part_mib: 1, workers: 3 },
+    Work::Download { part_mib: 8, workers: 4 },
+    Work::GetStream,
+];
+
+fn main() {
+    if harness::serve_emulator_if_asked() || !harness::asked_to_run() {
+        return;
+    }
+    let rounds: usize = harness::arg_value("--rounds").and_then(|r| r.parse().ok()).unwrap_or(5);
+    if harness::has_arg("--child") {
+        let server = Server::from_args();
+        let url = harness::arg_value("--url").expect("--url");
+        let file = PathBuf::from(harness::arg_value("--file").expect("--file"));
+        child(server, &url, parse_work(), &file, rounds);
+        return;
+    }
+    let only = harness::arg_value("--only");
+    let dir = std::env::temp_dir().join(format!("tencent-cos-bench-{}", std::process::id()));
+    let file = dir.join("e2e-256MiB.bin");
+    harness::pseudo_random_file(&file, SIZE).expect("writing the 256 MiB bench file");
+    println!(
+        "256 MiB over loopback HTTP; {rounds} rounds after one warm-up, each configuration in a fresh client process; \
+         MiB/s = 2^20 B/s (the node figures' unit); the node SDK's figures are from the bench README \
+         (1 GiB files, medians of 5)."
+    );
+    if only.as_deref().is_none_or(|o| o == "emulator" || o == "sink") {
+        harness::ServerRow::header("End to end, 256 MiB", "MiB/s", "s/GiB");
+    }
+    if only.as_deref().is_none_or(|o| o == "emulator") {
+        match harness::spawn_emulator() {
+            Ok(process) => {
+                for work in WORKS {
+                    measure("emulator (own process)", Server::Emulator, &process, &[], work, &file, rounds);
+                }
+            }
+            Err(e) => println!("emulator: skipped: {e}"),
+        }
+    }
+    if only.as_deref().is_none_or(|o| o == "sink") {
+        for flags in [&[][..], &["--no-md5"][..], &["--crc", "--no-md5"][..]] {
+            let name = format!("node sink {}", if flags.is_empty() { "(MD5)".to_owned() } else { flags.join(" ") });
+            match harness::spawn_node_sink(flags) {
+                Ok(process) => {
+                    for work in WORKS {
+                        measure(&name, Server::NodeSink, &process, flags, work, &file, rounds);
+                    }
+                }
+                Err(e) => {
+                    println!("{name}: skipped: {e}");
+                    break;
+                }
+            }
+        }
+    }
+    if only.as_deref().is_none_or(|o| o == "disk") {
+        harness::table(
+            "Local disk alone: 256 MiB in 64 KiB positional writes, then fsync (download_file's floor)",
+            &["threads", "median MiB/s", "spread MiB/s", "median time", "CPU busy before / load 1m"],
+        );
+        for threads in [1, 4] {
+            let load = harness::wait_for_quiet();
+            let r = disk_floor(&dir, threads, rounds);
+            let [median, spread, time] = harness::rate_cells(&r, SIZE as f64, MIB as f64);
+            harness::row(&[threads.to_string(), median, spread, time, load]);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
