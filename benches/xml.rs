@@ -6,6 +6,7 @@ mod harness;
 
 use std::hint::black_box;
 use tencent_cos::api::bucket_list::GetBucketInput;
+use tencent_cos::api::object_delete::{DeleteMultipleObjectInput, ObjectToDelete};
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
 
@@ -45,4 +46,22 @@ fn main() {
     });
     harness::rate_row("ListBucketResult -> GetBucketOutput (MB/s)", &r, bytes * N as f64, 1e6);
     harness::rate_row("ListBucketResult -> GetBucketOutput (entries/s)", &r, 1000.0 * N as f64, 1.0);
+
+    // Writing: the body of a 1000-key delete_multiple_object (escaping, Content-MD5 included).
+    let objects: Vec<ObjectToDelete> = (0..1000)
+        .map(|i| {
+            ObjectToDelete::from(format!("photos/2019/summer-holiday/day-{:03}/IMG_{i:06} & <b>.jpg", i % 365).as_str())
+        })
+        .collect();
+    let body_len =
+        DeleteMultipleObjectInput { objects: objects.clone(), quiet: false }.build().unwrap().body.len() as f64;
+    harness::header(&format!("Write a 1000-key Delete body, {:.0} KB", body_len / 1000.0), "MB/s");
+    let r = harness::rounds(7, || {
+        for _ in 0..N {
+            let mut op = DeleteMultipleObjectInput { objects: objects.clone(), quiet: false };
+            black_box(op.build().unwrap());
+        }
+    });
+    harness::rate_row("DeleteMultipleObjectInput -> request body (MB/s)", &r, body_len * N as f64, 1e6);
+    harness::rate_row("DeleteMultipleObjectInput -> request body (keys/s)", &r, 1000.0 * N as f64, 1.0);
 }
