@@ -72,7 +72,7 @@ impl Runtime {
             }
         }
         let c = client.clone();
-        self.file_pool.submit(move || task.run(&c));
+        self.file_pool.submit(move || task.run(c));
     }
 
     pub(crate) fn tasks(&self) -> Vec<Arc<TaskCore>> {

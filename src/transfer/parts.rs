@@ -140,6 +140,8 @@ where
             let (tx, work) = (tx.clone(), work.clone());
             let submitted = pool.submit(move || {
                 let result = with_retries(retries, || work(&job));
+                // Let go of the work (it holds the client) before the coordinator hears back.
+                drop((work, job));
                 let _ = tx.send(result);
             });
             if !submitted {

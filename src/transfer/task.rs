@@ -197,24 +197,41 @@ impl TaskCore {
 
     /// Runs the task on the calling (file worker) thread, unless it was paused or cancelled
     /// while it waited.
-    pub(crate) fn run(self: &Arc<Self>, client: &Client) {
+    ///
+    /// Takes the client by value and lets go of it before the final state is published: a
+    /// caller woken by `wait` who then drops the last clone of the client finds the workers
+    /// idle and joins them, rather than this worker holding the last clone.
+    pub(crate) fn run(self: &Arc<Self>, client: Client) {
         {
             let state = self.state();
             if state != TaskState::Waiting {
                 return;
             }
         }
-        match self.control.load(Ordering::SeqCst) {
-            PAUSE => return self.set_state(TaskState::Paused),
-            CANCEL => return self.finish_cancelled(client),
-            _ => {}
+        let outcome = match self.control.load(Ordering::SeqCst) {
+            PAUSE => RunOutcome::Paused,
+            CANCEL => RunOutcome::Done(Err(Error::Cancelled)),
+            _ => {
+                self.set_state(TaskState::Checking);
+                (self.runner)(&client, self)
+            }
+        };
+        let cancelled = self.is_cancelled() && !matches!(outcome, RunOutcome::Done(Ok(_)));
+        if cancelled {
+            self.run_cancel_cleanup(&client);
         }
-        self.set_state(TaskState::Checking);
-        let outcome = (self.runner)(client, self);
+        drop(client);
         match outcome {
-            RunOutcome::Paused if self.is_cancelled() => self.finish_cancelled(client),
+            _ if cancelled => self.finish(Err(Error::Cancelled)),
             RunOutcome::Paused => self.set_state(TaskState::Paused),
             RunOutcome::Done(result) => self.finish(result),
+        }
+    }
+
+    fn run_cancel_cleanup(&self, client: &Client) {
+        let cleanup = self.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(cleanup) = cleanup {
+            cleanup(client);
         }
     }
 
@@ -235,10 +252,7 @@ impl TaskCore {
     }
 
     fn finish_cancelled(&self, client: &Client) {
-        let cleanup = self.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(cleanup) = cleanup {
-            cleanup(client);
-        }
+        self.run_cancel_cleanup(client);
         self.finish(Err(Error::Cancelled));
     }
 
