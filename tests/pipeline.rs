@@ -377,3 +377,16 @@ fn presigned_urls_sign_host_and_carry_the_token() {
     );
     assert!(expected_auth.contains("&q-header-list=host&q-url-param-list=response-content-type&"));
 }
+
+#[test]
+fn clients_and_handles_cross_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
+    shareable::<tencent_cos::Bucket>();
+    shareable::<tencent_cos::emulator::Emulator>();
+    fn sendable<T: Send + 'static>() {}
+    sendable::<tencent_cos::transfer::TaskHandle>();
+    sendable::<tencent_cos::Error>();
+    // Cheap to clone: one reference count.
+    assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+}
