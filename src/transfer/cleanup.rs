@@ -3,7 +3,7 @@
 //! leaves an upload nobody knows the id of).
 
 use crate::api::multipart::MultipartAbortInput;
-use crate::api::multipart_list::{MultipartListInput, Upload};
+use crate::api::multipart_list::Upload;
 use crate::client::Bucket;
 use crate::error::Result;
 
@@ -46,7 +46,7 @@ pub(crate) fn sweep_uploads_since(bucket: &Bucket, key: &str, since: u64, keep: 
 fn stable_uploads_of(bucket: &Bucket, key: &str) -> Vec<Upload> {
     let mut previous: Option<Vec<Upload>> = None;
     for _ in 0..ATTEMPTS * 2 {
-        let Some(current) = uploads_of(bucket, key) else { continue };
+        let Ok(current) = uploads_of(bucket, key) else { continue };
         if previous.as_ref() == Some(&current) {
             return current;
         }
@@ -55,19 +55,11 @@ fn stable_uploads_of(bucket: &Bucket, key: &str) -> Vec<Upload> {
     previous.unwrap_or_default()
 }
 
-fn uploads_of(bucket: &Bucket, key: &str) -> Option<Vec<Upload>> {
-    let mut list = MultipartListInput { prefix: Some(key.to_owned()), ..Default::default() };
-    let mut found = Vec::new();
-    for _ in 0..1000 {
-        let page = bucket.execute(list.clone()).ok()?;
-        found.extend(page.uploads.into_iter().filter(|u| u.key == key));
-        if !page.is_truncated || page.next_key_marker.is_none() {
-            return Some(found);
-        }
-        list.key_marker = page.next_key_marker;
-        list.upload_id_marker = page.next_upload_id_marker;
-    }
-    Some(found)
+/// Every unfinished upload of exactly `key` (the listing matches by prefix).
+pub(crate) fn uploads_of(bucket: &Bucket, key: &str) -> Result<Vec<Upload>> {
+    let mut uploads = bucket.multipart_list().prefix(key).all_uploads()?;
+    uploads.retain(|u| u.key == key);
+    Ok(uploads)
 }
 
 /// Parses `2023-11-14T22:13:20.000Z` (fraction optional) into Unix seconds.

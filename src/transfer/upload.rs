@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
-use crate::api::multipart_list::MultipartListInput;
-use crate::api::multipart_list_part::{MultipartListPartInput, Part};
+use crate::api::multipart_list_part::Part;
 use crate::api::object_attributes::ObjectAttributes;
 use crate::api::object_put::PutObjectInput;
 use crate::checksum::{Crc64, hex};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, FileSlice, read_at};
+use crate::transfer::cleanup::uploads_of;
 use crate::transfer::multipart::{RunMark, complete_or_abort, initiate, settle_parts, sweep_on_error};
 use crate::transfer::parts::{PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
@@ -306,24 +306,14 @@ fn find_resumable(
     parts: &[PlannedPart],
     opts: &UploadOptions,
 ) -> Result<Option<(String, Vec<UploadedPart>)>> {
-    let mut uploads = Vec::new();
-    let mut list = MultipartListInput { prefix: Some(key.to_owned()), ..Default::default() };
-    loop {
-        let page = bucket.execute(list.clone())?;
-        uploads.extend(page.uploads.into_iter().filter(|u| u.key == key));
-        if !page.is_truncated || page.next_key_marker.is_none() {
-            break;
-        }
-        list.key_marker = page.next_key_marker;
-        list.upload_id_marker = page.next_upload_id_marker;
-    }
+    let mut uploads = uploads_of(bucket, key)?;
     if let Some(class) = &opts.attributes.storage_class {
         uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class));
     }
     // Newest first, as the JS SDK does.
     uploads.reverse();
     for upload in uploads {
-        let listed = list_all_parts(bucket, key, &upload.upload_id)?;
+        let listed = bucket.multipart_list_part(key, &upload.upload_id).all_parts()?;
         let candidates: Vec<&Part> = listed
             .iter()
             .filter(|p| {
@@ -362,23 +352,6 @@ fn find_resumable(
 }
 
 use md5::Digest as _;
-
-fn list_all_parts(bucket: &Bucket, key: &str, upload_id: &str) -> Result<Vec<Part>> {
-    let mut input =
-        MultipartListPartInput { key: key.to_owned(), upload_id: upload_id.to_owned(), ..Default::default() };
-    let mut parts = Vec::new();
-    loop {
-        let page = bucket.execute(input.clone())?;
-        parts.extend(page.parts);
-        match page.next_part_number_marker {
-            Some(next) if page.is_truncated && Some(next) != input.part_number_marker => {
-                input.part_number_marker = Some(next)
-            }
-            _ => break,
-        }
-    }
-    Ok(parts)
-}
 
 /// The multipart upload; `Ok(None)` when paused.
 fn slice_upload(
