@@ -10,6 +10,7 @@ use crate::auth::{
     AuthorizationCallback, AuthorizationRequest, CredentialSource, Credentials, SignedAuthorization,
     TemporaryCredentials, TemporaryProvider, is_signed_header, sign_parts, unix_now,
 };
+use crate::cancel::CancelToken;
 use crate::config::{self, Config, Protocol};
 use crate::error::{Error, Result};
 use crate::http::{Body, Headers, Method, Request, Response};
@@ -61,6 +62,35 @@ impl fmt::Debug for Client {
             .field("credentials", &self.inner.credentials)
             .field("clock_offset", &self.inner.clock_offset.load(Ordering::Relaxed))
             .finish_non_exhaustive()
+    }
+}
+
+/// Per-call options of the pipeline, beyond the operation itself.
+///
+/// ```
+/// use tencent_cos::CancelToken;
+/// use tencent_cos::client::CallOptions;
+/// let options = CallOptions::new().cancel(CancelToken::new());
+/// assert!(options.cancel.is_some());
+/// ```
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Ends the call with [`Error::Cancelled`] once cancelled: checked before every attempt
+    /// and while waiting between retries.
+    pub cancel: Option<CancelToken>,
+}
+
+impl CallOptions {
+    /// No options: what [`Client::execute`] uses.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Watches `token`.
+    pub fn cancel(mut self, token: CancelToken) -> Self {
+        self.cancel = Some(token);
+        self
     }
 }
 
@@ -224,7 +254,30 @@ impl Client {
     /// let xml = client.execute(Scope::Bucket { bucket: "examplebucket-1250000000", region: "ap-guangzhou" }, GetTagging)?;
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn execute<O: Operation>(&self, scope: Scope<'_>, mut op: O) -> Result<O::Output> {
+    pub fn execute<O: Operation>(&self, scope: Scope<'_>, op: O) -> Result<O::Output> {
+        self.execute_with(scope, op, &CallOptions::default())
+    }
+
+    /// [`execute`](Client::execute) with per-call options: a [`CancelToken`] that ends the call
+    /// (before an attempt, during a backoff sleep) with [`Error::Cancelled`].
+    ///
+    /// ```
+    /// use tencent_cos::client::{CallOptions, Scope};
+    /// use tencent_cos::{CancelToken, Error};
+    /// # use tencent_cos::emulator::{DEFAULT_SECRET_ID as ID, DEFAULT_SECRET_KEY as KEY, Emulator};
+    /// # let client = tencent_cos::Client::builder().secret(ID, KEY).region("ap-guangzhou").transport(Emulator::new()).build()?;
+    /// let token = CancelToken::new();
+    /// token.cancel();
+    /// let scope = Scope::Bucket { bucket: "examplebucket-1250000000", region: "ap-guangzhou" };
+    /// let op = tencent_cos::api::bucket::HeadBucketInput;
+    /// let result = client.execute_with(scope, op, &CallOptions::new().cancel(token));
+    /// assert!(matches!(result, Err(Error::Cancelled)));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn execute_with<O: Operation>(&self, scope: Scope<'_>, mut op: O, options: &CallOptions) -> Result<O::Output> {
+        if let Some(token) = &options.cancel {
+            token.check()?;
+        }
         let mut request = op.build()?;
         // A body that breaks off while it is parsed (a dropped connection, a stall) is retried
         // like a failed send, for requests that can be repeated safely: not POST.
@@ -820,5 +873,10 @@ impl Bucket {
     /// Runs an operation on this bucket (see [`Client::execute`]).
     pub fn execute<O: Operation>(&self, op: O) -> Result<O::Output> {
         self.client.execute(self.scope()?, op)
+    }
+
+    /// Runs an operation on this bucket with per-call options (see [`Client::execute_with`]).
+    pub fn execute_with<O: Operation>(&self, op: O, options: &CallOptions) -> Result<O::Output> {
+        self.client.execute_with(self.scope()?, op, options)
     }
 }

@@ -96,12 +96,56 @@ pub enum Error {
     /// Credentials could not be obtained (the provider failed or returned nothing usable).
     #[error("credentials unavailable: {0}")]
     Credentials(String),
-    /// Data did not survive the trip: a CRC-64 or MD5 check failed.
+    /// Data did not survive the trip: a CRC-64, MD5, ETag or Content-Range check failed.
     #[error("integrity check failed: {0}")]
-    Integrity(String),
+    Integrity(Box<IntegrityError>),
     /// The operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// A call made in a state that does not allow it: a one-shot request sent twice, a task's
+    /// result taken twice, waiting for parts on a part worker. A bug in the caller, never
+    /// worth a retry.
+    #[error("invalid state of `{what}`: {reason}")]
+    InvalidState {
+        /// What was in the wrong state (`request`, `task`, ...).
+        what: &'static str,
+        /// Why the call is refused.
+        reason: String,
+    },
+    /// A callback of the caller's (progress, task ready, a credentials provider, an
+    /// authorization callback) panicked; the call or transfer it served ended here.
+    #[error("{callback} panicked: {message}")]
+    CallbackPanicked {
+        /// Which callback (`on_progress`, `temporary_credentials`, ...).
+        callback: &'static str,
+        /// The panic's message, when it was a string.
+        message: String,
+    },
+}
+
+/// What an integrity check compared, and what it found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegrityError {
+    /// What was checked: a key, `part 3 of <key>`, ...
+    pub subject: String,
+    /// The value compared: `CRC-64`, `ETag`, `Content-Range`, `MD5`.
+    pub check: &'static str,
+    /// The value it had to have (the local one, or the one seen first).
+    pub expected: String,
+    /// The value found.
+    pub actual: String,
+    /// What it means, when there is more to say.
+    pub note: Option<String>,
+}
+
+impl fmt::Display for IntegrityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} expected {}, got {}", self.subject, self.check, self.expected, self.actual)?;
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
 }
 
 /// `Result` with this crate's [`Error`].
@@ -116,6 +160,40 @@ impl Error {
     /// ```
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidArgument { field, reason: reason.into() }
+    }
+
+    /// An integrity failure: `check` of `subject` was `actual` where `expected` was due.
+    ///
+    /// ```
+    /// let e = tencent_cos::Error::integrity("a.bin", "CRC-64", 1, 2);
+    /// assert_eq!(e.to_string(), "integrity check failed: a.bin: CRC-64 expected 1, got 2");
+    /// ```
+    pub fn integrity(
+        subject: impl Into<String>,
+        check: &'static str,
+        expected: impl fmt::Display,
+        actual: impl fmt::Display,
+    ) -> Self {
+        Error::Integrity(Box::new(IntegrityError {
+            subject: subject.into(),
+            check,
+            expected: expected.to_string(),
+            actual: actual.to_string(),
+            note: None,
+        }))
+    }
+
+    /// The same integrity failure with a note saying what it means.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        if let Error::Integrity(e) = &mut self {
+            e.note = Some(note.into());
+        }
+        self
+    }
+
+    /// A call refused because of the state `what` is in.
+    pub fn invalid_state(what: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidState { what, reason: reason.into() }
     }
 
     /// A transport failure of `kind`.

@@ -64,6 +64,7 @@
 
 pub mod api;
 pub mod auth;
+mod cancel;
 pub mod checksum;
 pub mod client;
 pub mod config;
@@ -83,9 +84,10 @@ pub use auth::{
     AuthorizationParams, AuthorizationRequest, Credentials, KeyTime, SignedAuthorization, TemporaryCredentials,
     get_authorization,
 };
+pub use cancel::CancelToken;
 pub use client::{Bucket, Client, ClientBuilder};
 pub use config::{Config, Protocol};
-pub use error::{Error, Result, ServiceError, TransportErrorKind};
+pub use error::{Error, IntegrityError, Result, ServiceError, TransportErrorKind};
 pub use percent::{decode_component, encode_component, encode_key};
 pub use retry::RetryPolicy;
 

@@ -194,7 +194,7 @@ impl Operation for RawRequest {
     type Output = RawResponse;
 
     fn build(&mut self) -> Result<OperationRequest> {
-        self.request.take().ok_or_else(|| Error::invalid("request", "a RawRequest can be sent once"))
+        self.request.take().ok_or_else(|| Error::invalid_state("request", "a RawRequest can be sent once"))
     }
 
     fn parse(&mut self, mut response: Response) -> Result<RawResponse> {

@@ -462,8 +462,9 @@ fn agreeing_crc(key: &str, values: &[(&str, Option<u64>)]) -> Result<Option<u64>
     let known: Vec<(&str, u64)> = values.iter().filter_map(|(what, v)| v.map(|v| (*what, v))).collect();
     match known.first() {
         Some((_, first)) if known.iter().any(|(_, v)| v != first) => {
-            let list: Vec<String> = known.iter().map(|(what, v)| format!("{what} {v}")).collect();
-            Err(Error::Integrity(format!("{key}: CRC-64 values differ: {}", list.join(", "))))
+            let (first_what, first) = known[0];
+            let (other_what, other) = known.iter().find(|(_, v)| *v != first).copied().unwrap_or(known[0]);
+            Err(Error::integrity(key, "CRC-64", format!("{first} ({first_what})"), format!("{other} ({other_what})")))
         }
         first => Ok(first.map(|(_, v)| *v)),
     }
@@ -563,7 +564,7 @@ mod tests {
         assert_eq!(agreeing_crc("k", &[("a", Some(1)), ("b", None), ("c", Some(1))]).unwrap(), Some(1));
         assert_eq!(agreeing_crc("k", &[("a", None)]).unwrap(), None);
         let err = agreeing_crc("k", &[("a", Some(1)), ("b", Some(2))]).unwrap_err();
-        assert_eq!(err.to_string(), "integrity check failed: k: CRC-64 values differ: a 1, b 2");
+        assert_eq!(err.to_string(), "integrity check failed: k: CRC-64 expected 1 (a), got 2 (b)");
     }
 
     #[test]

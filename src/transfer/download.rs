@@ -356,7 +356,7 @@ fn download_whole(
 fn check_whole_crc(key: &str, local: u64, remote: Option<u64>) -> Result<()> {
     match remote {
         Some(remote) if remote != local => {
-            Err(Error::Integrity(format!("{key}: CRC-64 is {remote} on COS, {local} for the bytes received")))
+            Err(Error::integrity(key, "CRC-64", remote, local).with_note("COS value expected, bytes received got"))
         }
         _ => Ok(()),
     }
@@ -446,10 +446,12 @@ impl PartFetcher {
         }
         let expected_range = format!("bytes {first}-{last}/{size}");
         if out.meta.status != 206 || out.content_range.as_deref() != Some(expected_range.as_str()) {
-            return Err(Error::Integrity(format!(
-                "{}: asked for {expected_range}, got status {} with Content-Range {:?}",
-                self.key, out.meta.status, out.content_range
-            )));
+            return Err(Error::integrity(
+                self.key.as_str(),
+                "Content-Range",
+                format!("206 with {expected_range}"),
+                format!("{} with {:?}", out.meta.status, out.content_range),
+            ));
         }
         let crc64 = stream_part(out.into_reader(), part.len, |buf, at| write_all_at(&self.file, buf, first + at))?;
         Ok(FetchedPart { number: part.number, crc64, len: part.len })
@@ -575,8 +577,6 @@ fn repair(
             return Ok(crc);
         }
     }
-    Err(Error::Integrity(format!(
-        "{}: CRC-64 is {expected} on COS, {first_crc} for the bytes received, and fetching the parts again did not fix it",
-        fetcher.key
-    )))
+    Err(Error::integrity(fetcher.key.as_str(), "CRC-64", expected, first_crc)
+        .with_note("COS value expected, bytes received got; fetching the parts again did not fix it"))
 }

@@ -58,9 +58,8 @@ pub(crate) fn combine_crcs(pieces: impl IntoIterator<Item = (u64, u64)>) -> u64 
 /// errors pass unchanged.
 pub(crate) fn changed_since_head(e: Error, what: &str, etag: &str) -> Error {
     if e.is_precondition_failed() {
-        Error::Integrity(format!(
-            "{what} changed while it was being transferred (its ETag is no longer {etag}); start again"
-        ))
+        Error::integrity(what, "ETag", etag, "a different object (412 to If-Match)")
+            .with_note("it changed while it was being transferred; start again")
     } else {
         e
     }
@@ -125,7 +124,7 @@ where
         // Waiting on parts from one of the workers that must run them could deadlock.
         return PartsOutcome {
             done: Vec::new(),
-            end: PartsEnd::Failed(Error::invalid("task", "a transfer cannot wait for parts on a part worker")),
+            end: PartsEnd::Failed(Error::invalid_state("task", "a transfer cannot wait for parts on a part worker")),
         };
     }
     let (tx, rx) = unbounded::<Result<R>>();

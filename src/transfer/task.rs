@@ -301,7 +301,7 @@ impl TaskCore {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
-            .unwrap_or_else(|| Err(Error::invalid("task", "its result was already taken by another wait()")))
+            .unwrap_or_else(|| Err(Error::invalid_state("task", "its result was already taken by another wait()")))
     }
 }
 

@@ -281,7 +281,7 @@ fn put_whole_file(
     if let Some(remote) = out.crc64
         && remote != local
     {
-        return Err(Error::Integrity(format!("{key}: CRC-64 is {remote} on COS, {local} locally")));
+        return Err(Error::integrity(key, "CRC-64", local, remote).with_note("local value expected, COS value got"));
     }
     task.progress.add(size);
     Ok(TransferOutput {
@@ -434,9 +434,8 @@ fn slice_upload(
     if let Some(remote) = out.crc64
         && remote != whole_crc
     {
-        return Err(Error::Integrity(format!(
-            "{key}: the completed object's CRC-64 is {remote} on COS, {whole_crc} locally"
-        )));
+        return Err(Error::integrity(key, "CRC-64", whole_crc, remote)
+            .with_note("the completed object's value on COS differs from the local file's"));
     }
     Ok(Some(TransferOutput {
         key: key.to_owned(),
@@ -483,10 +482,8 @@ fn upload_one_part(
     if let Some(remote) = out.crc64
         && remote != local
     {
-        return Err(Error::Integrity(format!(
-            "part {} of {key}: CRC-64 is {remote} on COS, {local} locally",
-            part.number
-        )));
+        return Err(Error::integrity(format!("part {} of {key}", part.number), "CRC-64", local, remote)
+            .with_note("local value expected, COS value got"));
     }
     let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
     Ok(UploadedPart { number: part.number, etag, crc64: local, len: part.len })
