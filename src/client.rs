@@ -264,14 +264,13 @@ impl Client {
     /// ```
     /// use tencent_cos::client::{CallOptions, Scope};
     /// use tencent_cos::{CancelToken, Error};
-    /// # use tencent_cos::emulator::{DEFAULT_SECRET_ID as ID, DEFAULT_SECRET_KEY as KEY, Emulator};
-    /// # let client = tencent_cos::Client::builder().secret(ID, KEY).region("ap-guangzhou").transport(Emulator::new()).build()?;
+    /// let client = tencent_cos::Client::builder().secret("AKIDEXAMPLE", "secret").region("ap-guangzhou").build()?;
     /// let token = CancelToken::new();
     /// token.cancel();
     /// let scope = Scope::Bucket { bucket: "examplebucket-1250000000", region: "ap-guangzhou" };
     /// let op = tencent_cos::api::bucket::HeadBucketInput;
     /// let result = client.execute_with(scope, op, &CallOptions::new().cancel(token));
-    /// assert!(matches!(result, Err(Error::Cancelled)));
+    /// assert!(matches!(result, Err(Error::Cancelled)));   // and nothing was sent
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn execute_with<O: Operation>(&self, scope: Scope<'_>, mut op: O, options: &CallOptions) -> Result<O::Output> {

@@ -7,6 +7,7 @@
 //! # A client and a bucket
 //!
 //! ```
+//! # #[cfg(feature = "emulator")] {
 //! use tencent_cos::{Client, Credentials};
 //! # use tencent_cos::emulator::{DEFAULT_SECRET_ID as ID, DEFAULT_SECRET_KEY as KEY, Emulator};
 //! # let emulator = Emulator::new();
@@ -17,6 +18,7 @@
 //!     .build()?;
 //! let bucket = client.bucket("examplebucket-1250000000");   // or client.bucket_in(name, region)
 //! bucket.put_bucket().send()?;
+//! # }
 //! # Ok::<(), tencent_cos::Error>(())
 //! ```
 //!
@@ -27,6 +29,7 @@
 //! the status and every header (`meta`).
 //!
 //! ```
+//! # #[cfg(feature = "emulator")] {
 //! # use tencent_cos::emulator::{DEFAULT_SECRET_ID as ID, DEFAULT_SECRET_KEY as KEY, Emulator};
 //! # let client = tencent_cos::Client::builder().secret(ID, KEY).region("ap-guangzhou").transport(Emulator::new()).build()?;
 //! # let bucket = client.bucket("examplebucket-1250000000");
@@ -40,6 +43,7 @@
 //!     Err(e) if e.is_not_found() => {}
 //!     other => panic!("{other:?}"),
 //! }
+//! # }
 //! # Ok::<(), tencent_cos::Error>(())
 //! ```
 //!

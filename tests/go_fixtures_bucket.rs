@@ -7,8 +7,11 @@
 //! must fail (or, where allowed, succeed as described) without panicking, in bounded time.
 
 mod common;
+mod shared_fixtures;
 
 use std::path::{Path, PathBuf};
+
+use shared_fixtures::go_fixtures_dir;
 use std::time::{Duration, Instant};
 
 use common::{Canned, ScriptedTransport, oracle_client};
@@ -23,20 +26,6 @@ use tencent_cos::api::service::{GetServiceInput, GetServiceOutput};
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
 use tencent_cos::{Error, ServiceError};
-
-/// The corpus directory, as conventions.md says to find it.
-fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("COS_GO_FIXTURES").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/cos-go-sdk-xml")),
-        Some(PathBuf::from("/work/shared/fixtures/cos-go-sdk-xml")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("skipping: cos-go-sdk-xml fixtures not found (set COS_GO_FIXTURES)");
-    }
-    found
-}
 
 /// The roots read by this file's parsers, with how many files the corpus README lists for each.
 const ROOTS: [(&str, usize); 6] = [
@@ -207,7 +196,7 @@ fn error_through_client(status: u16, body: Vec<u8>) -> Error {
 
 #[test]
 fn go_sdk_bodies_parse_to_the_expected_values() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = go_fixtures_dir(module_path!()) else { return };
     let mut counts = std::collections::HashMap::new();
     for sub in ["", "later", "fallback"] {
         for json_path in json_files(&dir.join(sub)) {
@@ -279,7 +268,7 @@ fn generated(name: &str) -> Vec<u8> {
 
 #[test]
 fn hostile_inputs_fail_cleanly() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = go_fixtures_dir(module_path!()) else { return };
     let files = json_files(&dir.join("hostile"));
     assert_eq!(files.len(), 10, "hostile/ descriptions");
     for json_path in files {

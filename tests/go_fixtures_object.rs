@@ -13,7 +13,11 @@
 //! - Non-XML or wrong-root 200 bodies are `Error::Xml`, not a service error (as in Go); an
 //!   `<Error>` document inside a 200 is `Error::Service` carrying its fields.
 
+mod shared_fixtures;
+
 use std::path::{Path, PathBuf};
+
+use shared_fixtures::go_fixtures_dir;
 
 use serde_json::{Map, Value, json};
 use tencent_cos::api::multipart::{MultipartInitInput, Owner};
@@ -36,17 +40,6 @@ const ROOTS: &[&str] = &[
     "CopyPartResult",
     "DeleteResult",
 ];
-
-/// `COS_GO_FIXTURES`, else `<manifest>/../shared/fixtures/cos-go-sdk-xml`, else
-/// `/work/shared/fixtures/cos-go-sdk-xml`.
-fn fixtures_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("COS_GO_FIXTURES").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/cos-go-sdk-xml")),
-        Some(PathBuf::from("/work/shared/fixtures/cos-go-sdk-xml")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.join("README.md").is_file())
-}
 
 fn owner(o: &Option<Owner>) -> Value {
     match o {
@@ -227,10 +220,7 @@ fn fixture_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_object_and_multipart_fixture_parses_as_expected() {
-    let Some(dir) = fixtures_dir() else {
-        eprintln!("skipping: cos-go-sdk-xml fixtures not found (set COS_GO_FIXTURES)");
-        return;
-    };
+    let Some(dir) = go_fixtures_dir(module_path!()) else { return };
     let mut problems = Vec::new();
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for json_path in fixture_files(&dir) {
@@ -272,10 +262,7 @@ fn every_object_and_multipart_fixture_parses_as_expected() {
 
 #[test]
 fn go_result_ok_bodies_that_are_well_formed_all_parse() {
-    let Some(dir) = fixtures_dir() else {
-        eprintln!("skipping: cos-go-sdk-xml fixtures not found (set COS_GO_FIXTURES)");
-        return;
-    };
+    let Some(dir) = go_fixtures_dir(module_path!()) else { return };
     for json_path in fixture_files(&dir) {
         let meta: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
         let root = meta["root"].as_str().unwrap_or_default();
