@@ -378,7 +378,10 @@ fn multipart_list_part_pages_follow_next_part_number_marker() {
     let targets: Vec<String> = transport.requests().iter().map(|r| r.target().to_owned()).collect();
     assert_eq!(
         targets,
-        ["/exampleobject?uploadId=u1&max-parts=1", "/exampleobject?uploadId=u1&max-parts=1&part-number-marker=1"]
+        [
+            "/exampleobject?uploadId=u1&encoding-type=url&max-parts=1",
+            "/exampleobject?uploadId=u1&encoding-type=url&max-parts=1&part-number-marker=1"
+        ]
     );
 }
 
@@ -564,4 +567,34 @@ fn parsers_never_panic_on_truncated_or_mangled_answers() {
             run::<object_delete::DeleteMultipleObjectInput>(body);
         }
     }
+}
+
+#[test]
+fn multipart_list_pages_ask_for_url_keys_and_refuse_a_marker_loop() {
+    let page = |key: &str, id: &str| {
+        Canned::new(
+            200,
+            format!(
+                "<ListMultipartUploadsResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>\
+                 <NextKeyMarker>{key}</NextKeyMarker><NextUploadIdMarker>{id}</NextUploadIdMarker>\
+                 <Upload><Key>{key}</Key><UploadId>{id}</UploadId></Upload></ListMultipartUploadsResult>"
+            ),
+        )
+    };
+    // (a, u1), (b, u2), (a, u1), ...: every page moves, but back to where it had been.
+    let (transport, bucket) = bucket_with(vec![page("a", "u1"), page("b", "u2"), page("a", "u1"), page("b", "u2")]);
+    let err = bucket.multipart_list().all_uploads().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "malformed XML response: the listing came back to markers it had already visited: \"a\\nu1\""
+    );
+    let targets: Vec<String> = transport.requests().iter().map(|r| r.target().to_owned()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/?uploads=&encoding-type=url&prefix=",
+            "/?uploads=&encoding-type=url&prefix=&key-marker=a&upload-id-marker=u1",
+            "/?uploads=&encoding-type=url&prefix=&key-marker=b&upload-id-marker=u2",
+        ]
+    );
 }

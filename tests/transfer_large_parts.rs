@@ -23,7 +23,7 @@ impl Transport for CountingCos {
     fn send(&self, request: Request) -> tencent_cos::Result<Response> {
         let url = request.url.clone();
         let xml = |body: String| Response::from_bytes(200, [("Content-Type", "application/xml")], body.into_bytes());
-        if url.contains("?uploads=&prefix=") {
+        if url.contains("?uploads=&encoding-type=url&prefix=") {
             return Ok(xml(
                 "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>".into(),
             ));

@@ -56,11 +56,13 @@ fn the_request_sequence_is_the_node_sdks() {
     let seen: Vec<String> =
         spy.seen().iter().map(|s| format!("{} {}", s.method, s.target.split("uploadId=").next().unwrap())).collect();
     // The node SDK's sequence (tests/data/node_requests.jsonl seq 29-34). On purpose, our parts
-    // carry no Content-MD5: they are checked by CRC-64 instead, which costs nothing extra.
+    // carry no Content-MD5: they are checked by CRC-64 instead, which costs nothing extra. And
+    // the search for an upload to resume asks for URL-encoded keys (the node SDK does not): an
+    // upload of a key with a character XML cannot carry must not break every upload beside it.
     assert_eq!(
         seen,
         [
-            "GET /?uploads=&prefix=slice%2F3MiB%20file.bin",
+            "GET /?uploads=&encoding-type=url&prefix=slice%2F3MiB%20file.bin",
             "POST /slice/3MiB%20file.bin?uploads=",
             "PUT /slice/3MiB%20file.bin?partNumber=1&",
             "PUT /slice/3MiB%20file.bin?partNumber=2&",
@@ -180,7 +182,7 @@ fn pause_then_restart_sends_no_part_twice() {
         assert_eq!(puts.len(), 8);
         assert!(puts.values().all(|n| *n == 1), "{front:?}: {puts:?}");
         assert_eq!(out.resumed_parts, 0, "restart continues its own upload, no discovery");
-        assert_eq!(spy.seen().iter().filter(|s| s.target.contains("?uploads=&prefix=")).count(), 1);
+        assert_eq!(spy.seen().iter().filter(|s| s.target.contains("?uploads=&encoding-type=url&prefix=")).count(), 1);
     }
 }
 

@@ -1,5 +1,6 @@
 //! `get_bucket` (List Objects, v1) and an iterator over every object of a listing.
 
+use std::collections::HashSet;
 use std::vec;
 
 use crate::api::acl::Owner;
@@ -280,7 +281,17 @@ impl<'a> GetBucket<'a> {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn objects(self) -> ListObjects<'a> {
-        ListObjects { bucket: self.bucket, input: self.input, page: Vec::new().into_iter(), state: PageState::More }
+        let mut input = self.input;
+        // Our own pager asks for URL-encoded keys (decoded in the output): one key with a
+        // character XML cannot carry would otherwise break every listing of its prefix.
+        input.encoding_type.get_or_insert_with(|| "url".to_owned());
+        ListObjects {
+            bucket: self.bucket,
+            input,
+            page: Vec::new().into_iter(),
+            state: PageState::More,
+            seen: HashSet::new(),
+        }
     }
 }
 
@@ -292,6 +303,8 @@ pub struct ListObjects<'a> {
     input: GetBucketInput,
     page: vec::IntoIter<Object>,
     state: PageState,
+    /// Every marker followed so far: a listing that comes back to one is looping.
+    seen: HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -328,6 +341,9 @@ impl Iterator for ListObjects<'_> {
                 Ok(Some(next)) if self.input.marker.as_deref() == Some(next.as_str()) => {
                     PageState::Failed(Error::Xml(format!("the listing did not advance past marker {next:?}")))
                 }
+                Ok(Some(next)) if !self.seen.insert(next.clone()) => PageState::Failed(Error::Xml(format!(
+                    "the listing came back to marker {next:?}, which it had already visited"
+                ))),
                 Ok(Some(next)) => {
                     self.input.marker = Some(next);
                     PageState::More

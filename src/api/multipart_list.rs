@@ -264,6 +264,16 @@ impl Paginated for MultipartListInput {
         }
         Ok(Some(MultipartListInput { key_marker, upload_id_marker, ..self.clone() }))
     }
+
+    fn cursor(&self) -> Option<String> {
+        let key = self.key_marker.as_deref()?;
+        Some(format!("{key}\n{}", self.upload_id_marker.as_deref().unwrap_or("")))
+    }
+
+    fn url_encoded(mut self) -> Self {
+        self.encoding_type.get_or_insert_with(|| "url".to_owned());
+        self
+    }
 }
 
 impl Bucket {

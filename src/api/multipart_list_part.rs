@@ -259,6 +259,11 @@ impl Paginated for MultipartListPartInput {
             _ => Err(Error::Xml(format!("a truncated parts listing did not move past part {marker}"))),
         }
     }
+
+    fn url_encoded(mut self) -> Self {
+        self.encoding_type.get_or_insert_with(|| "url".to_owned());
+        self
+    }
 }
 
 impl Bucket {
