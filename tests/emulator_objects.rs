@@ -74,10 +74,10 @@ fn put_get_head_metadata(h: &Harness) {
     assert_eq!(head.header("x-cos-meta-author"), Some("alice"));
     assert_eq!(head.header("x-cos-hash-crc64ecma"), got.header("x-cos-hash-crc64ecma"));
 
-    // Defaults: octet-stream, no storage-class header for STANDARD; an overwrite replaces all.
+    // Defaults: the key's type, no storage-class header for STANDARD; an overwrite replaces all.
     h.put("docs/report 1.txt", b"v2");
     let plain = h.send(BUCKET, Raw::head().key("docs/report 1.txt")).ok();
-    assert_eq!(plain.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(plain.header("content-type"), Some("text/plain"));
     assert_eq!(plain.header("x-cos-storage-class"), None);
     assert_eq!(plain.header("x-cos-meta-author"), None);
     assert_eq!(plain.header("content-length"), Some("2"));
@@ -86,6 +86,62 @@ fn put_get_head_metadata(h: &Harness) {
     assert_eq!(bad.code(), (400, "InvalidArgument".into()));
     let big_meta = h.send(BUCKET, Raw::put().key("x").header("x-cos-meta-big", &"m".repeat(3000)).body("x"));
     assert_eq!(big_meta.code(), (400, "MetadataTooLarge".into()));
+}
+
+/// Written with no Content-Type (or an empty one), an object takes its key's extension's type;
+/// no or an unknown extension gives octet-stream; a type the client sends wins.
+fn content_type_from_key(h: &Harness) {
+    h.create_bucket();
+    let cases = [
+        ("a.zip", "application/zip"),
+        ("notes.txt", "text/plain"),
+        ("dir/PHOTO.JPG", "image/jpeg"),
+        ("i.png", "image/png"),
+        ("d.json", "application/json"),
+        ("index.html", "text/html"),
+        ("paper.pdf", "application/pdf"),
+        ("clip.mp4", "video/mp4"),
+        ("archive.tar.gz", "application/gzip"),
+        ("noext", "application/octet-stream"),
+        ("dir.txt/noext", "application/octet-stream"),
+        ("x.unknownext", "application/octet-stream"),
+    ];
+    for (key, want) in cases {
+        let put = h.send(BUCKET, Raw::put().key(key).body("b"));
+        assert_eq!(put.status, 200, "{key}");
+        let head = h.send(BUCKET, Raw::head().key(key)).ok();
+        assert_eq!(head.header("content-type"), Some(want), "HEAD {key}");
+        let get = h.send(BUCKET, Raw::get().key(key)).ok();
+        assert_eq!((get.header("content-type"), get.body.as_slice()), (Some(want), &b"b"[..]), "GET {key}");
+    }
+    // An empty Content-Type counts as none.
+    h.send(BUCKET, Raw::put().key("e.png").header("Content-Type", "").body("b")).ok();
+    assert_eq!(h.send(BUCKET, Raw::head().key("e.png")).ok().header("content-type"), Some("image/png"));
+    // A type the client sends wins.
+    h.send(BUCKET, Raw::put().key("s.png").header("Content-Type", "text/x-mine").body("b")).ok();
+    assert_eq!(h.send(BUCKET, Raw::head().key("s.png")).ok().header("content-type"), Some("text/x-mine"));
+
+    // Through the typed API too.
+    let bucket = h.client().bucket(BUCKET);
+    bucket.put_object("typed.pdf").body(b"%PDF".to_vec()).send().unwrap();
+    let head = bucket.head_object("typed.pdf").send().unwrap();
+    assert_eq!(head.properties.content_type.as_deref(), Some("application/pdf"));
+
+    // Initiate Multipart Upload: the completed object has the key's type, or the one sent.
+    for (key, sent, want) in [("m.zip", None, "application/zip"), ("m2.zip", Some("text/x-sent"), "text/x-sent")] {
+        let mut init = Raw::post().key(key).query("uploads", "");
+        if let Some(t) = sent {
+            init = init.header("Content-Type", t);
+        }
+        let id = h.send(BUCKET, init).ok().text_of("UploadId");
+        let part = h.send(BUCKET, Raw::put().key(key).query("partNumber", "1").query("uploadId", &id).body("p")).ok();
+        let etag = part.header("etag").unwrap().to_owned();
+        let done = format!(
+            "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{etag}</ETag></Part></CompleteMultipartUpload>"
+        );
+        h.send(BUCKET, Raw::post().key(key).query("uploadId", &id).xml(&done)).ok();
+        assert_eq!(h.send(BUCKET, Raw::head().key(key)).ok().header("content-type"), Some(want), "{key}");
+    }
 }
 
 fn missing_objects(h: &Harness) {
@@ -335,6 +391,7 @@ fn unsupported_calls(h: &Harness) {
 
 on_both_fronts!(
     put_get_head_metadata,
+    content_type_from_key,
     missing_objects,
     ranges,
     conditions,

@@ -168,15 +168,13 @@ impl Acl {
         canned || self.grants.iter().any(|(g, p)| p.grants(wanted) && g.matches(principal))
     }
 
-    /// Every grant as `GET ?acl` shows it: the owner's FULL_CONTROL (unless a grant already says
-    /// so), what the canned ACL implies, then the explicit grants.
+    /// Every grant as `GET ?acl` shows it: what the canned ACL implies, then the explicit grants.
+    /// A PUT with explicit grants (grant headers or a body) replaced the ACL with exactly them;
+    /// only when nothing was granted explicitly (a canned ACL alone) does COS list the owner's
+    /// FULL_CONTROL first.
     pub(crate) fn listed_grants(&self, owner_uin: &str) -> Vec<(Grantee, Permission)> {
         let mut out = Vec::new();
-        let owner_has_full = self
-            .grants
-            .iter()
-            .any(|(g, p)| *p == Permission::FullControl && matches!(g, Grantee::User(id) if uin_of(id) == owner_uin));
-        if !owner_has_full {
+        if self.grants.is_empty() {
             out.push((Grantee::User(owner_id(owner_uin)), Permission::FullControl));
         }
         match self.canned {
@@ -304,7 +302,11 @@ mod tests {
         assert!(!acl.allows("1", &account("8"), Permission::Write));
         assert!(acl.allows("1", &account("1"), Permission::WriteAcp));
         assert_eq!(acl.canned_name(), "public-read");
-        assert_eq!(acl.listed_grants("1").len(), 3);
+        assert_eq!(
+            acl.listed_grants("1"),
+            [(Grantee::AllUsers, Permission::Read), (Grantee::User(owner_id("7")), Permission::Write)]
+        );
+        assert_eq!(Acl::private().listed_grants("1"), [(Grantee::User(owner_id("1")), Permission::FullControl)]);
     }
 
     #[test]

@@ -91,6 +91,7 @@ mod auth_check;
 mod content;
 mod dates;
 mod handlers;
+mod mime;
 mod request;
 mod response;
 mod router;

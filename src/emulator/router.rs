@@ -36,7 +36,7 @@ pub(crate) fn route(host: &str, raw_path: &str) -> Result<Target, CosError> {
         && !region.is_empty()
     {
         let key = raw_path.strip_prefix('/').unwrap_or(raw_path);
-        let key = if key.is_empty() { None } else { Some(decode_path(key)?) };
+        let key = object_key(key)?;
         let region = (*region != "accelerate").then(|| (*region).to_owned());
         return Ok(Target::Bucket { bucket: (*bucket).to_owned(), region, key, path_style: false });
     }
@@ -53,8 +53,22 @@ pub(crate) fn route(host: &str, raw_path: &str) -> Result<Target, CosError> {
         None => (rest, ""),
     };
     let bucket = decode_path(bucket)?;
-    let key = if key.is_empty() { None } else { Some(decode_path(key)?) };
+    let key = object_key(key)?;
     Ok(Target::Bucket { bucket, region, key, path_style: true })
+}
+
+/// The decoded key of a path after the bucket; `None` for bucket-level calls. A key that is
+/// empty once repeated `/` are merged and `.` segments dropped (`///`, `/./`) names no object:
+/// COS refuses it with 400 InvalidURI rather than store a key of slashes. `..` is not resolved.
+fn object_key(raw: &str) -> Result<Option<String>, CosError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let key = decode_path(raw)?;
+    if key.split('/').all(|segment| segment.is_empty() || segment == ".") {
+        return Err(CosError::new(400, "InvalidURI", "Couldn't parse the specified URI."));
+    }
+    Ok(Some(key))
 }
 
 /// The host without its port (`[::1]:80` -> `[::1]`).

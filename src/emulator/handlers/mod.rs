@@ -126,6 +126,46 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
 fn object_call(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let q = |name: &str| ctx.req.has_query(name);
     let copy = ctx.req.header("x-cos-copy-source").is_some();
+    let limited = match ctx.req.method {
+        Method::Put => !q("acl") && !copy,
+        Method::Get => !q("acl") && !q("uploadId"),
+        _ => false,
+    };
+    if !limited {
+        return object_route(ctx, bucket, key);
+    }
+    let limit = traffic_limit(ctx)?;
+    let started = std::time::Instant::now();
+    let out = object_route(ctx, bucket, key)?;
+    if let Some(bits_per_second) = limit {
+        let bytes = if ctx.req.method == Method::Get { out.body.len() } else { ctx.req.body.len() };
+        let least = std::time::Duration::from_secs_f64(bytes as f64 * 8.0 / bits_per_second as f64);
+        if let Some(rest) = least.checked_sub(started.elapsed()) {
+            std::thread::sleep(rest);
+        }
+    }
+    Ok(out)
+}
+
+/// Slowest and fastest `x-cos-traffic-limit` COS accepts, in bits per second.
+const TRAFFIC_LIMIT: std::ops::RangeInclusive<u64> = 819_200..=838_860_800;
+
+/// `x-cos-traffic-limit` of a PUT, upload part or GET: `None` when absent, 400
+/// InvalidArgument outside [`TRAFFIC_LIMIT`].
+fn traffic_limit(ctx: &Ctx<'_>) -> Result<Option<u64>, CosError> {
+    let Some(v) = ctx.req.header("x-cos-traffic-limit") else { return Ok(None) };
+    match v.trim().parse::<u64>() {
+        Ok(n) if TRAFFIC_LIMIT.contains(&n) => Ok(Some(n)),
+        _ => Err(CosError::invalid_argument(format!(
+            "x-cos-traffic-limit {v:?} is not a number of bits per second in 819200..=838860800."
+        ))),
+    }
+}
+
+/// Which object call a request is.
+fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
+    let q = |name: &str| ctx.req.has_query(name);
+    let copy = ctx.req.header("x-cos-copy-source").is_some();
     match ctx.req.method {
         Method::Put if q("acl") => acl::put_object_acl(ctx, bucket, key),
         Method::Put if q("partNumber") || q("uploadId") => {
