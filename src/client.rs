@@ -792,6 +792,22 @@ impl ClientBuilder {
         self
     }
 
+    /// How long to wait for the response head once a request is sent (default 30 s, see
+    /// [`Config::read_timeout`]; `None`: no limit). An expired wait is a
+    /// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), retried for
+    /// idempotent calls within the retry budget.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = tencent_cos::Client::builder().read_timeout(Some(Duration::from_secs(5))).build()?;
+    /// assert_eq!(client.config().read_timeout, Some(Duration::from_secs(5)));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.read_timeout = timeout;
+        self
+    }
+
     /// UserAgent.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.config.user_agent = ua.into();
@@ -860,9 +876,13 @@ impl ClientBuilder {
             ))),
             None => self.credentials,
         };
-        let transport = self
-            .transport
-            .unwrap_or_else(|| Arc::new(UreqTransport::new(self.config.connect_timeout, self.config.timeout)));
+        let transport = self.transport.unwrap_or_else(|| {
+            Arc::new(UreqTransport::with_read_timeout(
+                self.config.connect_timeout,
+                self.config.timeout,
+                self.config.read_timeout,
+            ))
+        });
         let offset = self.config.system_clock_offset;
         Ok(Client {
             inner: Arc::new(ClientInner {
