@@ -190,3 +190,23 @@ fn a_date_300_s_ahead_is_learned_and_the_retry_succeeds() {
     assert!((c.clock_offset() - 300).abs() <= 2, "{}", c.clock_offset());
     assert_eq!(t.requests(), 2);
 }
+
+#[test]
+fn request_and_headers_debug_redact_secrets() {
+    let request = Request {
+        method: Method::Get,
+        url: "http://127.0.0.1:1/a".into(),
+        headers: Headers::from_iter([
+            ("Host", "127.0.0.1"),
+            ("AUTHORIZATION", "q-sign-algorithm=sha1&q-signature=SIGNATURE-SECRET-123"),
+            ("x-COS-security-token", "TOKEN-SECRET-456"),
+        ]),
+        body: tencent_cos::http::Body::Empty,
+    };
+    for printed in [format!("{request:?}"), format!("{:?}", request.headers), format!("{request:#?}")] {
+        assert!(!printed.contains("SIGNATURE-SECRET-123"), "{printed}");
+        assert!(!printed.contains("TOKEN-SECRET-456"), "{printed}");
+        assert_eq!(printed.matches("<redacted>").count(), 2, "{printed}");
+        assert!(printed.contains("127.0.0.1"));
+    }
+}
