@@ -210,3 +210,29 @@ fn request_and_headers_debug_redact_secrets() {
         assert!(printed.contains("127.0.0.1"));
     }
 }
+
+#[test]
+fn a_service_error_keeps_the_response_headers() {
+    #[derive(Clone)]
+    struct NotFound;
+    impl Transport for NotFound {
+        fn send(&self, _request: Request) -> tencent_cos::Result<Response> {
+            Ok(Response::from_bytes(
+                404,
+                [("x-cos-request-id", "abc"), ("x-custom", "1")],
+                b"<Error><Code>NoSuchKey</Code><Message>gone</Message></Error>".to_vec(),
+            ))
+        }
+    }
+    let c = Client::builder()
+        .secret("AKIDTEST", "secret-key-for-tests")
+        .region("ap-guangzhou")
+        .transport(NotFound)
+        .build()
+        .unwrap();
+    let err = c.bucket(BUCKET).execute(RawRequest::new(Method::Get).key("a")).unwrap_err();
+    let service = err.service().unwrap();
+    assert_eq!(service.headers.get("x-custom"), Some("1"));
+    assert_eq!(service.headers.get("x-cos-request-id"), Some("abc"));
+    assert_eq!(service.request_id.as_deref(), Some("abc"));
+}
