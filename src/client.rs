@@ -23,6 +23,50 @@ use crate::xml::parse_service_error;
 /// Largest error body read to find the `<Error>` fields.
 const MAX_ERROR_BODY: u64 = 1024 * 1024;
 
+/// The largest clock correction a `RequestTimeTooSkewed` answer may teach: 24 hours. A `Date`
+/// further off than that (a broken or hostile server) leaves the clock offset alone, and the
+/// 403 is returned unchanged.
+pub const MAX_CLOCK_SKEW_CORRECTION: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// What one call has spent: its transport requests (at most `max_retries + 1`, whatever failed:
+/// a 5xx, a retryable transport error, a body that broke off while parsed, a clock-skew
+/// re-sign), whether the clock was corrected, and the token that cancels it.
+pub(crate) struct CallState<'a> {
+    requests: u32,
+    retries: u32,
+    skew_corrected: bool,
+    cancel: Option<&'a CancelToken>,
+}
+
+impl<'a> CallState<'a> {
+    pub(crate) fn new(cancel: Option<&'a CancelToken>) -> Self {
+        CallState { requests: 0, retries: 0, skew_corrected: false, cancel }
+    }
+
+    /// `Err(Error::Cancelled)` once the call's token is cancelled.
+    fn check(&self) -> Result<()> {
+        self.cancel.map_or(Ok(()), CancelToken::check)
+    }
+
+    /// True while another transport request fits in the budget.
+    fn can_retry(&self, policy: &RetryPolicy) -> bool {
+        self.requests <= policy.max_retries
+    }
+
+    /// Waits the backoff of the next retry, cut short by a cancel.
+    fn backoff(&mut self, policy: &RetryPolicy) -> Result<()> {
+        self.retries += 1;
+        let wait = policy.backoff(self.retries);
+        match self.cancel {
+            Some(token) => token.sleep(wait),
+            None => {
+                std::thread::sleep(wait);
+                Ok(())
+            }
+        }
+    }
+}
+
 type Clock = dyn Fn() -> u64 + Send + Sync;
 
 /// A COS client: configuration, credentials and a transport. Cheap to clone (one `Arc`);
@@ -274,16 +318,14 @@ impl Client {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn execute_with<O: Operation>(&self, scope: Scope<'_>, mut op: O, options: &CallOptions) -> Result<O::Output> {
-        if let Some(token) = &options.cancel {
-            token.check()?;
-        }
+        let mut call = CallState::new(options.cancel.as_ref());
+        call.check()?;
         let mut request = op.build()?;
         // A body that breaks off while it is parsed (a dropped connection, a stall) is retried
         // like a failed send, for requests that can be repeated safely: not POST.
         let mut spare = if request.method == Method::Post { None } else { request.try_clone() };
-        let mut retries = 0;
         loop {
-            let response = self.send_request(scope, request, op.is_idempotent())?;
+            let response = self.send_request(scope, request, op.is_idempotent(), &mut call)?;
             let result = if op.accepts_status(response.status) {
                 op.parse(response)
             } else {
@@ -291,9 +333,8 @@ impl Client {
                 op.recover(err)
             };
             match (result, spare.take()) {
-                (Err(Error::Io(_)), Some(again)) if retries < self.inner.config.retry.max_retries => {
-                    retries += 1;
-                    std::thread::sleep(self.inner.config.retry.backoff(retries));
+                (Err(Error::Io(_)), Some(again)) if call.can_retry(&self.inner.config.retry) => {
+                    call.backoff(&self.inner.config.retry)?;
                     spare = again.try_clone();
                     request = again;
                 }
@@ -308,11 +349,13 @@ impl Client {
     }
 
     /// Sends a built request with signing and retries; returns whatever status came back.
+    /// Every transport request counts against `call`'s one budget of `max_retries + 1`.
     pub(crate) fn send_request(
         &self,
         scope: Scope<'_>,
         request: OperationRequest,
         idempotent: bool,
+        call: &mut CallState<'_>,
     ) -> Result<Response> {
         let OperationRequest { method, key, query, headers, body } = request;
         validate_headers(&headers)?;
@@ -328,9 +371,8 @@ impl Client {
 
         let policy: &RetryPolicy = &self.inner.config.retry;
         let mut body = Some(body);
-        let mut retries = 0u32;
-        let mut skew_corrected = false;
         loop {
+            call.check()?;
             // Keep the original while a replay is possible; a one-shot reader goes out once.
             let current = body.as_ref().and_then(Body::try_clone);
             let (send_body, replayable) = match current {
@@ -348,32 +390,36 @@ impl Client {
                 send_body.len(),
             )?;
             let request = Request { method, url: url.clone(), headers: wire_headers, body: send_body };
+            call.requests += 1;
             let outcome = self.inner.transport.send(request);
-            let can_retry = replayable && retries < policy.max_retries;
+            let can_retry = replayable && call.can_retry(policy);
             match outcome {
                 Ok(response) if response.status >= 500 && can_retry => {
-                    retries += 1;
                     drop(response);
-                    std::thread::sleep(policy.backoff(retries));
+                    call.backoff(policy)?;
                 }
                 Ok(mut response)
                     if response.status == 403
-                        && replayable
-                        && !skew_corrected
+                        && can_retry
+                        && !call.skew_corrected
                         && self.inner.config.correct_clock_skew =>
                 {
                     let raw = response.read_body(MAX_ERROR_BODY).unwrap_or_default();
                     let err = parse_service_error(403, &response.headers, &raw);
                     let skewed = err.code == "RequestTimeTooSkewed"
                         || (err.code == "AccessDenied" && err.message.contains("Request has expired"));
-                    match response.headers.get("date").and_then(|d| httpdate::parse_http_date(d).ok()) {
-                        Some(server) if skewed => {
-                            let server = server.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-                            let offset = server as i64 - self.local_now() as i64;
+                    let date = response.headers.get("date").and_then(|d| httpdate::parse_http_date(d).ok());
+                    let offset = date.filter(|_| skewed).and_then(|server| {
+                        let server = server.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+                        let offset = i64::try_from(server).ok()? - i64::try_from(self.local_now()).ok()?;
+                        (offset.unsigned_abs() <= MAX_CLOCK_SKEW_CORRECTION.as_secs()).then_some(offset)
+                    });
+                    match offset {
+                        Some(offset) => {
                             self.inner.clock_offset.store(offset, Ordering::Relaxed);
-                            skew_corrected = true;
+                            call.skew_corrected = true;
                         }
-                        _ => {
+                        None => {
                             return Ok(Response {
                                 status: response.status,
                                 headers: response.headers,
@@ -388,8 +434,7 @@ impl Client {
                         && can_retry
                         && (idempotent || e.transport_kind() == Some(crate::error::TransportErrorKind::Connect)) =>
                 {
-                    retries += 1;
-                    std::thread::sleep(policy.backoff(retries));
+                    call.backoff(policy)?;
                 }
                 Err(e) => return Err(e),
             }
@@ -746,6 +791,22 @@ impl ClientBuilder {
         self
     }
 
+    /// How long to wait for the response head once a request is sent (default 30 s, see
+    /// [`Config::read_timeout`]; `None`: no limit). An expired wait is a
+    /// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), retried for
+    /// idempotent calls within the retry budget.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = tencent_cos::Client::builder().read_timeout(Some(Duration::from_secs(5))).build()?;
+    /// assert_eq!(client.config().read_timeout, Some(Duration::from_secs(5)));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.read_timeout = timeout;
+        self
+    }
+
     /// UserAgent.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.config.user_agent = ua.into();
@@ -814,9 +875,13 @@ impl ClientBuilder {
             ))),
             None => self.credentials,
         };
-        let transport = self
-            .transport
-            .unwrap_or_else(|| Arc::new(UreqTransport::new(self.config.connect_timeout, self.config.timeout)));
+        let transport = self.transport.unwrap_or_else(|| {
+            Arc::new(UreqTransport::with_read_timeout(
+                self.config.connect_timeout,
+                self.config.timeout,
+                self.config.read_timeout,
+            ))
+        });
         let offset = self.config.system_clock_offset;
         Ok(Client {
             inner: Arc::new(ClientInner {

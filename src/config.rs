@@ -8,6 +8,9 @@ use crate::retry::RetryPolicy;
 
 const MIB: u64 = 1024 * 1024;
 
+/// Default [`Config::read_timeout`]: 30 s.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Options of a [`Client`](crate::Client), named after the JS SDK's constructor options.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -47,8 +50,13 @@ pub struct Config {
     pub force_path_style: bool,
     /// Use the global acceleration endpoint `{Bucket}.cos.accelerate.myqcloud.com`.
     pub use_accelerate: bool,
-    /// Connect timeout.
+    /// Connect timeout (default 10 s).
     pub connect_timeout: Option<Duration>,
+    /// How long to wait for a response's status line and headers once the request is sent
+    /// (default 30 s; `None`: no limit). With the default transport this does not bound the
+    /// body: ureq 3 offers only a whole-body timeout, no idle-read one, so a server that stalls
+    /// mid-body is bounded only by [`timeout`](Config::timeout).
+    pub read_timeout: Option<Duration>,
     /// Overall timeout of one request, body included (Timeout; `None`: no limit).
     pub timeout: Option<Duration>,
     /// `User-Agent` header.
@@ -86,6 +94,7 @@ impl Default for Config {
             force_path_style: false,
             use_accelerate: false,
             connect_timeout: Some(Duration::from_secs(10)),
+            read_timeout: Some(DEFAULT_READ_TIMEOUT),
             timeout: None,
             user_agent: concat!("tencent-cos-rust/", env!("CARGO_PKG_VERSION")).into(),
             system_clock_offset: 0,

@@ -48,6 +48,9 @@ pub struct ServiceError {
     pub string_to_sign: Option<String>,
     /// `FormatString` of a SignatureDoesNotMatch answer (the HttpString COS computed).
     pub format_string: Option<String>,
+    /// Every header of the error response. Its `Debug` prints `<redacted>` for
+    /// `Authorization` and `x-cos-security-token` values.
+    pub headers: crate::http::Headers,
 }
 
 impl fmt::Display for ServiceError {

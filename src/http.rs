@@ -63,8 +63,32 @@ impl fmt::Display for Method {
 
 /// An ordered list of header fields with case-insensitive lookup. Names keep the case they were
 /// given (COS keeps `x-cos-meta-*` case on the wire).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Its `Debug` (and so a [`Request`]'s) prints `<redacted>` for the values of `Authorization`
+/// and `x-cos-security-token`, in any case.
+///
+/// ```
+/// use tencent_cos::http::Headers;
+/// let h = Headers::from_iter([("authorization", "q-sign-algorithm=sha1&secret"), ("X-Cos-Security-Token", "tok")]);
+/// let printed = format!("{h:?}");
+/// assert!(!printed.contains("secret") && !printed.contains("tok\""));
+/// assert!(printed.contains("<redacted>"));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers(Vec<(String, String)>);
+
+/// Header names whose values never print.
+fn is_secret_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-cos-security-token")
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(n, v)| (n, if is_secret_header(n) { "<redacted>" } else { v.as_str() })))
+            .finish()
+    }
+}
 
 impl Headers {
     /// No headers.

@@ -4,7 +4,13 @@ use std::cell::Cell;
 use std::time::Duration;
 
 /// How failed requests are retried: 5xx answers, timeouts and connection failures, for bodies
-/// that can be replayed. Never a 4xx (RequestTimeTooSkewed is handled by re-signing once).
+/// that can be replayed, and a response body that breaks off while it is parsed (not POST).
+/// Never a 4xx, except that a `RequestTimeTooSkewed` 403 is re-signed once with the server's
+/// clock, when its `Date` is within
+/// [`MAX_CLOCK_SKEW_CORRECTION`](crate::client::MAX_CLOCK_SKEW_CORRECTION) (24 h) of ours.
+///
+/// One call has one budget: at most `max_retries + 1` transport requests, whatever fails; the
+/// clock-skew re-sign counts as one of them (with `max_retries: 0` there is none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts after the first (default 3; 0 disables retries).

@@ -22,8 +22,12 @@ impl Default for UreqTransport {
     }
 }
 
+/// Wait for the response head when none is given: 30 s.
+const DEFAULT_RECV_RESPONSE: Duration = Duration::from_secs(30);
+
 impl UreqTransport {
-    /// A transport with a connect timeout and an overall per-request timeout (`None`: no limit).
+    /// A transport with a connect timeout and an overall per-request timeout (`None`: no limit),
+    /// waiting at most 30 s for the response head (see [`with_read_timeout`](Self::with_read_timeout)).
     ///
     /// ```
     /// use std::time::Duration;
@@ -31,11 +35,33 @@ impl UreqTransport {
     /// # let _ = t;
     /// ```
     pub fn new(connect_timeout: Option<Duration>, timeout: Option<Duration>) -> Self {
+        Self::with_read_timeout(connect_timeout, timeout, Some(DEFAULT_RECV_RESPONSE))
+    }
+
+    /// [`new`](Self::new) with the wait for the response's status line and headers
+    /// (`read_timeout`, `None`: no limit). ureq 3 has no idle-read timeout for the body, only a
+    /// whole-body one, so a body that stalls is bounded only by `timeout`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let t = tencent_cos::transport::UreqTransport::with_read_timeout(
+    ///     Some(Duration::from_secs(5)),
+    ///     None,
+    ///     Some(Duration::from_secs(30)),
+    /// );
+    /// # let _ = t;
+    /// ```
+    pub fn with_read_timeout(
+        connect_timeout: Option<Duration>,
+        timeout: Option<Duration>,
+        read_timeout: Option<Duration>,
+    ) -> Self {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_connect(connect_timeout)
             .timeout_global(timeout)
+            .timeout_recv_response(read_timeout)
             .user_agent(ureq::config::AutoHeaderValue::None)
             .accept_encoding(ureq::config::AutoHeaderValue::None)
             .max_idle_connections(256)

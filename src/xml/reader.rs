@@ -202,6 +202,7 @@ pub fn parse_service_error(status: u16, headers: &Headers, body: &[u8]) -> Servi
     if err.trace_id.is_none() {
         err.trace_id = headers.get("x-cos-trace-id").map(str::to_owned);
     }
+    err.headers = headers.clone();
     err
 }
 
