@@ -399,7 +399,7 @@ fn slice_copy(
         }
     };
     task.set_state(TaskState::Uploading);
-    task.progress.add(copied.iter().map(|p| p.len).sum());
+    task.progress.resume_from(copied.iter().map(|p| p.len).sum());
 
     let part_size =
         part_size_for(info.size, opts.copy_chunk_size.unwrap_or(config.copy_chunk_size), config.max_part_number);

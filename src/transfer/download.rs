@@ -504,7 +504,7 @@ fn download_parts(
     file.set_len(info.size)?;
     let mut journal = Journal::start(files, &header, &done);
     task.set_state(TaskState::Uploading);
-    task.progress.add(done.iter().map(|p| p.len).sum());
+    task.progress.resume_from(done.iter().map(|p| p.len).sum());
 
     let todo: Vec<PlannedPart> = parts.iter().filter(|p| !done.iter().any(|d| d.number == p.number)).copied().collect();
     let fetcher =

@@ -86,7 +86,17 @@ pub(crate) type PartWork<J, R> = Arc<dyn Fn(&J) -> Result<R> + Send + Sync>;
 
 /// Retries of one part: ChunkRetryTimes extra attempts, backing off between them. Integrity
 /// failures (a CRC mismatch) and retryable transport or 5xx errors are retried; a 4xx is not.
-pub(crate) fn with_retries<R>(retries: u32, mut attempt: impl FnMut() -> Result<R>) -> Result<R> {
+pub(crate) fn with_retries<R>(retries: u32, attempt: impl FnMut() -> Result<R>) -> Result<R> {
+    with_retries_until(retries, &crate::CancelToken::new(), attempt)
+}
+
+/// As [`with_retries`], ending with [`Error::Cancelled`] at once when `cancel` is raised,
+/// also during a backoff.
+pub(crate) fn with_retries_until<R>(
+    retries: u32,
+    cancel: &crate::CancelToken,
+    mut attempt: impl FnMut() -> Result<R>,
+) -> Result<R> {
     let backoff = RetryPolicy {
         max_retries: retries,
         initial_backoff: Duration::from_millis(200),
@@ -98,7 +108,7 @@ pub(crate) fn with_retries<R>(retries: u32, mut attempt: impl FnMut() -> Result<
             Ok(r) => return Ok(r),
             Err(e) if tries < retries && (e.is_retryable() || matches!(e, Error::Integrity(_) | Error::Io(_))) => {
                 tries += 1;
-                std::thread::sleep(backoff.backoff(tries));
+                cancel.sleep(backoff.backoff(tries))?;
             }
             Err(e) => return Err(e),
         }
@@ -136,9 +146,9 @@ where
     loop {
         while failure.is_none() && !task.should_stop() && in_flight < limit {
             let Some(job) = pending.next() else { break };
-            let (tx, work) = (tx.clone(), work.clone());
+            let (tx, work, cancel) = (tx.clone(), work.clone(), task.cancel_token());
             let submitted = pool.submit(move || {
-                let result = with_retries(retries, || work(&job));
+                let result = with_retries_until(retries, &cancel, || work(&job));
                 // Let go of the work (it holds the client) before the coordinator hears back.
                 drop((work, job));
                 let _ = tx.send(result);

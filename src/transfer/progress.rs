@@ -34,6 +34,8 @@ pub(crate) struct ProgressTracker {
     started: Instant,
     callback: Option<ProgressCallback>,
     state: Mutex<State>,
+    /// Set when the user's callback panicked (the panic goes on to the task runner).
+    panicked: std::sync::atomic::AtomicBool,
 }
 
 impl ProgressTracker {
@@ -51,6 +53,7 @@ impl ProgressTracker {
             started: Instant::now(),
             callback,
             state: Mutex::new(State { loaded: 0, total: None, last_emit: None, finished: false }),
+            panicked: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -75,9 +78,7 @@ impl ProgressTracker {
                 None
             }
         };
-        if let (Some(info), Some(cb)) = (report, &self.callback) {
-            cb(&info);
-        }
+        self.report(report);
     }
 
     /// The final report at 100%, once.
@@ -94,8 +95,29 @@ impl ProgressTracker {
                 Some(self.info(&s))
             }
         };
-        if let (Some(info), Some(cb)) = (report, &self.callback) {
-            cb(&info);
+        self.report(report);
+    }
+
+    /// A run resuming with `confirmed` bytes already on the server (kept by this task or found
+    /// from an earlier one): `loaded` becomes `confirmed`, so bytes counted by an earlier run
+    /// of the same task are not counted twice. It never goes backwards.
+    pub(crate) fn resume_from(&self, confirmed: u64) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let total = s.total.unwrap_or(0);
+        s.loaded = s.loaded.max(confirmed.min(total));
+    }
+
+    /// True once the user's callback panicked.
+    pub(crate) fn callback_panicked(&self) -> bool {
+        self.panicked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn report(&self, report: Option<ProgressInfo>) {
+        if let (Some(info), Some(cb)) = (report, &self.callback)
+            && let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&info)))
+        {
+            self.panicked.store(true, std::sync::atomic::Ordering::SeqCst);
+            std::panic::resume_unwind(panic);
         }
     }
 

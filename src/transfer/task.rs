@@ -1,9 +1,30 @@
 //! Tasks: every transfer gets an id when created, a state, and controls (pause, restart,
 //! cancel, wait) usable from any thread, as the JS SDK's task list.
+//!
+//! # The state contract
+//!
+//! Every control is idempotent and may be called from any thread at any time. A task runs on
+//! at most one file worker at once, and `wait` returns once the task is finished, also when a
+//! callback or the runner panicked ([`Error::CallbackPanicked`]).
+//!
+//! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
+//! |---|---|---|---|---|
+//! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
+//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | in-flight requests and retries stop; aborts the upload; Canceled | blocks |
+//! | Paused | nothing | Waiting again, resumes from the kept parts | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
+//! | Error | nothing | Waiting again, reuses what it can | aborts a kept upload; Canceled | returns the error |
+//! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
+//! | Canceled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`] |
+//!
+//! [`TaskHandle::wait_timeout`] is `wait` with a limit: `None` when the task is not finished
+//! in time. Only the first `wait` to see a finished task gets its result.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use crate::CancelToken;
 
 use crate::client::{Bucket, Client};
 use crate::error::{Error, Result};
@@ -121,6 +142,7 @@ pub(crate) struct TaskCore {
     pub(crate) cancel_cleanup: Mutex<Option<CancelCleanup>>,
     /// Whatever the runner keeps between runs (UploadId, part list) so `restart` resumes.
     pub(crate) resume: Mutex<Option<Box<dyn std::any::Any + Send>>>,
+    cancel_token: CancelToken,
 }
 
 impl fmt::Debug for TaskCore {
@@ -160,6 +182,7 @@ impl TaskCore {
             runner,
             cancel_cleanup: Mutex::new(None),
             resume: Mutex::new(None),
+            cancel_token: CancelToken::new(),
         })
     }
 
@@ -167,9 +190,14 @@ impl TaskCore {
         *self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Moves a running task on (Checking to Uploading); a runner never publishes a
+    /// finished or paused state this way.
     pub(crate) fn set_state(&self, state: TaskState) {
-        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = state;
-        self.changed.notify_all();
+        let mut current = self.lock_state();
+        if matches!(*current, TaskState::Checking | TaskState::Uploading) {
+            *current = state;
+            self.changed.notify_all();
+        }
     }
 
     /// True once pause or cancel was asked for: the runner starts nothing new.
@@ -202,30 +230,80 @@ impl TaskCore {
     /// caller woken by `wait` who then drops the last clone of the client finds the workers
     /// idle and joins them, rather than this worker holding the last clone.
     pub(crate) fn run(self: &Arc<Self>, client: Client) {
+        // Check-and-set in one critical section: of two queued jobs for one task (a pause and
+        // restart while it waited), only one runs it.
         {
-            let state = self.state();
-            if state != TaskState::Waiting {
+            let mut state = self.lock_state();
+            if *state != TaskState::Waiting {
                 return;
             }
-        }
-        let outcome = match self.control.load(Ordering::SeqCst) {
-            PAUSE => RunOutcome::Paused,
-            CANCEL => RunOutcome::Done(Err(Error::Cancelled)),
-            _ => {
-                self.set_state(TaskState::Checking);
-                (self.runner)(&client, self)
+            match self.control.load(Ordering::SeqCst) {
+                PAUSE => {
+                    *state = TaskState::Paused;
+                    self.changed.notify_all();
+                    return;
+                }
+                CANCEL => {
+                    self.run_cancel_cleanup(&client);
+                    drop(client);
+                    self.finish_locked(&mut state, Err(Error::Cancelled));
+                    return;
+                }
+                _ => {
+                    *state = TaskState::Checking;
+                    self.changed.notify_all();
+                }
             }
-        };
+        }
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let outcome = (self.runner)(&client, self);
+            if let RunOutcome::Done(Ok(_)) = &outcome {
+                // The final 100% report runs the user's callback: outside the state lock.
+                self.progress.finish();
+            }
+            outcome
+        }))
+        .unwrap_or_else(|panic| {
+            let message = panic_message(panic.as_ref());
+            let callback = if self.progress.callback_panicked() { "on_progress" } else { "transfer" };
+            RunOutcome::Done(Err(Error::CallbackPanicked { callback, message }))
+        });
+        let mut state = self.lock_state();
         let cancelled = self.is_cancelled() && !matches!(outcome, RunOutcome::Done(Ok(_)));
         if cancelled {
             self.run_cancel_cleanup(&client);
         }
-        drop(client);
         match outcome {
-            _ if cancelled => self.finish(Err(Error::Cancelled)),
-            RunOutcome::Paused => self.set_state(TaskState::Paused),
-            RunOutcome::Done(result) => self.finish(result),
+            _ if cancelled => {
+                drop(client);
+                self.finish_locked(&mut state, Err(Error::Cancelled));
+            }
+            RunOutcome::Paused if self.control.load(Ordering::SeqCst) == RUN => {
+                // Restarted while the pause wound down: run on from what was kept.
+                *state = TaskState::Waiting;
+                self.changed.notify_all();
+                drop(state);
+                crate::transfer::runtime(&client).queue(&client, self.clone());
+            }
+            RunOutcome::Paused => {
+                drop(client);
+                *state = TaskState::Paused;
+                self.changed.notify_all();
+            }
+            RunOutcome::Done(result) => {
+                drop(client);
+                self.finish_locked(&mut state, result);
+            }
         }
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, TaskState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The token `cancel` raises: part requests watch it, so retries and backoff stop at once.
+    pub(crate) fn cancel_token(&self) -> CancelToken {
+        self.cancel_token.clone()
     }
 
     fn run_cancel_cleanup(&self, client: &Client) {
@@ -235,12 +313,10 @@ impl TaskCore {
         }
     }
 
-    fn finish(&self, result: Result<TransferOutput>) {
-        let state = match &result {
-            Ok(_) => {
-                self.progress.finish();
-                TaskState::Success
-            }
+    /// Publishes the result; `Success` expects `progress.finish()` to have run.
+    fn finish_locked(&self, state: &mut TaskState, result: Result<TransferOutput>) {
+        let next = match &result {
+            Ok(_) => TaskState::Success,
             Err(Error::Cancelled) => TaskState::Canceled,
             Err(e) => {
                 *self.error_text.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
@@ -248,43 +324,69 @@ impl TaskCore {
             }
         };
         *self.result.lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-        self.set_state(state);
+        *state = next;
+        self.changed.notify_all();
     }
 
-    fn finish_cancelled(&self, client: &Client) {
-        self.run_cancel_cleanup(client);
-        self.finish(Err(Error::Cancelled));
-    }
-
+    /// From Waiting: Paused at once. From Checking or Uploading: parts in flight finish, then
+    /// Paused. Otherwise nothing.
     pub(crate) fn pause(&self) {
-        let _ = self.control.compare_exchange(RUN, PAUSE, Ordering::SeqCst, Ordering::SeqCst);
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if *state == TaskState::Waiting {
-            // Not started yet: the file worker will skip it.
-            *state = TaskState::Paused;
-            self.changed.notify_all();
+        let mut state = self.lock_state();
+        match *state {
+            TaskState::Waiting => {
+                let _ = self.control.compare_exchange(RUN, PAUSE, Ordering::SeqCst, Ordering::SeqCst);
+                *state = TaskState::Paused;
+                self.changed.notify_all();
+            }
+            TaskState::Checking | TaskState::Uploading => {
+                let _ = self.control.compare_exchange(RUN, PAUSE, Ordering::SeqCst, Ordering::SeqCst);
+            }
+            _ => {}
         }
     }
 
+    /// From Waiting, Paused or Error: Canceled at once (aborting a kept multipart upload).
+    /// From Checking or Uploading: the runner stops, in-flight requests are cancelled, and the
+    /// task ends Canceled. Finished tasks: nothing.
     pub(crate) fn cancel(self: &Arc<Self>, client: &Client) {
-        self.control.store(CANCEL, Ordering::SeqCst);
-        let idle = matches!(self.state(), TaskState::Waiting | TaskState::Paused | TaskState::Error);
-        if idle {
-            self.finish_cancelled(client);
+        let mut state = self.lock_state();
+        match *state {
+            TaskState::Success | TaskState::Canceled => {}
+            TaskState::Waiting | TaskState::Paused | TaskState::Error => {
+                self.control.store(CANCEL, Ordering::SeqCst);
+                self.cancel_token.cancel();
+                self.run_cancel_cleanup(client);
+                self.finish_locked(&mut state, Err(Error::Cancelled));
+            }
+            TaskState::Checking | TaskState::Uploading => {
+                self.control.store(CANCEL, Ordering::SeqCst);
+                self.cancel_token.cancel();
+            }
         }
     }
 
-    /// Queues a paused or failed task again; it resumes from what the runner kept.
+    /// From Paused or Error: queued again, resuming from what the runner kept. From a running
+    /// task with a pause pending: the pause is withdrawn and the run goes on. From Waiting or
+    /// a running task: nothing. Success or Canceled: an error.
     pub(crate) fn restart(self: &Arc<Self>, client: &Client) -> Result<()> {
         {
-            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            if !matches!(*state, TaskState::Paused | TaskState::Error) {
-                return Err(Error::invalid("task", format!("a {:?} task cannot be restarted", *state)));
+            let mut state = self.lock_state();
+            match *state {
+                TaskState::Paused | TaskState::Error => {
+                    *state = TaskState::Waiting;
+                    *self.error_text.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    self.result.lock().unwrap_or_else(|p| p.into_inner()).take();
+                    self.control.store(RUN, Ordering::SeqCst);
+                    self.changed.notify_all();
+                }
+                TaskState::Waiting | TaskState::Checking | TaskState::Uploading => {
+                    let _ = self.control.compare_exchange(PAUSE, RUN, Ordering::SeqCst, Ordering::SeqCst);
+                    return Ok(());
+                }
+                TaskState::Success | TaskState::Canceled => {
+                    return Err(Error::invalid_state("task", format!("a {:?} task cannot be restarted", *state)));
+                }
             }
-            *state = TaskState::Waiting;
-            *self.error_text.lock().unwrap_or_else(|p| p.into_inner()) = None;
-            self.result.lock().unwrap_or_else(|p| p.into_inner()).take();
-            self.control.store(RUN, Ordering::SeqCst);
         }
         crate::transfer::runtime(client).queue(client, self.clone());
         Ok(())
@@ -292,16 +394,46 @@ impl TaskCore {
 
     /// Blocks until the task is finished (a paused task waits for a restart or cancel).
     pub(crate) fn wait(&self) -> Result<TransferOutput> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut state = self.lock_state();
         while !state.is_finished() {
             state = self.changed.wait(state).unwrap_or_else(|p| p.into_inner());
         }
         drop(state);
+        self.take_result()
+    }
+
+    /// As `wait`, giving up after `timeout`.
+    pub(crate) fn wait_timeout(&self, timeout: Duration) -> Option<Result<TransferOutput>> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut state = self.lock_state();
+        while !state.is_finished() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            state = self.changed.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+        drop(state);
+        Some(self.take_result())
+    }
+
+    fn take_result(&self) -> Result<TransferOutput> {
         self.result
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
             .unwrap_or_else(|| Err(Error::invalid_state("task", "its result was already taken by another wait()")))
+    }
+}
+
+/// The text of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_owned()
     }
 }
 
@@ -414,9 +546,17 @@ impl TaskHandle {
         self.core.cancel(&self.client);
     }
 
-    /// Blocks until the task finishes and returns its result.
+    /// Blocks until the task finishes and returns its result. On a Paused task it waits
+    /// until the task is restarted (and finishes) or cancelled.
     pub fn wait(self) -> Result<TransferOutput> {
         self.core.wait()
+    }
+
+    /// As [`wait`](TaskHandle::wait), but gives up after `timeout`: `None` when the task is
+    /// not finished by then (the handle stays usable). Only the first call that sees the
+    /// task finished gets its result; later ones get [`Error::InvalidState`].
+    pub fn wait_timeout(&self, timeout: Duration) -> Option<Result<TransferOutput>> {
+        self.core.wait_timeout(timeout)
     }
 }
 

@@ -376,7 +376,10 @@ fn slice_upload(
     // A restart continues its own upload; a fresh run looks for one to resume.
     let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
     let (upload_id, mut uploaded, resumed) = match resume.and_then(|r| r.downcast::<ResumeState>().ok()) {
-        Some(state) => (state.upload_id, state.uploaded, 0),
+        Some(state) => {
+            let n = state.uploaded.len() as u32;
+            (state.upload_id, state.uploaded, n)
+        }
         None => match find_resumable(bucket, task, key, &file, &parts, opts)? {
             Some((id, kept)) => {
                 let n = kept.len() as u32;
@@ -396,7 +399,7 @@ fn slice_upload(
         },
     };
     task.set_state(crate::transfer::task::TaskState::Uploading);
-    task.progress.add(uploaded.iter().map(|p| p.len).sum());
+    task.progress.resume_from(uploaded.iter().map(|p| p.len).sum());
 
     let todo: Vec<PlannedPart> =
         parts.iter().filter(|p| !uploaded.iter().any(|u| u.number == p.number)).cloned().collect();
@@ -404,8 +407,10 @@ fn slice_upload(
     let work: PartWork<PlannedPart, UploadedPart> = {
         let (bucket, key, upload_id, file) = (bucket.clone(), key.to_owned(), upload_id.clone(), file.clone());
         let content_md5 = opts.part_content_md5;
+        let cancel = task.cancel_token();
         Arc::new(move |part: &PlannedPart| {
-            upload_one_part(&bucket, &key, &upload_id, &file, part_size, part, content_md5)
+            cancel.check()?;
+            upload_one_part(&bucket, &key, &upload_id, &file, part_size, part, content_md5, &cancel)
         })
     };
     let runtime = crate::transfer::runtime(client);
@@ -451,6 +456,7 @@ fn slice_upload(
 
 /// Reads one part from the file into a pooled buffer, sends it, and checks COS's CRC-64 of it
 /// against ours.
+#[allow(clippy::too_many_arguments)]
 fn upload_one_part(
     bucket: &Bucket,
     key: &str,
@@ -459,6 +465,7 @@ fn upload_one_part(
     part_size: u64,
     part: &PlannedPart,
     content_md5: bool,
+    cancel: &crate::CancelToken,
 ) -> Result<UploadedPart> {
     let buffers = &crate::transfer::runtime(bucket.client()).part_buffers;
     let mut data = buffers.take(part.len as usize);
@@ -468,14 +475,17 @@ fn upload_one_part(
     };
     filled?;
     let local = crate::checksum::crc64(&data);
-    let out = bucket.execute(MultipartUploadInput {
-        key: key.to_owned(),
-        upload_id: upload_id.to_owned(),
-        part_number: part.number,
-        body: Body::Bytes(data.clone()),
-        content_md5,
-        ..Default::default()
-    });
+    let out = bucket.execute_with(
+        MultipartUploadInput {
+            key: key.to_owned(),
+            upload_id: upload_id.to_owned(),
+            part_number: part.number,
+            body: Body::Bytes(data.clone()),
+            content_md5,
+            ..Default::default()
+        },
+        &crate::client::CallOptions::new().cancel(cancel.clone()),
+    );
     // The request is answered (or failed): the buffer goes to the next part.
     buffers.give_back(part_size as usize, data);
     let out = out?;
