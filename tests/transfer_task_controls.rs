@@ -91,7 +91,8 @@ fn a_queued_task_paused_and_restarted_many_times_runs_once() {
     blocker.wait().unwrap();
     task.wait_timeout(Duration::from_secs(10)).expect("finishes").unwrap();
     assert_eq!(setup.object("once.bin").as_deref(), Some(&data[..]));
-    let lookups = spy.seen().iter().filter(|s| s.target.contains("?uploads=&encoding-type=url&prefix=once.bin")).count();
+    let lookups =
+        spy.seen().iter().filter(|s| s.target.contains("?uploads=&encoding-type=url&prefix=once.bin")).count();
     assert_eq!(lookups, 1, "one run looks for an upload to resume once");
 }
 
