@@ -113,7 +113,8 @@ pub struct GetObjectUrl<'a> {
 impl Bucket {
     /// The URL of an object: presigned by default (`sign(false)` for a plain URL), as the JS
     /// SDK's `getObjectUrl`. A signed URL carries the Authorization in its query, and
-    /// `x-cos-security-token` with temporary keys.
+    /// `x-cos-security-token` with temporary keys. A client that cannot sign by itself (anonymous,
+    /// or an authorization callback) gets the plain URL, as in the JS SDK.
     ///
     /// ```
     /// use tencent_cos::Client;
@@ -123,6 +124,10 @@ impl Bucket {
     /// assert_eq!(plain, "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.txt");
     /// let signed = bucket.get_object_url("a b.txt").expires(60).build()?;
     /// assert!(signed.starts_with("https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.txt?q-sign-algorithm=sha1&"));
+    ///
+    /// let anonymous = Client::builder().anonymous().region("ap-guangzhou").build()?;
+    /// let url = anonymous.bucket("examplebucket-1250000000").get_object_url("a.txt").build()?;
+    /// assert_eq!(url, "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.txt");
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn get_object_url(&self, key: impl Into<String>) -> GetObjectUrl<'_> {
@@ -176,7 +181,10 @@ impl GetObjectUrl<'_> {
         let client = self.bucket.client();
         let endpoint = client.endpoint(self.bucket.scope()?)?;
         let (base, _) = build_url(&endpoint, Some(&key), &[]);
-        if !self.sign {
+        // As the JS SDK's getObjectUrl: when it cannot sign right away (no keys, or keys only a
+        // server's authorization callback holds), the URL comes back unsigned.
+        let can_sign = matches!(client.inner.credentials, CredentialSource::Static(_) | CredentialSource::Temporary(_));
+        if !self.sign || !can_sign {
             return Ok(append_query(base, &self.query));
         }
         let (bucket, region) = (self.bucket.name().to_owned(), self.bucket.region().unwrap_or_default().to_owned());

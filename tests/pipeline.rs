@@ -390,3 +390,21 @@ fn clients_and_handles_cross_threads() {
     // Cheap to clone: one reference count.
     assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
 }
+
+#[test]
+fn get_object_url_is_plain_when_the_client_cannot_sign_by_itself() {
+    let plain = "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/dir/a%20b.txt?response-content-type=text%2Fplain";
+    let callback = Client::builder()
+        .authorization_callback(|_| Ok::<_, std::io::Error>(SignedAuthorization::new("q-sign-algorithm=sha1&x")))
+        .region("ap-guangzhou")
+        .transport(ScriptedTransport::new())
+        .build()
+        .unwrap();
+    let anonymous =
+        Client::builder().anonymous().region("ap-guangzhou").transport(ScriptedTransport::new()).build().unwrap();
+    for client in [callback, anonymous] {
+        let bucket = client.bucket(BUCKET);
+        let url = bucket.get_object_url("dir/a b.txt").query("response-content-type", "text/plain");
+        assert_eq!(url.build().unwrap(), plain);
+    }
+}
