@@ -10,7 +10,7 @@
 //! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
 //! |---|---|---|---|---|
 //! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
-//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | in-flight requests and retries stop; aborts the upload; Canceled | blocks |
+//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload part requests and every part's retry backoff stop (copy and download part requests finish first); aborts the upload; Canceled | blocks |
 //! | Paused | nothing | Waiting again, resumes from the kept parts | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
 //! | Error | nothing | Waiting again, reuses what it can | aborts a kept upload; Canceled | returns the error |
 //! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
