@@ -13,6 +13,7 @@ pub mod progress;
 pub mod task;
 pub mod upload;
 pub mod upload_files;
+pub mod upload_stream;
 
 use std::sync::{Arc, Mutex};
 

@@ -68,10 +68,13 @@ impl ProgressTracker {
     pub(crate) fn add(&self, bytes: u64) {
         let report = {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            let total = s.total.unwrap_or(0);
-            s.loaded = (s.loaded + bytes).min(total);
+            // An unknown total (a stream of unknown length) does not cap what is counted.
+            s.loaded = match s.total {
+                Some(total) => (s.loaded + bytes).min(total),
+                None => s.loaded + bytes,
+            };
             let due = s.last_emit.is_none_or(|t| t.elapsed() >= self.interval);
-            if due && !s.finished && s.loaded < total {
+            if due && !s.finished && s.total.is_none_or(|total| s.loaded < total) {
                 s.last_emit = Some(Instant::now());
                 Some(self.info(&s))
             } else {

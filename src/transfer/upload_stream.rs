@@ -1,0 +1,490 @@
+//! Uploads of unknown length: [`Bucket::upload_reader`] sends any `Read` (standard input, a
+//! decompressor, another object's `get_object` body) without knowing where it ends.
+//!
+//! | the stream ends | what is sent |
+//! | --- | --- |
+//! | within the first part (0 bytes included) | one PUT Object |
+//! | later | a multipart upload: parts read into buffers, sent by the part workers |
+//! | with a read error, or on cancel | the upload is aborted; the error (or `Cancelled`) returned |
+//! | after 10000 parts | refused: the upload is aborted, the error names `part_size` |
+//!
+//! Memory: at most `async_limit` parts are in flight plus the one being read, each of the part
+//! size, so a stream of any length uses `(async_limit + 1) x part_size` bytes of buffers. The
+//! part size grows with the stream: parts 1-1000 are `part_size`, 1001-2000 twice that, and so
+//! on (doubling every 1000 parts, at most 5 GiB), so the default 1 MiB reaches about 1 TiB
+//! within COS's 10000 parts while small streams keep small buffers.
+//!
+//! Every part is checked against COS's CRC-64 and retried from its buffer (ChunkRetryTimes
+//! times); the whole object's CRC-64 is checked after Complete. Progress reports `total` 0 and
+//! `percent` 0.0 while the length is unknown, then a last report with the final size at 100%.
+
+use std::io::{self, Read};
+use std::sync::Arc;
+
+use crossbeam_channel::unbounded;
+
+use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
+use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
+use crate::api::object_put::{PutObjectInput, object_location};
+use crate::cancel::CancelToken;
+use crate::client::{Bucket, CallOptions};
+use crate::error::{Error, Result};
+use crate::http::Body;
+use crate::transfer::multipart::{RunMark, abort, complete_or_abort, initiate};
+use crate::transfer::parts::{combine_crcs, with_retries_until};
+use crate::transfer::progress::{ProgressInfo, ProgressTracker};
+use crate::transfer::task::TransferOutput;
+
+/// COS's largest part.
+const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
+/// Parts sent at one size before the part size doubles.
+const PARTS_PER_SIZE: u32 = 1000;
+
+/// What [`Bucket::upload_reader`] stores with the object.
+#[derive(Clone, Debug, Default)]
+struct StreamUploadInput {
+    key: String,
+    attributes: ObjectAttributes,
+}
+
+/// Builder of [`Bucket::upload_reader`].
+#[must_use = "call .send() to run the upload"]
+pub struct UploadReader<'a> {
+    bucket: &'a Bucket,
+    input: StreamUploadInput,
+    reader: Box<dyn Read + 'a>,
+    part_size: Option<u64>,
+    async_limit: Option<usize>,
+    on_progress: Option<crate::transfer::ProgressCallback>,
+    cancel: CancelToken,
+}
+
+impl Bucket {
+    /// Uploads a stream of unknown length: one PUT when it ends within the first part, else a
+    /// multipart upload with at most `async_limit` parts in memory (see the
+    /// [module docs](crate::transfer::upload_stream) for the whole contract). The reader is read
+    /// on the calling thread; parts go out on the client's part workers.
+    ///
+    /// Copying another object's body through it re-uploads a stream whose length COS knows but
+    /// this call need not:
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let out = bucket.upload_reader("logs/today.txt", std::io::stdin().lock()).send()?;
+    /// println!("{} bytes, CRC-64 {:?}", out.size, out.crc64);
+    ///
+    /// let source = bucket.get_object("logs/today.txt").send()?.into_reader();
+    /// bucket.upload_reader("logs/copy.txt", source).content_type("text/plain").send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn upload_reader<'a>(&'a self, key: impl Into<String>, reader: impl Read + 'a) -> UploadReader<'a> {
+        UploadReader {
+            bucket: self,
+            input: StreamUploadInput { key: key.into(), attributes: ObjectAttributes::default() },
+            reader: Box::new(reader),
+            part_size: None,
+            async_limit: None,
+            on_progress: None,
+            cancel: CancelToken::new(),
+        }
+    }
+}
+
+impl<'a> UploadReader<'a> {
+    /// Size of the first 1000 parts (at least 1 MiB; default ChunkSize). It doubles every
+    /// 1000 parts.
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// # let bucket = client.bucket("examplebucket-1250000000");
+    /// bucket.upload_reader("big.tar", std::io::stdin()).part_size(16 << 20).send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn part_size(mut self, bytes: u64) -> Self {
+        self.part_size = Some(bytes);
+        self
+    }
+
+    /// Parts in flight (default ChunkParallelLimit); memory is `(this + 1) x part size`.
+    pub fn async_limit(mut self, parts: usize) -> Self {
+        self.async_limit = Some(parts);
+        self
+    }
+
+    /// Progress: `loaded` counts bytes COS confirmed; `total` is 0 until the stream has ended.
+    pub fn on_progress(mut self, f: impl Fn(&ProgressInfo) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(Arc::new(f));
+        self
+    }
+
+    /// Cancels the upload when `token` is cancelled (from any thread): no further part is
+    /// sent, the upload is aborted and `send` returns [`Error::Cancelled`].
+    pub fn cancel_token(mut self, token: CancelToken) -> Self {
+        self.cancel = token;
+        self
+    }
+
+    /// Reads the stream to its end and uploads it.
+    pub fn send(self) -> Result<TransferOutput> {
+        let UploadReader { bucket, input, reader, part_size, async_limit, on_progress, cancel } = self;
+        crate::config::validate_key(&input.key)?;
+        bucket.scope()?;
+        let config = bucket.client().config();
+        let part_size = part_size.unwrap_or(config.chunk_size);
+        crate::transfer::parts::check_part_options("part_size", part_size, async_limit)?;
+        let runtime = crate::transfer::runtime(bucket.client());
+        if runtime.part_pool.is_worker() {
+            return Err(Error::invalid_state("upload_reader", "a part worker cannot wait for parts"));
+        }
+        let progress = ProgressTracker::total_unknown(config.progress_interval, on_progress);
+        let mut stream = PartReader { reader, peeked: None };
+        let job = StreamUpload {
+            bucket,
+            input: &input,
+            part_size,
+            limit: async_limit.unwrap_or(config.chunk_parallel_limit).max(1),
+            cancel: &cancel,
+            progress: &progress,
+        };
+        let out = job.run(&mut stream)?;
+        progress.set_total(out.size);
+        progress.finish();
+        Ok(out)
+    }
+}
+
+attribute_methods!(UploadReader, "upload_reader(\"a.txt\", std::io::empty())");
+
+/// The stream, read one part at a time, with one byte of look-ahead to tell a stream that ends
+/// exactly at the end of the first part from a longer one.
+struct PartReader<'a> {
+    reader: Box<dyn Read + 'a>,
+    peeked: Option<u8>,
+}
+
+impl PartReader<'_> {
+    /// Fills `buf` from the stream; returns how many bytes it holds (fewer only at the end).
+    fn fill(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        if let Some(b) = self.peeked.take()
+            && !buf.is_empty()
+        {
+            buf[0] = b;
+            n = 1;
+        }
+        while n < buf.len() {
+            match self.reader.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
+    /// True when the stream has ended.
+    fn at_end(&mut self) -> io::Result<bool> {
+        if self.peeked.is_some() {
+            return Ok(false);
+        }
+        let mut one = [0u8; 1];
+        loop {
+            match self.reader.read(&mut one) {
+                Ok(0) => return Ok(true),
+                Ok(_) => {
+                    self.peeked = Some(one[0]);
+                    return Ok(false);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// A sent part: what Complete needs and its CRC-64 to combine.
+struct SentPart {
+    number: u32,
+    etag: String,
+    crc64: u64,
+    len: u64,
+}
+
+/// One run of [`UploadReader::send`].
+struct StreamUpload<'s> {
+    bucket: &'s Bucket,
+    input: &'s StreamUploadInput,
+    part_size: u64,
+    limit: usize,
+    cancel: &'s CancelToken,
+    progress: &'s ProgressTracker,
+}
+
+/// The size of part `number` (1-based) when the first 1000 are `first`.
+fn part_size_of(first: u64, number: u32) -> u64 {
+    let doublings = ((number - 1) / PARTS_PER_SIZE).min(32);
+    first.saturating_mul(1u64 << doublings).min(MAX_PART_SIZE)
+}
+
+impl StreamUpload<'_> {
+    fn run(&self, stream: &mut PartReader<'_>) -> Result<TransferOutput> {
+        self.cancel.check()?;
+        let buffers = &crate::transfer::runtime(self.bucket.client()).part_buffers;
+        let first_len = part_size_of(self.part_size, 1);
+        let mut first = buffers.take(first_len as usize);
+        let n = fill_buffer(stream, &mut first)?;
+        if n < first_len as usize || stream.at_end()? {
+            let body: Arc<[u8]> = Arc::from(&first[..n]);
+            buffers.give_back(first_len as usize, first);
+            return self.put_whole(body);
+        }
+        self.cancel.check()?;
+        let mark = RunMark::start(self.bucket);
+        let init = initiate(
+            self.bucket,
+            MultipartInitInput { key: self.input.key.clone(), attributes: self.input.attributes.clone() },
+            &mark,
+        )?;
+        let upload_id = init.upload_id;
+        let result = self.send_parts(stream, &upload_id, first, &mark);
+        if result.is_err() {
+            abort(self.bucket, &self.input.key, &upload_id, mark.since);
+        }
+        result
+    }
+
+    /// One PUT of a stream that ended within its first part.
+    fn put_whole(&self, body: Arc<[u8]>) -> Result<TransferOutput> {
+        let local = crate::checksum::crc64(&body);
+        let size = body.len() as u64;
+        let out = self.bucket.execute_with(
+            PutObjectInput {
+                key: self.input.key.clone(),
+                body: if body.is_empty() { Body::Empty } else { Body::Bytes(body) },
+                attributes: self.input.attributes.clone(),
+                ..Default::default()
+            },
+            &CallOptions::new().cancel(self.cancel.clone()),
+        )?;
+        if let Some(remote) = out.crc64
+            && remote != local
+        {
+            return Err(Error::integrity(self.input.key.as_str(), "CRC-64", local, remote)
+                .with_note("local value expected, COS value got"));
+        }
+        self.progress.add(size);
+        Ok(TransferOutput {
+            key: self.input.key.clone(),
+            etag: out.etag.unwrap_or_default(),
+            crc64: Some(local),
+            size,
+            location: Some(object_location(self.bucket, &self.input.key)?),
+            upload_id: None,
+            resumed_parts: 0,
+            meta: out.meta,
+        })
+    }
+
+    /// Reads and sends every part (the first already read into `first`), then completes.
+    fn send_parts(
+        &self,
+        stream: &mut PartReader<'_>,
+        upload_id: &str,
+        first: Arc<[u8]>,
+        mark: &RunMark,
+    ) -> Result<TransferOutput> {
+        let runtime = crate::transfer::runtime(self.bucket.client());
+        let config = self.bucket.client().config();
+        let (tx, rx) = unbounded::<Result<SentPart>>();
+        let mut sent: Vec<SentPart> = Vec::new();
+        let mut in_flight = 0usize;
+        let mut failure: Option<Error> = None;
+        let mut next: Option<(Arc<[u8]>, usize)> = Some((first.clone(), first.len()));
+        let mut number = 1u32;
+        loop {
+            // Send what is read, then read the next part while at most `limit` are in flight.
+            while failure.is_none() && in_flight < self.limit {
+                let Some((buffer, len)) = next.take() else { break };
+                if u64::from(number) > config.max_part_number {
+                    failure = Some(Error::invalid(
+                        "part_size",
+                        format!(
+                            "the stream is longer than {} parts starting at {} bytes; set a larger part_size",
+                            config.max_part_number, self.part_size
+                        ),
+                    ));
+                    break;
+                }
+                let part = PartJob {
+                    bucket: self.bucket.clone(),
+                    key: self.input.key.clone(),
+                    upload_id: upload_id.to_owned(),
+                    number,
+                    buffer,
+                    len,
+                    retries: config.chunk_retry_times,
+                    cancel: self.cancel.clone(),
+                };
+                let tx = tx.clone();
+                if !runtime.part_pool.submit(move || {
+                    let _ = tx.send(part.send());
+                }) {
+                    failure = Some(Error::Cancelled);
+                    break;
+                }
+                in_flight += 1;
+                number += 1;
+                if let Err(e) = self.cancel.check() {
+                    failure = Some(e);
+                    break;
+                }
+                let size = part_size_of(self.part_size, number);
+                let mut buffer = runtime.part_buffers.take(size as usize);
+                match fill_buffer(stream, &mut buffer) {
+                    Ok(0) => runtime.part_buffers.give_back(size as usize, buffer),
+                    Ok(n) => next = Some((buffer, n)),
+                    Err(e) => failure = Some(e),
+                }
+            }
+            if in_flight == 0 {
+                break;
+            }
+            match rx.recv() {
+                Ok(Ok(part)) => {
+                    self.progress.add(part.len);
+                    sent.push(part);
+                }
+                Ok(Err(e)) => {
+                    failure.get_or_insert(e);
+                }
+                Err(_) => {
+                    failure.get_or_insert(Error::Cancelled);
+                    break;
+                }
+            }
+            in_flight -= 1;
+        }
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        sent.sort_by_key(|p| p.number);
+        let size: u64 = sent.iter().map(|p| p.len).sum();
+        let whole_crc = combine_crcs(sent.iter().map(|p| (p.crc64, p.len)));
+        self.cancel.check()?;
+        let out = complete_or_abort(
+            self.bucket,
+            &self.input.key,
+            upload_id,
+            mark.since,
+            Some(whole_crc),
+            sent.iter().map(|p| (p.number, p.etag.clone())),
+        )?;
+        if let Some(remote) = out.crc64
+            && remote != whole_crc
+        {
+            return Err(Error::integrity(self.input.key.as_str(), "CRC-64", whole_crc, remote)
+                .with_note("the completed object's value on COS differs from the stream's"));
+        }
+        Ok(TransferOutput {
+            key: self.input.key.clone(),
+            etag: out.etag,
+            crc64: Some(whole_crc),
+            size,
+            location: Some(if out.location.is_empty() {
+                object_location(self.bucket, &self.input.key)?
+            } else {
+                out.location
+            }),
+            upload_id: Some(upload_id.to_owned()),
+            resumed_parts: 0,
+            meta: out.meta,
+        })
+    }
+}
+
+/// Fills a pooled buffer that nobody else holds.
+fn fill_buffer(stream: &mut PartReader<'_>, buffer: &mut Arc<[u8]>) -> Result<usize> {
+    let buf = Arc::get_mut(buffer).ok_or_else(|| Error::Io(io::Error::other("a part buffer is shared")))?;
+    Ok(stream.fill(buf)?)
+}
+
+/// One part, on a part worker: sent from its buffer, retried, checked against COS's CRC-64.
+struct PartJob {
+    bucket: Bucket,
+    key: String,
+    upload_id: String,
+    number: u32,
+    buffer: Arc<[u8]>,
+    len: usize,
+    retries: u32,
+    cancel: CancelToken,
+}
+
+impl PartJob {
+    fn send(self) -> Result<SentPart> {
+        let runtime = crate::transfer::runtime(self.bucket.client());
+        // The last part is shorter than its buffer: send a copy of exactly its bytes.
+        let body: Arc<[u8]> =
+            if self.len == self.buffer.len() { self.buffer.clone() } else { Arc::from(&self.buffer[..self.len]) };
+        let local = crate::checksum::crc64(&body);
+        let options = CallOptions::new().cancel(self.cancel.clone());
+        let result = with_retries_until(self.retries, &self.cancel, || {
+            let out = self.bucket.execute_with(
+                MultipartUploadInput {
+                    key: self.key.clone(),
+                    upload_id: self.upload_id.clone(),
+                    part_number: self.number,
+                    body: Body::Bytes(body.clone()),
+                    ..Default::default()
+                },
+                &options,
+            )?;
+            if let Some(remote) = out.crc64
+                && remote != local
+            {
+                return Err(Error::integrity(format!("part {} of {}", self.number, self.key), "CRC-64", local, remote)
+                    .with_note("local value expected, COS value got"));
+            }
+            out.etag.ok_or_else(|| Error::Xml(format!("part {} of {}: no ETag in the answer", self.number, self.key)))
+        });
+        let size = self.buffer.len();
+        drop(body);
+        runtime.part_buffers.give_back(size, self.buffer);
+        let etag = result?;
+        Ok(SentPart { number: self.number, etag, crc64: local, len: self.len as u64 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_part_size_doubles_every_1000_parts_up_to_5_gib() {
+        let mib = 1024 * 1024;
+        assert_eq!(part_size_of(mib, 1), mib);
+        assert_eq!(part_size_of(mib, 1000), mib);
+        assert_eq!(part_size_of(mib, 1001), 2 * mib);
+        assert_eq!(part_size_of(mib, 10000), 512 * mib);
+        assert_eq!(part_size_of(4096 * mib, 1001), MAX_PART_SIZE);
+        let capacity: u64 = (1..=10000).map(|n| part_size_of(mib, n)).sum();
+        assert_eq!(capacity, 1023 * 1000 * mib, "about 1 TiB through the default part size");
+    }
+
+    #[test]
+    fn the_reader_tells_an_exact_part_from_a_longer_stream() {
+        let mut r = PartReader { reader: Box::new(&b"abcd"[..]), peeked: None };
+        let mut buf = [0u8; 4];
+        assert_eq!(r.fill(&mut buf).unwrap(), 4);
+        assert!(r.at_end().unwrap());
+        let mut r = PartReader { reader: Box::new(&b"abcde"[..]), peeked: None };
+        assert_eq!(r.fill(&mut buf).unwrap(), 4);
+        assert!(!r.at_end().unwrap());
+        assert!(!r.at_end().unwrap(), "asking twice keeps the byte");
+        assert_eq!(r.fill(&mut buf).unwrap(), 1);
+        assert_eq!(buf[0], b'e');
+        assert!(r.at_end().unwrap());
+    }
+}
