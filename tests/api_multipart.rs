@@ -42,6 +42,7 @@ fn multipart_init_sends_every_parameter_and_parses_the_documented_answer() {
         .content_encoding("gzip")
         .acl("private")
         .grant_read(GRANT)
+        .grant_write(GRANT)
         .grant_full_control(GRANT)
         .grant_read_acp(GRANT)
         .grant_write_acp(GRANT)
@@ -62,6 +63,7 @@ fn multipart_init_sends_every_parameter_and_parses_the_documented_answer() {
             ("Content-Encoding", "gzip"),
             ("x-cos-acl", "private"),
             ("x-cos-grant-read", GRANT),
+            ("x-cos-grant-write", GRANT),
             ("x-cos-grant-full-control", GRANT),
             ("x-cos-grant-read-acp", GRANT),
             ("x-cos-grant-write-acp", GRANT),

@@ -260,6 +260,7 @@ fn put_object_sends_every_parameter_in_node_order() {
         .content_encoding("identity")
         .acl("private")
         .grant_read(GRANT)
+        .grant_write(GRANT)
         .grant_full_control(GRANT)
         .grant_read_acp(GRANT)
         .grant_write_acp(GRANT)
@@ -283,6 +284,7 @@ fn put_object_sends_every_parameter_in_node_order() {
             ("Content-Encoding", "identity"),
             ("x-cos-acl", "private"),
             ("x-cos-grant-read", GRANT),
+            ("x-cos-grant-write", GRANT),
             ("x-cos-grant-full-control", GRANT),
             ("x-cos-grant-read-acp", GRANT),
             ("x-cos-grant-write-acp", GRANT),
@@ -294,7 +296,7 @@ fn put_object_sends_every_parameter_in_node_order() {
     assert_eq!(
         signed_headers(&r),
         "cache-control;content-disposition;content-encoding;content-length;content-md5;content-type;expect;expires;\
-         host;x-cos-acl;x-cos-grant-full-control;x-cos-grant-read;x-cos-grant-read-acp;x-cos-grant-write-acp;\
+         host;x-cos-acl;x-cos-grant-full-control;x-cos-grant-read;x-cos-grant-read-acp;x-cos-grant-write;x-cos-grant-write-acp;\
          x-cos-meta-author;x-cos-server-side-encryption;x-cos-storage-class"
     );
     assert_eq!(r.body, b"hello");
@@ -525,6 +527,7 @@ fn put_object_copy_sends_every_parameter_in_node_order() {
         .copy_source_if_match("\"a\"")
         .copy_source_if_none_match("\"b\"")
         .acl("private")
+        .grant_write(GRANT)
         .storage_class("ARCHIVE")
         .send()
         .unwrap();
@@ -547,6 +550,7 @@ fn put_object_copy_sends_every_parameter_in_node_order() {
             ("x-cos-copy-source-If-Match", "\"a\""),
             ("x-cos-copy-source-If-None-Match", "\"b\""),
             ("x-cos-acl", "private"),
+            ("x-cos-grant-write", GRANT),
             ("x-cos-storage-class", "ARCHIVE"),
             ("Cache-Control", ""),
             ("Content-Length", "0"),
@@ -557,7 +561,7 @@ fn put_object_copy_sends_every_parameter_in_node_order() {
         signed_headers(&r),
         "content-length;content-type;expect;host;x-cos-acl;x-cos-copy-source;x-cos-copy-source-if-match;\
          x-cos-copy-source-if-modified-since;x-cos-copy-source-if-none-match;x-cos-copy-source-if-unmodified-since;\
-         x-cos-meta-x;x-cos-metadata-directive;x-cos-storage-class",
+         x-cos-grant-write;x-cos-meta-x;x-cos-metadata-directive;x-cos-storage-class",
         "the empty Cache-Control is sent but not signed"
     );
     assert_eq!(out.etag, "\"22e024392de860289f0baa7d6cf8a549\"");

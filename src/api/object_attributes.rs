@@ -24,6 +24,8 @@ pub struct ObjectAttributes {
     pub acl: Option<String>,
     /// `x-cos-grant-read`: `id="qcs::cam::uin/<OwnerUin>:uin/<SubUin>"`, comma-separated.
     pub grant_read: Option<String>,
+    /// `x-cos-grant-write` (GrantWrite of the reference).
+    pub grant_write: Option<String>,
     /// `x-cos-grant-read-acp`.
     pub grant_read_acp: Option<String>,
     /// `x-cos-grant-write-acp`.
@@ -75,6 +77,7 @@ impl ObjectAttributes {
     pub(crate) fn push_access(&self, headers: &mut Headers) -> Result<()> {
         push_header(headers, "x-cos-acl", self.acl.as_deref(), "acl")?;
         push_header(headers, "x-cos-grant-read", self.grant_read.as_deref(), "grant_read")?;
+        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref(), "grant_write")?;
         push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref(), "grant_full_control")?;
         push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref(), "grant_read_acp")?;
         push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref(), "grant_write_acp")?;
@@ -133,6 +136,13 @@ macro_rules! attribute_methods {
             #[doc = $crate::api::object::builder_doc!($call, "grant_read(r#\"id=\"qcs::cam::uin/100000000001:uin/100000000011\"\"#)")]
             pub fn grant_read(mut self, value: impl Into<String>) -> Self {
                 self.input.attributes.grant_read = Some(value.into());
+                self
+            }
+            #[doc = "`x-cos-grant-write` (GrantWrite): who may write the object, in the grant format."]
+            #[doc = ""]
+            #[doc = $crate::api::object::builder_doc!($call, "grant_write(r#\"id=\"qcs::cam::uin/100000000001:uin/100000000011\"\"#)")]
+            pub fn grant_write(mut self, value: impl Into<String>) -> Self {
+                self.input.attributes.grant_write = Some(value.into());
                 self
             }
             #[doc = "`x-cos-grant-read-acp`: who may read the object's ACL."]

@@ -167,6 +167,7 @@ impl CopyOptions {
                 ObjectAttributes {
                     acl: self.attributes.acl.clone(),
                     grant_read: self.attributes.grant_read.clone(),
+                    grant_write: self.attributes.grant_write.clone(),
                     grant_read_acp: self.attributes.grant_read_acp.clone(),
                     grant_write_acp: self.attributes.grant_write_acp.clone(),
                     grant_full_control: self.attributes.grant_full_control.clone(),
