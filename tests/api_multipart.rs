@@ -155,6 +155,60 @@ fn multipart_upload_refuses_part_numbers_outside_1_to_10000() {
     assert_refused(reader.content_md5(true).send(), "content_md5", &transport);
 }
 
+#[test]
+fn multipart_upload_sends_a_callers_content_md5_for_a_reader_body() {
+    let answer = || Canned::new(200, "").header("ETag", "\"5d41402abc4b2a76b9719d911017c592\"");
+    let (transport, bucket) = bucket_with(vec![answer(), answer()]);
+    let reader = tencent_cos::http::Body::Reader { reader: Box::new(&b"hello"[..]), len: 5 };
+    bucket.multipart_upload("big.bin", "u1", 3, reader).content_md5_value("XUFAKrxLKna5cZ2REBfFkg==").send().unwrap();
+    let r = transport.last();
+    assert_eq!(
+        wire_headers(&r),
+        vec![("Content-MD5", "XUFAKrxLKna5cZ2REBfFkg=="), ("Content-Length", "5"), ("Host", HOST)]
+    );
+    assert_eq!(r.body, b"hello");
+    // The caller's value wins over computing one.
+    bucket
+        .multipart_upload("big.bin", "u1", 4, "other")
+        .content_md5(true)
+        .content_md5_value("XUFAKrxLKna5cZ2REBfFkg==")
+        .send()
+        .unwrap();
+    assert!(wire_headers(&transport.last()).contains(&("Content-MD5", "XUFAKrxLKna5cZ2REBfFkg==")));
+    let (transport, bucket) = bucket_with(vec![]);
+    for bad in ["", "not base64!", "aGVsbG8=", "XUFAKrxLKna5cZ2REBfFkg"] {
+        assert_refused(
+            bucket.multipart_upload("a", "u1", 1, "x").content_md5_value(bad).send(),
+            "content_md5_value",
+            &transport,
+        );
+    }
+}
+
+#[cfg(feature = "emulator")]
+#[test]
+fn a_callers_content_md5_is_checked_by_the_emulator() {
+    use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+    let emulator = Emulator::new();
+    let client = tencent_cos::Client::builder()
+        .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+        .region("ap-guangzhou")
+        .transport(emulator)
+        .build()
+        .unwrap();
+    let bucket = client.bucket("examplebucket-1250000000");
+    bucket.put_bucket().send().unwrap();
+    let id = bucket.multipart_init("m.bin").send().unwrap().upload_id;
+    let good = bucket.multipart_upload("m.bin", &id, 1, "hello").content_md5_value("XUFAKrxLKna5cZ2REBfFkg==").send();
+    assert!(good.is_ok(), "{good:?}");
+    let md5_of_world = "fXkwN6B2AYZXSwKC8vQ15w==";
+    let err = bucket.multipart_upload("m.bin", &id, 2, "hello").content_md5_value(md5_of_world).send().unwrap_err();
+    assert_eq!(err.code(), Some("BadDigest"), "{err:?}");
+    let err = bucket.put_object("p.txt").body("hello").content_md5_value(md5_of_world).send().unwrap_err();
+    assert_eq!(err.code(), Some("BadDigest"), "{err:?}");
+    bucket.put_object("p.txt").body("hello").content_md5_value("XUFAKrxLKna5cZ2REBfFkg==").send().unwrap();
+}
+
 // ---------------------------------------------------------------- upload_part_copy
 
 #[test]

@@ -3,7 +3,7 @@
 
 use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header, response_meta};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
-use crate::api::object_put::{body_content_md5, check_content_length};
+use crate::api::object_put::{check_content_length, content_md5_header};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
@@ -160,6 +160,9 @@ pub struct MultipartUploadInput {
     pub expect: Option<String>,
     /// Compute and send `Content-MD5` (in-memory bodies only).
     pub content_md5: bool,
+    /// ContentMD5 of the reference: a `Content-MD5` the caller computed (base64 of the 16-byte
+    /// MD5), for any body; sent as given, instead of computing one.
+    pub content_md5_value: Option<String>,
 }
 
 impl Default for MultipartUploadInput {
@@ -172,6 +175,7 @@ impl Default for MultipartUploadInput {
             content_length: None,
             expect: None,
             content_md5: false,
+            content_md5_value: None,
         }
     }
 }
@@ -194,7 +198,7 @@ impl Operation for MultipartUploadInput {
         validate_upload_id(&self.upload_id)?;
         validate_part_number(self.part_number)?;
         check_content_length(self.content_length, &self.body)?;
-        let md5 = if self.content_md5 { Some(body_content_md5(&self.body)?) } else { None };
+        let md5 = content_md5_header(self.content_md5, self.content_md5_value.as_deref(), &self.body)?;
         let mut request = OperationRequest::new(Method::Put)
             .with_key(self.key.clone())
             .with_query("partNumber", self.part_number.to_string())
@@ -250,6 +254,16 @@ impl MultipartUpload<'_> {
     #[doc = builder_doc!("multipart_upload(\"big.bin\", \"upload-id\", 1, vec![0u8; 1 << 20])", "content_md5(true)")]
     pub fn content_md5(mut self, on: bool) -> Self {
         self.input.content_md5 = on;
+        self
+    }
+
+    /// ContentMD5: sends a `Content-MD5` you computed (base64 of the 16-byte MD5), for any body
+    /// (a file slice or a reader too); COS refuses the part when it does not match. A value
+    /// that is not base64 of 16 bytes is refused before sending.
+    ///
+    #[doc = builder_doc!("multipart_upload(\"big.bin\", \"upload-id\", 2, \"last part\")", "content_md5_value(\"ZZYf1qnvVYZH8mkCAGfVNg==\")")]
+    pub fn content_md5_value(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5_value = Some(value.into());
         self
     }
 

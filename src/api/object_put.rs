@@ -39,6 +39,9 @@ pub struct PutObjectInput {
     pub expect: Option<String>,
     /// Compute and send `Content-MD5` (in-memory bodies only).
     pub content_md5: bool,
+    /// A `Content-MD5` the caller computed (base64 of the 16-byte MD5), for any body; sent
+    /// as given, instead of computing one.
+    pub content_md5_value: Option<String>,
 }
 
 impl Default for PutObjectInput {
@@ -50,12 +53,27 @@ impl Default for PutObjectInput {
             content_length: None,
             expect: None,
             content_md5: false,
+            content_md5_value: None,
         }
     }
 }
 
+/// The `Content-MD5` to send: the caller's value (checked to be base64 of 16 bytes), else
+/// one computed from an in-memory body when asked, else none.
+pub(crate) fn content_md5_header(compute: bool, given: Option<&str>, body: &Body) -> Result<Option<String>> {
+    use base64::Engine as _;
+    match given {
+        Some(value) => match base64::engine::general_purpose::STANDARD.decode(value) {
+            Ok(bytes) if bytes.len() == 16 => Ok(Some(value.to_owned())),
+            _ => Err(Error::invalid("content_md5_value", format!("{value:?} is not the base64 of a 16-byte MD5"))),
+        },
+        None if compute => body_content_md5(body).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// `Content-MD5` of an in-memory body; a file or reader would have to be read twice.
-pub(crate) fn body_content_md5(body: &Body) -> Result<String> {
+fn body_content_md5(body: &Body) -> Result<String> {
     match body.as_bytes() {
         Some(bytes) => Ok(checksum::content_md5(bytes)),
         None => Err(Error::invalid("content_md5", "is computed for in-memory bodies only (bytes or strings)")),
@@ -77,7 +95,7 @@ impl Operation for PutObjectInput {
 
     fn build(&mut self) -> Result<OperationRequest> {
         check_content_length(self.content_length, &self.body)?;
-        let md5 = if self.content_md5 { Some(body_content_md5(&self.body)?) } else { None };
+        let md5 = content_md5_header(self.content_md5, self.content_md5_value.as_deref(), &self.body)?;
         let mut request = OperationRequest::new(Method::Put).with_key(self.key.clone());
         let headers = &mut request.headers;
         self.attributes.push_custom(headers)?;
@@ -264,6 +282,16 @@ impl PutObject<'_> {
     #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").content_md5(true)")]
     pub fn content_md5(mut self, on: bool) -> Self {
         self.input.content_md5 = on;
+        self
+    }
+
+    /// Sends a `Content-MD5` you computed (base64 of the 16-byte MD5), for any body (a file
+    /// or a reader too); COS refuses the body when it does not match. A value that is not
+    /// base64 of 16 bytes is refused before sending.
+    ///
+    #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").content_md5_value(\"XUFAKrxLKna5cZ2REBfFkg==\")")]
+    pub fn content_md5_value(mut self, value: impl Into<String>) -> Self {
+        self.input.content_md5_value = Some(value.into());
         self
     }
 
