@@ -751,10 +751,27 @@ fn put_bucket_cors_writes_one_element_per_value() {
 }
 
 #[test]
+fn put_bucket_cors_without_rules_sends_an_empty_configuration_as_the_reference_allows() {
+    let (t, b) = bucket_with(vec![Canned::new(200, "")]);
+    b.put_bucket_cors().send().unwrap();
+    let r = t.last();
+    let body = "<CORSConfiguration></CORSConfiguration>";
+    assert_eq!(String::from_utf8(r.body.clone()).unwrap(), body);
+    assert_eq!(
+        plain_headers(&r),
+        [
+            ("Content-Type", "application/xml"),
+            ("Content-MD5", tencent_cos::checksum::content_md5(body.as_bytes()).as_str()),
+            ("Content-Length", body.len().to_string().as_str()),
+            ("Host", HOST),
+        ]
+    );
+}
+
+#[test]
 fn put_bucket_cors_validates_rules_before_sending() {
     let (t, b) = bucket_with(vec![]);
     let good = || CorsRule::new().allowed_origin("*").allowed_method("GET");
-    assert_invalid(b.put_bucket_cors().send(), "cors_rules", &t);
     assert_invalid(b.put_bucket_cors().rule(CorsRule::new().allowed_method("GET")).send(), "cors_rules", &t);
     assert_invalid(b.put_bucket_cors().rule(CorsRule::new().allowed_origin("")).send(), "cors_rules", &t);
     assert_invalid(b.put_bucket_cors().rule(CorsRule::new().allowed_origin("*")).send(), "cors_rules", &t);

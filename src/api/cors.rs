@@ -265,9 +265,8 @@ impl Operation for PutBucketCorsInput {
     type Output = PutBucketCorsOutput;
 
     fn build(&mut self) -> Result<OperationRequest> {
-        if self.rules.is_empty() {
-            return Err(Error::invalid("cors_rules", "at least one rule (use delete_bucket_cors to remove them all)"));
-        }
+        // CORSRules is optional in the reference: no rules send an empty configuration and COS
+        // decides (to remove every rule, `delete_bucket_cors` is the call COS documents).
         for (i, rule) in self.rules.iter().enumerate() {
             rule.validate(i)?;
         }
