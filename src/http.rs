@@ -77,16 +77,45 @@ impl fmt::Display for Method {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers(Vec<(String, String)>);
 
-/// Header names whose values never print.
-fn is_secret_header(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-cos-security-token")
+/// Header and query-parameter names whose values never print: the signature (a header, or the
+/// `q-signature` of a presigned URL, a bearer credential until it expires) and the token.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    ["authorization", "x-cos-security-token", "q-signature"].iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// `value`, or `<redacted>` when `name` is secret.
+pub(crate) fn shown_value<'v>(name: &str, value: &'v str) -> &'v str {
+    if is_secret_name(name) { "<redacted>" } else { value }
+}
+
+/// Name-value pairs (headers, query) as `Debug` shows them: secret values redacted.
+pub(crate) struct RedactedPairs<'p, N, V>(pub(crate) &'p [(N, V)]);
+
+impl<N: AsRef<str>, V: AsRef<str>> fmt::Debug for RedactedPairs<'_, N, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter().map(|(n, v)| (n.as_ref(), shown_value(n.as_ref(), v.as_ref())))).finish()
+    }
+}
+
+/// A URL as `Debug` shows it: the values of secret query parameters (a presigned URL's
+/// signature and token) redacted.
+pub(crate) fn redacted_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_owned() };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_secret_name(&crate::percent::decode_component(name).unwrap_or_default()) => {
+                format!("{name}=<redacted>")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
 }
 
 impl fmt::Debug for Headers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|(n, v)| (n, if is_secret_header(n) { "<redacted>" } else { v.as_str() })))
-            .finish()
+        RedactedPairs(&self.0).fmt(f)
     }
 }
 
@@ -302,7 +331,21 @@ impl From<String> for Body {
 }
 
 /// A request as handed to a [`Transport`](crate::transport::Transport): fully built and signed.
-#[derive(Debug)]
+///
+/// Its `Debug` redacts the signature and token, in the headers and in a presigned URL's query:
+///
+/// ```
+/// use tencent_cos::http::{Body, Method, Request};
+/// let r = Request {
+///     method: Method::Get,
+///     url: "https://b.cos.ap-guangzhou.myqcloud.com/a?q-ak=AKID&q-signature=f00d&x-cos-security-token=t0k3n".into(),
+///     headers: [("Authorization", "q-sign-algorithm=sha1&q-signature=beef")].into_iter().collect(),
+///     body: Body::Empty,
+/// };
+/// let printed = format!("{r:?}");
+/// assert!(!printed.contains("f00d") && !printed.contains("t0k3n") && !printed.contains("beef"), "{printed}");
+/// assert!(printed.contains("q-ak=AKID"));
+/// ```
 pub struct Request {
     /// The method.
     pub method: Method,
@@ -312,6 +355,17 @@ pub struct Request {
     pub headers: Headers,
     /// The body.
     pub body: Body,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redacted_url(&self.url))
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// A response from a transport: status, headers and a streaming body.

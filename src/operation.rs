@@ -4,8 +4,8 @@
 use crate::error::{Error, Result};
 use crate::http::{Body, Headers, Method, Response};
 
-/// A request as an operation describes it, before endpoint resolution and signing.
-#[derive(Debug)]
+/// A request as an operation describes it, before endpoint resolution and signing. Its
+/// `Debug` redacts a token or signature among the headers and query.
 pub struct OperationRequest {
     /// The method.
     pub method: Method,
@@ -17,6 +17,18 @@ pub struct OperationRequest {
     pub headers: Headers,
     /// The body.
     pub body: Body,
+}
+
+impl std::fmt::Debug for OperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperationRequest")
+            .field("method", &self.method)
+            .field("key", &self.key)
+            .field("query", &crate::http::RedactedPairs(&self.query))
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl OperationRequest {

@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 use crate::http::Method;
 use crate::percent::encode_component;
 
-/// Parameters of [`Client::get_auth`], the instance `getAuth` of the JS SDK.
-#[derive(Clone, Debug, Default)]
+/// Parameters of [`Client::get_auth`], the instance `getAuth` of the JS SDK. Its `Debug`
+/// redacts a token passed among the headers or query.
+#[derive(Clone, Default)]
 pub struct GetAuthParams {
     /// Method (default GET).
     pub method: Option<Method>,
@@ -23,6 +24,19 @@ pub struct GetAuthParams {
     pub expires: Option<u64>,
     /// Bucket and region, to sign the `Host` the request will go to.
     pub bucket: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for GetAuthParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAuthParams")
+            .field("method", &self.method)
+            .field("key", &self.key)
+            .field("query", &crate::http::RedactedPairs(&self.query))
+            .field("headers", &crate::http::RedactedPairs(&self.headers))
+            .field("expires", &self.expires)
+            .field("bucket", &self.bucket)
+            .finish()
+    }
 }
 
 /// A signature and the token that must travel with it.

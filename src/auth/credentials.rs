@@ -94,7 +94,8 @@ impl fmt::Debug for TemporaryCredentials {
 }
 
 /// What an authorization callback is handed (the JS `getAuthorization` format 2 options).
-#[derive(Clone, Debug)]
+/// Its `Debug` redacts a token or signature among the headers and query.
+#[derive(Clone)]
 pub struct AuthorizationRequest<'a> {
     /// HTTP method, upper case.
     pub method: &'a str,
@@ -108,6 +109,19 @@ pub struct AuthorizationRequest<'a> {
     pub bucket: Option<&'a str>,
     /// Region, when the call has one.
     pub region: Option<&'a str>,
+}
+
+impl fmt::Debug for AuthorizationRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationRequest")
+            .field("method", &self.method)
+            .field("key", &self.key)
+            .field("query", &crate::http::RedactedPairs(self.query))
+            .field("headers", &crate::http::RedactedPairs(self.headers))
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .finish()
+    }
 }
 
 /// A ready `Authorization`, with the token when it was computed with temporary keys.

@@ -129,8 +129,8 @@ impl fmt::Debug for AuthorizationParams<'_> {
             .field("secret_key", &"<redacted>")
             .field("method", &self.method)
             .field("key", &self.key)
-            .field("query", &self.query)
-            .field("headers", &self.headers)
+            .field("query", &crate::http::RedactedPairs(self.query))
+            .field("headers", &crate::http::RedactedPairs(self.headers))
             .field("key_time", &self.key_time)
             .finish()
     }
