@@ -209,6 +209,20 @@ fn a_callers_content_md5_is_checked_by_the_emulator() {
     bucket.put_object("p.txt").body("hello").content_md5_value("XUFAKrxLKna5cZ2REBfFkg==").send().unwrap();
 }
 
+#[test]
+fn a_key_with_a_control_character_keeps_its_upload_id_through_init_and_complete() {
+    // COS writes such a key raw into the answer (not XML 1.0): the values still come out exact.
+    let init = "<?xml version='1.0' encoding='utf-8' ?>\n<InitiateMultipartUploadResult><Bucket>examplebucket-1250000000</Bucket>\
+        <Key>bell\u{7}key</Key><UploadId>u-7</UploadId></InitiateMultipartUploadResult>";
+    let complete = "<CompleteMultipartUploadResult><Location>examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/bell%07key</Location>\
+        <Bucket>examplebucket-1250000000</Bucket><Key>bell\u{7}key</Key><ETag>&quot;abc-1&quot;</ETag></CompleteMultipartUploadResult>";
+    let (_, bucket) = bucket_with(vec![Canned::new(200, init), Canned::new(200, complete)]);
+    let out = bucket.multipart_init("bell\u{7}key").send().unwrap();
+    assert_eq!((out.key.as_str(), out.upload_id.as_str()), ("bell\u{7}key", "u-7"));
+    let done = bucket.multipart_complete("bell\u{7}key", "u-7", [(1, "\"e\"")]).send().unwrap();
+    assert_eq!((done.key.as_str(), done.etag.as_str()), ("bell\u{7}key", "\"abc-1\""));
+}
+
 // ---------------------------------------------------------------- upload_part_copy
 
 #[test]

@@ -149,7 +149,8 @@ pub(crate) fn parse_xml_answer<T>(
     root: &str,
     read: impl FnOnce(Element<'_, '_>, ResponseMeta) -> Result<T>,
 ) -> Result<T> {
-    let raw = response.read_body(xml::MAX_XML_BODY)?;
+    let mut raw = response.read_body(xml::MAX_XML_BODY)?;
+    xml::recover_control_chars(&mut raw);
     let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
     let body = &raw[start..];
     let doc = xml::parse_document(body)?;

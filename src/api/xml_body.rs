@@ -22,7 +22,8 @@ pub(crate) struct XmlBody {
 impl XmlBody {
     /// Reads the body of `response` (at most [`xml::MAX_XML_BODY`] bytes).
     pub(crate) fn read(mut response: Response) -> Result<XmlBody> {
-        let bytes = response.read_body(xml::MAX_XML_BODY)?;
+        let mut bytes = response.read_body(xml::MAX_XML_BODY)?;
+        xml::recover_control_chars(&mut bytes);
         Ok(XmlBody { meta: meta_of(&response), bytes })
     }
 

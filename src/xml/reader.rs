@@ -23,6 +23,51 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document<'_>> {
     Document::parse_with_options(text, options).map_err(|e| Error::Xml(e.to_string()))
 }
 
+/// Ends a document whose raw control characters [`recover_control_chars`] moved aside.
+const RECOVERED_MARK: &str = "<!--tencent-cos: control characters recovered-->";
+/// A raw control character `c` is carried as `CONTROL_BASE + c` (private use, never in markup).
+const CONTROL_BASE: u32 = 0xE000;
+
+/// C0 controls that XML 1.0 cannot carry, not even as character references.
+fn is_raw_control(c: char) -> bool {
+    (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// COS writes the control characters of a key raw into XML answers that were not asked for
+/// `encoding-type=url` (Initiate and Complete Multipart Upload, a plain listing): bodies XML 1.0
+/// cannot carry, so a strict parser would lose the UploadId of an upload it just created (the Go
+/// SDK recovers such bodies with a regex). Here each such character is moved to `U+E000 + code`
+/// before parsing, and [`Element::text`] moves it back, so the values come out exact. A body that
+/// already holds a character of that private-use range is left as it is (and refused).
+pub(crate) fn recover_control_chars(bytes: &mut Vec<u8>) {
+    if !bytes.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    if text.chars().any(|c| (CONTROL_BASE..CONTROL_BASE + 0x20).contains(&(c as u32))) {
+        return;
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for c in text.chars() {
+        match char::from_u32(CONTROL_BASE + c as u32).filter(|_| is_raw_control(c)) {
+            Some(moved) => out.push(moved),
+            None => out.push(c),
+        }
+    }
+    out.push_str(RECOVERED_MARK);
+    *bytes = out.into_bytes();
+}
+
+/// Puts back the control characters [`recover_control_chars`] moved aside.
+fn restore_control_chars(text: String) -> String {
+    text.chars()
+        .map(|c| match c as u32 {
+            n if (CONTROL_BASE..CONTROL_BASE + 0x20).contains(&n) => char::from_u32(n - CONTROL_BASE).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 /// Deepest element nesting accepted. COS documents are 5 levels deep; the limit keeps a hostile
 /// document of nested elements from costing memory out of proportion to its size.
 pub const MAX_DEPTH: usize = 64;
@@ -120,7 +165,7 @@ impl<'a, 'input> Element<'a, 'input> {
                 s.push_str(t);
             }
         }
-        s
+        if self.node.document().input_text().ends_with(RECOVERED_MARK) { restore_control_chars(s) } else { s }
     }
 
     /// The first child element named `name`.
@@ -244,6 +289,38 @@ pub fn embedded_error(status: u16, headers: &Headers, body: &[u8]) -> Option<Ser
         return None;
     }
     Some(parse_service_error(status, headers, body))
+}
+
+#[cfg(test)]
+mod recovery_tests {
+    use super::*;
+
+    #[test]
+    fn raw_control_characters_in_values_come_out_exact() {
+        let mut body = b"<InitiateMultipartUploadResult><Key>a\x07b\x01</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>".to_vec();
+        assert!(parse_document(&body).is_err(), "strict XML refuses it");
+        recover_control_chars(&mut body);
+        let doc = parse_document(&body).unwrap();
+        let root = Element::root(&doc, "InitiateMultipartUploadResult").unwrap();
+        assert_eq!(root.req_text("Key").unwrap(), "a\u{7}b\u{1}");
+        assert_eq!(root.req_text("UploadId").unwrap(), "u1");
+    }
+
+    #[test]
+    fn clean_bodies_and_ambiguous_ones_are_left_alone() {
+        let clean = b"<a><b>x\ty</b></a>".to_vec();
+        let mut same = clean.clone();
+        recover_control_chars(&mut same);
+        assert_eq!(same, clean);
+        // A genuine private-use character next to a raw control: no safe way back, so no recovery.
+        let ambiguous = "<a><b>\u{E007}\u{7}</b></a>".as_bytes().to_vec();
+        let mut same = ambiguous.clone();
+        recover_control_chars(&mut same);
+        assert_eq!(same, ambiguous);
+        // A genuine private-use character in a clean document reads as itself.
+        let doc = parse_document("<a><b>\u{E007}</b></a>".as_bytes()).unwrap();
+        assert_eq!(Element::root(&doc, "a").unwrap().req_text("b").unwrap(), "\u{E007}");
+    }
 }
 
 #[cfg(test)]
