@@ -217,7 +217,7 @@ impl GetObjectUrl<'_> {
             url.push_str("&x-cos-security-token=");
             url.push_str(&encode_component(token));
         }
-        for (name, value) in &self.query {
+        for (name, value) in sorted_as_node(&self.query) {
             url.push('&');
             url.push_str(&encode_component(name));
             url.push('=');
@@ -227,8 +227,16 @@ impl GetObjectUrl<'_> {
     }
 }
 
+/// Query parameters in the node SDK's order for a URL (its `obj2str`: names sorted without
+/// regard to case; the order given is kept among equal names).
+fn sorted_as_node(query: &[(String, String)]) -> Vec<&(String, String)> {
+    let mut sorted: Vec<&(String, String)> = query.iter().collect();
+    sorted.sort_by_cached_key(|(name, _)| name.to_lowercase());
+    sorted
+}
+
 fn append_query(mut url: String, query: &[(String, String)]) -> String {
-    for (i, (name, value)) in query.iter().enumerate() {
+    for (i, (name, value)) in sorted_as_node(query).into_iter().enumerate() {
         url.push(if i == 0 { '?' } else { '&' });
         url.push_str(&encode_component(name));
         url.push('=');
