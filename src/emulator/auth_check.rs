@@ -21,8 +21,10 @@ struct Authorization {
     secret_id: String,
     start: u64,
     end: u64,
-    header_list: Vec<String>,
-    param_list: Vec<String>,
+    /// The readings of `q-header-list` (see [`list_readings`]).
+    header_lists: Vec<Vec<String>>,
+    /// The readings of `q-url-param-list`.
+    param_lists: Vec<Vec<String>>,
     signature: String,
 }
 
@@ -70,41 +72,54 @@ pub(crate) fn authenticate(
         }
     }
 
-    let headers: Vec<(&str, &str)> =
-        req.headers.iter().filter(|(name, _)| auth.header_list.contains(&lower_encoded(name))).collect();
-    // The node SDK sends empty-valued headers but leaves them out of the signature, even when
-    // another header of the same name is signed; other signers include them. Try both readings.
-    let non_empty: Vec<(&str, &str)> = headers.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
-    let mut header_sets = vec![&headers];
-    if non_empty.len() != headers.len() {
-        header_sets.push(&non_empty);
+    // Every reading of the name lists gives the headers and parameters it signs.
+    let mut header_sets: Vec<Vec<(&str, &str)>> = Vec::new();
+    for list in &auth.header_lists {
+        let headers: Vec<(&str, &str)> =
+            req.headers.iter().filter(|(name, _)| list.contains(&lower_encoded(name))).collect();
+        // The node SDK sends empty-valued headers but leaves them out of the signature, even when
+        // another header of the same name is signed; other signers include them. Try both.
+        let non_empty: Vec<(&str, &str)> = headers.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+        let differs = non_empty.len() != headers.len();
+        header_sets.push(headers);
+        if differs {
+            header_sets.push(non_empty);
+        }
     }
-    let params: Vec<(&str, &str)> = req
-        .query
+    let param_sets: Vec<Vec<(&str, &str)>> = auth
+        .param_lists
         .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .filter(|(name, _)| auth.param_list.contains(&lower_encoded(name)))
+        .map(|list| {
+            req.query
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .filter(|(name, _)| list.contains(&lower_encoded(name)))
+                .collect()
+        })
         .collect();
     let method = req.method.as_str();
     for path in sign_paths {
-        for signed in &header_sets {
-            let expected = sign_parts(
-                &auth.secret_id,
-                &key.secret_key,
-                method,
-                path,
-                params.iter().copied(),
-                signed.iter().copied(),
-                auth.start,
-                auth.end,
-            );
-            let computed = expected.rsplit_once("&q-signature=").map(|(_, s)| s).unwrap_or("");
-            if !computed.is_empty() && computed.eq_ignore_ascii_case(&auth.signature) {
-                return Ok(key.principal);
+        for params in &param_sets {
+            for signed in &header_sets {
+                let expected = sign_parts(
+                    &auth.secret_id,
+                    &key.secret_key,
+                    method,
+                    path,
+                    params.iter().copied(),
+                    signed.iter().copied(),
+                    auth.start,
+                    auth.end,
+                );
+                let computed = expected.rsplit_once("&q-signature=").map(|(_, s)| s).unwrap_or("");
+                if !computed.is_empty() && computed.eq_ignore_ascii_case(&auth.signature) {
+                    return Ok(key.principal);
+                }
             }
         }
     }
 
+    let (headers, params) = (&header_sets[0], &param_sets[0]);
     let path = sign_paths.first().copied().unwrap_or("/");
     let format_string = http_string(method, path, params.iter().copied(), headers.iter().copied());
     let string_to_sign =
@@ -130,9 +145,15 @@ fn find_authorization(req: &Incoming) -> Result<Option<Authorization>, CosError>
     if let Some(header) = req.header("authorization") {
         return parse_pairs(split_pairs(header)).map(Some);
     }
-    let from_query = req.query.iter().filter(|(n, _)| n.starts_with("q-")).map(|(n, v)| (n.as_str(), v.as_str()));
     if req.query.iter().any(|(n, _)| n == "q-sign-algorithm" || n == "q-ak" || n == "q-signature") {
-        return parse_pairs(from_query.map(|(n, v)| (n.to_owned(), v.to_owned())).collect()).map(Some);
+        // From the query as sent: a list's separators and the escapes inside its names must be
+        // told apart before anything is decoded.
+        let pairs = split_pairs(&req.raw_query)
+            .into_iter()
+            .map(|(n, v)| (decode_component(&n).unwrap_or(n), v))
+            .filter(|(n, _)| n.starts_with("q-"))
+            .collect();
+        return parse_pairs(pairs).map(Some);
     }
     if let Some(sign) = req.query("sign").filter(|s| !s.is_empty()) {
         return parse_pairs(split_pairs(sign)).map(Some);
@@ -140,17 +161,40 @@ fn find_authorization(req: &Incoming) -> Result<Option<Authorization>, CosError>
     Ok(None)
 }
 
-/// `a=1&b=2` into pairs, values decoded when they carry `%XX` (a `q-url-param-list` may arrive
-/// as `prefix%3Bmax-keys`).
+/// `a=1&b=2` into pairs, values as they are (see [`parse_pairs`] for decoding).
 fn split_pairs(s: &str) -> Vec<(String, String)> {
     s.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (n, v) = p.split_once('=').unwrap_or((p, ""));
-            let v = if v.contains('%') { decode_component(v).unwrap_or_else(|| v.to_owned()) } else { v.to_owned() };
-            (n.trim().to_owned(), v)
+            (n.trim().to_owned(), v.to_owned())
         })
         .collect()
+}
+
+/// A scalar field's value, decoded when it carries `%XX` (`q-key-time=1%3B2` in a URL).
+fn decoded(value: &str) -> String {
+    if value.contains('%') { decode_component(value).unwrap_or_else(|| value.to_owned()) } else { value.to_owned() }
+}
+
+/// The readings of a name list (`q-header-list`, `q-url-param-list`): the encoded, lower-cased
+/// names joined by `;`. Split first, so that a name holding an escaped `;` (`%3b`) stays one
+/// name; and, when the whole list was escaped once more (a presigned URL may send `a%3bb` for
+/// the list `a;b`), split after decoding it once. The signature decides which reading is right.
+fn list_readings(raw: &str) -> Vec<Vec<String>> {
+    let split = |s: &str| -> Vec<String> {
+        s.split(';').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect()
+    };
+    let mut readings = vec![split(raw)];
+    if raw.contains('%')
+        && let Some(once) = decode_component(raw)
+    {
+        let second = split(&once);
+        if second != readings[0] {
+            readings.push(second);
+        }
+    }
+    readings
 }
 
 fn garbled(why: &str) -> CosError {
@@ -158,7 +202,9 @@ fn garbled(why: &str) -> CosError {
 }
 
 fn parse_pairs(pairs: Vec<(String, String)>) -> Result<Authorization, CosError> {
-    let get = |name: &str| pairs.iter().rfind(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let raw = |name: &str| pairs.iter().rfind(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let scalars: Vec<(String, String)> = pairs.iter().map(|(n, v)| (n.clone(), decoded(v))).collect();
+    let get = |name: &str| scalars.iter().rfind(|(n, _)| n == name).map(|(_, v)| v.as_str());
     let algorithm = get("q-sign-algorithm").ok_or_else(|| garbled("no q-sign-algorithm"))?;
     if !algorithm.eq_ignore_ascii_case("sha1") {
         return Err(garbled("q-sign-algorithm must be sha1"));
@@ -171,15 +217,12 @@ fn parse_pairs(pairs: Vec<(String, String)>) -> Result<Authorization, CosError> 
         .filter(|(a, b)| a <= b)
         .ok_or_else(|| garbled("q-key-time is not start;end"))?;
     let signature = get("q-signature").filter(|s| !s.is_empty()).ok_or_else(|| garbled("no q-signature"))?;
-    let list = |name: &str| -> Vec<String> {
-        get(name).unwrap_or("").split(';').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect()
-    };
     Ok(Authorization {
         secret_id: secret_id.to_owned(),
         start,
         end,
-        header_list: list("q-header-list"),
-        param_list: list("q-url-param-list"),
+        header_lists: list_readings(raw("q-header-list").unwrap_or("")),
+        param_lists: list_readings(raw("q-url-param-list").unwrap_or("")),
         signature: signature.to_owned(),
     })
 }
@@ -193,8 +236,8 @@ mod tests {
         let a = parse_pairs(split_pairs("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list=host;range&q-url-param-list=prefix%3Bmax-keys&q-signature=ab")).unwrap();
         assert_eq!(a.secret_id, "AK");
         assert_eq!((a.start, a.end), (1, 2));
-        assert_eq!(a.header_list, vec!["host", "range"]);
-        assert_eq!(a.param_list, vec!["prefix", "max-keys"]);
+        assert_eq!(a.header_lists, vec![vec!["host", "range"]]);
+        assert_eq!(a.param_lists, vec![vec!["prefix%3bmax-keys"], vec!["prefix", "max-keys"]]);
     }
 
     #[test]

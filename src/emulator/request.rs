@@ -16,6 +16,8 @@ pub(crate) struct Incoming {
     pub(crate) raw_path: String,
     /// Query parameters, decoded, in the order sent.
     pub(crate) query: Vec<(String, String)>,
+    /// The query as sent, still percent-encoded (a signature's name lists are read from it).
+    pub(crate) raw_query: String,
     pub(crate) headers: Headers,
     pub(crate) body: Content,
 }
@@ -34,7 +36,8 @@ impl Incoming {
             None => (target, ""),
         };
         let raw_path = if raw_path.is_empty() { "/".to_owned() } else { raw_path.to_owned() };
-        Ok(Incoming { method, host, raw_path, query: parse_query(raw_query)?, headers, body })
+        let query = parse_query(raw_query)?;
+        Ok(Incoming { method, host, raw_path, query, raw_query: raw_query.to_owned(), headers, body })
     }
 
     /// A header value (any case); empty values count as absent, as the node SDK sends
