@@ -87,13 +87,15 @@ impl LocalFiles {
     }
 
     /// Removes the data file named by the sidecar when it is not `keep`: a run that starts
-    /// over leaves no orphan of an earlier one. Only names of the form `<path>.<16 hex>.part`
-    /// can be named, so a forged sidecar cannot point this anywhere else.
+    /// over leaves no orphan of an earlier one. Only the sidecar's first lines are needed (its
+    /// records may be bad); only names of the form `<path>.<16 hex>.part` can be named, so a
+    /// forged sidecar cannot point this anywhere else.
     pub(crate) fn remove_stale_data(&self, part_count: usize, keep: Option<&str>) {
-        if let Some(sidecar) = read_sidecar(&self.sidecar, part_count)
-            && keep != Some(sidecar.data.as_str())
+        let Some(bytes) = read_sidecar_bytes(&self.sidecar, part_count) else { return };
+        if let Some((_, data, _)) = parse_head(&String::from_utf8_lossy(&bytes))
+            && keep != Some(data)
         {
-            let _ = std::fs::remove_file(self.data_path(&sidecar.data));
+            let _ = std::fs::remove_file(self.data_path(data));
         }
     }
 
@@ -157,10 +159,16 @@ impl Sidecar {
 /// The sidecar at `path` of a download of `part_count` parts; `None` when it is missing, is
 /// not the download's own regular file, is longer than the bound, or is malformed in any way.
 pub(crate) fn read_sidecar(path: &Path, part_count: usize) -> Option<Sidecar> {
+    let bytes = read_sidecar_bytes(path, part_count)?;
+    parse_sidecar(std::str::from_utf8(&bytes).ok()?, part_count)
+}
+
+/// The bytes of the sidecar, if it is the download's own regular file of at most 1 MiB plus
+/// 40 bytes a part.
+fn read_sidecar_bytes(path: &Path, part_count: usize) -> Option<Vec<u8>> {
     let file = open_own_file(path, false).ok()?;
     let limit = SIDECAR_BASE_LIMIT + part_count as u64 * SIDECAR_RECORD_LIMIT;
-    let bytes = read_bounded(&file, limit).ok()??;
-    parse_sidecar(std::str::from_utf8(&bytes).ok()?, part_count)
+    read_bounded(&file, limit).ok()?
 }
 
 /// A decimal number as this crate writes it: digits only, no sign, no leading zero.
@@ -169,14 +177,18 @@ fn canonical<T: std::str::FromStr>(s: &str) -> Option<T> {
     if plain { s.parse().ok() } else { None }
 }
 
-/// Parses a sidecar strictly: the magic line, the five header lines with their labels, one
-/// `data <16 hex>` line, then `part <n> <crc64>` lines with `n` in 1..=`part_count`, strictly
-/// ascending; every line ends with `\n`. Anything else is `None`.
-fn parse_sidecar(text: &str, part_count: usize) -> Option<Sidecar> {
-    let mut lines = text.strip_suffix('\n')?.split('\n');
+/// The magic line and the five header lines with their labels, then one `data <16 hex>` line:
+/// the header text, the data file's suffix, and the rest of the text.
+fn parse_head(text: &str) -> Option<(String, &str, &str)> {
+    let mut rest = text;
+    let mut line = || -> Option<&str> {
+        let (line, after) = rest.split_once('\n')?;
+        rest = after;
+        Some(line)
+    };
     let mut header = String::new();
     for label in [None, Some("bucket "), Some("key "), Some("etag "), Some("size "), Some("part-size ")] {
-        let line = lines.next()?;
+        let line = line()?;
         let ok = match label {
             None => line == MAGIC,
             Some(label) => line.strip_prefix(label).is_some_and(|v| !v.is_empty() && !v.contains('\r')),
@@ -187,13 +199,18 @@ fn parse_sidecar(text: &str, part_count: usize) -> Option<Sidecar> {
         header.push_str(line);
         header.push('\n');
     }
-    let data = lines.next()?.strip_prefix("data ")?;
-    if !is_random_suffix(data) {
-        return None;
-    }
+    let data = line()?.strip_prefix("data ").filter(|d| is_random_suffix(d))?;
+    Some((header, data, rest))
+}
+
+/// Parses a sidecar strictly: [`parse_head`], then `part <n> <crc64>` lines with `n` in
+/// 1..=`part_count`, strictly ascending; every line ends with `\n`. Anything else is `None`.
+fn parse_sidecar(text: &str, part_count: usize) -> Option<Sidecar> {
+    let (header, data, rest) = parse_head(text)?;
     let mut parts = BTreeMap::new();
     let mut last = 0u32;
-    for line in lines {
+    let records = if rest.is_empty() { None } else { Some(rest.strip_suffix('\n')?) };
+    for line in records.into_iter().flat_map(|r| r.split('\n')) {
         let mut fields = line.split(' ');
         let (Some("part"), Some(n), Some(crc), None) = (fields.next(), fields.next(), fields.next(), fields.next())
         else {
