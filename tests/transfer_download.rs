@@ -4,9 +4,10 @@
 
 mod transfer_support;
 
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tencent_cos::checksum::crc64;
 use tencent_cos::transfer::{ProgressInfo, TaskHandle, TaskState};
@@ -401,4 +402,74 @@ fn parts_in_flight_stay_within_the_limits() {
     let parts = spy.max_parts_in_flight.load(Ordering::SeqCst);
     assert_eq!(keys, 2, "FileParallelLimit 2, and the two file workers overlap");
     assert!((4..=6).contains(&parts), "at most 2 downloads x 3 ranged GETs (each one 64 KiB buffer): {parts}");
+}
+
+/// A body that gives 1 KiB every 10 ms: a 1 MiB part takes 10 s.
+struct Trickle(Box<dyn Read + Send>);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(Duration::from_millis(10));
+        let n = buf.len().min(1024);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+/// Polls `done` every 5 ms for at most 10 s.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "waited 10 s for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Cancels `task` and asserts it ends Canceled within 2 s, with nothing left in `dir`.
+fn cancel_within_bound(task: TaskHandle, dir: &TempDir, what: &str) {
+    let cancelled_at = Instant::now();
+    task.cancel();
+    let result =
+        task.wait_timeout(Duration::from_secs(5)).unwrap_or_else(|| panic!("{what}: still running 5 s after cancel"));
+    assert!(matches!(result, Err(Error::Cancelled)), "{what}: {result:?}");
+    assert!(cancelled_at.elapsed() < Duration::from_secs(2), "{what}: {:?}", cancelled_at.elapsed());
+    assert!(dir.names().is_empty(), "{what}: {:?}", dir.names());
+}
+
+#[test]
+fn cancel_stops_download_part_requests_between_attempts_and_mid_body() {
+    let setup = Setup::new(Front::InProcess);
+    // Each request would be retried 1000 times, about a second apart.
+    let patient =
+        RetryPolicy { max_retries: 1000, initial_backoff: Duration::from_secs(2), max_backoff: Duration::from_secs(2) };
+    let (client, spy) = setup.spied_client(|b| b.chunk_parallel_limit(2).chunk_retry_times(0).retry(patient));
+    put(&client, "failing", &pattern(4 * MIB, 70));
+    put(&client, "slow", &pattern(4 * MIB, 71));
+    put(&client, "slow-one", &pattern(MIB, 72));
+    spy.set_response_hook(|resp, seen| {
+        if seen.key == "failing" && seen.range.is_some() {
+            replace_with_status(resp, 503);
+        } else if seen.key.starts_with("slow") && seen.method == "GET" {
+            let body = std::mem::replace(&mut resp.body, Box::new(std::io::empty()));
+            resp.body = Box::new(Trickle(body));
+        }
+    });
+    let dir = TempDir::new();
+
+    // Ranged GETs answered 503: cancel ends their retries, no attempt follows.
+    let task = client.bucket(BUCKET).download_file("failing", dir.join("failing")).start().unwrap();
+    wait_until("two part requests", || spy.ranged_gets("failing").len() >= 2);
+    cancel_within_bound(task, &dir, "503s");
+    let attempts = spy.ranged_gets("failing").len();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(spy.ranged_gets("failing").len(), attempts, "no part request after cancel");
+
+    // Bodies that trickle, in ranged parts and in a one-GET download: cancel cuts them.
+    let task = client.bucket(BUCKET).download_file("slow", dir.join("slow")).start().unwrap();
+    wait_until("a part body", || spy.ranged_gets("slow").len() >= 2);
+    std::thread::sleep(Duration::from_millis(100));
+    cancel_within_bound(task, &dir, "ranged parts");
+    let task = client.bucket(BUCKET).download_file("slow-one", dir.join("slow-one")).start().unwrap();
+    wait_until("the body", || spy.count("GET", "slow-one") == 1);
+    std::thread::sleep(Duration::from_millis(100));
+    cancel_within_bound(task, &dir, "one GET");
 }
