@@ -118,7 +118,7 @@ fn a_fresh_client_finishes_an_upload_cut_off_after_a_random_number_of_parts() {
 
 #[test]
 fn a_fresh_client_finishes_a_download_cut_off_after_a_random_number_of_parts() {
-    let mut rng: u64 = 0x5EED_D0_2026;
+    let mut rng: u64 = 0x00D0_5EED_2026;
     for round in 0..6 {
         rng ^= rng << 13;
         rng ^= rng >> 7;
