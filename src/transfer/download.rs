@@ -414,7 +414,7 @@ fn start_from_disk(
         let from_sidecar = done.iter().map(|p| p.number).collect();
         return Ok(PartsStart { data, done, from_sidecar });
     }
-    files.remove_stale_data(MAX_PARTS as usize, None);
+    files.remove_stale_data(MAX_PARTS as usize);
     let data = files.create_data()?;
     data.file.set_len(info.size)?;
     Ok(PartsStart { data, done: Vec::new(), from_sidecar: Vec::new() })
@@ -428,7 +428,7 @@ fn download_whole(
     files: &LocalFiles,
     info: &ObjectInfo,
 ) -> Result<TransferOutput> {
-    files.remove_stale_data(MAX_PARTS as usize, None);
+    files.remove_stale_data(MAX_PARTS as usize);
     let data = files.create_data()?;
     let cancel = task.cancel_token();
     let input = GetObjectInput { key: key.to_owned(), conditions: info.if_match(), ..Default::default() };

@@ -86,15 +86,13 @@ impl LocalFiles {
         let _ = std::fs::remove_file(&self.sidecar);
     }
 
-    /// Removes the data file named by the sidecar when it is not `keep`: a run that starts
-    /// over leaves no orphan of an earlier one. Only the sidecar's first lines are needed (its
+    /// Removes the data file the sidecar names (read within the bound for `part_count`
+    /// parts): a run that starts over leaves no orphan of an earlier one. Only the sidecar's first lines are needed (its
     /// records may be bad); only names of the form `<path>.<16 hex>.part` can be named, so a
     /// forged sidecar cannot point this anywhere else.
-    pub(crate) fn remove_stale_data(&self, part_count: usize, keep: Option<&str>) {
+    pub(crate) fn remove_stale_data(&self, part_count: usize) {
         let Some(bytes) = read_sidecar_bytes(&self.sidecar, part_count) else { return };
-        if let Some((_, data, _)) = parse_head(&String::from_utf8_lossy(&bytes))
-            && keep != Some(data)
-        {
+        if let Some((_, data, _)) = parse_head(&String::from_utf8_lossy(&bytes)) {
             let _ = std::fs::remove_file(self.data_path(data));
         }
     }
