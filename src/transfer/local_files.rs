@@ -218,6 +218,82 @@ pub(crate) fn ensure_dirs_within(root: &Path, target: &Path, create: bool) -> Re
 mod tests {
     use super::*;
 
+    /// A new empty directory under the temp directory, removed on drop.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("tencent-cos-local-files-{name}-{}", random_suffix()));
+            std::fs::create_dir(&dir).unwrap();
+            Scratch(dir)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_the_downloads_own_plain_file_is_opened() {
+        let scratch = Scratch::new("open");
+        let own = scratch.0.join("own");
+        std::fs::write(&own, b"mine").unwrap();
+        assert!(open_own_file(&own, true).is_ok());
+        let link = scratch.0.join("link");
+        std::os::unix::fs::symlink(&own, &link).unwrap();
+        let err = open_own_file(&link, true).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let hard = scratch.0.join("hard");
+        std::fs::hard_link(&own, &hard).unwrap();
+        let err = open_own_file(&hard, true).unwrap_err();
+        assert!(err.to_string().contains("other hard links"), "{err}");
+        assert!(open_own_file(&scratch.0, false).is_err(), "a directory");
+        assert_eq!(open_own_file(&scratch.0.join("missing"), false).unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert_eq!(std::fs::read(&own).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn created_files_are_new_and_reads_are_bounded() {
+        let scratch = Scratch::new("create");
+        let (file, path, suffix) = create_unique(|s| scratch.0.join(format!("x.{s}.part"))).unwrap();
+        assert_eq!(path, scratch.0.join(format!("x.{suffix}.part")));
+        assert!(is_same_file(&path, &file));
+        // A name that is always taken: every attempt fails, none opens the existing file.
+        std::fs::write(scratch.0.join("taken"), b"keep").unwrap();
+        let err = create_unique(|_| scratch.0.join("taken")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(scratch.0.join("taken")).unwrap(), b"keep");
+        std::fs::write(&path, b"12345").unwrap();
+        assert_eq!(read_bounded(&file, 5).unwrap().as_deref(), Some(&b"12345"[..]));
+        assert_eq!(read_bounded(&file, 4).unwrap(), None);
+        std::fs::remove_file(&path).unwrap();
+        assert!(!is_same_file(&path, &file));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn directories_are_created_below_the_root_and_links_refused() {
+        let scratch = Scratch::new("dirs");
+        let root = scratch.0.join("root");
+        ensure_dirs_within(&root, &root.join("a/b/c.bin"), false).unwrap();
+        assert!(!root.exists(), "nothing created when only checking");
+        ensure_dirs_within(&root, &root.join("a/b/c.bin"), true).unwrap();
+        assert!(root.join("a/b").is_dir());
+        std::os::unix::fs::symlink(&scratch.0, root.join("a/l")).unwrap();
+        for create in [false, true] {
+            match ensure_dirs_within(&root, &root.join("a/l/x/c.bin"), create) {
+                Err(Error::InvalidArgument { field: "dir", reason }) => {
+                    assert!(reason.contains(&format!("{} is a symbolic link", root.join("a/l").display())), "{reason}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(!scratch.0.join("x").exists());
+    }
+
     #[test]
     fn suffixes_are_16_hex_digits_and_differ() {
         let a = random_suffix();
