@@ -1,6 +1,7 @@
-//! Crash and resume: an upload is cut off after a random number of parts (the transport stops
-//! answering, so not even the abort gets through), the client is dropped, and a fresh client
-//! resumes it: it sends only the missing parts and produces the right object.
+//! Crash and resume: an upload (or a download) is cut off after a random number of parts (the
+//! transport stops answering, so not even the abort gets through), the client is dropped, and a
+//! fresh client resumes it: it sends (fetches) only the missing parts and produces the right
+//! object (file).
 
 mod transfer_support;
 
@@ -10,7 +11,7 @@ use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
 use tencent_cos::http::{Request, Response};
 use tencent_cos::transport::Transport;
 use tencent_cos::{Client, Error, RetryPolicy, TransportErrorKind};
-use transfer_support::{BUCKET, MIB, Spy, TempFile, pattern};
+use transfer_support::{BUCKET, MIB, Spy, TempDir, TempFile, pattern};
 
 /// Passes requests on until `parts_left` part uploads have been answered, then answers nothing.
 struct DiesAfterParts {
@@ -27,6 +28,27 @@ impl Transport for DiesAfterParts {
         let is_part = request.url.contains("partNumber=");
         let response = self.inner.send(request)?;
         if is_part && self.parts_left.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.dead.store(true, Ordering::SeqCst);
+        }
+        Ok(response)
+    }
+}
+
+/// Passes requests on until `ranges_left` ranged GETs have been answered, then answers nothing.
+struct DiesAfterRanges {
+    inner: Emulator,
+    ranges_left: AtomicUsize,
+    dead: AtomicBool,
+}
+
+impl Transport for DiesAfterRanges {
+    fn send(&self, request: Request) -> tencent_cos::Result<Response> {
+        if self.dead.load(Ordering::SeqCst) {
+            return Err(Error::transport(TransportErrorKind::Connect, std::io::Error::other("the network is gone")));
+        }
+        let is_range = request.headers.get("range").is_some();
+        let response = self.inner.send(request)?;
+        if is_range && self.ranges_left.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.dead.store(true, Ordering::SeqCst);
         }
         Ok(response)
@@ -91,5 +113,63 @@ fn a_fresh_client_finishes_an_upload_cut_off_after_a_random_number_of_parts() {
         let missing: Vec<u32> = (1..=total_parts as u32).filter(|n| !stored.contains(n)).collect();
         assert_eq!(sent, missing, "round {round}: only the missing parts are sent");
         assert!(emulator.pending_uploads(BUCKET).is_empty());
+    }
+}
+
+#[test]
+fn a_fresh_client_finishes_a_download_cut_off_after_a_random_number_of_parts() {
+    let mut rng: u64 = 0x00D0_5EED_2026;
+    for round in 0..6 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let total_parts = 9;
+        let cut_after = 1 + (rng % (total_parts - 1)) as usize; // 1..=8 parts answered
+        let emulator = Emulator::new();
+        let bucket_client = client(emulator.clone());
+        bucket_client.bucket(BUCKET).put_bucket().send().unwrap();
+        let data = pattern(8 * MIB + 77, 100 + round);
+        let key = format!("crash/{round}.bin");
+        bucket_client.bucket(BUCKET).put_object(&key).body(data.clone()).send().unwrap();
+        let dir = TempDir::new();
+        let target = dir.join("out.bin");
+
+        {
+            let dying = DiesAfterRanges {
+                inner: emulator.clone(),
+                ranges_left: AtomicUsize::new(cut_after),
+                dead: AtomicBool::new(false),
+            };
+            let c = Client::builder()
+                .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+                .region("ap-guangzhou")
+                .retry(RetryPolicy::none())
+                .chunk_retry_times(0)
+                .chunk_parallel_limit(1)
+                .transport(dying)
+                .build()
+                .unwrap();
+            let err = c.bucket(BUCKET).download_file(&key, &target).send().unwrap_err();
+            assert_eq!(
+                err.transport_kind(),
+                Some(TransportErrorKind::Connect),
+                "round {round} (cut after {cut_after}): {err}"
+            );
+        } // the client is dropped: the process "crashed"
+        assert_eq!(dir.names().len(), 2, "round {round}: the data file and the sidecar are kept: {:?}", dir.names());
+
+        let spy = Spy::new(emulator.clone());
+        let out = client(spy.clone()).bucket(BUCKET).download_file(&key, &target).send().unwrap();
+        assert!(std::fs::read(&target).unwrap() == data, "round {round} (cut after {cut_after})");
+        assert_eq!(out.resumed_parts as usize, cut_after, "round {round}");
+        let mut fetched: Vec<u64> = spy
+            .ranged_gets(&key)
+            .iter()
+            .map(|r| r.trim_start_matches("bytes=").split('-').next().unwrap().parse::<u64>().unwrap() / MIB as u64 + 1)
+            .collect();
+        fetched.sort();
+        let missing: Vec<u64> = (cut_after as u64 + 1..=total_parts).collect();
+        assert_eq!(fetched, missing, "round {round}: only the missing parts are fetched");
+        assert_eq!(dir.names(), ["out.bin"], "round {round}");
     }
 }

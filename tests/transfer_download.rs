@@ -4,9 +4,10 @@
 
 mod transfer_support;
 
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tencent_cos::checksum::crc64;
 use tencent_cos::transfer::{ProgressInfo, TaskHandle, TaskState};
@@ -41,6 +42,30 @@ fn sorted(mut v: Vec<u32>) -> Vec<u32> {
 /// Pauses or cancels (`action`) the task once the ranged GET of part `at` of `key` goes out.
 fn at_part(spy: &Spy, client: &Client, key: &'static str, at: u32, action: fn(&Client, &str) -> bool) -> TaskId {
     control_task_when(spy, client, move |s| s.key == key && s.range.as_deref().map(part_of) == Some(at), action)
+}
+
+/// The names in `dir`, with the random part of data file names (`<name>.<16 hex>.part`) shown
+/// as `*`.
+fn shapes(dir: &TempDir) -> Vec<String> {
+    let shape = |name: String| match name.strip_suffix(".part").and_then(|n| n.rsplit_once('.')) {
+        Some((stem, random)) if random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            format!("{stem}.*.part")
+        }
+        _ => name,
+    };
+    sorted_names(dir.names().into_iter().map(shape).collect())
+}
+
+fn sorted_names(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// The data file the sidecar of `target` names.
+fn data_file_of(target: &std::path::Path) -> std::path::PathBuf {
+    let sidecar = std::fs::read_to_string(format!("{}.cosdownload", target.display())).unwrap();
+    let random = sidecar.lines().find_map(|l| l.strip_prefix("data ")).unwrap_or_else(|| panic!("{sidecar}"));
+    std::path::PathBuf::from(format!("{}.{random}.part", target.display()))
 }
 
 fn start(client: &Client, key: &str, path: &std::path::Path, id: &TaskId) -> TaskHandle {
@@ -109,7 +134,7 @@ fn pause_then_restart_fetches_no_part_twice() {
         wait_paused(&task);
         let fetched = parts_fetched(&spy, "pause");
         assert!(fetched.len() < 8, "{front:?}: paused before the end ({fetched:?})");
-        assert_eq!(dir.names(), ["pause.bin.cosdownload", "pause.bin.part"], "{front:?}: kept while paused");
+        assert_eq!(shapes(&dir), ["pause.bin.*.part", "pause.bin.cosdownload"], "{front:?}: kept while paused");
         let sidecar = std::fs::read_to_string(dir.join("pause.bin.cosdownload")).unwrap();
         assert_eq!(sidecar.lines().filter(|l| l.starts_with("part ")).count(), fetched.len(), "{sidecar}");
         assert_eq!(client.get_task_list()[0].kind, "download");
@@ -243,7 +268,7 @@ fn a_download_failed_by_the_network_is_kept_and_resumed() {
         assert_eq!(err.status(), Some(503), "{err}");
         assert_eq!(parts_fetched(&spy, "net"), [1, 2, 3, 3], "{front:?}: part 3 tried twice, then given up");
         assert_eq!(client.get_task_list()[0].state, TaskState::Error);
-        assert_eq!(dir.names(), ["net.cosdownload", "net.part"], "{front:?}: kept to resume");
+        assert_eq!(shapes(&dir), ["net.*.part", "net.cosdownload"], "{front:?}: kept to resume");
         let sidecar = std::fs::read_to_string(dir.join("net.cosdownload")).unwrap();
         let records: Vec<&str> = sidecar.lines().filter(|l| l.starts_with("part ")).collect();
         assert_eq!(records.len(), 2, "{sidecar}");
@@ -263,9 +288,10 @@ fn a_part_damaged_on_disk_is_fetched_again_on_resume() {
     put(&setup.client(|b| b), "resume", &data);
     let dir = TempDir::new();
     interrupted_by_a_pause(&setup, &dir);
-    let mut partial = std::fs::read(dir.join("resume.part")).unwrap();
+    let data_file = data_file_of(&dir.join("resume"));
+    let mut partial = std::fs::read(&data_file).unwrap();
     partial[MIB + 5] ^= 1;
-    std::fs::write(dir.join("resume.part"), partial).unwrap();
+    std::fs::write(&data_file, partial).unwrap();
     let (client, spy) = setup.spied_client(|b| b);
     let out = client.bucket(BUCKET).download_file("resume", dir.join("resume")).send().unwrap();
     assert!(std::fs::read(dir.join("resume")).unwrap() == data);
@@ -376,4 +402,74 @@ fn parts_in_flight_stay_within_the_limits() {
     let parts = spy.max_parts_in_flight.load(Ordering::SeqCst);
     assert_eq!(keys, 2, "FileParallelLimit 2, and the two file workers overlap");
     assert!((4..=6).contains(&parts), "at most 2 downloads x 3 ranged GETs (each one 64 KiB buffer): {parts}");
+}
+
+/// A body that gives 1 KiB every 10 ms: a 1 MiB part takes 10 s.
+struct Trickle(Box<dyn Read + Send>);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        std::thread::sleep(Duration::from_millis(10));
+        let n = buf.len().min(1024);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+/// Polls `done` every 5 ms for at most 10 s.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "waited 10 s for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Cancels `task` and asserts it ends Canceled within 2 s, with nothing left in `dir`.
+fn cancel_within_bound(task: TaskHandle, dir: &TempDir, what: &str) {
+    let cancelled_at = Instant::now();
+    task.cancel();
+    let result =
+        task.wait_timeout(Duration::from_secs(5)).unwrap_or_else(|| panic!("{what}: still running 5 s after cancel"));
+    assert!(matches!(result, Err(Error::Cancelled)), "{what}: {result:?}");
+    assert!(cancelled_at.elapsed() < Duration::from_secs(2), "{what}: {:?}", cancelled_at.elapsed());
+    assert!(dir.names().is_empty(), "{what}: {:?}", dir.names());
+}
+
+#[test]
+fn cancel_stops_download_part_requests_between_attempts_and_mid_body() {
+    let setup = Setup::new(Front::InProcess);
+    // Each request would be retried 1000 times, about a second apart.
+    let patient =
+        RetryPolicy { max_retries: 1000, initial_backoff: Duration::from_secs(2), max_backoff: Duration::from_secs(2) };
+    let (client, spy) = setup.spied_client(|b| b.chunk_parallel_limit(2).chunk_retry_times(0).retry(patient));
+    put(&client, "failing", &pattern(4 * MIB, 70));
+    put(&client, "slow", &pattern(4 * MIB, 71));
+    put(&client, "slow-one", &pattern(MIB, 72));
+    spy.set_response_hook(|resp, seen| {
+        if seen.key == "failing" && seen.range.is_some() {
+            replace_with_status(resp, 503);
+        } else if seen.key.starts_with("slow") && seen.method == "GET" {
+            let body = std::mem::replace(&mut resp.body, Box::new(std::io::empty()));
+            resp.body = Box::new(Trickle(body));
+        }
+    });
+    let dir = TempDir::new();
+
+    // Ranged GETs answered 503: cancel ends their retries, no attempt follows.
+    let task = client.bucket(BUCKET).download_file("failing", dir.join("failing")).start().unwrap();
+    wait_until("two part requests", || spy.ranged_gets("failing").len() >= 2);
+    cancel_within_bound(task, &dir, "503s");
+    let attempts = spy.ranged_gets("failing").len();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(spy.ranged_gets("failing").len(), attempts, "no part request after cancel");
+
+    // Bodies that trickle, in ranged parts and in a one-GET download: cancel cuts them.
+    let task = client.bucket(BUCKET).download_file("slow", dir.join("slow")).start().unwrap();
+    wait_until("a part body", || spy.ranged_gets("slow").len() >= 2);
+    std::thread::sleep(Duration::from_millis(100));
+    cancel_within_bound(task, &dir, "ranged parts");
+    let task = client.bucket(BUCKET).download_file("slow-one", dir.join("slow-one")).start().unwrap();
+    wait_until("the body", || spy.count("GET", "slow-one") == 1);
+    std::thread::sleep(Duration::from_millis(100));
+    cancel_within_bound(task, &dir, "one GET");
 }

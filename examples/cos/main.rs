@@ -26,7 +26,7 @@
 //!
 //! `put`, `get` and `cp` draw a progress bar on stderr when it is a terminal, fed by the
 //! transfer's `on_progress` every 100 ms. An interrupted `put` of a big file leaves its parts on
-//! COS and the same `put` again reuses them; an interrupted `get` leaves `LOCAL.part` and
+//! COS and the same `put` again reuses them; an interrupted `get` leaves `LOCAL.<random>.part` and
 //! `LOCAL.cosdownload`, and the same `get` again fetches only what is missing. `cp` reads the
 //! source in the target's region.
 //!

@@ -11,29 +11,54 @@
 //! mismatch the parts are fetched once more in order, the ones whose bytes differ rewritten,
 //! until the CRC matches; otherwise it is an [`Error::Integrity`].
 //!
-//! Files and what is kept:
-//! - data goes to `<path>.part`, renamed to `<path>` only once verified: `<path>` is only ever
-//!   a whole object, and a file already there is replaced only on success;
-//! - `<path>.cosdownload` lists the parts on disk with their CRC-64. A later `download_file` to
-//!   the same path with the object unchanged (same ETag and size) and the same part size checks
-//!   those parts by reading them back and fetches only the missing or damaged ones;
-//! - on pause, and on failures that resuming can help (network, 5xx, local I/O), both files
-//!   are kept; on cancel, and when the data cannot be used (the object changed or is gone, a
-//!   CRC mismatch that persists), both are removed.
+//! Cancel reaches the requests: a part's GET (and HEAD, and the one GET of a small object)
+//! carries the task's [`CancelToken`], so `cancel()` stops its retries and backoff at once and
+//! ends its body between two 64 KiB reads; `wait()` then returns `Error::Cancelled` promptly.
 //!
-//! The sidecar is plain text, one record a line; its header must match the object's current
-//! ETag and size and the part size exactly, or it is ignored, and each `part <number> <crc64>`
-//! is trusted only once the bytes on disk hash to it again. It is replaced atomically (written
-//! to `<path>.cosdownload.tmp`, then renamed) at most once a second while parts finish, and at
-//! every stop:
+//! # On disk: safe in a directory other users can write to
+//!
+//! Another user may plant a symbolic link, a hard link or a FIFO at any name they can guess.
+//! So every file the download writes is created new (`O_CREAT | O_EXCL`, under a random
+//! 64-bit suffix: nothing can be pre-planted), renames replace a link at the target name
+//! rather than follow it, and an existing file is opened only if it is the download's own: a
+//! regular file, not a link (`O_NOFOLLOW` where the platform's value is known, and the open
+//! handle must be the very file the name showed), with one link, owned by this user.
+//!
+//! | file | created | removed | trusted |
+//! | --- | --- | --- | --- |
+//! | `<path>` | only by renaming the verified data file over it, so it is only ever a whole object; a file or link already there is replaced (never written through) only on success | never by the download | -- |
+//! | `<path>.<16 hex>.part`, the data | new, under a fresh random name, when a run does not resume; written at part offsets | renamed to `<path>` on success (taking an existing regular target's permissions; a new target gets the umask's mode); removed on cancel, when the data cannot be used (the object changed or is gone, a CRC mismatch that persists), and when a new run starts over from a sidecar naming it | reopened by a new process only through the sidecar, without following links, and only if it is a regular file with one link, owned by this user, of the object's size; a restart in the same process keeps the open handle, and the name must still lead to that file at the final rename |
+//! | `<path>.cosdownload`, the sidecar | replaced by renaming a new temp file over it: when parts start, at most once a second while they finish, and at every stop | on success and with the data | read only if a regular file of this user of at most 1 MiB + 40 bytes a part; parsed strictly (any bad line: ignored, the download starts over); its header must equal the object's ETag and size and the part size |
+//! | `<path>.cosdownload.<16 hex>.tmp` | new, for each write of the sidecar | renamed to the sidecar at once (removed if the write fails) | never read |
+//!
+//! On pause, and on failures that resuming can help (network, 5xx, local I/O), the data file
+//! and the sidecar are kept; cancelling the task (also a paused or failed one) removes them.
+//!
+//! A part the sidecar claims is kept only if the bytes on disk hash to its record again, and
+//! then only against a checksum from COS, checked once every part is there:
+//!
+//! | COS sent | parts a sidecar claims |
+//! | --- | --- |
+//! | `x-cos-hash-crc64ecma` | kept; the combined CRC-64 must equal it, else the parts are fetched again in order until it does, or [`Error::Integrity`] |
+//! | no CRC-64, an ETag that is an MD5 (an object put in one request) | kept; the MD5 of the whole file must equal the ETag, else those parts are fetched again |
+//! | neither (a multipart ETag, no CRC-64) | fetched again |
+//!
+//! [`Bucket::download_to_dir`] creates the directories below its directory one at a time and
+//! looks at each with `symlink_metadata`: a symbolic link or a file on the way is refused with
+//! `InvalidArgument { field: "dir" }` naming it (by `start`, and again when the run begins), so
+//! nothing is written outside the directory. The directory itself is the caller's choice.
+//!
+//! The sidecar is plain text, one record a line: the header, the data file's random suffix,
+//! then `part <number> <crc64>` in ascending order:
 //!
 //! ```text
-//! tencent-cos download v1
+//! tencent-cos download v2
 //! bucket examplebucket-1250000000
 //! key dir%2Fbig%20file.bin
 //! etag "5d41402abc4b2a76b9719d911017c592-3"
 //! size 3145728
 //! part-size 1048576
+//! data 3f9a0c6e1b2d4e57
 //! part 1 13830418315512925212
 //! part 3 4473622397839271235
 //! ```
@@ -41,24 +66,26 @@
 //! Memory: one 64 KiB buffer per part in flight, so ChunkParallelLimit x 64 KiB per download
 //! (and FileParallelLimit downloads at once), whatever the part size.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::object::{Conditions, builder_doc};
 use crate::api::object_get::{ByteRange, GetObjectInput, resolves_to_root};
 use crate::api::object_head::HeadObjectInput;
+use crate::cancel::CancelToken;
 use crate::checksum::Crc64;
-use crate::client::{Bucket, Client};
+use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, ServiceError, TransportErrorKind};
-use crate::http::ResponseMeta;
+use crate::http::{ResponseMeta, read_at};
 use crate::transfer::download_journal::{
-    FetchedPart, Journal, JournalHeader, LocalFiles, read_sidecar, verified_parts,
+    DataFile, FetchedPart, Journal, JournalHeader, LocalFiles, read_sidecar, verified_parts,
 };
+use crate::transfer::local_files::ensure_dirs_within;
 use crate::transfer::parts::{
     PartWork, PartsEnd, PlannedPart, changed_since_head, check_part_options, combine_crcs, plan, run_parts,
-    with_retries,
+    with_retries_until,
 };
 use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
@@ -116,7 +143,9 @@ pub fn local_path_for_key(dir: impl AsRef<Path>, key: &str) -> Result<PathBuf> {
 struct DownloadOptions {
     chunk_size: Option<u64>,
     async_limit: Option<usize>,
-    create_dirs: bool,
+    /// `download_to_dir`'s directory: the directories below it are created, never followed
+    /// through a symbolic link.
+    within: Option<PathBuf>,
     on_progress: Option<ProgressCallback>,
     on_task_ready: Option<TaskReadyCallback>,
 }
@@ -134,7 +163,8 @@ pub struct DownloadFile<'a> {
 impl Bucket {
     /// Downloads `key` to the file `path` in parallel ranged GETs, CRC-64 checked and
     /// resumable (the Node SDK's `downloadFile`). See [the module](crate::transfer::download)
-    /// for the `<path>.part` and `<path>.cosdownload` files and when they are kept. Memory:
+    /// for the files it keeps beside `path` (`<path>.<random>.part`, `<path>.cosdownload`),
+    /// when, and why they are safe in a shared directory. Memory:
     /// ChunkParallelLimit x 64 KiB per download, whatever the object size.
     ///
     /// ```no_run
@@ -157,7 +187,9 @@ impl Bucket {
     }
 
     /// Downloads `key` to the path it names under `dir`, creating the directories between.
-    /// A key that could escape `dir` (see [`local_path_for_key`]) is refused by `start`.
+    /// A key that could escape `dir` (see [`local_path_for_key`]) is refused by `start`, and so
+    /// is a symbolic link (or a file) where a directory below `dir` should be: links are never
+    /// followed out of `dir`.
     ///
     /// ```no_run
     /// let client = tencent_cos::Client::from_env()?;
@@ -168,8 +200,9 @@ impl Bucket {
     /// ```
     pub fn download_to_dir(&self, key: impl Into<String>, dir: impl AsRef<Path>) -> DownloadFile<'_> {
         let key = key.into();
-        let path = local_path_for_key(dir, &key);
-        DownloadFile { bucket: self, key, path, options: DownloadOptions { create_dirs: true, ..Default::default() } }
+        let path = local_path_for_key(&dir, &key);
+        let within = Some(dir.as_ref().to_owned());
+        DownloadFile { bucket: self, key, path, options: DownloadOptions { within, ..Default::default() } }
     }
 }
 
@@ -197,7 +230,7 @@ impl DownloadFile<'_> {
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// # let bucket = client.bucket("examplebucket-1250000000");
     /// let task = bucket.download_file("big.bin", "/tmp/big.bin").start()?;
-    /// task.pause(); // big.bin.part and big.bin.cosdownload stay for a restart
+    /// task.pause(); // big.bin.<random>.part and big.bin.cosdownload stay for a restart
     /// task.restart()?;
     /// task.wait()?;
     /// # Ok::<(), tencent_cos::Error>(())
@@ -210,6 +243,9 @@ impl DownloadFile<'_> {
             return Err(Error::invalid("key", format!("{key:?} resolves to the bucket root")));
         }
         bucket.scope()?;
+        if let Some(root) = &options.within {
+            ensure_dirs_within(root, &path, false)?;
+        }
         let chunk = options.chunk_size.unwrap_or(bucket.client().config().chunk_size);
         check_part_options("chunk_size", chunk, options.async_limit)?;
         let progress =
@@ -239,8 +275,9 @@ struct ObjectInfo {
 }
 
 impl ObjectInfo {
-    fn head(bucket: &Bucket, key: &str) -> Result<Self> {
-        let head = bucket.execute(HeadObjectInput { key: key.to_owned(), ..Default::default() })?;
+    fn head(bucket: &Bucket, key: &str, cancel: &CancelToken) -> Result<Self> {
+        let input = HeadObjectInput { key: key.to_owned(), ..Default::default() };
+        let head = bucket.execute_with(input, &CallOptions::new().cancel(cancel.clone()))?;
         let size = head.properties.content_length.ok_or_else(|| {
             Error::transport(TransportErrorKind::Other, format!("HEAD of {key} answered no Content-Length"))
         })?;
@@ -249,6 +286,13 @@ impl ObjectInfo {
 
     fn if_match(&self) -> Conditions {
         Conditions { if_match: self.etag.clone(), ..Default::default() }
+    }
+
+    /// The ETag as the MD5 of the object's bytes: only for an object uploaded in one request
+    /// (32 hex digits; a multipart upload's ETag ends in `-<parts>`).
+    fn etag_md5(&self) -> Option<String> {
+        let etag = self.etag.as_deref()?.trim_matches('"');
+        (etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())).then(|| etag.to_ascii_lowercase())
     }
 
     fn changed(&self, e: Error, key: &str) -> Error {
@@ -269,10 +313,20 @@ impl ObjectInfo {
     }
 }
 
-/// What a paused download keeps for `restart` (the sidecar has it too, for a new process).
+/// Where a run of the multipart download starts: its data file, the parts already in it, and
+/// which of those only a sidecar vouches for (checked against the ETag's MD5 at the end when
+/// COS sent no CRC-64).
+struct PartsStart {
+    data: DataFile,
+    done: Vec<FetchedPart>,
+    from_sidecar: Vec<u32>,
+}
+
+/// What a paused download keeps for `restart` (the sidecar has it too, for a new process):
+/// the data file stays open, so a restart never opens it by name again.
 struct DownloadResume {
     info: ObjectInfo,
-    done: Vec<FetchedPart>,
+    start: PartsStart,
 }
 
 /// Failures after which the data on disk is worth nothing: the object changed or is gone, or
@@ -289,16 +343,14 @@ fn download(
     files: &LocalFiles,
     opts: &DownloadOptions,
 ) -> Result<Option<TransferOutput>> {
-    if opts.create_dirs
-        && let Some(parent) = files.target.parent()
-    {
-        std::fs::create_dir_all(parent)?;
+    if let Some(root) = &opts.within {
+        ensure_dirs_within(root, &files.target, true)?;
     }
     let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
     let resume = resume.and_then(|r| r.downcast::<DownloadResume>().ok());
     let info = match &resume {
         Some(r) => r.info.clone(),
-        None => ObjectInfo::head(bucket, key)?,
+        None => ObjectInfo::head(bucket, key, &task.cancel_token())?,
     };
     task.progress.set_total(info.size);
     let config = bucket.client().config();
@@ -307,21 +359,68 @@ fn download(
         task.set_state(TaskState::Uploading);
         return download_whole(bucket, task, key, files, &info).map(Some);
     }
-    let result = download_parts(bucket, task, key, files, opts, info, resume.map(|r| r.done));
-    if let Err(e) = &result {
-        if leaves_nothing_to_resume(e) {
-            files.discard();
-        } else {
-            // Kept for a later download_file or restart; cancelling the task removes it.
-            let files = files.clone();
-            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Box::new(move |_: &Client| files.discard()));
+    // Ranges have no count limit; the same growth keeps huge objects to a sane number of GETs.
+    let part_size = part_size_for(info.size, chunk, MAX_PARTS);
+    let parts = plan(info.size, part_size);
+    let etag = info.etag.clone().unwrap_or_default();
+    let header = JournalHeader { bucket: bucket.name(), key, etag: &etag, size: info.size, part_size };
+    let start = match resume {
+        Some(r) => r.start,
+        None => start_from_disk(files, &header, &parts, &info)?,
+    };
+    let data = start.data.clone();
+    let result = download_parts(bucket, task, key, files, opts, info, &header, &parts, start);
+    let keep = match &result {
+        Ok(Some(_)) => false,
+        Ok(None) => true,
+        Err(e) if leaves_nothing_to_resume(e) => {
+            files.discard(Some(&data));
+            false
         }
+        Err(_) => true,
+    };
+    if keep {
+        // Kept for a later download_file or restart; cancelling the task removes it.
+        let files = files.clone();
+        *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(Box::new(move |_: &Client| files.discard(Some(&data))));
     }
     result
 }
 
-/// One GET of the whole object into `<path>.part`, retried whole; then renamed.
+/// A new run's start: the data file and parts a sidecar names, when the sidecar describes
+/// this very object and the file is the download's own, else a new data file under a new
+/// random name (removing the one a stale sidecar named).
+fn start_from_disk(
+    files: &LocalFiles,
+    header: &JournalHeader<'_>,
+    parts: &[PlannedPart],
+    info: &ObjectInfo,
+) -> Result<PartsStart> {
+    // Without an ETag nothing tells a resumed part from another version's: start over.
+    let sidecar = read_sidecar(&files.sidecar, parts.len()).filter(|s| info.etag.is_some() && s.matches(header));
+    if let Some(sidecar) = sidecar
+        && let Ok(data) = files.open_data(&sidecar.data)
+        && data.file.metadata().is_ok_and(|m| m.len() == info.size)
+    {
+        // Parts a sidecar claims are trusted only against a checksum from COS, checked once
+        // all parts are there: the CRC-64, or the ETag as MD5. Without either they are
+        // fetched again.
+        let done = if info.crc64.is_some() || info.etag_md5().is_some() {
+            verified_parts(&data.file, parts, &sidecar.parts)
+        } else {
+            Vec::new()
+        };
+        let from_sidecar = done.iter().map(|p| p.number).collect();
+        return Ok(PartsStart { data, done, from_sidecar });
+    }
+    files.remove_stale_data(MAX_PARTS as usize);
+    let data = files.create_data()?;
+    data.file.set_len(info.size)?;
+    Ok(PartsStart { data, done: Vec::new(), from_sidecar: Vec::new() })
+}
+
+/// One GET of the whole object into a new data file, retried whole; then renamed.
 fn download_whole(
     bucket: &Bucket,
     task: &TaskCore,
@@ -329,25 +428,29 @@ fn download_whole(
     files: &LocalFiles,
     info: &ObjectInfo,
 ) -> Result<TransferOutput> {
+    files.remove_stale_data(MAX_PARTS as usize);
+    let data = files.create_data()?;
+    let cancel = task.cancel_token();
     let input = GetObjectInput { key: key.to_owned(), conditions: info.if_match(), ..Default::default() };
     let fetch = || -> Result<u64> {
-        let out = bucket.execute(input.clone())?;
-        let mut file = File::create(&files.part)?;
-        let crc = stream_part(out.into_reader(), info.size, |buf, _| file.write_all(buf))?;
+        cancel.check()?;
+        let out = bucket.execute_with(input.clone(), &CallOptions::new().cancel(cancel.clone()))?;
+        data.file.set_len(0)?;
+        let crc = stream_part(out.into_reader(), info.size, &cancel, |buf, at| write_all_at(&data.file, buf, at))?;
         check_whole_crc(key, crc, info.crc64)?;
-        file.sync_all()?;
+        data.file.sync_all()?;
         Ok(crc)
     };
-    let crc = with_retries(bucket.client().config().chunk_retry_times, fetch)
+    let crc = with_retries_until(bucket.client().config().chunk_retry_times, &cancel, fetch)
         .map_err(|e| info.changed(e, key))
-        .and_then(|crc| Ok(files.commit().map(|()| crc)?));
+        .and_then(|crc| Ok(files.commit(&data).map(|()| crc)?));
     match crc {
         Ok(crc) => {
             task.progress.add(info.size);
             Ok(info.output(key, crc, 0))
         }
         Err(e) => {
-            files.discard();
+            files.discard(Some(&data));
             Err(e)
         }
     }
@@ -363,16 +466,19 @@ fn check_whole_crc(key: &str, local: u64, remote: Option<u64>) -> Result<()> {
 }
 
 /// Copies exactly `len` bytes of `body` to `write(bytes, offset_in_part)` through one small
-/// buffer, returning their CRC-64. A shorter or longer body is an I/O error (retried).
+/// buffer, returning their CRC-64. A shorter or longer body is an I/O error (retried); a
+/// cancel ends it between two reads.
 fn stream_part(
     mut body: Box<dyn Read + Send>,
     len: u64,
+    cancel: &CancelToken,
     mut write: impl FnMut(&[u8], u64) -> io::Result<()>,
 ) -> Result<u64> {
     let mut buf = vec![0u8; STREAM_BUFFER];
     let mut crc = Crc64::new();
     let mut done = 0u64;
     loop {
+        cancel.check()?;
         let n = match body.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
@@ -414,24 +520,46 @@ fn write_all_at(file: &File, mut buf: &[u8], mut offset: u64) -> io::Result<()> 
     Ok(())
 }
 
+/// The lower-case hex MD5 of the first `len` bytes of `file`, read in small pieces.
+fn md5_on_disk(file: &File, len: u64) -> io::Result<String> {
+    use md5::{Digest, Md5};
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut md5 = Md5::new();
+    let mut done = 0u64;
+    while done < len {
+        let want = (len - done).min(buf.len() as u64) as usize;
+        let n = read_at(file, &mut buf[..want], done)?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the data file is shorter than the object"));
+        }
+        md5.update(&buf[..n]);
+        done += n as u64;
+    }
+    Ok(crate::checksum::hex(&md5.finalize()))
+}
+
 /// Fetches parts of one object into one file.
 struct PartFetcher {
     bucket: Bucket,
     key: String,
     info: ObjectInfo,
     file: Arc<File>,
+    /// The task's: a cancel stops the request's retries and the body between two reads.
+    cancel: CancelToken,
 }
 
 impl PartFetcher {
     /// One ranged GET, streamed into the file at the part's offset.
     fn fetch(&self, part: &PlannedPart) -> Result<FetchedPart> {
+        self.cancel.check()?;
         let (first, last, size) = (part.offset, part.last_byte(), self.info.size);
-        let out = self.bucket.execute(GetObjectInput {
+        let input = GetObjectInput {
             key: self.key.clone(),
             range: Some(ByteRange::Inclusive { start: first, end: last }),
             conditions: self.info.if_match(),
             ..Default::default()
-        })?;
+        };
+        let out = self.bucket.execute_with(input, &CallOptions::new().cancel(self.cancel.clone()))?;
         // As the Node SDK: an answer about an object of another size or CRC means it changed.
         // Said as a 412, which is not retried and is then reported as a change.
         let other_crc = matches!((out.properties.crc64, self.info.crc64), (Some(a), Some(b)) if a != b);
@@ -453,34 +581,20 @@ impl PartFetcher {
                 format!("{} with {:?}", out.meta.status, out.content_range),
             ));
         }
-        let crc64 = stream_part(out.into_reader(), part.len, |buf, at| write_all_at(&self.file, buf, first + at))?;
+        let write = |buf: &[u8], at: u64| write_all_at(&self.file, buf, first + at);
+        let crc64 = stream_part(out.into_reader(), part.len, &self.cancel, write)?;
         Ok(FetchedPart { number: part.number, crc64, len: part.len })
     }
+
+    /// `fetch` with the part retries, stopped by a cancel.
+    fn fetch_with_retries(&self, part: &PlannedPart) -> Result<FetchedPart> {
+        let retries = self.bucket.client().config().chunk_retry_times;
+        with_retries_until(retries, &self.cancel, || self.fetch(part))
+    }
 }
 
-/// The parts already on disk: kept from a pause, or recorded in a sidecar that matches and
-/// checked by reading them back. Returns them and whether they came from the sidecar.
-fn parts_on_disk(
-    file: &File,
-    files: &LocalFiles,
-    header: &JournalHeader<'_>,
-    parts: &[PlannedPart],
-    kept: Option<Vec<FetchedPart>>,
-) -> Result<(Vec<FetchedPart>, bool)> {
-    let on_disk = file.metadata()?.len();
-    if on_disk != header.size {
-        return Ok((Vec::new(), false));
-    }
-    if let Some(kept) = kept {
-        return Ok((kept, false));
-    }
-    Ok(match read_sidecar(&files.sidecar, header) {
-        Some(records) => (verified_parts(file, parts, &records), true),
-        None => (Vec::new(), false),
-    })
-}
-
-/// The multipart download; `Ok(None)` when paused.
+/// The multipart download from `start`; `Ok(None)` when paused.
+#[allow(clippy::too_many_arguments)]
 fn download_parts(
     bucket: &Bucket,
     task: &TaskCore,
@@ -488,27 +602,25 @@ fn download_parts(
     files: &LocalFiles,
     opts: &DownloadOptions,
     info: ObjectInfo,
-    kept: Option<Vec<FetchedPart>>,
+    header: &JournalHeader<'_>,
+    parts: &[PlannedPart],
+    start: PartsStart,
 ) -> Result<Option<TransferOutput>> {
     let config = bucket.client().config();
-    // Ranges have no count limit; the same growth keeps huge objects to a sane number of GETs.
-    let part_size = part_size_for(info.size, opts.chunk_size.unwrap_or(config.chunk_size), MAX_PARTS);
-    let parts = plan(info.size, part_size);
-    let etag = info.etag.clone().unwrap_or_default();
-    let header = JournalHeader { bucket: bucket.name(), key, etag: &etag, size: info.size, part_size };
-    let file = Arc::new(OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&files.part)?);
-    // Without an ETag nothing tells a resumed part from another version's: start over.
-    let kept = if info.etag.is_some() { kept } else { Some(Vec::new()) };
-    let (mut done, from_sidecar) = parts_on_disk(&file, files, &header, &parts, kept)?;
-    let resumed = if from_sidecar { done.len() as u32 } else { 0 };
-    file.set_len(info.size)?;
-    let mut journal = Journal::start(files, &header, &done);
+    let PartsStart { data, mut done, mut from_sidecar } = start;
+    let mut resumed = done.len() as u32;
+    let mut journal = Journal::start(files, header, &data.suffix, &done);
     task.set_state(TaskState::Uploading);
     task.progress.resume_from(done.iter().map(|p| p.len).sum());
 
     let todo: Vec<PlannedPart> = parts.iter().filter(|p| !done.iter().any(|d| d.number == p.number)).copied().collect();
-    let fetcher =
-        Arc::new(PartFetcher { bucket: bucket.clone(), key: key.to_owned(), info: info.clone(), file: file.clone() });
+    let fetcher = Arc::new(PartFetcher {
+        bucket: bucket.clone(),
+        key: key.to_owned(),
+        info: info.clone(),
+        file: data.file.clone(),
+        cancel: task.cancel_token(),
+    });
     let work: PartWork<PlannedPart, FetchedPart> = {
         let fetcher = fetcher.clone();
         Arc::new(move |part: &PlannedPart| fetcher.fetch(part))
@@ -526,10 +638,8 @@ fn download_parts(
         PartsEnd::Complete => {}
         PartsEnd::Stopped if task.is_cancelled() => return Err(Error::Cancelled),
         PartsEnd::Stopped => {
-            let cleanup = files.clone();
-            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Box::new(move |_: &Client| cleanup.discard()));
-            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(DownloadResume { info, done }));
+            let start = PartsStart { data, done, from_sidecar };
+            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(DownloadResume { info, start }));
             return Ok(None);
         }
         PartsEnd::Failed(e) => return Err(info.changed(e, key)),
@@ -537,14 +647,27 @@ fn download_parts(
 
     done.sort_by_key(|p| p.number);
     let mut crc = combine_crcs(done.iter().map(|p| (p.crc64, p.len)));
-    if let Some(expected) = info.crc64
-        && crc != expected
-    {
-        crc = repair(&fetcher, task, &parts, &mut done, &mut journal, expected).map_err(|e| info.changed(e, key))?;
+    if let Some(expected) = info.crc64 {
+        if crc != expected {
+            crc = repair(&fetcher, task, parts, &mut done, &mut journal, expected).map_err(|e| info.changed(e, key))?;
+        }
+    } else if !from_sidecar.is_empty() && Some(md5_on_disk(&data.file, info.size)?) != info.etag_md5() {
+        // The sidecar's parts do not add up to the object the ETag names: fetch them again.
+        for number in from_sidecar.drain(..) {
+            let Some(part) = parts.iter().find(|p| p.number == number) else { continue };
+            let fresh = fetcher.fetch_with_retries(part).map_err(|e| info.changed(e, key))?;
+            journal.record(&fresh);
+            if let Some(slot) = done.iter_mut().find(|p| p.number == number) {
+                *slot = fresh;
+            }
+            resumed -= 1;
+        }
+        journal.flush();
+        crc = combine_crcs(done.iter().map(|p| (p.crc64, p.len)));
     }
-    file.sync_all()?;
-    drop((file, fetcher));
-    files.commit()?;
+    data.file.sync_all()?;
+    drop(fetcher);
+    files.commit(&data)?;
     Ok(Some(info.output(key, crc, resumed)))
 }
 
@@ -558,14 +681,13 @@ fn repair(
     journal: &mut Journal,
     expected: u64,
 ) -> Result<u64> {
-    let retries = fetcher.bucket.client().config().chunk_retry_times;
     let first_crc = combine_crcs(done.iter().map(|p| (p.crc64, p.len)));
     for i in 0..done.len() {
         if task.is_cancelled() {
             return Err(Error::Cancelled);
         }
         let Some(part) = parts.iter().find(|p| p.number == done[i].number) else { continue };
-        let fresh = with_retries(retries, || fetcher.fetch(part))?;
+        let fresh = fetcher.fetch_with_retries(part)?;
         if fresh.crc64 == done[i].crc64 {
             continue;
         }

@@ -1,23 +1,33 @@
-//! The local side of a download: `<path>.part` (the data, written at part offsets, renamed to
-//! `<path>` once verified) and the sidecar `<path>.cosdownload`, a small text journal of the
-//! parts already on disk with their CRC-64, so an interrupted download resumes.
+//! The local side of a download: the data file `<path>.<random>.part` (written at part
+//! offsets, renamed to `<path>` once verified) and the sidecar `<path>.cosdownload`, a small
+//! text journal naming the data file and listing the parts already in it with their CRC-64,
+//! so an interrupted download resumes.
 //!
-//! The format is described in [`crate::transfer::download`].
+//! The format and what is trusted are described in [`crate::transfer::download`]; the safe
+//! file-system primitives are in [`crate::transfer::local_files`].
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::checksum::Crc64;
 use crate::http::read_at;
 use crate::percent::encode_component;
+use crate::transfer::local_files::{
+    create_unique, is_random_suffix, is_same_file, open_own_file, read_bounded, with_suffix,
+};
 use crate::transfer::parts::PlannedPart;
 
-const MAGIC: &str = "tencent-cos download v1";
+const MAGIC: &str = "tencent-cos download v2";
 /// Least time between two rewrites of the sidecar while parts finish.
 const JOURNAL_INTERVAL: Duration = Duration::from_secs(1);
+/// The most a sidecar may hold besides its part records (the header is well under 4 KiB).
+const SIDECAR_BASE_LIMIT: u64 = 1024 * 1024;
+/// The longest part record: `part 4294967295 18446744073709551615\n` is 37 bytes.
+const SIDECAR_RECORD_LIMIT: u64 = 40;
 
 /// A part on disk and the CRC-64 of its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,44 +37,82 @@ pub(crate) struct FetchedPart {
     pub(crate) len: u64,
 }
 
-/// The files of one download.
+/// The fixed names of one download: the target and its sidecar.
 #[derive(Clone, Debug)]
 pub(crate) struct LocalFiles {
     pub(crate) target: PathBuf,
-    pub(crate) part: PathBuf,
     pub(crate) sidecar: PathBuf,
-    sidecar_tmp: PathBuf,
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
+/// The data file of one download, open, under its random name.
+#[derive(Clone, Debug)]
+pub(crate) struct DataFile {
+    /// The random part of the name, recorded in the sidecar.
+    pub(crate) suffix: String,
+    pub(crate) path: PathBuf,
+    pub(crate) file: Arc<File>,
 }
 
 impl LocalFiles {
     pub(crate) fn new(target: &Path) -> Self {
-        LocalFiles {
-            target: target.to_owned(),
-            part: with_suffix(target, ".part"),
-            sidecar: with_suffix(target, ".cosdownload"),
-            sidecar_tmp: with_suffix(target, ".cosdownload.tmp"),
+        LocalFiles { target: target.to_owned(), sidecar: with_suffix(target, ".cosdownload") }
+    }
+
+    /// The data file's name for `suffix`.
+    pub(crate) fn data_path(&self, suffix: &str) -> PathBuf {
+        with_suffix(&self.target, &format!(".{suffix}.part"))
+    }
+
+    /// A new, empty data file under a fresh random name (never an existing file or a link).
+    pub(crate) fn create_data(&self) -> io::Result<DataFile> {
+        let (file, path, suffix) = create_unique(|s| self.data_path(s))?;
+        Ok(DataFile { suffix, path, file: Arc::new(file) })
+    }
+
+    /// The existing data file of `suffix`, if it is the download's own regular file (see
+    /// [`open_own_file`]).
+    pub(crate) fn open_data(&self, suffix: &str) -> io::Result<DataFile> {
+        let path = self.data_path(suffix);
+        let file = open_own_file(&path, true)?;
+        Ok(DataFile { suffix: suffix.to_owned(), path, file: Arc::new(file) })
+    }
+
+    /// Removes the data file and the sidecar (nothing to resume from any more). Removing a
+    /// name never follows a link.
+    pub(crate) fn discard(&self, data: Option<&DataFile>) {
+        if let Some(data) = data {
+            let _ = std::fs::remove_file(&data.path);
+        }
+        let _ = std::fs::remove_file(&self.sidecar);
+    }
+
+    /// Removes the data file the sidecar names (read within the bound for `part_count`
+    /// parts): a run that starts over leaves no orphan of an earlier one. Only the sidecar's first lines are needed (its
+    /// records may be bad); only names of the form `<path>.<16 hex>.part` can be named, so a
+    /// forged sidecar cannot point this anywhere else.
+    pub(crate) fn remove_stale_data(&self, part_count: usize) {
+        let Some(bytes) = read_sidecar_bytes(&self.sidecar, part_count) else { return };
+        if let Some((_, data, _)) = parse_head(&String::from_utf8_lossy(&bytes)) {
+            let _ = std::fs::remove_file(self.data_path(data));
         }
     }
 
-    /// Removes the partial data and the sidecar (nothing to resume from any more).
-    pub(crate) fn discard(&self) {
-        for p in [&self.part, &self.sidecar, &self.sidecar_tmp] {
-            let _ = std::fs::remove_file(p);
+    /// Moves the verified data to the target and drops the sidecar. An existing target's
+    /// permissions carry over to the new file; the data file must still be the one written.
+    pub(crate) fn commit(&self, data: &DataFile) -> io::Result<()> {
+        if !is_same_file(&data.path, &data.file) {
+            return Err(io::Error::other(format!(
+                "{} was replaced while the download ran: not moved to the target",
+                data.path.display()
+            )));
         }
-    }
-
-    /// Moves the verified data to the target and drops the sidecar.
-    pub(crate) fn commit(&self) -> io::Result<()> {
-        std::fs::rename(&self.part, &self.target)?;
-        for p in [&self.sidecar, &self.sidecar_tmp] {
-            let _ = std::fs::remove_file(p);
+        if let Ok(existing) = std::fs::symlink_metadata(&self.target)
+            && existing.file_type().is_file()
+        {
+            data.file.set_permissions(existing.permissions())?;
         }
+        std::fs::rename(&data.path, &self.target)?;
+        let _ = std::fs::remove_file(&self.sidecar);
         Ok(())
     }
 }
@@ -91,25 +139,89 @@ impl JournalHeader<'_> {
     }
 }
 
-/// The `part` records of a sidecar whose header is exactly `header`; `None` when the sidecar is
-/// missing, describes other data, or is malformed in any way.
-pub(crate) fn read_sidecar(path: &Path, header: &JournalHeader<'_>) -> Option<BTreeMap<u32, u64>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    parse_records(&text, &header.text())
+/// A sidecar as read: its header lines, the data file's suffix, the part records.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Sidecar {
+    header: String,
+    pub(crate) data: String,
+    pub(crate) parts: BTreeMap<u32, u64>,
 }
 
-fn parse_records(text: &str, header: &str) -> Option<BTreeMap<u32, u64>> {
-    let rest = text.strip_prefix(header)?;
+impl Sidecar {
+    /// True when it describes the data `header` names.
+    pub(crate) fn matches(&self, header: &JournalHeader<'_>) -> bool {
+        self.header == header.text()
+    }
+}
+
+/// The sidecar at `path` of a download of `part_count` parts; `None` when it is missing, is
+/// not the download's own regular file, is longer than the bound, or is malformed in any way.
+pub(crate) fn read_sidecar(path: &Path, part_count: usize) -> Option<Sidecar> {
+    let bytes = read_sidecar_bytes(path, part_count)?;
+    parse_sidecar(std::str::from_utf8(&bytes).ok()?, part_count)
+}
+
+/// The bytes of the sidecar, if it is the download's own regular file of at most 1 MiB plus
+/// 40 bytes a part.
+fn read_sidecar_bytes(path: &Path, part_count: usize) -> Option<Vec<u8>> {
+    let file = open_own_file(path, false).ok()?;
+    let limit = SIDECAR_BASE_LIMIT + part_count as u64 * SIDECAR_RECORD_LIMIT;
+    read_bounded(&file, limit).ok()?
+}
+
+/// A decimal number as this crate writes it: digits only, no sign, no leading zero.
+fn canonical<T: std::str::FromStr>(s: &str) -> Option<T> {
+    let plain = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    if plain { s.parse().ok() } else { None }
+}
+
+/// The magic line and the five header lines with their labels, then one `data <16 hex>` line:
+/// the header text, the data file's suffix, and the rest of the text.
+fn parse_head(text: &str) -> Option<(String, &str, &str)> {
+    let mut rest = text;
+    let mut line = || -> Option<&str> {
+        let (line, after) = rest.split_once('\n')?;
+        rest = after;
+        Some(line)
+    };
+    let mut header = String::new();
+    for label in [None, Some("bucket "), Some("key "), Some("etag "), Some("size "), Some("part-size ")] {
+        let line = line()?;
+        let ok = match label {
+            None => line == MAGIC,
+            Some(label) => line.strip_prefix(label).is_some_and(|v| !v.is_empty() && !v.contains('\r')),
+        };
+        if !ok {
+            return None;
+        }
+        header.push_str(line);
+        header.push('\n');
+    }
+    let data = line()?.strip_prefix("data ").filter(|d| is_random_suffix(d))?;
+    Some((header, data, rest))
+}
+
+/// Parses a sidecar strictly: [`parse_head`], then `part <n> <crc64>` lines with `n` in
+/// 1..=`part_count`, strictly ascending; every line ends with `\n`. Anything else is `None`.
+fn parse_sidecar(text: &str, part_count: usize) -> Option<Sidecar> {
+    let (header, data, rest) = parse_head(text)?;
     let mut parts = BTreeMap::new();
-    for line in rest.lines() {
+    let mut last = 0u32;
+    let records = if rest.is_empty() { None } else { Some(rest.strip_suffix('\n')?) };
+    for line in records.into_iter().flat_map(|r| r.split('\n')) {
         let mut fields = line.split(' ');
         let (Some("part"), Some(n), Some(crc), None) = (fields.next(), fields.next(), fields.next(), fields.next())
         else {
             return None;
         };
-        parts.insert(n.parse().ok()?, crc.parse().ok()?);
+        let (n, crc): (u32, u64) = (canonical(n)?, canonical(crc)?);
+        if n <= last || n as usize > part_count {
+            return None;
+        }
+        last = n;
+        parts.insert(n, crc);
     }
-    Some(parts)
+    Some(Sidecar { header, data: data.to_owned(), parts })
 }
 
 /// The CRC-64 of `len` bytes of `file` at `offset`, read in small pieces; `None` when the file
@@ -147,20 +259,19 @@ pub(crate) fn verified_parts(file: &File, parts: &[PlannedPart], records: &BTree
 pub(crate) struct Journal {
     header: String,
     parts: BTreeMap<u32, u64>,
-    path: PathBuf,
-    tmp: PathBuf,
+    files: LocalFiles,
     last_write: Option<Instant>,
     dirty: bool,
 }
 
 impl Journal {
-    /// A journal of `done`, written at once (replacing any stale sidecar).
-    pub(crate) fn start(files: &LocalFiles, header: &JournalHeader<'_>, done: &[FetchedPart]) -> Self {
+    /// A journal of `done` in the data file `data`, written at once (replacing any stale
+    /// sidecar).
+    pub(crate) fn start(files: &LocalFiles, header: &JournalHeader<'_>, data: &str, done: &[FetchedPart]) -> Self {
         let mut journal = Journal {
-            header: header.text(),
+            header: format!("{}data {data}\n", header.text()),
             parts: done.iter().map(|p| (p.number, p.crc64)).collect(),
-            path: files.sidecar.clone(),
-            tmp: files.sidecar_tmp.clone(),
+            files: files.clone(),
             last_write: None,
             dirty: true,
         };
@@ -177,7 +288,9 @@ impl Journal {
         }
     }
 
-    /// Writes the sidecar now if anything changed since the last write.
+    /// Writes the sidecar now if anything changed since the last write: to a new file under a
+    /// random name (never through an existing name or link), renamed over the sidecar (which
+    /// replaces a link there rather than following it).
     pub(crate) fn flush(&mut self) {
         if !self.dirty {
             return;
@@ -186,7 +299,14 @@ impl Journal {
         for (n, crc) in &self.parts {
             text.push_str(&format!("part {n} {crc}\n"));
         }
-        let written = std::fs::write(&self.tmp, text).and_then(|()| std::fs::rename(&self.tmp, &self.path));
+        let sidecar = &self.files.sidecar;
+        let written = create_unique(|s| with_suffix(sidecar, &format!(".{s}.tmp"))).and_then(|(mut file, tmp, _)| {
+            let renamed = file.write_all(text.as_bytes()).and_then(|()| std::fs::rename(&tmp, sidecar));
+            if renamed.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            renamed
+        });
         if written.is_ok() {
             self.dirty = false;
         }
@@ -202,31 +322,53 @@ mod tests {
         JournalHeader { bucket: "b-1", key: "a b/c", etag: "\"e-2\"", size: 10, part_size: 4 }
     }
 
+    const DATA: &str = "data 0123456789abcdef\n";
+
     #[test]
     fn records_round_trip_and_anything_else_is_refused() {
         let h = header().text();
-        assert_eq!(h, "tencent-cos download v1\nbucket b-1\nkey a%20b%2Fc\netag \"e-2\"\nsize 10\npart-size 4\n");
-        let parsed = parse_records(&format!("{h}part 1 7\npart 3 18446744073709551615\n"), &h).unwrap();
-        assert_eq!(parsed.into_iter().collect::<Vec<_>>(), [(1, 7), (3, u64::MAX)]);
-        assert!(parse_records(&h, &h).unwrap().is_empty());
-        let other = JournalHeader { size: 11, ..header() }.text();
+        assert_eq!(h, "tencent-cos download v2\nbucket b-1\nkey a%20b%2Fc\netag \"e-2\"\nsize 10\npart-size 4\n");
+        let parsed = parse_sidecar(&format!("{h}{DATA}part 1 7\npart 3 18446744073709551615\n"), 3).unwrap();
+        assert!(parsed.matches(&header()));
+        assert!(!parsed.matches(&JournalHeader { size: 11, ..header() }));
+        assert_eq!(parsed.data, "0123456789abcdef");
+        assert_eq!(parsed.parts.into_iter().collect::<Vec<_>>(), [(1, 7), (3, u64::MAX)]);
+        assert!(parse_sidecar(&format!("{h}{DATA}"), 3).unwrap().parts.is_empty());
+        let v1 = h.replace("v2", "v1");
         for bad in [
-            format!("{other}part 1 7\n"),
-            format!("{h}part 1\n"),
-            format!("{h}part x 7\n"),
-            format!("{h}part 1 7 8\n"),
-            format!("{h}junk\n"),
-            format!("{h}part 1 -7\n"),
+            format!("{v1}{DATA}part 1 7\n"),
+            format!("{h}part 1 7\n"),                          // no data line
+            format!("{h}data 0123\npart 1 7\n"),               // short suffix
+            format!("{h}data ../../../../../etc/passwd\n"),    // a path
+            format!("{h}data 0123456789ABCDEF\n"),             // upper case
+            format!("{h}{DATA}part 1\n"),                      // missing CRC
+            format!("{h}{DATA}part x 7\n"),                    // not a number
+            format!("{h}{DATA}part 1 7 8\n"),                  // extra field
+            format!("{h}{DATA}junk\n"),                        // another line
+            format!("{h}{DATA}part 1 -7\n"),                   // signed
+            format!("{h}{DATA}part +1 7\n"),                   // signed
+            format!("{h}{DATA}part 01 7\n"),                   // leading zero
+            format!("{h}{DATA}part 1 07\n"),                   // leading zero
+            format!("{h}{DATA}part 0 7\n"),                    // no part 0
+            format!("{h}{DATA}part 4 7\n"),                    // beyond the last part
+            format!("{h}{DATA}part 2 7\npart 1 7\n"),          // out of order
+            format!("{h}{DATA}part 1 7\npart 1 7\n"),          // twice
+            format!("{h}{DATA}part 1 18446744073709551616\n"), // beyond u64
+            format!("{h}{DATA}part 1 7"),                      // no final newline
+            format!("{h}{DATA}part 1 7\r\n"),                  // CR
+            format!("{h}{DATA}\n"),                            // empty line
+            h.replace("bucket ", "bucket:"),                   // label
+            h.replace("size 10", "size "),                     // empty value
             String::new(),
         ] {
-            assert!(parse_records(&bad, &h).is_none(), "{bad:?}");
+            assert!(parse_sidecar(&bad, 3).is_none(), "{bad:?}");
         }
     }
 
     #[test]
-    fn suffixes_are_appended_to_the_whole_name() {
+    fn names_are_the_target_with_a_suffix() {
         let f = LocalFiles::new(Path::new("/tmp/x.tar.gz"));
-        assert_eq!(f.part, Path::new("/tmp/x.tar.gz.part"));
+        assert_eq!(f.data_path("0123456789abcdef"), Path::new("/tmp/x.tar.gz.0123456789abcdef.part"));
         assert_eq!(f.sidecar, Path::new("/tmp/x.tar.gz.cosdownload"));
     }
 }

@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod copy;
 pub mod download;
 mod download_journal;
+mod local_files;
 mod multipart;
 mod parts;
 mod pool;
