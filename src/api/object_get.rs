@@ -162,6 +162,10 @@ impl Operation for GetObjectInput {
     fn accepts_status(&self, status: u16) -> bool {
         (200..300).contains(&status) || status == 304
     }
+
+    fn resumes_body(&self) -> bool {
+        true
+    }
 }
 
 /// What `get_object` returns: the typed headers and the body, still streaming.
