@@ -1,5 +1,17 @@
 //! `Client`, its builder, the `Bucket` handle, and the one send pipeline every call goes through:
 //! endpoint -> build -> sign -> transport -> retry -> error mapping -> parse.
+//!
+//! Retries and timeouts (README "Contracts" names the test of each row):
+//!
+//! | what | behaviour |
+//! | --- | --- |
+//! | one call's budget | at most `max_retries + 1` requests, whatever fails: 5xx, timeouts, broken connections, a body that breaks off while parsed, a clock-skew re-sign, the ranged GETs that resume a download body |
+//! | cancellation | [`CallOptions::cancel`]: checked before every attempt and every resume; a backoff sleep ends at once |
+//! | response timeout | [`Config::read_timeout`] (30 s) for the status line and headers |
+//! | body idle timeout | the same `read_timeout` for each read of a body: [`TransportErrorKind::Timeout`] |
+//! | stalled body | [`Config::min_throughput`] (1 B/s over 20 s of reading): [`TransportErrorKind::Timeout`] |
+//! | a parsed body breaks off | the request is sent again within the budget, unless it is a POST |
+//! | a download body breaks off | `get_object`'s body continues with `Range` from the next byte and `If-Match` with the first ETag, within the budget; a 412 is that error, another ETag, range or a 200 an [`Error::Integrity`] |
 
 use std::fmt;
 use std::sync::Arc;
