@@ -9,7 +9,7 @@
 //! | cancellation | [`CallOptions::cancel`]: checked before every attempt and every resume; a backoff sleep ends at once |
 //! | response timeout | [`Config::read_timeout`] (30 s) for the status line and headers |
 //! | body idle timeout | the same `read_timeout` for each read of a body: [`TransportErrorKind::Timeout`] |
-//! | stalled body | [`Config::min_throughput`] (1 B/s over 20 s of reading): [`TransportErrorKind::Timeout`] |
+//! | stalled download | [`Config::min_throughput`] (1 B/s over 20 s of reading) for `get_object` bodies: [`TransportErrorKind::Timeout`], resumed within the budget |
 //! | a parsed body breaks off | the request is sent again within the budget, unless it is a POST |
 //! | a download body breaks off | `get_object`'s body continues with `Range` from the next byte and `If-Match` with the first ETag, within the budget; a 412 is that error, another ETag, range or a 200 an [`Error::Integrity`] |
 
@@ -45,18 +45,22 @@ mod resume;
 /// What one call has spent: its transport requests (at most `max_retries + 1`, whatever failed:
 /// a 5xx, a retryable transport error, a body that broke off while parsed or read, a
 /// clock-skew re-sign, the ranged GETs that resume a download), whether the clock was
-/// corrected, and the token that cancels it. A download's body takes it along, so that its
-/// resumes spend what is left of the same budget.
+/// corrected, the token that cancels it, and whether its bodies are watched for stalls. A
+/// download's body takes it along, so that its resumes spend what is left of the same budget.
 pub(crate) struct CallState {
     requests: u32,
     retries: u32,
     skew_corrected: bool,
     cancel: Option<CancelToken>,
+    /// The least throughput of the call's response bodies: set for object downloads only. An
+    /// XML answer is small, and COS may keep a slow one (Complete Multipart Upload) alive with
+    /// a few spaces: only the idle timeout bounds it.
+    min_throughput: Option<crate::config::MinThroughput>,
 }
 
 impl CallState {
     pub(crate) fn new(cancel: Option<CancelToken>) -> Self {
-        CallState { requests: 0, retries: 0, skew_corrected: false, cancel }
+        CallState { requests: 0, retries: 0, skew_corrected: false, cancel, min_throughput: None }
     }
 
     /// `Err(Error::Cancelled)` once the call's token is cancelled.
@@ -341,6 +345,7 @@ impl Client {
             // An object download: its body is read after this returns, and continued with
             // ranged GETs when it breaks off, on what is left of this call's budget.
             let template = request.try_clone();
+            call.min_throughput = self.inner.config.min_throughput;
             let mut response = self.send_request(scope, request, op.is_idempotent(), &mut call)?;
             if !op.accepts_status(response.status) {
                 let err = self.error_from_response(response);
@@ -463,8 +468,8 @@ impl Client {
                     }
                 }
                 Ok(mut response) => {
-                    // Every body is watched for stalls; its timeouts read as transport timeouts.
-                    response.body = Box::new(GuardedBody::new(response.body, self.inner.config.min_throughput));
+                    // Its timeouts read as transport timeouts; a download's is watched for stalls.
+                    response.body = Box::new(GuardedBody::new(response.body, call.min_throughput));
                     return Ok(response);
                 }
                 Err(e)
@@ -845,9 +850,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Stalled-body detection (default 1 B/s over 20 s, see [`Config::min_throughput`];
-    /// `None`: off). A stall is a [`TransportErrorKind::Timeout`], retried (or resumed, for
-    /// an object download) within the call's budget.
+    /// Stalled-download detection (default 1 B/s over 20 s, see [`Config::min_throughput`];
+    /// `None`: off) for object bodies. A stall is a [`TransportErrorKind::Timeout`], and the
+    /// body resumes within the call's budget.
     ///
     /// ```
     /// use std::time::Duration;

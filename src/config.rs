@@ -59,12 +59,14 @@ pub struct Config {
     /// resumed for an object download, within the call's budget). Enforced by the default
     /// transport; a transport of your own bounds its own reads.
     pub read_timeout: Option<Duration>,
-    /// Stalled-body detection (default 1 B/s over 20 s, as aws-sdk-rust; `None`: off): a
-    /// response body that, once it has been read for the grace period, delivered fewer bytes
-    /// than this throughput over the last grace period ends with
-    /// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout). Only time spent
-    /// waiting inside a read counts, so a slow consumer is never cut. It catches a trickle
-    /// that each read's [`read_timeout`](Config::read_timeout) cannot.
+    /// Stalled-download detection (default 1 B/s over 20 s, as aws-sdk-rust; `None`: off): an
+    /// object body (`get_object`, and so `download_file`) that, once it has been read for the
+    /// grace period, delivered fewer bytes than this throughput over the last grace period
+    /// ends with [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), and
+    /// resumes within the call's budget. Only time spent waiting inside a read counts, so a
+    /// slow consumer is never cut. It catches a trickle that each read's
+    /// [`read_timeout`](Config::read_timeout) cannot. XML answers are not watched: COS may keep
+    /// a slow one alive with a few spaces, and they are bounded by `read_timeout`.
     pub min_throughput: Option<MinThroughput>,
     /// Overall timeout of one request, body included (Timeout; `None`: no limit).
     pub timeout: Option<Duration>,

@@ -377,8 +377,8 @@ impl ResponseMeta {
     }
 }
 
-/// A response body watched for stalls (see [`Config::min_throughput`](crate::Config::min_throughput)),
-/// whose timeouts read as transport timeouts.
+/// A response body whose timeouts read as transport timeouts, watched for stalls when given a
+/// minimum (see [`Config::min_throughput`](crate::Config::min_throughput)).
 ///
 /// Throughput is measured on the time spent waiting inside `read` only, so a caller that reads
 /// slowly is never taken for a stalled server. A read that finds the body below the minimum

@@ -150,11 +150,42 @@ fn a_trickle_below_the_minimum_throughput_is_a_stall() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.bucket("examplebucket-1250000000").execute(RawRequest::new(Method::Get).key("a")).unwrap_err();
+    let out = client.bucket("examplebucket-1250000000").get_object("a").send().unwrap();
+    let err = out.bytes().unwrap_err();
     assert!(matches!(err, Error::Transport { kind: TransportErrorKind::Timeout, .. }), "{err:?}");
     assert!(err.to_string().contains("stalled"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
-    assert_eq!(connections.load(Ordering::SeqCst), 2, "max_retries + 1");
+    assert_eq!(connections.load(Ordering::SeqCst), 2, "max_retries + 1: the stall is resumed once");
+}
+
+#[test]
+fn an_xml_answer_kept_alive_with_spaces_is_not_a_stall() {
+    // As COS keeps a slow Complete Multipart Upload alive: a space every 100 ms (10 B/s, under
+    // the minimum below), then the document.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else { return };
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 0 && !line.trim().is_empty() {
+            line.clear();
+        }
+        let document = "<ListBucketResult><Name>examplebucket-1250000000</Name></ListBucketResult>";
+        let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", 10 + document.len());
+        for _ in 0..10 {
+            let _ = stream.write_all(b" ");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = stream.write_all(document.as_bytes());
+    });
+    let client = client_of(&addr, 0)
+        .min_throughput(Some(MinThroughput { bytes_per_second: 100, grace_period: Duration::from_millis(300) }))
+        .build()
+        .unwrap();
+    let out = client.bucket("examplebucket-1250000000").execute(RawRequest::new(Method::Get)).unwrap();
+    assert_eq!(out.body.len(), 10 + 74, "{:?}", String::from_utf8_lossy(&out.body));
+    assert!(out.body.ends_with(b"</ListBucketResult>"));
 }
 
 #[test]
