@@ -1,5 +1,17 @@
 //! `Client`, its builder, the `Bucket` handle, and the one send pipeline every call goes through:
 //! endpoint -> build -> sign -> transport -> retry -> error mapping -> parse.
+//!
+//! Retries and timeouts (README "Contracts" names the test of each row):
+//!
+//! | what | behaviour |
+//! | --- | --- |
+//! | one call's budget | at most `max_retries + 1` requests, whatever fails: 5xx, timeouts, broken connections, a body that breaks off while parsed, a clock-skew re-sign, the ranged GETs that resume a download body |
+//! | cancellation | [`CallOptions::cancel`]: checked before every attempt and every resume; a backoff sleep ends at once |
+//! | response timeout | [`Config::read_timeout`] (30 s) for the status line and headers |
+//! | body idle timeout | the same `read_timeout` for each read of a body: [`TransportErrorKind::Timeout`] |
+//! | stalled download | [`Config::min_throughput`] (1 B/s over 20 s of reading) for `get_object` bodies: [`TransportErrorKind::Timeout`], resumed within the budget |
+//! | a parsed body breaks off | the request is sent again within the budget, unless it is a POST |
+//! | a download body breaks off | `get_object`'s body continues with `Range` from the next byte and `If-Match` with the first ETag, within the budget; a 412 is that error, another ETag, range or a 200 an [`Error::Integrity`] |
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,8 +24,8 @@ use crate::auth::{
 };
 use crate::cancel::CancelToken;
 use crate::config::{self, Config, Protocol};
-use crate::error::{Error, Result};
-use crate::http::{Body, Headers, Method, Request, Response};
+use crate::error::{Error, Result, TransportErrorKind};
+use crate::http::{Body, GuardedBody, Headers, Method, Request, Response};
 use crate::operation::{Operation, OperationRequest};
 use crate::percent::{encode_component, encode_key};
 use crate::retry::RetryPolicy;
@@ -28,24 +40,32 @@ const MAX_ERROR_BODY: u64 = 1024 * 1024;
 /// 403 is returned unchanged.
 pub const MAX_CLOCK_SKEW_CORRECTION: Duration = Duration::from_secs(24 * 60 * 60);
 
+mod resume;
+
 /// What one call has spent: its transport requests (at most `max_retries + 1`, whatever failed:
-/// a 5xx, a retryable transport error, a body that broke off while parsed, a clock-skew
-/// re-sign), whether the clock was corrected, and the token that cancels it.
-pub(crate) struct CallState<'a> {
+/// a 5xx, a retryable transport error, a body that broke off while parsed or read, a
+/// clock-skew re-sign, the ranged GETs that resume a download), whether the clock was
+/// corrected, the token that cancels it, and whether its bodies are watched for stalls. A
+/// download's body takes it along, so that its resumes spend what is left of the same budget.
+pub(crate) struct CallState {
     requests: u32,
     retries: u32,
     skew_corrected: bool,
-    cancel: Option<&'a CancelToken>,
+    cancel: Option<CancelToken>,
+    /// The least throughput of the call's response bodies: set for object downloads only. An
+    /// XML answer is small, and COS may keep a slow one (Complete Multipart Upload) alive with
+    /// a few spaces: only the idle timeout bounds it.
+    min_throughput: Option<crate::config::MinThroughput>,
 }
 
-impl<'a> CallState<'a> {
-    pub(crate) fn new(cancel: Option<&'a CancelToken>) -> Self {
-        CallState { requests: 0, retries: 0, skew_corrected: false, cancel }
+impl CallState {
+    pub(crate) fn new(cancel: Option<CancelToken>) -> Self {
+        CallState { requests: 0, retries: 0, skew_corrected: false, cancel, min_throughput: None }
     }
 
     /// `Err(Error::Cancelled)` once the call's token is cancelled.
     fn check(&self) -> Result<()> {
-        self.cancel.map_or(Ok(()), CancelToken::check)
+        self.cancel.as_ref().map_or(Ok(()), CancelToken::check)
     }
 
     /// True while another transport request fits in the budget.
@@ -57,7 +77,7 @@ impl<'a> CallState<'a> {
     fn backoff(&mut self, policy: &RetryPolicy) -> Result<()> {
         self.retries += 1;
         let wait = policy.backoff(self.retries);
-        match self.cancel {
+        match &self.cancel {
             Some(token) => token.sleep(wait),
             None => {
                 std::thread::sleep(wait);
@@ -318,9 +338,24 @@ impl Client {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn execute_with<O: Operation>(&self, scope: Scope<'_>, mut op: O, options: &CallOptions) -> Result<O::Output> {
-        let mut call = CallState::new(options.cancel.as_ref());
+        let mut call = CallState::new(options.cancel.clone());
         call.check()?;
         let mut request = op.build()?;
+        if op.resumes_body() && request.method == Method::Get {
+            // An object download: its body is read after this returns, and continued with
+            // ranged GETs when it breaks off, on what is left of this call's budget.
+            let template = request.try_clone();
+            call.min_throughput = self.inner.config.min_throughput;
+            let mut response = self.send_request(scope, request, op.is_idempotent(), &mut call)?;
+            if !op.accepts_status(response.status) {
+                let err = self.error_from_response(response);
+                return op.recover(err);
+            }
+            if let Some(template) = template {
+                response = resume::resuming(self, scope, template, response, call);
+            }
+            return op.parse(response);
+        }
         // A body that breaks off while it is parsed (a dropped connection, a stall) is retried
         // like a failed send, for requests that can be repeated safely: not POST.
         let mut spare = if request.method == Method::Post { None } else { request.try_clone() };
@@ -332,13 +367,17 @@ impl Client {
                 let err = self.error_from_response(response);
                 op.recover(err)
             };
-            match (result, spare.take()) {
-                (Err(Error::Io(_)), Some(again)) if call.can_retry(&self.inner.config.retry) => {
+            let body_broke = matches!(
+                result,
+                Err(Error::Io(_) | Error::Transport { kind: TransportErrorKind::Timeout | TransportErrorKind::Io, .. })
+            );
+            match (body_broke, spare.take()) {
+                (true, Some(again)) if call.can_retry(&self.inner.config.retry) => {
                     call.backoff(&self.inner.config.retry)?;
                     spare = again.try_clone();
                     request = again;
                 }
-                (result, _) => return result,
+                _ => return result,
             }
         }
     }
@@ -355,7 +394,7 @@ impl Client {
         scope: Scope<'_>,
         request: OperationRequest,
         idempotent: bool,
-        call: &mut CallState<'_>,
+        call: &mut CallState,
     ) -> Result<Response> {
         let OperationRequest { method, key, query, headers, body } = request;
         validate_headers(&headers)?;
@@ -428,11 +467,15 @@ impl Client {
                         }
                     }
                 }
-                Ok(response) => return Ok(response),
+                Ok(mut response) => {
+                    // Its timeouts read as transport timeouts; a download's is watched for stalls.
+                    response.body = Box::new(GuardedBody::new(response.body, call.min_throughput));
+                    return Ok(response);
+                }
                 Err(e)
                     if e.is_retryable()
                         && can_retry
-                        && (idempotent || e.transport_kind() == Some(crate::error::TransportErrorKind::Connect)) =>
+                        && (idempotent || e.transport_kind() == Some(TransportErrorKind::Connect)) =>
                 {
                     call.backoff(policy)?;
                 }
@@ -791,10 +834,10 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for the response head once a request is sent (default 30 s, see
-    /// [`Config::read_timeout`]; `None`: no limit). An expired wait is a
-    /// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), retried for
-    /// idempotent calls within the retry budget.
+    /// The longest wait for response bytes: the head once a request is sent, and each read of
+    /// the body (default 30 s, see [`Config::read_timeout`]; `None`: no limit). An expired
+    /// wait is a [`TransportErrorKind::Timeout`], retried for idempotent calls (and resumed,
+    /// for an object download's body) within the retry budget.
     ///
     /// ```
     /// use std::time::Duration;
@@ -804,6 +847,23 @@ impl ClientBuilder {
     /// ```
     pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.read_timeout = timeout;
+        self
+    }
+
+    /// Stalled-download detection (default 1 B/s over 20 s, see [`Config::min_throughput`];
+    /// `None`: off) for object bodies. A stall is a [`TransportErrorKind::Timeout`], and the
+    /// body resumes within the call's budget.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tencent_cos::config::MinThroughput;
+    /// let slowest = MinThroughput { bytes_per_second: 10 * 1024, grace_period: Duration::from_secs(5) };
+    /// let client = tencent_cos::Client::builder().min_throughput(Some(slowest)).build()?;
+    /// assert_eq!(client.config().min_throughput, Some(slowest));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn min_throughput(mut self, min: Option<crate::config::MinThroughput>) -> Self {
+        self.config.min_throughput = min;
         self
     }
 

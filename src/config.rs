@@ -52,11 +52,22 @@ pub struct Config {
     pub use_accelerate: bool,
     /// Connect timeout (default 10 s).
     pub connect_timeout: Option<Duration>,
-    /// How long to wait for a response's status line and headers once the request is sent
-    /// (default 30 s; `None`: no limit). With the default transport this does not bound the
-    /// body: ureq 3 offers only a whole-body timeout, no idle-read one, so a server that stalls
-    /// mid-body is bounded only by [`timeout`](Config::timeout).
+    /// The longest wait for bytes of a response (default 30 s; `None`: no limit): for its
+    /// status line and headers once the request is sent, and then for each read of its body
+    /// (an idle timeout: a body that goes silent for this long ends with
+    /// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), retried, or
+    /// resumed for an object download, within the call's budget). Enforced by the default
+    /// transport; a transport of your own bounds its own reads.
     pub read_timeout: Option<Duration>,
+    /// Stalled-download detection (default 1 B/s over 20 s, as aws-sdk-rust; `None`: off): an
+    /// object body (`get_object`, and so `download_file`) that, once it has been read for the
+    /// grace period, delivered fewer bytes than this throughput over the last grace period
+    /// ends with [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), and
+    /// resumes within the call's budget. Only time spent waiting inside a read counts, so a
+    /// slow consumer is never cut. It catches a trickle that each read's
+    /// [`read_timeout`](Config::read_timeout) cannot. XML answers are not watched: COS may keep
+    /// a slow one alive with a few spaces, and they are bounded by `read_timeout`.
+    pub min_throughput: Option<MinThroughput>,
     /// Overall timeout of one request, body included (Timeout; `None`: no limit).
     pub timeout: Option<Duration>,
     /// `User-Agent` header.
@@ -95,6 +106,7 @@ impl Default for Config {
             use_accelerate: false,
             connect_timeout: Some(Duration::from_secs(10)),
             read_timeout: Some(DEFAULT_READ_TIMEOUT),
+            min_throughput: Some(MinThroughput::default()),
             timeout: None,
             user_agent: concat!("tencent-cos-rust/", env!("CARGO_PKG_VERSION")).into(),
             system_clock_offset: 0,
@@ -103,6 +115,36 @@ impl Default for Config {
             retry: RetryPolicy::default(),
             credential_refresh_margin: 60,
         }
+    }
+}
+
+/// The least throughput a response body must keep (see [`Config::min_throughput`]): fewer
+/// than `bytes_per_second` x `grace_period` bytes over the last `grace_period` of reading is a
+/// stall.
+///
+/// ```
+/// use std::time::Duration;
+/// use tencent_cos::config::MinThroughput;
+/// let default = MinThroughput::default();
+/// assert_eq!((default.bytes_per_second, default.grace_period), (1, Duration::from_secs(20)));
+/// let client = tencent_cos::Client::builder()
+///     .min_throughput(Some(MinThroughput { bytes_per_second: 1024, grace_period: Duration::from_secs(10) }))
+///     .build()?;
+/// assert_eq!(client.config().min_throughput.map(|m| m.bytes_per_second), Some(1024));
+/// # Ok::<(), tencent_cos::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MinThroughput {
+    /// Bytes per second averaged over `grace_period` (default 1); at least 1.
+    pub bytes_per_second: u64,
+    /// How long the throughput may stay below the minimum, and the window it is measured
+    /// over (default 20 s); not zero.
+    pub grace_period: Duration,
+}
+
+impl Default for MinThroughput {
+    fn default() -> Self {
+        MinThroughput { bytes_per_second: 1, grace_period: Duration::from_secs(20) }
     }
 }
 
@@ -168,6 +210,17 @@ impl Config {
         ] {
             if v == 0 {
                 return Err(Error::invalid(field, "must be at least 1"));
+            }
+        }
+        if let Some(m) = &self.min_throughput {
+            if m.bytes_per_second == 0 {
+                return Err(Error::invalid(
+                    "min_throughput",
+                    "bytes_per_second must be at least 1 (None turns it off)",
+                ));
+            }
+            if m.grace_period.is_zero() {
+                return Err(Error::invalid("min_throughput", "grace_period must not be zero"));
             }
         }
         if let Some(region) = &self.region {

@@ -93,9 +93,10 @@ pub enum Error {
     /// A response body that is not the XML expected.
     #[error("malformed XML response: {0}")]
     Xml(String),
-    /// A local I/O error (a file being uploaded or downloaded, a body stream).
+    /// A local I/O error (a file being uploaded or downloaded), or a response body that broke
+    /// off (connection closed or reset) and could not be resumed.
     #[error("I/O error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(#[source] std::io::Error),
     /// Credentials could not be obtained (the provider failed or returned nothing usable).
     #[error("credentials unavailable: {0}")]
     Credentials(String),
@@ -253,6 +254,47 @@ impl Error {
         match self {
             Error::Transport { kind, .. } => Some(*kind),
             _ => None,
+        }
+    }
+}
+
+/// An `io::Error` is [`Error::Io`], unless it carries one of this crate's errors: a response
+/// body reader (a [`GetObjectOutput`](crate::api::object_get::GetObjectOutput)'s, which resumes)
+/// can only fail with `io::Error`, so it wraps what really ended it (a body timeout, a 412 on
+/// resume, a cancel) and `?` hands that error back unchanged.
+///
+/// ```
+/// use tencent_cos::{Error, TransportErrorKind};
+/// let timeout = Error::transport(TransportErrorKind::Timeout, "no byte for 30 s");
+/// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, timeout);
+/// assert_eq!(Error::from(io).transport_kind(), Some(TransportErrorKind::Timeout));
+/// let plain = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+/// assert!(matches!(Error::from(plain), Error::Io(_)));
+/// ```
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        match e.downcast::<Error>() {
+            Ok(inner) => inner,
+            Err(e) => Error::Io(e),
+        }
+    }
+}
+
+impl Error {
+    /// This error as the `io::Error` a body reader returns (see `From<io::Error>`), with the
+    /// kind it stands for (never `Interrupted`, which readers retry in a loop); an
+    /// [`Error::Io`] is returned as it is.
+    pub(crate) fn into_io(self) -> std::io::Error {
+        let kind = match &self {
+            Error::Transport { kind: TransportErrorKind::Timeout, .. } => std::io::ErrorKind::TimedOut,
+            Error::Transport { kind: TransportErrorKind::Connect, .. } => std::io::ErrorKind::ConnectionRefused,
+            Error::Transport { kind: TransportErrorKind::Io, .. } => std::io::ErrorKind::ConnectionReset,
+            Error::Integrity(_) | Error::Xml(_) => std::io::ErrorKind::InvalidData,
+            _ => std::io::ErrorKind::Other,
+        };
+        match self {
+            Error::Io(e) => e,
+            other => std::io::Error::new(kind, other),
         }
     }
 }

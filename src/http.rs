@@ -430,3 +430,84 @@ impl ResponseMeta {
         self.headers.get(name)
     }
 }
+
+/// A response body whose timeouts read as transport timeouts, watched for stalls when given a
+/// minimum (see [`Config::min_throughput`](crate::Config::min_throughput)).
+///
+/// Throughput is measured on the time spent waiting inside `read` only, so a caller that reads
+/// slowly is never taken for a stalled server. A read that finds the body below the minimum
+/// still hands over its bytes; the next read fails with `TimedOut`, carrying an
+/// [`Error::Transport`](crate::Error::Transport) of kind
+/// [`Timeout`](crate::TransportErrorKind::Timeout), as does any `TimedOut` of the inner body
+/// (the transport's idle timeout), so `?` turns both into that error.
+pub(crate) struct GuardedBody {
+    inner: Box<dyn Read + Send>,
+    min: Option<crate::config::MinThroughput>,
+    /// Time spent inside `read` so far.
+    busy: std::time::Duration,
+    /// Bytes delivered so far.
+    received: u64,
+    /// `(busy, received)` samples, at least a sixteenth of the grace period apart, covering the
+    /// last grace period: the window the throughput is measured over.
+    samples: std::collections::VecDeque<(std::time::Duration, u64)>,
+    /// Set once the minimum was missed: the error the next read returns.
+    stalled: Option<String>,
+}
+
+impl GuardedBody {
+    pub(crate) fn new(inner: Box<dyn Read + Send>, min: Option<crate::config::MinThroughput>) -> Self {
+        let samples = std::iter::once((std::time::Duration::ZERO, 0)).collect();
+        GuardedBody { inner, min, busy: std::time::Duration::ZERO, received: 0, samples, stalled: None }
+    }
+
+    /// Records the state after a read and checks the minimum over the last grace period.
+    fn observe(&mut self) {
+        let Some(min) = self.min else { return };
+        let grace = min.grace_period;
+        if self.samples.back().is_none_or(|(at, _)| *at + grace / 16 <= self.busy) {
+            self.samples.push_back((self.busy, self.received));
+        }
+        let Some(window_start) = self.busy.checked_sub(grace) else { return };
+        // The latest sample at or before the window's start; older ones are no longer needed.
+        while self.samples.len() > 1 && self.samples[1].0 <= window_start {
+            self.samples.pop_front();
+        }
+        let Some(&(_, before)) = self.samples.front() else { return };
+        let in_window = self.received - before;
+        let wanted = u128::from(min.bytes_per_second) * grace.as_millis();
+        if u128::from(in_window) * 1000 < wanted {
+            self.stalled = Some(format!(
+                "response body stalled: {in_window} bytes in the last {grace:?} of reading, below the minimum of {} B/s (Config::min_throughput)",
+                min.bytes_per_second
+            ));
+        }
+    }
+}
+
+impl Read for GuardedBody {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(why) = &self.stalled {
+            return Err(timeout_error(why.clone()));
+        }
+        let started = std::time::Instant::now();
+        let result = self.inner.read(buf);
+        self.busy += started.elapsed();
+        match result {
+            Ok(n) => {
+                self.received += n as u64;
+                if n > 0 {
+                    self.observe();
+                }
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                Err(crate::Error::transport(crate::TransportErrorKind::Timeout, e).into_io())
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn timeout_error(why: String) -> io::Error {
+    crate::Error::transport(crate::TransportErrorKind::Timeout, why).into_io()
+}

@@ -139,6 +139,15 @@ pub trait Operation {
     fn is_idempotent(&self) -> bool {
         true
     }
+
+    /// True for the GET of one object whose output streams the body (`get_object`): when
+    /// that body breaks off, the pipeline continues it with `Range` from the next byte and
+    /// `If-Match` with the first answer's ETag, within the call's retry budget (README
+    /// "Contracts"). Default: false (a body parsed in [`parse`](Operation::parse) is
+    /// retried whole instead).
+    fn resumes_body(&self) -> bool {
+        false
+    }
 }
 
 /// Any request, answered with the raw body: the JS SDK's generic `request()`, for sub-resources

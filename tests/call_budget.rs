@@ -16,13 +16,13 @@ use tencent_cos::{CancelToken, Client, Error, RetryPolicy};
 const NOW: u64 = 1_700_000_000;
 const BUCKET: &str = "examplebucket-1250000000";
 
-/// A body that yields a few bytes, then breaks off.
-struct BreaksOff(usize);
+/// A body that yields a few bytes, then breaks off with an error of that kind.
+struct BreaksOff(usize, std::io::ErrorKind);
 
 impl Read for BreaksOff {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.0 == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset"));
+            return Err(std::io::Error::new(self.1, "the body broke off"));
         }
         self.0 -= 1;
         buf[0] = b'x';
@@ -34,6 +34,10 @@ impl Read for BreaksOff {
 enum Step {
     Status(u16),
     Broken,
+    /// A body whose read times out, as a transport's idle timeout does.
+    TimedOut,
+    /// An object download (with an ETag, so it may resume) whose body breaks off.
+    BrokenObject,
     Skewed(u64),
 }
 
@@ -74,7 +78,17 @@ impl Transport for Fake {
             Step::Broken => Response {
                 status: 200,
                 headers: Headers::from_iter([("Content-Length", "100")]),
-                body: Box::new(BreaksOff(3)),
+                body: Box::new(BreaksOff(3, std::io::ErrorKind::ConnectionReset)),
+            },
+            Step::BrokenObject => Response {
+                status: 200,
+                headers: Headers::from_iter([("Content-Length", "100"), ("ETag", "\"e\"")]),
+                body: Box::new(BreaksOff(3, std::io::ErrorKind::ConnectionReset)),
+            },
+            Step::TimedOut => Response {
+                status: 200,
+                headers: Headers::from_iter([("Content-Length", "100")]),
+                body: Box::new(BreaksOff(3, std::io::ErrorKind::TimedOut)),
             },
             Step::Skewed(date) => Response::from_bytes(
                 403,
@@ -235,4 +249,42 @@ fn a_service_error_keeps_the_response_headers() {
     assert_eq!(service.headers.get("x-custom"), Some("1"));
     assert_eq!(service.headers.get("x-cos-request-id"), Some("abc"));
     assert_eq!(service.request_id.as_deref(), Some("abc"));
+}
+
+#[test]
+fn a_parsed_body_that_times_out_is_a_transport_timeout_retried_within_the_budget() {
+    let t = Fake::forever(Step::TimedOut);
+    let err = client(&t, fast(3)).bucket(BUCKET).execute(RawRequest::new(Method::Get).key("a")).unwrap_err();
+    assert_eq!(err.transport_kind(), Some(tencent_cos::TransportErrorKind::Timeout), "{err:?}");
+    assert_eq!(t.requests(), 4);
+}
+
+#[test]
+fn a_post_whose_body_breaks_off_is_not_sent_again() {
+    let t = Fake::forever(Step::Broken);
+    let err = client(&t, fast(3)).bucket(BUCKET).execute(RawRequest::new(Method::Post).key("a")).unwrap_err();
+    assert!(matches!(err, Error::Io(_)), "{err:?}");
+    assert_eq!(t.requests(), 1);
+}
+
+#[test]
+fn by_default_every_wait_is_bounded_but_the_whole_request() {
+    let config = tencent_cos::Config::default();
+    assert_eq!(config.connect_timeout, Some(Duration::from_secs(10)));
+    assert_eq!(config.read_timeout, Some(Duration::from_secs(30)));
+    let min = config.min_throughput.expect("stall detection is on by default");
+    assert_eq!((min.bytes_per_second, min.grace_period), (1, Duration::from_secs(20)));
+    assert_eq!(config.timeout, None);
+    assert_eq!(config.retry.max_retries, 3);
+}
+
+#[test]
+fn a_download_resumes_only_on_what_is_left_of_the_budget() {
+    // Three 503s spend three retries of four requests: the body that breaks off after them
+    // is not resumed.
+    let t = Fake::cycling(&[Step::Status(503), Step::Status(503), Step::Status(503), Step::BrokenObject]);
+    let out = client(&t, fast(3)).bucket(BUCKET).get_object("a").send().unwrap();
+    let err = out.bytes().unwrap_err();
+    assert!(matches!(err, Error::Io(_)), "{err:?}");
+    assert_eq!(t.requests(), 4, "max_retries + 1 for the call and its resumes together");
 }

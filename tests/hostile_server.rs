@@ -164,3 +164,60 @@ fn a_small_deeply_nested_document_is_an_xml_error() {
     let err = client(&addr, Duration::from_secs(5)).bucket("examplebucket-1250000000").get_bucket().send().unwrap_err();
     assert!(matches!(&err, Error::Xml(m) if m.contains("nested")), "{err}");
 }
+
+/// A download cut after 10 of 100 bytes, whose resume answer is `resume_answer` (head and
+/// body, after the 10 bytes); `get_object("k").bytes()` with retries.
+fn cut_then_resumed_with(resume_answer: &[u8]) -> Result<Vec<u8>, Error> {
+    let resume_answer = resume_answer.to_vec();
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let addr = serve(move |s| {
+        if requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nETag: \"e\"\r\nContent-Length: 100\r\n\r\n0123456789");
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        } else {
+            let _ = s.write_all(&resume_answer);
+        }
+    });
+    let client = Client::builder()
+        .secret("AKIDTEST", "k")
+        .region("ap-guangzhou")
+        .endpoint_url(&format!("http://{addr}"))
+        .unwrap()
+        .retry(RetryPolicy { max_retries: 3, initial_backoff: Duration::ZERO, max_backoff: Duration::ZERO })
+        .build()
+        .unwrap();
+    client.bucket("examplebucket-1250000000").get_object("k").send()?.bytes()
+}
+
+#[test]
+fn a_resume_answer_longer_than_its_range_is_refused_not_appended() {
+    let mut answer =
+        b"HTTP/1.1 206 Partial Content\r\nETag: \"e\"\r\nContent-Range: bytes 10-99/100\r\nContent-Length: 200\r\n\r\n"
+            .to_vec();
+    answer.extend_from_slice(&[b'x'; 200]);
+    let err = cut_then_resumed_with(&answer).unwrap_err();
+    assert!(
+        matches!(&err, Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData && e.to_string().contains("past its end")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_resume_answer_about_another_size_is_an_integrity_error() {
+    let err = cut_then_resumed_with(
+        b"HTTP/1.1 206 Partial Content\r\nETag: \"e\"\r\nContent-Range: bytes 10-199/200\r\nContent-Length: 190\r\n\r\n",
+    )
+    .unwrap_err();
+    let Error::Integrity(e) = &err else { panic!("{err:?}") };
+    assert_eq!(e.check, "Content-Range");
+    assert_eq!(e.expected, "206 with bytes 10-99/100");
+}
+
+#[test]
+fn a_resume_answer_with_a_garbled_content_range_is_an_integrity_error() {
+    let err = cut_then_resumed_with(
+        b"HTTP/1.1 206 Partial Content\r\nETag: \"e\"\r\nContent-Range: bytes ten-99/100\r\nContent-Length: 90\r\n\r\n",
+    )
+    .unwrap_err();
+    assert!(matches!(&err, Error::Integrity(e) if e.check == "Content-Range"), "{err:?}");
+}

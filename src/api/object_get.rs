@@ -1,5 +1,15 @@
 //! `get_object`: a download with ranges, conditions and response-header overrides, its body
 //! streamed.
+//!
+//! The body resumes: when it breaks off after N bytes (the connection closed or reset, no byte
+//! for `read_timeout`, a stall below `min_throughput`), the next read continues it with the
+//! same GET carrying `Range: bytes=N-` (`bytes=first+N-last` for a range) and `If-Match` with
+//! the first answer's ETag, within the call's retry budget (`max_retries + 1` requests in all)
+//! and after checking its cancel token. The reader never sees a byte twice or misses one: a
+//! resume answer must be a 206 of exactly the missing bytes of the same ETag, or the read fails
+//! (a 412 as that service error, anything else as an [`Error::Integrity`]). An answer without
+//! an ETag is not resumed. Once the budget is spent, the read fails with what broke the body:
+//! [`Error::Io`], or a [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout).
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -162,6 +172,10 @@ impl Operation for GetObjectInput {
     fn accepts_status(&self, status: u16) -> bool {
         (200..300).contains(&status) || status == 304
     }
+
+    fn resumes_body(&self) -> bool {
+        true
+    }
 }
 
 /// What `get_object` returns: the typed headers and the body, still streaming.
@@ -189,7 +203,9 @@ impl fmt::Debug for GetObjectOutput {
 }
 
 impl GetObjectOutput {
-    /// The body as a stream, exactly as sent (no decompression, no length check).
+    /// The body as a stream, exactly as sent (no decompression), resumed when it breaks off
+    /// (see the [module docs](self)). Turn its `io::Error` into this crate's with
+    /// `Error::from` (or `?`): a body timeout, a 412 on resume or a cancel comes back as itself.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
@@ -203,7 +219,8 @@ impl GetObjectOutput {
         self.body
     }
 
-    /// Reads the whole body into memory, checking it against `Content-Length`.
+    /// Reads the whole body into memory, checking it against `Content-Length`; resumed when it
+    /// breaks off (see the [module docs](self)).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
@@ -221,7 +238,7 @@ impl GetObjectOutput {
     }
 
     /// Copies the body into `out`, returning the number of bytes, checked against
-    /// `Content-Length`.
+    /// `Content-Length`; resumed when it breaks off (see the [module docs](self)).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

@@ -21,6 +21,11 @@ use crate::http::{Request, Response};
 /// [`Error::Transport`](crate::Error::Transport) only when no response arrived, with the
 /// [`TransportErrorKind`](crate::TransportErrorKind) that tells the client whether to retry.
 ///
+/// Bound your own waits: a body read that times out should fail with
+/// `io::ErrorKind::TimedOut`, which the client reports as
+/// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout) and retries, or resumes
+/// for an object download; any other read error is a body that broke off.
+///
 /// ```
 /// use tencent_cos::http::{Request, Response};
 /// use tencent_cos::transport::Transport;

@@ -38,9 +38,10 @@ impl UreqTransport {
         Self::with_read_timeout(connect_timeout, timeout, Some(DEFAULT_RECV_RESPONSE))
     }
 
-    /// [`new`](Self::new) with the wait for the response's status line and headers
-    /// (`read_timeout`, `None`: no limit). ureq 3 has no idle-read timeout for the body, only a
-    /// whole-body one, so a body that stalls is bounded only by `timeout`.
+    /// [`new`](Self::new) with the longest wait for response bytes (`read_timeout`, `None`: no
+    /// limit): it bounds the wait for the status line and headers as a whole, and each read
+    /// of the body (ureq's `timeout_per_read`), so a body that goes silent midway ends with
+    /// [`TransportErrorKind::Timeout`] instead of hanging.
     ///
     /// ```
     /// use std::time::Duration;
@@ -62,6 +63,8 @@ impl UreqTransport {
             .timeout_connect(connect_timeout)
             .timeout_global(timeout)
             .timeout_recv_response(read_timeout)
+            // An idle timeout: restarts at every read, of the head and of the body.
+            .timeout_per_read(read_timeout)
             .user_agent(ureq::config::AutoHeaderValue::None)
             .accept_encoding(ureq::config::AutoHeaderValue::None)
             .max_idle_connections(256)
