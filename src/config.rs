@@ -56,8 +56,9 @@ pub struct Config {
     /// status line and headers once the request is sent, and then for each read of its body
     /// (an idle timeout: a body that goes silent for this long ends with
     /// [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout), retried, or
-    /// resumed for an object download, within the call's budget). Enforced by the default
-    /// transport; a transport of your own bounds its own reads.
+    /// resumed for an object download, within the call's budget). It bounds each write of a
+    /// request body the same way: an upload to a server that stopped reading ends as a
+    /// timeout. Enforced by the default transport; a transport of your own bounds its own I/O.
     pub read_timeout: Option<Duration>,
     /// Stalled-download detection (default 1 B/s over 20 s, as aws-sdk-rust; `None`: off): an
     /// object body (`get_object`, and so `download_file`) that, once it has been read for the

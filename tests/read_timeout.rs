@@ -210,3 +210,35 @@ fn a_slow_reader_is_not_a_stall() {
     assert_eq!(reader.read(&mut chunk).unwrap(), 0, "the body ends at 1 MiB");
     assert!(got.iter().all(|&b| b == b'y'));
 }
+
+#[test]
+fn an_upload_to_a_server_that_stops_reading_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = connections.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            seen.fetch_add(1, Ordering::SeqCst);
+            // Read a little of the request, then nothing more: the socket buffers fill up.
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            held.push(stream);
+        }
+    });
+    let client = client_of(&addr.to_string(), 1).read_timeout(Some(Duration::from_millis(300))).build().unwrap();
+    let started = Instant::now();
+    // On a thread, so that a hang fails this test instead of holding the suite.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let body = vec![7u8; 64 * MIB];
+        let _ = tx.send(client.bucket("examplebucket-1250000000").put_object("big.bin").body(body).send());
+    });
+    let result = rx.recv_timeout(Duration::from_secs(30)).expect("the upload hung");
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::Transport { kind: TransportErrorKind::Timeout, .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(connections.load(Ordering::SeqCst), 2, "one attempt and one retry, each cut");
+}

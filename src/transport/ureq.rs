@@ -41,7 +41,8 @@ impl UreqTransport {
     /// [`new`](Self::new) with the longest wait for response bytes (`read_timeout`, `None`: no
     /// limit): it bounds the wait for the status line and headers as a whole, and each read
     /// of the body (ureq's `timeout_per_read`), so a body that goes silent midway ends with
-    /// [`TransportErrorKind::Timeout`] instead of hanging.
+    /// [`TransportErrorKind::Timeout`] instead of hanging; and each write of the request body
+    /// (`timeout_per_write`), so does an upload to a server that stopped reading it.
     ///
     /// ```
     /// use std::time::Duration;
@@ -63,8 +64,10 @@ impl UreqTransport {
             .timeout_connect(connect_timeout)
             .timeout_global(timeout)
             .timeout_recv_response(read_timeout)
-            // An idle timeout: restarts at every read, of the head and of the body.
+            // An idle timeout: restarts at every read, of the head and of the body, and at every
+            // write of the request (a server that stops reading an upload does not hang it).
             .timeout_per_read(read_timeout)
+            .timeout_per_write(read_timeout)
             .user_agent(ureq::config::AutoHeaderValue::None)
             .accept_encoding(ureq::config::AutoHeaderValue::None)
             .max_idle_connections(256)
