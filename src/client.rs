@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use crate::auth::{
-    AuthorizationCallback, AuthorizationRequest, CredentialSource, Credentials, SignedAuthorization,
+    AuthorizationCallback, AuthorizationRequest, CredentialScope, CredentialSource, Credentials, SignedAuthorization,
     TemporaryCredentials, TemporaryProvider, is_signed_header, sign_parts, unix_now,
 };
 use crate::cancel::CancelToken;
@@ -189,7 +189,8 @@ pub struct ClientBuilder {
     config: Config,
     transport: Option<Arc<dyn Transport>>,
     credentials: CredentialSource,
-    temporary: Option<Arc<TemporaryFetch>>,
+    /// The provider, and whether it is told the scope.
+    temporary: Option<(Arc<TemporaryFetch>, bool)>,
     clock: Option<Arc<Clock>>,
 }
 
@@ -526,7 +527,7 @@ impl Client {
                 (Some(self.sign_with(c, method, signing_path, query, &signed)), c.security_token().map(str::to_owned))
             }
             CredentialSource::Temporary(p) => {
-                let c = p.get(self.now())?;
+                let c = p.get(&credential_scope(scope), self.now())?;
                 (Some(self.sign_with(&c, method, signing_path, query, &signed)), c.security_token().map(str::to_owned))
             }
             CredentialSource::Callback(cb) => {
@@ -655,7 +656,43 @@ impl ClientBuilder {
         F: Fn() -> std::result::Result<TemporaryCredentials, E> + Send + Sync + 'static,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        self.temporary = Some(Arc::new(move || provider().map_err(Into::into)));
+        self.temporary = Some((Arc::new(move |_: &CredentialScope<'_>| provider().map_err(Into::into)), false));
+        self
+    }
+
+    /// Temporary keys from a `provider` told the bucket and region of the request being signed
+    /// (the JS `getAuthorization` format 1 gets `options.Bucket` and `options.Region`), so a
+    /// server can issue keys limited to them. Keys are cached per (bucket, region) and
+    /// refreshed as with [`temporary_credentials`](Self::temporary_credentials).
+    ///
+    /// ```
+    /// use tencent_cos::{Client, CredentialScope, TemporaryCredentials};
+    /// let client = Client::builder()
+    ///     .temporary_credentials_for(|scope: &CredentialScope<'_>| {
+    ///         // Ask your STS server for keys limited to scope.bucket in scope.region.
+    ///         let _ = (scope.bucket, scope.region);
+    ///         Ok(TemporaryCredentials {
+    ///             tmp_secret_id: "AKIDtmp".into(),
+    ///             tmp_secret_key: "tmpkey".into(),
+    ///             security_token: "token".into(),
+    ///             expired_time: 4_000_000_000,
+    ///             start_time: None,
+    ///         })
+    ///     })
+    ///     .region("ap-guangzhou")
+    ///     .build()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn temporary_credentials_for<F>(mut self, provider: F) -> Self
+    where
+        F: Fn(
+                &CredentialScope<'_>,
+            ) -> std::result::Result<TemporaryCredentials, Box<dyn std::error::Error + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.temporary = Some((Arc::new(provider), true));
         self
     }
 
@@ -929,9 +966,10 @@ impl ClientBuilder {
             }
         }
         let credentials = match self.temporary {
-            Some(fetch) => CredentialSource::Temporary(Arc::new(TemporaryProvider::new(
+            Some((fetch, scoped)) => CredentialSource::Temporary(Arc::new(TemporaryProvider::new(
                 fetch,
                 self.config.credential_refresh_margin,
+                scoped,
             ))),
             None => self.credentials,
         };
@@ -1002,5 +1040,13 @@ impl Bucket {
     /// Runs an operation on this bucket with per-call options (see [`Client::execute_with`]).
     pub fn execute_with<O: Operation>(&self, op: O, options: &CallOptions) -> Result<O::Output> {
         self.client.execute_with(self.scope()?, op, options)
+    }
+}
+
+/// The scope a temporary-credentials provider is told for a request.
+pub(crate) fn credential_scope<'a>(scope: Scope<'a>) -> CredentialScope<'a> {
+    match scope {
+        Scope::Bucket { bucket, region } => CredentialScope { bucket: Some(bucket), region: Some(region) },
+        Scope::Service { region } => CredentialScope { bucket: None, region },
     }
 }

@@ -85,8 +85,8 @@ pub mod transport;
 pub mod xml;
 
 pub use auth::{
-    AuthorizationParams, AuthorizationRequest, Credentials, KeyTime, SignedAuthorization, TemporaryCredentials,
-    get_authorization,
+    AuthorizationParams, AuthorizationRequest, CredentialScope, Credentials, KeyTime, SignedAuthorization,
+    TemporaryCredentials, get_authorization,
 };
 pub use cancel::CancelToken;
 pub use client::{Bucket, Client, ClientBuilder};

@@ -73,7 +73,11 @@ impl Client {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn get_auth(&self, params: &GetAuthParams) -> Result<AuthResult> {
-        let creds = self.signing_credentials()?;
+        let scope = crate::auth::CredentialScope {
+            bucket: params.bucket.as_ref().map(|(b, _)| b.as_str()),
+            region: params.bucket.as_ref().map(|(_, r)| r.as_str()).or(self.config().region.as_deref()),
+        };
+        let creds = self.signing_credentials(&scope)?;
         let method = params.method.unwrap_or(Method::Get);
         let mut headers: Vec<(&str, &str)> =
             params.headers.iter().filter(|(n, _)| is_signed_header(n)).map(|(n, v)| (n.as_str(), v.as_str())).collect();
@@ -99,10 +103,10 @@ impl Client {
     }
 
     /// The keys to sign with: static or (refreshed) temporary; a callback cannot presign.
-    fn signing_credentials(&self) -> Result<Credentials> {
+    fn signing_credentials(&self, scope: &crate::auth::CredentialScope<'_>) -> Result<Credentials> {
         match &self.inner.credentials {
             CredentialSource::Static(c) => Ok(c.clone()),
-            CredentialSource::Temporary(p) => p.get(self.now()),
+            CredentialSource::Temporary(p) => p.get(scope, self.now()),
             CredentialSource::Callback(_) => {
                 Err(Error::Credentials("an authorization callback cannot sign URLs; configure keys".into()))
             }

@@ -1,6 +1,7 @@
 //! Credentials: permanent keys, temporary keys from a refreshing provider, or a callback that
 //! hands back a ready `Authorization` (for servers that sign on behalf of clients).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -150,32 +151,50 @@ impl fmt::Debug for SignedAuthorization {
     }
 }
 
-pub(crate) type TemporaryFetch = dyn Fn() -> Result<TemporaryCredentials, BoxError> + Send + Sync;
+/// What a scoped temporary-credentials provider is asked for (the JS `getAuthorization`
+/// format 1 receives `options.Bucket` and `options.Region`): the bucket and region of the
+/// request being signed, so that a server can hand out keys limited to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CredentialScope<'a> {
+    /// The bucket, when the request has one (`None` for `get_service`).
+    pub bucket: Option<&'a str>,
+    /// The region, when known.
+    pub region: Option<&'a str>,
+}
+
+pub(crate) type TemporaryFetch = dyn Fn(&CredentialScope<'_>) -> Result<TemporaryCredentials, BoxError> + Send + Sync;
 pub(crate) type AuthorizationCallback =
     dyn Fn(&AuthorizationRequest<'_>) -> Result<SignedAuthorization, BoxError> + Send + Sync;
 
 /// Caches temporary credentials and refreshes them `margin` seconds before they expire. Callers
-/// that arrive while a refresh runs wait for it, so the provider runs once per expiry.
+/// that arrive while a refresh runs wait for it, so the provider runs once per expiry. A scoped
+/// provider's keys are cached per (bucket, region): keys limited to one bucket are never used
+/// for another.
 pub(crate) struct TemporaryProvider {
     fetch: Arc<TemporaryFetch>,
     margin: u64,
-    cached: Mutex<Option<TemporaryCredentials>>,
+    /// True when the provider is told the scope (its keys may differ per scope).
+    scoped: bool,
+    cached: Mutex<HashMap<(Option<String>, Option<String>), TemporaryCredentials>>,
 }
 
 impl TemporaryProvider {
-    pub(crate) fn new(fetch: Arc<TemporaryFetch>, margin: u64) -> Self {
-        TemporaryProvider { fetch, margin, cached: Mutex::new(None) }
+    pub(crate) fn new(fetch: Arc<TemporaryFetch>, margin: u64, scoped: bool) -> Self {
+        TemporaryProvider { fetch, margin, scoped, cached: Mutex::new(HashMap::new()) }
     }
 
-    /// Credentials valid at `now` (skew-corrected Unix seconds) for at least the margin.
-    pub(crate) fn get(&self, now: u64) -> Result<Credentials> {
+    /// Credentials for `scope` valid at `now` (skew-corrected Unix seconds) for at least the
+    /// margin.
+    pub(crate) fn get(&self, scope: &CredentialScope<'_>, now: u64) -> Result<Credentials> {
+        let slot =
+            if self.scoped { (scope.bucket.map(str::to_owned), scope.region.map(str::to_owned)) } else { (None, None) };
         // Holding the lock across the fetch is the point: concurrent callers wait for one refresh.
         let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = cached.as_ref().filter(|c| c.expired_time > now.saturating_add(self.margin)) {
+        if let Some(c) = cached.get(&slot).filter(|c| c.expired_time > now.saturating_add(self.margin)) {
             return Ok(to_credentials(c));
         }
-        let fresh =
-            (self.fetch)().map_err(|e| Error::Credentials(format!("temporary credentials provider failed: {e}")))?;
+        let fresh = (self.fetch)(scope)
+            .map_err(|e| Error::Credentials(format!("temporary credentials provider failed: {e}")))?;
         if fresh.tmp_secret_id.is_empty() || fresh.tmp_secret_key.is_empty() {
             return Err(Error::Credentials("temporary credentials provider returned an empty key".into()));
         }
@@ -186,7 +205,7 @@ impl TemporaryProvider {
             )));
         }
         let creds = to_credentials(&fresh);
-        *cached = Some(fresh);
+        cached.insert(slot, fresh);
         Ok(creds)
     }
 }
@@ -211,7 +230,9 @@ impl fmt::Debug for CredentialSource {
         match self {
             CredentialSource::Anonymous => f.write_str("Anonymous"),
             CredentialSource::Static(c) => f.debug_tuple("Static").field(c).finish(),
-            CredentialSource::Temporary(p) => write!(f, "Temporary {{ refresh_margin: {}s }}", p.margin),
+            CredentialSource::Temporary(p) => {
+                write!(f, "Temporary {{ refresh_margin: {}s, scoped: {} }}", p.margin, p.scoped)
+            }
             CredentialSource::Callback(_) => f.write_str("Callback"),
         }
     }

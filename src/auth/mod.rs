@@ -4,7 +4,7 @@ mod credentials;
 mod sign;
 
 pub(crate) use credentials::{AuthorizationCallback, CredentialSource, TemporaryFetch, TemporaryProvider};
-pub use credentials::{AuthorizationRequest, Credentials, SignedAuthorization, TemporaryCredentials};
+pub use credentials::{AuthorizationRequest, CredentialScope, Credentials, SignedAuthorization, TemporaryCredentials};
 pub(crate) use sign::unix_now;
 pub use sign::{
     AuthorizationParams, KeyTime, SIGNED_HEADER_ALLOW_LIST, get_authorization, http_string, is_signed_header,
