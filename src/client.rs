@@ -56,11 +56,13 @@ pub(crate) struct CallState {
     /// XML answer is small, and COS may keep a slow one (Complete Multipart Upload) alive with
     /// a few spaces: only the idle timeout bounds it.
     min_throughput: Option<crate::config::MinThroughput>,
+    /// Told how many bytes of the request body the transport has read, per attempt.
+    body_sent: Option<BodySent>,
 }
 
 impl CallState {
     pub(crate) fn new(cancel: Option<CancelToken>) -> Self {
-        CallState { requests: 0, retries: 0, skew_corrected: false, cancel, min_throughput: None }
+        CallState { requests: 0, retries: 0, skew_corrected: false, cancel, min_throughput: None, body_sent: None }
     }
 
     /// `Err(Error::Cancelled)` once the call's token is cancelled.
@@ -143,6 +145,51 @@ pub struct CallOptions {
     /// Ends the call with [`Error::Cancelled`] once cancelled: checked before every attempt
     /// and while waiting between retries.
     pub cancel: Option<CancelToken>,
+    /// Told the bytes of the request body the transport has read so far, in each attempt
+    /// (from 0 again on a retry): the progress of an upload in one request.
+    pub body_sent: Option<BodySent>,
+}
+
+/// A callback told how many bytes of a request body have been handed to the transport (see
+/// [`CallOptions::body_sent`]).
+///
+/// ```
+/// use tencent_cos::client::{BodySent, CallOptions};
+/// let options = CallOptions::new().body_sent(BodySent::new(|sent| eprintln!("{sent} bytes sent")));
+/// assert!(options.body_sent.is_some());
+/// ```
+#[derive(Clone)]
+pub struct BodySent(Arc<dyn Fn(u64) + Send + Sync>);
+
+impl BodySent {
+    /// Wraps `f`, called with the bytes sent so far in the current attempt.
+    pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        BodySent(Arc::new(f))
+    }
+}
+
+impl fmt::Debug for BodySent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BodySent(..)")
+    }
+}
+
+/// A request body that reports what the transport has read of it.
+struct CountedBody {
+    inner: Box<dyn std::io::Read + Send>,
+    sent: u64,
+    report: BodySent,
+}
+
+impl std::io::Read for CountedBody {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.sent += n as u64;
+            (self.report.0)(self.sent);
+        }
+        Ok(n)
+    }
 }
 
 impl CallOptions {
@@ -154,6 +201,12 @@ impl CallOptions {
     /// Watches `token`.
     pub fn cancel(mut self, token: CancelToken) -> Self {
         self.cancel = Some(token);
+        self
+    }
+
+    /// Reports the request body's bytes as they go out.
+    pub fn body_sent(mut self, report: BodySent) -> Self {
+        self.body_sent = Some(report);
         self
     }
 }
@@ -340,6 +393,7 @@ impl Client {
     /// ```
     pub fn execute_with<O: Operation>(&self, scope: Scope<'_>, mut op: O, options: &CallOptions) -> Result<O::Output> {
         let mut call = CallState::new(options.cancel.clone());
+        call.body_sent = options.body_sent.clone();
         call.check()?;
         let mut request = op.build()?;
         if op.resumes_body() && request.method == Method::Get {
@@ -429,6 +483,14 @@ impl Client {
                 &headers,
                 send_body.len(),
             )?;
+            let send_body = match &call.body_sent {
+                Some(report) if !send_body.is_empty() => {
+                    let len = send_body.len();
+                    let reader = CountedBody { inner: send_body.into_reader(), sent: 0, report: report.clone() };
+                    Body::Reader { reader: Box::new(reader), len }
+                }
+                _ => send_body,
+            };
             let request = Request { method, url: url.clone(), headers: wire_headers, body: send_body };
             call.requests += 1;
             let outcome = self.inner.transport.send(request);

@@ -277,6 +277,7 @@ fn check_length(got: u64, expected: Option<u64>) -> Result<()> {
 pub struct GetObject<'a> {
     bucket: &'a Bucket,
     input: GetObjectInput,
+    on_progress: Option<crate::transfer::progress::ProgressHook>,
 }
 
 impl GetObject<'_> {
@@ -357,7 +358,26 @@ impl GetObject<'_> {
     ///
     #[doc = builder_doc!("get_object(\"a.txt\")", "range(10..)")]
     pub fn send(self) -> Result<GetObjectOutput> {
-        self.bucket.execute(self.input)
+        let mut output = self.bucket.execute(self.input)?;
+        if let Some(hook) = self.on_progress {
+            let total = output.expected_len().unwrap_or(0);
+            let interval = self.bucket.client().config().progress_interval;
+            let tracker = crate::transfer::progress::ProgressTracker::new(total, interval, Some(hook.0));
+            let body = std::mem::replace(&mut output.body, Box::new(io::empty()));
+            output.body = Box::new(crate::transfer::progress::ProgressReader { inner: body, tracker });
+        }
+        Ok(output)
+    }
+
+    /// Progress of the download (the JS `getObject` `onProgress`): `{loaded, total, speed,
+    /// percent}` with `loaded` the body bytes read so far (however you read it) and `total` its
+    /// `Content-Length`, at most once per ProgressInterval, and a last call at exactly `total`
+    /// when the body ends.
+    ///
+    #[doc = builder_doc!("get_object(\"a.txt\")", "on_progress(|p| eprintln!(\"{} of {}\", p.loaded, p.total))")]
+    pub fn on_progress(mut self, f: impl Fn(&crate::transfer::ProgressInfo) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(crate::transfer::progress::ProgressHook(std::sync::Arc::new(f)));
+        self
     }
 }
 
@@ -377,7 +397,7 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn get_object(&self, key: impl Into<String>) -> GetObject<'_> {
-        GetObject { bucket: self, input: GetObjectInput { key: key.into(), ..Default::default() } }
+        GetObject { bucket: self, input: GetObjectInput { key: key.into(), ..Default::default() }, on_progress: None }
     }
 }
 

@@ -222,6 +222,7 @@ pub struct PutObject<'a> {
     input: PutObjectInput,
     /// A file that could not be opened: reported by `send`, before any request.
     deferred: Option<std::io::Error>,
+    on_progress: Option<crate::transfer::progress::ProgressHook>,
 }
 
 impl PutObject<'_> {
@@ -303,9 +304,35 @@ impl PutObject<'_> {
             return Err(Error::Io(e));
         }
         let location = object_location(self.bucket, &self.input.key)?;
-        let mut output = self.bucket.execute(self.input)?;
+        let mut output = match self.on_progress {
+            None => self.bucket.execute(self.input)?,
+            Some(hook) => {
+                let interval = self.bucket.client().config().progress_interval;
+                let tracker = Arc::new(crate::transfer::progress::ProgressTracker::new(
+                    self.input.body.len(),
+                    interval,
+                    Some(hook.0),
+                ));
+                let sent = tracker.clone();
+                let options = crate::client::CallOptions::new()
+                    .body_sent(crate::client::BodySent::new(move |bytes| sent.advance_to(bytes)));
+                let output = self.bucket.execute_with(self.input, &options)?;
+                tracker.finish();
+                output
+            }
+        };
         output.location = location;
         Ok(output)
+    }
+
+    /// Progress of the upload (the JS `putObject` `onProgress`): `{loaded, total, speed,
+    /// percent}` with `loaded` the body bytes sent, at most once per ProgressInterval, and a
+    /// last call at exactly `total` once COS has answered. A retry does not move it back.
+    ///
+    #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").on_progress(|p| eprintln!(\"{:.0}%\", p.percent * 100.0))")]
+    pub fn on_progress(mut self, f: impl Fn(&crate::transfer::ProgressInfo) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(crate::transfer::progress::ProgressHook(Arc::new(f)));
+        self
     }
 }
 
@@ -332,6 +359,11 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn put_object(&self, key: impl Into<String>) -> PutObject<'_> {
-        PutObject { bucket: self, input: PutObjectInput { key: key.into(), ..Default::default() }, deferred: None }
+        PutObject {
+            bucket: self,
+            input: PutObjectInput { key: key.into(), ..Default::default() },
+            deferred: None,
+            on_progress: None,
+        }
     }
 }

@@ -166,6 +166,9 @@ pub(crate) type TemporaryFetch = dyn Fn(&CredentialScope<'_>) -> Result<Temporar
 pub(crate) type AuthorizationCallback =
     dyn Fn(&AuthorizationRequest<'_>) -> Result<SignedAuthorization, BoxError> + Send + Sync;
 
+/// The (bucket, region) a scoped provider's keys are cached under.
+type ScopeKey = (Option<String>, Option<String>);
+
 /// Caches temporary credentials and refreshes them `margin` seconds before they expire. Callers
 /// that arrive while a refresh runs wait for it, so the provider runs once per expiry. A scoped
 /// provider's keys are cached per (bucket, region): keys limited to one bucket are never used
@@ -175,7 +178,7 @@ pub(crate) struct TemporaryProvider {
     margin: u64,
     /// True when the provider is told the scope (its keys may differ per scope).
     scoped: bool,
-    cached: Mutex<HashMap<(Option<String>, Option<String>), TemporaryCredentials>>,
+    cached: Mutex<HashMap<ScopeKey, TemporaryCredentials>>,
 }
 
 impl TemporaryProvider {

@@ -20,6 +20,34 @@ pub struct ProgressInfo {
 /// A progress callback.
 pub type ProgressCallback = Arc<dyn Fn(&ProgressInfo) + Send + Sync>;
 
+/// A progress callback held by a builder (whose `Debug` cannot print a closure).
+#[derive(Clone)]
+pub(crate) struct ProgressHook(pub(crate) ProgressCallback);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook(..)")
+    }
+}
+
+/// Reports the bytes a reader hands out (a single GET's body) and the final 100% at its end.
+pub(crate) struct ProgressReader<R> {
+    pub(crate) inner: R,
+    pub(crate) tracker: ProgressTracker,
+}
+
+impl<R: std::io::Read> std::io::Read for ProgressReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.tracker.finish();
+        } else {
+            self.tracker.add(n as u64);
+        }
+        Ok(n)
+    }
+}
+
 struct State {
     loaded: u64,
     /// `None` until known (a copy or download learns it from HEAD once it runs).
@@ -82,6 +110,18 @@ impl ProgressTracker {
             }
         };
         self.report(report);
+    }
+
+    /// Raises `loaded` to `confirmed` when that is more (a request body read again from its
+    /// start on a retry does not move it back); reports when the interval has passed.
+    pub(crate) fn advance_to(&self, confirmed: u64) {
+        let ahead = {
+            let s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            confirmed.saturating_sub(s.loaded)
+        };
+        if ahead > 0 {
+            self.add(ahead);
+        }
     }
 
     /// The final report at 100%, once.
