@@ -142,7 +142,8 @@ impl Permission {
     }
 }
 
-/// The owner of a bucket or object (also the owner in listings).
+/// An account: the owner of a bucket or object, and the `Owner` / `Initiator` of listings and
+/// multipart uploads (one type for every element of this shape).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Owner {
     /// `ID`, e.g. `qcs::cam::uin/100000000001:uin/100000000001`.
@@ -157,7 +158,7 @@ impl Owner {
         Owner { id: id.into(), display_name: None }
     }
 
-    /// Reads an `<Owner>` (or any element with `ID` / `DisplayName` children).
+    /// Reads an `<Owner>` or `<Initiator>` (any element with `ID` / `DisplayName` children).
     pub(crate) fn from_element(e: Element<'_, '_>) -> Owner {
         Owner { id: e.opt_text("ID").unwrap_or_default(), display_name: e.opt_text("DisplayName") }
     }

@@ -4,12 +4,12 @@ use std::collections::HashSet;
 use std::vec;
 
 use crate::api::acl::Owner;
+use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
 use crate::api::xml_body::XmlBody;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::percent::decode_component;
 use crate::xml::Element;
 
 /// Input of `get_bucket` (`GET /?prefix=&delimiter=&marker=&max-keys=&encoding-type=`).
@@ -106,16 +106,8 @@ impl Operation for GetBucketInput {
     type Output = GetBucketOutput;
 
     fn build(&mut self) -> Result<OperationRequest> {
-        if let Some(n) = self.max_keys
-            && !(1..=1000).contains(&n)
-        {
-            return Err(Error::invalid("max_keys", format!("must be 1 to 1000, not {n}")));
-        }
-        if let Some(e) = self.encoding_type.as_deref()
-            && e != "url"
-        {
-            return Err(Error::invalid("encoding_type", format!("the only value is \"url\", not {e:?}")));
-        }
+        validate_page_size("max_keys", self.max_keys)?;
+        validate_encoding_type(self.encoding_type.as_deref())?;
         // The node SDK's order: prefix (always), delimiter, marker, max-keys, encoding-type.
         let mut request =
             OperationRequest::new(Method::Get).with_query("prefix", self.prefix.clone().unwrap_or_default());
@@ -134,24 +126,21 @@ impl Operation for GetBucketInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<GetBucketOutput> {
-        let asked_url = self.encoding_type.as_deref() == Some("url");
         let body = XmlBody::read(response)?;
         let doc = body.document()?;
-        parse_list_bucket_result(body.root(&doc, "ListBucketResult")?, asked_url, body.meta.clone())
+        let requested = self.encoding_type.as_deref();
+        parse_list_bucket_result(body.root(&doc, "ListBucketResult")?, requested, body.meta.clone())
     }
 }
 
-fn parse_list_bucket_result(root: Element<'_, '_>, asked_url: bool, meta: ResponseMeta) -> Result<GetBucketOutput> {
-    let encoding_type = root.opt_text("EncodingType");
-    let url = asked_url || encoding_type.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("url"));
-    let text = |name: &str, value: Option<String>| -> Result<Option<String>> {
-        match value {
-            Some(v) if url => decode_component(&v)
-                .map(Some)
-                .ok_or_else(|| Error::Xml(format!("<{name}> is not valid URL encoding: {v:?}"))),
-            other => Ok(other),
-        }
-    };
+fn parse_list_bucket_result(
+    root: Element<'_, '_>,
+    requested: Option<&str>,
+    meta: ResponseMeta,
+) -> Result<GetBucketOutput> {
+    let encoding_type = reported_encoding(root);
+    let decoder = ListingText::new(requested, encoding_type.as_deref());
+    let text = |name: &str, value: Option<String>| decoder.decode_opt(name, value);
     let mut contents = Vec::new();
     for c in root.children("Contents") {
         contents.push(Object {

@@ -8,6 +8,7 @@ pub mod bucket;
 pub mod bucket_acl;
 pub mod bucket_list;
 pub mod cors;
+mod listing;
 pub mod multipart;
 pub mod multipart_complete;
 pub mod multipart_copy;

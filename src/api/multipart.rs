@@ -8,26 +8,13 @@ use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::Element;
 
 /// The highest part number COS accepts.
 pub const MAX_PART_NUMBER: u32 = 10_000;
 
-/// An account in a listing (`Owner`, `Initiator`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Owner {
-    /// `ID`, e.g. `qcs::cam::uin/100000000001:uin/100000000001`.
-    pub id: String,
-    /// `DisplayName`.
-    pub display_name: Option<String>,
-}
-
-impl Owner {
-    /// Reads an `Owner` or `Initiator` element.
-    pub(crate) fn from_element(e: Element<'_, '_>) -> Owner {
-        Owner { id: e.opt_text("ID").unwrap_or_default(), display_name: e.opt_text("DisplayName") }
-    }
-}
+/// An account in a listing (`Owner`, `Initiator`): the one [`acl::Owner`](crate::api::acl::Owner)
+/// type, named here too for the multipart listings.
+pub use crate::api::acl::Owner;
 
 /// Refuses a part number outside 1..=10000.
 pub(crate) fn validate_part_number(n: u32) -> Result<()> {

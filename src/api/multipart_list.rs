@@ -1,7 +1,7 @@
 //! `multipart_list`: the uploads in progress in a bucket, a page at a time or all of them.
 
+use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
 use crate::api::multipart::Owner;
-use crate::api::multipart_list_part::{ListingText, reported_encoding, validate_page_size};
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
@@ -88,6 +88,7 @@ impl Operation for MultipartListInput {
 
     fn build(&mut self) -> Result<OperationRequest> {
         validate_page_size("max_uploads", self.max_uploads)?;
+        validate_encoding_type(self.encoding_type.as_deref())?;
         let mut request = OperationRequest::new(Method::Get).with_query("uploads", "");
         // The node SDK's order, with prefix always present.
         let query = [

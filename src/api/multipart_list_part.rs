@@ -1,5 +1,8 @@
 //! `multipart_list_part`: the parts of one upload, a page at a time or all of them.
 
+/// Most entries COS returns in one listing page.
+pub use crate::api::listing::MAX_LIST_PAGE;
+use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
 use crate::api::multipart::{Owner, validate_upload_id};
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
@@ -7,50 +10,7 @@ use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::percent::decode_component;
-use crate::xml::{self, Element};
-
-/// Most entries COS returns in one listing page.
-pub const MAX_LIST_PAGE: u32 = 1000;
-
-/// The encoding COS reports; its documents spell the element three ways.
-pub(crate) fn reported_encoding(root: Element<'_, '_>) -> Option<String> {
-    ["Encoding-Type", "Encoding-type", "EncodingType"].iter().find_map(|name| root.opt_text(name))
-}
-
-/// Decodes listing text when the answer is URL-encoded (asked for, or reported by COS).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ListingText {
-    url_encoded: bool,
-}
-
-impl ListingText {
-    pub(crate) fn new(requested: Option<&str>, reported: Option<&str>) -> Self {
-        let is_url = |v: Option<&str>| v.is_some_and(|v| v.eq_ignore_ascii_case("url"));
-        ListingText { url_encoded: is_url(requested) || is_url(reported) }
-    }
-
-    pub(crate) fn decode(self, element: &str, text: String) -> Result<String> {
-        if !self.url_encoded {
-            return Ok(text);
-        }
-        decode_component(&text).ok_or_else(|| Error::Xml(format!("<{element}> is not valid URL encoding: {text:?}")))
-    }
-
-    pub(crate) fn decode_opt(self, element: &str, text: Option<String>) -> Result<Option<String>> {
-        text.map(|t| self.decode(element, t)).transpose()
-    }
-}
-
-/// Refuses a page size outside 1..=1000.
-pub(crate) fn validate_page_size(field: &'static str, n: Option<u32>) -> Result<()> {
-    match n {
-        Some(n) if n == 0 || n > MAX_LIST_PAGE => {
-            Err(Error::invalid(field, format!("must be 1 to {MAX_LIST_PAGE}, not {n}")))
-        }
-        _ => Ok(()),
-    }
-}
+use crate::xml;
 
 /// Input of `multipart_list_part`: pure data, no client.
 ///
@@ -126,6 +86,7 @@ impl Operation for MultipartListPartInput {
     fn build(&mut self) -> Result<OperationRequest> {
         validate_upload_id(&self.upload_id)?;
         validate_page_size("max_parts", self.max_parts)?;
+        validate_encoding_type(self.encoding_type.as_deref())?;
         let mut request = OperationRequest::new(Method::Get)
             .with_key(self.key.clone())
             .with_query("uploadId", self.upload_id.clone());

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use crate::api::xml_body::XmlBody;
 use crate::config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::{Headers, Response, ResponseMeta};
-use crate::xml::{self, Element};
+use crate::xml::Element;
 
 /// An HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`), from text sent as given or from a
 /// [`SystemTime`] formatted as IMF-fixdate.
@@ -141,24 +142,17 @@ pub(crate) fn response_meta(response: &Response) -> ResponseMeta {
 }
 
 /// Parses an XML answer whose root must be `root`, handing it and the response's meta to
-/// `read`. Leading whitespace is skipped (COS keeps a slow Complete or Copy alive by sending
-/// spaces before the document, and an XML declaration must come first). A 2xx whose document
-/// is an `<Error>` is that service error; another root is an [`Error::Xml`].
+/// `read` (see [`XmlBody`] for what is tolerated). A 2xx whose document is an `<Error>` is that
+/// service error; another root is an [`Error::Xml`].
 pub(crate) fn parse_xml_answer<T>(
-    mut response: Response,
+    response: Response,
     root: &str,
     read: impl FnOnce(Element<'_, '_>, ResponseMeta) -> Result<T>,
 ) -> Result<T> {
-    let mut raw = response.read_body(xml::MAX_XML_BODY)?;
-    xml::recover_control_chars(&mut raw);
-    let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
-    let body = &raw[start..];
-    let doc = xml::parse_document(body)?;
-    if doc.root_element().tag_name().name() == "Error" {
-        return Err(Error::from(xml::parse_service_error(response.status, &response.headers, body)));
-    }
-    let element = Element::root(&doc, root)?;
-    read(element, response_meta(&response))
+    let body = XmlBody::read(response)?;
+    let doc = body.document()?;
+    let element = body.root(&doc, root)?;
+    read(element, body.meta.clone())
 }
 
 /// Appends `name: value` when `value` is set, refusing values no header can carry.

@@ -20,9 +20,13 @@ pub(crate) struct XmlBody {
 }
 
 impl XmlBody {
-    /// Reads the body of `response` (at most [`xml::MAX_XML_BODY`] bytes).
+    /// Reads the body of `response` (at most [`xml::MAX_XML_BODY`] bytes). Leading whitespace
+    /// is dropped: COS keeps a slow Complete or Copy alive by sending spaces before the
+    /// document, and an XML declaration must come first.
     pub(crate) fn read(mut response: Response) -> Result<XmlBody> {
         let mut bytes = response.read_body(xml::MAX_XML_BODY)?;
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+        bytes.drain(..start);
         xml::recover_control_chars(&mut bytes);
         Ok(XmlBody { meta: meta_of(&response), bytes })
     }
