@@ -58,11 +58,21 @@ pub(crate) struct CallState {
     min_throughput: Option<crate::config::MinThroughput>,
     /// Told how many bytes of the request body the transport has read, per attempt.
     body_sent: Option<BodySent>,
+    /// The URL of the call's requests (for [`Operation::locate`]).
+    url: String,
 }
 
 impl CallState {
     pub(crate) fn new(cancel: Option<CancelToken>) -> Self {
-        CallState { requests: 0, retries: 0, skew_corrected: false, cancel, min_throughput: None, body_sent: None }
+        CallState {
+            requests: 0,
+            retries: 0,
+            skew_corrected: false,
+            cancel,
+            min_throughput: None,
+            body_sent: None,
+            url: String::new(),
+        }
     }
 
     /// `Err(Error::Cancelled)` once the call's token is cancelled.
@@ -417,7 +427,10 @@ impl Client {
         loop {
             let response = self.send_request(scope, request, op.is_idempotent(), &mut call)?;
             let result = if op.accepts_status(response.status) {
-                op.parse(response)
+                op.parse(response).map(|mut output| {
+                    op.locate(&mut output, location_of(&call.url));
+                    output
+                })
             } else {
                 let err = self.error_from_response(response);
                 op.recover(err)
@@ -462,6 +475,7 @@ impl Client {
         };
         let endpoint = self.endpoint(scope)?;
         let (url, signing_path) = build_url(&endpoint, key.as_deref(), &query);
+        call.url.clone_from(&url);
 
         let policy: &RetryPolicy = &self.inner.config.retry;
         let mut body = Some(body);
@@ -1111,4 +1125,11 @@ pub(crate) fn credential_scope<'a>(scope: Scope<'a>) -> CredentialScope<'a> {
         Scope::Bucket { bucket, region } => CredentialScope { bucket: Some(bucket), region: Some(region) },
         Scope::Service { region } => CredentialScope { bucket: None, region },
     }
+}
+
+/// Where a request's URL points, as the JS SDK reports `Location`: host and encoded path, no
+/// scheme, no query.
+fn location_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split_once('?').map_or(rest, |(path, _)| path)
 }

@@ -126,6 +126,13 @@ pub trait Operation {
         (200..300).contains(&status)
     }
 
+    /// Fills in where the call's object lives (`location`: host and encoded path of the
+    /// request, as the JS SDK's `Location`) on outputs that report it; called by the pipeline
+    /// after a successful [`parse`](Operation::parse). Default: nothing.
+    fn locate(&self, output: &mut Self::Output, location: &str) {
+        let _ = (output, location);
+    }
+
     /// Turns a service error into a result where COS's error means an empty answer (an
     /// unconfigured CORS reads as no rules). Default: the error stands.
     fn recover(&mut self, error: Error) -> Result<Self::Output> {

@@ -308,6 +308,20 @@ fn put_object_sends_every_parameter_in_node_order() {
 }
 
 #[test]
+fn put_object_reports_its_location_however_it_is_sent() {
+    let (_, bucket) = bucket_with(vec![Canned::new(200, ""), Canned::new(200, "")]);
+    let input = tencent_cos::api::object_put::PutObjectInput {
+        key: "dir/a b.txt".into(),
+        body: "x".into(),
+        ..Default::default()
+    };
+    let out = bucket.execute(input).unwrap();
+    assert_eq!(out.location, format!("{HOST}/dir/a%20b.txt"));
+    let out = bucket.put_object("/dir/c.txt").body("y").send().unwrap();
+    assert_eq!(out.location, format!("{HOST}/dir/c.txt"));
+}
+
+#[test]
 fn put_object_minimal_sends_only_content_length() {
     let (transport, bucket) = bucket_with(vec![]);
     let out = bucket.put_object("a.txt").body(b"xyz".to_vec()).send().unwrap();

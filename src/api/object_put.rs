@@ -125,6 +125,10 @@ impl Operation for PutObjectInput {
             meta: response_meta(&response),
         })
     }
+
+    fn locate(&self, output: &mut PutObjectOutput, location: &str) {
+        location.clone_into(&mut output.location);
+    }
 }
 
 /// What `put_object` returns.
@@ -138,8 +142,8 @@ pub struct PutObjectOutput {
     pub crc64: Option<u64>,
     /// `x-cos-version-id`, in a versioned bucket.
     pub version_id: Option<String>,
-    /// `host/encoded-key` without scheme, as the JS SDK reports it (filled by
-    /// [`PutObject::send`]; empty when the input runs through `Client::execute`).
+    /// `host/encoded-key` without scheme, as the JS SDK reports it (filled by the pipeline,
+    /// however the call is sent).
     pub location: String,
 }
 
@@ -303,8 +307,7 @@ impl PutObject<'_> {
         if let Some(e) = self.deferred {
             return Err(Error::Io(e));
         }
-        let location = object_location(self.bucket, &self.input.key)?;
-        let mut output = match self.on_progress {
+        let output = match self.on_progress {
             None => self.bucket.execute(self.input)?,
             Some(hook) => {
                 let interval = self.bucket.client().config().progress_interval;
@@ -321,7 +324,6 @@ impl PutObject<'_> {
                 output
             }
         };
-        output.location = location;
         Ok(output)
     }
 

@@ -63,9 +63,11 @@ pub fn get_bucket_listing(env: &Env) {
     for (i, key) in KEYS.iter().enumerate() {
         bucket.put_object(*key).body(vec![b'x'; i]).send().unwrap();
     }
-    // A control character cannot travel in XML: without encoding-type=url a listing naming it
-    // cannot be read; with it every key comes back intact.
-    assert!(matches!(bucket.get_bucket().prefix("z").send(), Err(Error::Xml(_))));
+    // A control character cannot travel in XML 1.0: without encoding-type=url COS writes it
+    // raw, and the answer is recovered (as the Go SDK does) with the key intact.
+    let raw: Vec<String> =
+        bucket.get_bucket().prefix("z").send().unwrap().contents.into_iter().map(|o| o.key).collect();
+    assert_eq!(raw, ["z\u{7}bell"]);
     // The pager asks for encoded keys by itself: that key cannot break it.
     let paged: Vec<String> = bucket.list_objects_iter("z").map(|o| o.unwrap().key).collect();
     assert_eq!(paged, ["z\u{7}bell"]);
