@@ -80,6 +80,12 @@
 //! - **Listing**: UTF-8 byte order; `NextMarker` whenever `IsTruncated` is true (as COS documents;
 //!   S3 sends it only with a delimiter); `encoding-type=url` encodes keys and prefixes with `/`
 //!   kept.
+//! - **Server-side encryption** is kept, not applied (bytes are stored in the clear): an object
+//!   written with `x-cos-server-side-encryption` (`AES256`, or `cos/kms` with its key id) or with
+//!   an SSE-C customer key answers the same headers on PUT, Initiate, parts, Complete, copy, GET and
+//!   HEAD (for SSE-C the algorithm and the key's MD5, never the key); reading an SSE-C object (or
+//!   adding a part to its upload, or copying it) without the same key is 400 `InvalidRequest`.
+//!   See the table in `sse.rs`.
 //! - **Integrity**: `Content-MD5`, when sent, is checked (400 `InvalidDigest` / `BadDigest`);
 //!   `x-cos-hash-crc64ecma` is returned on put, part, complete, copy, GET and HEAD.
 //! - **Limits**: bodies above [`EmulatorBuilder::max_object_size`] (default 5 GiB) are refused with
@@ -96,6 +102,7 @@ mod request;
 mod response;
 mod router;
 mod server;
+mod sse;
 mod store;
 mod xml_out;
 
