@@ -90,6 +90,12 @@
 //!   `x-cos-hash-crc64ecma` is returned on put, part, complete, copy, GET and HEAD.
 //! - **Limits**: bodies above [`EmulatorBuilder::max_object_size`] (default 5 GiB) are refused with
 //!   400 `EntityTooLarge` before being read.
+//! - **Hostile clients** (the HTTP front): a request is judged from its head (signature, key time,
+//!   token, bucket, write permission) before any of its body is read, and refused at once with
+//!   `Connection: close` (no `100 Continue`); the whole head has a deadline
+//!   ([`EmulatorBuilder::head_timeout`], 10 s); idle connections are closed, oldest first, to make
+//!   room as the connection cap ([`EmulatorBuilder::max_connections`], 512) nears. The limits
+//!   are tabled in the docs of [`ServerHandle`]'s module and in the README.
 //! - Calls outside the reference (tagging, lifecycle, versioning, ...) answer 501 `NotImplemented`.
 
 mod access;
@@ -113,6 +119,7 @@ use std::fmt;
 use std::net::ToSocketAddrs;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use base64::Engine;
 use sha1::{Digest, Sha1};
@@ -226,7 +233,26 @@ pub struct EmulatorBuilder {
     max_object_size: u64,
     trust_content_md5: bool,
     upload_ids: Option<Arc<UploadIdSource>>,
+    limits: ServerLimits,
 }
+
+/// Limits of the HTTP front (see [`EmulatorBuilder::max_connections`] and the timeouts next to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ServerLimits {
+    pub(crate) max_connections: usize,
+    pub(crate) head_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) body_timeout: Duration,
+}
+
+/// Most connections the HTTP front serves at once by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default time a client has to send a whole request head, from its first byte.
+pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time an idle keep-alive connection is kept.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default time a request body (or a client that does not read its answer) may stall.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl fmt::Debug for EmulatorBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -235,11 +261,65 @@ impl fmt::Debug for EmulatorBuilder {
             .field("region", &self.region)
             .field("max_object_size", &self.max_object_size)
             .field("trust_content_md5", &self.trust_content_md5)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
 
 impl EmulatorBuilder {
+    /// Most connections the HTTP front serves at once (default [`DEFAULT_MAX_CONNECTIONS`]). As
+    /// the count nears it (7/8 of it), each new connection closes the connection that has been
+    /// idle longest, so idle connections cannot starve new ones; when it is reached with none
+    /// idle, a new connection is answered 503 `SlowDown` and closed.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().max_connections(64).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.max_connections = connections.max(1);
+        self
+    }
+
+    /// Time a client has to send a whole request head, counted from its first byte (default
+    /// [`DEFAULT_HEAD_TIMEOUT`]); a slower head is answered 408 `RequestTimeout` and closed.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let emulator = tencent_cos::emulator::Emulator::builder().head_timeout(Duration::from_secs(2)).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn head_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.head_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Time a keep-alive connection may stay idle between requests (default
+    /// [`DEFAULT_IDLE_TIMEOUT`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let emulator = tencent_cos::emulator::Emulator::builder().idle_timeout(Duration::from_secs(30)).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Time a request body may stall between two reads, and a write to a client that does not
+    /// read may block (default [`DEFAULT_BODY_TIMEOUT`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let emulator = tencent_cos::emulator::Emulator::builder().body_timeout(Duration::from_secs(30)).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
     /// Adds an account. With none added, the default account exists (see the module docs).
     ///
     /// ```
@@ -342,6 +422,7 @@ impl EmulatorBuilder {
                 max_object_size: self.max_object_size,
                 trust_content_md5: self.trust_content_md5,
                 upload_ids: self.upload_ids,
+                limits: self.limits,
                 counter: AtomicU64::new(0),
                 state: RwLock::new(State::default()),
             }),
@@ -401,6 +482,7 @@ pub(crate) struct Inner {
     pub(crate) max_object_size: u64,
     pub(crate) trust_content_md5: bool,
     upload_ids: Option<Arc<UploadIdSource>>,
+    pub(crate) limits: ServerLimits,
     counter: AtomicU64,
     state: RwLock<State>,
 }
@@ -431,6 +513,12 @@ impl Emulator {
             max_object_size: DEFAULT_MAX_OBJECT_SIZE,
             trust_content_md5: false,
             upload_ids: None,
+            limits: ServerLimits {
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                head_timeout: DEFAULT_HEAD_TIMEOUT,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+            },
         }
     }
 
@@ -561,6 +649,12 @@ impl Emulator {
         self.inner.handle(req)
     }
 
+    /// Judges a request from its head (see [`handlers::admit`]): the HTTP front refuses a
+    /// request this refuses before reading its body.
+    pub(crate) fn admit(&self, req: &Incoming, declared: Option<u64>) -> std::result::Result<(), CosError> {
+        handlers::admit(&self.inner, req, declared)
+    }
+
     /// An error answer for a request that could not even be parsed (the HTTP front).
     pub(crate) fn error(&self, error: CosError, resource: &str, head: bool) -> Outgoing {
         let request_id = self.inner.next_request_id();
@@ -569,6 +663,10 @@ impl Emulator {
 
     pub(crate) fn max_object_size(&self) -> u64 {
         self.inner.max_object_size
+    }
+
+    pub(crate) fn limits(&self) -> ServerLimits {
+        self.inner.limits
     }
 }
 
