@@ -544,7 +544,8 @@ impl Emulator {
     }
 
     /// Mints temporary credentials (as STS would) acting for the account `secret_id`, valid for
-    /// `duration_secs` from now.
+    /// `duration_secs` from now. The SecretId, SecretKey and token are drawn from the operating
+    /// system's CSPRNG (`/dev/urandom`); where it cannot be read, this is an error.
     ///
     /// ```
     /// use tencent_cos::emulator::{DEFAULT_SECRET_ID, Emulator};
@@ -555,12 +556,14 @@ impl Emulator {
     /// ```
     pub fn issue_temporary_credentials(&self, secret_id: &str, duration_secs: u64) -> Result<TemporaryCredentials> {
         let now = self.now();
-        let n = self.inner.counter.fetch_add(1, Ordering::Relaxed);
-        let seed = |what: &str| hex(Sha1::digest(format!("{what}:{secret_id}:{now}:{n}").as_bytes()).as_slice());
+        // From the operating system's CSPRNG: a temporary key must not be derivable from the
+        // public SecretId, the time or a counter.
+        let random = random_bytes(60)
+            .map_err(|e| Error::invalid_state("temporary credentials", format!("cannot read {RANDOM_SOURCE}: {e}")))?;
         let creds = TemporaryCredentials {
-            tmp_secret_id: format!("AKIDTMP{}", &seed("id")[..29]),
-            tmp_secret_key: seed("key"),
-            security_token: format!("emulator-token-{}", seed("token")),
+            tmp_secret_id: format!("AKIDTMP{}", &hex(&random[..15])[..29]),
+            tmp_secret_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&random[15..39]),
+            security_token: format!("emulator-token-{}", hex(&random[39..])),
             expired_time: now.saturating_add(duration_secs),
             start_time: Some(now),
         };
@@ -760,6 +763,17 @@ impl Inner {
         out.headers.insert("x-cos-request-id", request_id);
         out
     }
+}
+
+/// Where random bytes for temporary keys come from.
+const RANDOM_SOURCE: &str = "/dev/urandom";
+
+/// `n` bytes from the operating system's CSPRNG.
+fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![0u8; n];
+    std::fs::File::open(RANDOM_SOURCE)?.read_exact(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `scheme://authority/path?query` into the authority and the request target.
