@@ -2,8 +2,11 @@
 //!
 //! ```text
 //! cargo run --example emulator -- [--addr HOST:PORT] [--secret-id ID] [--appid N]
-//!                                 [--secret-key-file FILE] [--print-secret]
+//!                                 [--secret-key-file FILE] [--print-secret] [--data-dir DIR]
 //! ```
+//!
+//! With `--data-dir DIR` buckets, objects, ACLs, CORS and unfinished multipart uploads are kept
+//! in DIR and found again at the next start; without it everything lives in memory.
 //!
 //! The SecretKey never comes from the command line (where `ps` shows it): it is read from the
 //! environment variable `COS_EMULATOR_SECRET_KEY`, or from the first line of `--secret-key-file`,
@@ -12,8 +15,9 @@
 //! Prints `listening on http://ADDR` on stdout once it accepts connections; the account goes to
 //! stderr. Point a client at it with `Client::builder().endpoint_url("http://ADDR")` (path style)
 //! or any COS SDK that can sign with the credentials. Ctrl-C ends it: the default SIGINT action
-//! terminates the process, which is all a clean exit needs here, since the state lives in memory
-//! only (no signal-handling crate is needed). `--help` prints the usage and exits 0.
+//! terminates the process, which is all a clean exit needs here: the state lives in memory, or in
+//! a data directory whose every write is atomic, so even `kill -9` leaves it whole (no
+//! signal-handling crate is needed). `--help` prints the usage and exits 0.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,12 +29,14 @@ pub const SECRET_KEY_VAR: &str = "COS_EMULATOR_SECRET_KEY";
 
 pub const USAGE: &str = "\
 usage: emulator [--addr HOST:PORT] [--secret-id ID] [--appid N] [--secret-key-file FILE] [--print-secret]
+                [--data-dir DIR]
 
   --addr HOST:PORT        where to listen (default 127.0.0.1:9000)
   --secret-id ID          the account's SecretId (default AKIDEMULATOR0000000000000000000000000)
   --appid N               the account's appid; buckets are NAME-N (default 1250000000)
   --secret-key-file FILE  read the SecretKey from the first line of FILE
   --print-secret          print the SecretKey on stderr at start
+  --data-dir DIR          keep buckets and objects in DIR across restarts (default: memory only)
   --help                  this text
 
 The SecretKey comes from --secret-key-file, else from the environment variable
@@ -46,6 +52,7 @@ pub struct Options {
     pub key_source: String,
     pub appid: u64,
     pub print_secret: bool,
+    pub data_dir: Option<String>,
 }
 
 /// `Ok(None)` for `--help`.
@@ -57,6 +64,7 @@ pub fn parse_args(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Resu
         key_source: "the default key".into(),
         appid: DEFAULT_APPID,
         print_secret: false,
+        data_dir: None,
     };
     let mut key_file = None;
     let mut args = args.iter();
@@ -80,6 +88,7 @@ pub fn parse_args(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Resu
             "--addr" => o.addr = value.clone(),
             "--secret-id" => o.secret_id = value.clone(),
             "--secret-key-file" => key_file = Some(value.clone()),
+            "--data-dir" => o.data_dir = Some(value.clone()),
             "--appid" => o.appid = value.parse().map_err(|_| format!("--appid must be a number, not {value:?}"))?,
             _ => return Err(format!("unknown option {flag}\n{USAGE}")),
         }
@@ -115,8 +124,17 @@ pub fn run(args: &[String]) -> u8 {
             return 2;
         }
     };
-    let builder = Emulator::builder().account(Account::new(&options.secret_id, &options.secret_key, options.appid));
-    let emulator = builder.build();
+    let mut builder = Emulator::builder().account(Account::new(&options.secret_id, &options.secret_key, options.appid));
+    if let Some(dir) = &options.data_dir {
+        builder = builder.data_dir(dir);
+    }
+    let emulator = match builder.try_build() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot open --data-dir {:?}: {e}", options.data_dir.as_deref().unwrap_or(""));
+            return 1;
+        }
+    };
     let server = match emulator.serve(options.addr.as_str()) {
         Ok(s) => s,
         Err(e) => {
@@ -129,7 +147,14 @@ pub fn run(args: &[String]) -> u8 {
     } else {
         format!("SecretKey from {} (--print-secret shows it)", options.key_source)
     };
-    eprintln!("SecretId {}  {secret}  appid {} (buckets are NAME-{})", options.secret_id, options.appid, options.appid);
+    let data = match &options.data_dir {
+        Some(dir) => format!("data kept in {dir}"),
+        None => "data in memory only".to_owned(),
+    };
+    eprintln!(
+        "SecretId {}  {secret}  appid {} (buckets are NAME-{})  {data}",
+        options.secret_id, options.appid, options.appid
+    );
     println!("listening on {}", server.url());
     let _ = std::io::stdout().flush();
     // Serve until the process is interrupted.

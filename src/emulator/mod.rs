@@ -102,6 +102,7 @@ mod access;
 mod auth_check;
 mod content;
 mod dates;
+mod disk;
 mod handlers;
 mod mime;
 mod request;
@@ -234,6 +235,7 @@ pub struct EmulatorBuilder {
     trust_content_md5: bool,
     upload_ids: Option<Arc<UploadIdSource>>,
     limits: ServerLimits,
+    data_dir: Option<std::path::PathBuf>,
 }
 
 /// Limits of the HTTP front (see [`EmulatorBuilder::max_connections`] and the timeouts next to it).
@@ -262,6 +264,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("max_object_size", &self.max_object_size)
             .field("trust_content_md5", &self.trust_content_md5)
             .field("limits", &self.limits)
+            .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
 }
@@ -402,18 +405,68 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The emulator, empty.
+    /// Keeps buckets, objects, metadata, ACLs, CORS and unfinished multipart uploads in `dir`
+    /// (created if missing) instead of memory only, so they survive a restart: a new emulator on
+    /// the same directory finds them (temporary credentials are not kept). Bodies are streamed to
+    /// files, so memory stays bounded whatever the object size; every write is atomic (temporary
+    /// file, fsync, rename), so a crash leaves the old state or the new, never half of one. One
+    /// emulator at a time per directory. Open it with [`try_build`](EmulatorBuilder::try_build)
+    /// to handle an unreadable directory.
+    ///
+    /// ```
+    /// # #[cfg(feature = "emulator")] {
+    /// let dir = std::env::temp_dir().join(format!("cos-emulator-doc-{}", std::process::id()));
+    /// let emulator = tencent_cos::emulator::Emulator::builder().data_dir(&dir).try_build()?;
+    /// assert!(emulator.bucket_names().is_empty());
+    /// # drop(emulator);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// The emulator: empty, or with what its [data directory](EmulatorBuilder::data_dir) holds.
+    ///
+    /// # Panics
+    ///
+    /// When the data directory cannot be opened or read; [`try_build`](EmulatorBuilder::try_build)
+    /// returns that error instead.
     ///
     /// ```
     /// let emulator = tencent_cos::emulator::Emulator::builder().build();
     /// assert!(emulator.bucket_names().is_empty());
     /// ```
     pub fn build(self) -> Emulator {
+        match self.try_build() {
+            Ok(e) => e,
+            Err(e) => panic!("cannot open the emulator's data directory: {e}"),
+        }
+    }
+
+    /// Like [`build`](EmulatorBuilder::build), with an error when the data directory cannot be
+    /// opened, read, or holds a record it cannot parse (named in the error).
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().try_build()?;
+    /// # let _ = emulator;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_build(self) -> std::io::Result<Emulator> {
         let mut accounts = self.accounts;
         if accounts.is_empty() {
             accounts.push(Account::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_APPID));
         }
-        Emulator {
+        let (disk, state) = match &self.data_dir {
+            Some(dir) => {
+                let (disk, state) = disk::Disk::open(dir)?;
+                (Some(disk), state)
+            }
+            None => (None, State::default()),
+        };
+        Ok(Emulator {
             inner: Arc::new(Inner {
                 accounts,
                 temporary: RwLock::new(HashMap::new()),
@@ -424,9 +477,10 @@ impl EmulatorBuilder {
                 upload_ids: self.upload_ids,
                 limits: self.limits,
                 counter: AtomicU64::new(0),
-                state: RwLock::new(State::default()),
+                disk,
+                state: RwLock::new(state),
             }),
-        }
+        })
     }
 }
 
@@ -484,7 +538,16 @@ pub(crate) struct Inner {
     upload_ids: Option<Arc<UploadIdSource>>,
     pub(crate) limits: ServerLimits,
     counter: AtomicU64,
+    /// The data directory, when the state is kept on disk.
+    disk: Option<disk::Disk>,
     state: RwLock<State>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Before the state (and its blobs) go: the files stay for the next start.
+        drop(self.disk.take());
+    }
 }
 
 impl Emulator {
@@ -513,6 +576,7 @@ impl Emulator {
             max_object_size: DEFAULT_MAX_OBJECT_SIZE,
             trust_content_md5: false,
             upload_ids: None,
+            data_dir: None,
             limits: ServerLimits {
                 max_connections: DEFAULT_MAX_CONNECTIONS,
                 head_timeout: DEFAULT_HEAD_TIMEOUT,
@@ -671,6 +735,11 @@ impl Emulator {
     pub(crate) fn limits(&self) -> ServerLimits {
         self.inner.limits
     }
+
+    /// A blob to stream a request body into, when the state is kept on disk.
+    pub(crate) fn blob_writer(&self) -> Option<std::io::Result<disk::BlobWriter>> {
+        self.inner.disk.as_ref().map(disk::Disk::blob_writer)
+    }
 }
 
 impl Inner {
@@ -684,6 +753,27 @@ impl Inner {
 
     pub(crate) fn write_state(&self) -> RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `write` on the data directory (nothing without one); a failure is 500 InternalError
+    /// and the caller leaves the state unchanged.
+    pub(crate) fn persist(&self, write: impl FnOnce(&disk::Disk) -> std::io::Result<()>) -> Result<(), CosError> {
+        match &self.disk {
+            None => Ok(()),
+            Some(d) => write(d).map_err(|e| {
+                CosError::new(500, "InternalError", format!("The emulator could not write its data directory: {e}."))
+            }),
+        }
+    }
+
+    /// `content` with every byte on disk when there is a data directory (as is without one).
+    pub(crate) fn durable(&self, content: &Content) -> Result<Content, CosError> {
+        match &self.disk {
+            None => Ok(content.clone()),
+            Some(d) => d.durable(content).map_err(|e| {
+                CosError::new(500, "InternalError", format!("The emulator could not write its data directory: {e}."))
+            }),
+        }
     }
 
     /// The secret and principal of a SecretId, permanent or temporary.

@@ -34,6 +34,7 @@ use crate::http::{Headers, Method};
 
 use super::Emulator;
 use super::content::Content;
+use super::disk::BlobWriter;
 use super::request::Incoming;
 use super::response::{CosError, Outgoing};
 
@@ -432,7 +433,51 @@ impl<R: BufRead> Read for ChunkedReader<'_, R> {
     }
 }
 
+/// Why a request body could not be read.
+enum BodyError {
+    /// The client's stream failed or ended early, or its chunked framing was malformed.
+    Read,
+    /// More than the size limit (chunked).
+    TooLarge,
+    /// The data directory could not be written.
+    Disk(io::Error),
+}
+
+/// Request bodies above this many bytes are streamed into a blob when the emulator has a data
+/// directory (smaller ones are read into memory and written with their record).
+const STREAM_TO_DISK_ABOVE: u64 = 1 << 20;
+
+/// Streams `body` into a new blob, `exact` bytes when the length is known, else to its end
+/// (with a size check every piece, so a chunked body past the limit stops early).
+fn read_into_blob(
+    mut blob: BlobWriter,
+    body: &mut dyn Read,
+    exact: Option<u64>,
+    limit: u64,
+) -> Result<Content, BodyError> {
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match body.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(BodyError::Read),
+        };
+        total += n as u64;
+        if total > limit {
+            return Err(BodyError::TooLarge);
+        }
+        blob.write_all(&buf[..n]).map_err(BodyError::Disk)?;
+    }
+    if exact.is_some_and(|n| n != total) {
+        return Err(BodyError::Read);
+    }
+    Ok(Content::from_blob(blob.finish().map_err(BodyError::Disk)?))
+}
+
 /// How the request body is framed.
+#[derive(Clone, Copy)]
 enum Framing {
     Length(u64),
     Chunked,
@@ -621,20 +666,39 @@ fn serve_connection(emulator: &Emulator, stream: TcpStream, shared: &Shared, id:
                 writer.flush()?;
             }
         }
-        req.body = match framing {
-            Framing::Length(n) => match Content::read_exact_from(&mut reader, n) {
-                Ok(c) => c,
-                Err(_) => return Ok(()),
-            },
-            Framing::Chunked => {
+        let to_disk = match framing {
+            Framing::Length(n) => n > STREAM_TO_DISK_ABOVE,
+            Framing::Chunked => true,
+        };
+        let blob = if to_disk { emulator.blob_writer() } else { None };
+        let read = match (framing, blob) {
+            (_, Some(Err(e))) => Err(BodyError::Disk(e)),
+            (Framing::Length(n), Some(Ok(w))) => read_into_blob(w, &mut (&mut reader).take(n), Some(n), limit),
+            (Framing::Chunked, Some(Ok(w))) => {
+                let mut chunked = ChunkedReader { inner: &mut reader, remaining: 0, done: false };
+                read_into_blob(w, &mut chunked, None, limit)
+            }
+            (Framing::Length(n), None) => Content::read_exact_from(&mut reader, n).map_err(|_| BodyError::Read),
+            (Framing::Chunked, None) => {
                 let mut chunked = ChunkedReader { inner: &mut reader, remaining: 0, done: false };
                 match Content::read_to_end_limited(&mut chunked, limit) {
-                    Ok(Some(c)) => c,
-                    Ok(None) => return refuse(&mut reader, &mut writer, CosError::entity_too_large(limit)),
-                    Err(_) => {
-                        return refuse(&mut reader, &mut writer, CosError::invalid_request("Malformed chunked body."));
-                    }
+                    Ok(Some(c)) => Ok(c),
+                    Ok(None) => Err(BodyError::TooLarge),
+                    Err(_) => Err(BodyError::Read),
                 }
+            }
+        };
+        req.body = match read {
+            Ok(c) => c,
+            // A body cut short: nothing to answer.
+            Err(BodyError::Read) if matches!(framing, Framing::Length(_)) => return Ok(()),
+            Err(BodyError::Read) => {
+                return refuse(&mut reader, &mut writer, CosError::invalid_request("Malformed chunked body."));
+            }
+            Err(BodyError::TooLarge) => return refuse(&mut reader, &mut writer, CosError::entity_too_large(limit)),
+            Err(BodyError::Disk(e)) => {
+                let why = format!("The emulator could not write its data directory: {e}.");
+                return refuse(&mut reader, &mut writer, CosError::new(500, "InternalError", why));
             }
         };
         let out = emulator.handle(req);
@@ -698,9 +762,7 @@ fn write_response(w: &mut Writer, out: &Outgoing, head: bool, keep_alive: bool, 
     }
     w.write_all(b"\r\n")?;
     if !head && !bodyless {
-        for chunk in out.body.chunks() {
-            w.write_all(chunk)?;
-        }
+        out.body.for_each_chunk(|chunk| w.write_all(chunk))?;
     }
     w.flush()
 }

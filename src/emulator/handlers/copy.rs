@@ -105,6 +105,7 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
         acl,
         owner_uin,
     };
+    ctx.inner.persist(|d| d.save_object(bucket, key, &copy))?;
     b.objects.insert(key.to_owned(), Arc::new(copy));
     drop(state);
 

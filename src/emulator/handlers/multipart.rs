@@ -45,7 +45,9 @@ pub(crate) fn initiate(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
     }
     let initiator_uin = writer_uin(&ctx.principal, b);
     let sse = meta.sse.clone();
-    b.uploads.insert(slot, Upload { initiated: ctx.now, initiator_uin, meta, acl, parts: BTreeMap::new() });
+    let upload = Upload { initiated: ctx.now, initiator_uin, meta, acl, parts: BTreeMap::new() };
+    ctx.inner.persist(|d| d.save_upload(bucket, key, &upload_id, &upload))?;
+    b.uploads.insert(slot, upload);
     let mut x = Xml::new();
     x.open("InitiateMultipartUploadResult");
     x.leaf("Bucket", bucket);
@@ -109,7 +111,16 @@ pub(crate) fn store_part(
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
     let upload = b.uploads.get_mut(&(key.to_owned(), upload_id.to_owned())).ok_or_else(CosError::no_such_upload)?;
-    upload.parts.insert(number, part);
+    // The replaced part is held until the record no longer names its bytes.
+    let replaced = upload.parts.insert(number, part);
+    if let Err(e) = ctx.inner.persist(|d| d.save_upload(bucket, key, upload_id, upload)) {
+        match replaced {
+            Some(old) => upload.parts.insert(number, old),
+            None => upload.parts.remove(&number),
+        };
+        return Err(e);
+    }
+    drop(replaced);
     Ok(())
 }
 
@@ -117,7 +128,7 @@ pub(crate) fn store_part(
 pub(crate) fn upload_part(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let (number, upload_id) = part_target(ctx)?;
     let sse = check_upload(ctx, bucket, key, &upload_id)?;
-    let content = ctx.req.body.clone();
+    let content = ctx.inner.durable(&ctx.req.body)?;
     let (md5, etag) = body_md5(ctx);
     let crc64 = content.crc64();
     let part = Part { content, md5, etag: etag.clone(), last_modified: ctx.now };
@@ -203,17 +214,22 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    let upload = b.uploads.remove(&slot).ok_or_else(CosError::no_such_upload)?;
+    let upload = b.uploads.get(&slot).ok_or_else(CosError::no_such_upload)?;
     let sse = upload.meta.sse.clone();
     let object = StoredObject {
         content,
         etag: etag.clone(),
         crc64,
         last_modified: ctx.now,
-        meta: upload.meta,
-        acl: upload.acl,
-        owner_uin: upload.initiator_uin,
+        meta: upload.meta.clone(),
+        acl: upload.acl.clone(),
+        owner_uin: upload.initiator_uin.clone(),
     };
+    // The object's record, then the upload's removal: a crash between them leaves the object
+    // complete and the upload still listed (abortable), never a lost object.
+    ctx.inner.persist(|d| d.save_object(bucket, key, &object))?;
+    ctx.inner.persist(|d| d.remove_upload(bucket, key, &upload_id))?;
+    b.uploads.remove(&slot);
     b.objects.insert(key.to_owned(), Arc::new(object));
     drop(state);
 
@@ -275,6 +291,11 @@ pub(crate) fn abort(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, 
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    b.uploads.remove(&(key.to_owned(), upload_id)).ok_or_else(CosError::no_such_upload)?;
+    let slot = (key.to_owned(), upload_id);
+    if !b.uploads.contains_key(&slot) {
+        return Err(CosError::no_such_upload());
+    }
+    ctx.inner.persist(|d| d.remove_upload(bucket, key, &slot.1))?;
+    b.uploads.remove(&slot);
     Ok(Outgoing::empty(204))
 }

@@ -33,8 +33,9 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
         let state = ctx.inner.read_state();
         require_bucket(find_bucket(&state, ctx, bucket)?, &ctx.principal, Permission::Write)?;
     }
-    // Hash outside the lock: other requests go on meanwhile.
-    let content = ctx.req.body.clone();
+    // Hash (and with a data directory, make the bytes durable) outside the lock: other requests
+    // go on meanwhile.
+    let content = ctx.inner.durable(&ctx.req.body)?;
     let (_, etag) = body_md5(ctx);
     let crc64 = content.crc64();
     let mut state = ctx.inner.write_state();
@@ -44,6 +45,8 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
     let owner_uin = writer_uin(&ctx.principal, b);
     let object = StoredObject { content, etag: etag.clone(), crc64, last_modified: ctx.now, meta, acl, owner_uin };
     let sse = object.meta.sse.clone();
+    // The record first: the old bytes may go only once nothing on disk names them.
+    ctx.inner.persist(|d| d.save_object(bucket, key, &object))?;
     b.objects.insert(key.to_owned(), Arc::new(object));
     let mut out = Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string());
     if let Some(sse) = sse {
@@ -245,6 +248,9 @@ pub(crate) fn delete_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
+    if b.objects.contains_key(key) {
+        ctx.inner.persist(|d| d.remove_object(bucket, key))?;
+    }
     b.objects.remove(key);
     Ok(Outgoing::empty(204))
 }
@@ -274,6 +280,9 @@ pub(crate) fn delete_multiple_object(ctx: &Ctx<'_>, bucket: &str) -> Result<Outg
     let mut x = Xml::new();
     x.open("DeleteResult");
     for key in &keys {
+        if b.objects.contains_key(key) {
+            ctx.inner.persist(|d| d.remove_object(bucket, key))?;
+        }
         b.objects.remove(key);
         if !quiet {
             x.open("Deleted");
