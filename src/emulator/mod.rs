@@ -1,7 +1,8 @@
 //! An in-memory COS that checks signatures: a [`Transport`] for tests without a network or an
 //! account, and an HTTP front on loopback for any client (the official SDKs included).
 //!
-//! It holds buckets, objects, ACLs, CORS rules and multipart uploads in memory, speaks COS's
+//! It holds buckets, objects, ACLs, CORS rules and multipart uploads in memory (or, with
+//! [`EmulatorBuilder::data_dir`], in a directory that survives restarts), speaks COS's
 //! wire protocol (virtual-hosted `{bucket}.cos.{region}.<domain>` hosts, path style
 //! `/{bucket}/{key}` on any other host, the service domain for GET Service), and answers with
 //! COS's XML bodies and error codes.
@@ -90,6 +91,10 @@
 //!   `x-cos-hash-crc64ecma` is returned on put, part, complete, copy, GET and HEAD.
 //! - **Limits**: bodies above [`EmulatorBuilder::max_object_size`] (default 5 GiB) are refused with
 //!   400 `EntityTooLarge` before being read.
+//! - **Data directory** ([`EmulatorBuilder::data_dir`]): everything but temporary keys is kept on
+//!   disk; request bodies above 1 MiB stream into files, GETs read them in 256 KiB pieces; every
+//!   write is atomic (temporary file, fsync, rename), so a crash leaves the old state or the new.
+//!   The layout and guarantees are tabled in `disk.rs`.
 //! - **Hostile clients** (the HTTP front): a request is judged from its head (signature, key time,
 //!   token, bucket, write permission) before any of its body is read, and refused at once with
 //!   `Connection: close` (no `100 Continue`); the whole head has a deadline
