@@ -144,7 +144,7 @@ fn objects_acls_cors_and_uploads_survive_a_restart() {
     assert_eq!(uploads, [("multi.bin".to_owned(), upload_id.clone())]);
     assert_eq!(h.emulator.pending_uploads(BUCKET), uploads);
     let listed = h.send(BUCKET, Raw::get().query("uploads", "")).ok();
-    assert_eq!(listed.texts("UploadId"), [upload_id.clone()]);
+    assert_eq!(listed.texts("UploadId"), std::slice::from_ref(&upload_id));
     let parts = h.send(BUCKET, Raw::get().key("multi.bin").query("uploadId", &upload_id)).ok();
     assert_eq!(parts.texts("Size"), [(MIB + 7).to_string()]);
     let etag1 = parts.text_of("ETag");
