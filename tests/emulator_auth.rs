@@ -337,3 +337,24 @@ on_both_fronts!(
     presigned_urls,
     anonymous_access_follows_acls,
 );
+
+/// Temporary keys come from a CSPRNG: two emulators on the same pinned clock, issuing for the same
+/// account in the same order, mint different keys (a digest of the SecretId, the time and a
+/// counter would mint the same), none of them a digest of those public inputs.
+#[test]
+fn temporary_keys_are_random_not_derived() {
+    let issue = || {
+        let e = Emulator::builder().clock(|| 1_700_000_000).build();
+        e.issue_temporary_credentials(DEFAULT_SECRET_ID, 600).unwrap()
+    };
+    let (a, b) = (issue(), issue());
+    assert_ne!(a.tmp_secret_key, b.tmp_secret_key);
+    assert_ne!(a.tmp_secret_id, b.tmp_secret_id);
+    assert_ne!(a.security_token, b.security_token);
+    let digest = Sha1::digest(format!("key:{DEFAULT_SECRET_ID}:1700000000:0"));
+    let derived: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_ne!(a.tmp_secret_key, derived);
+    // 24 random bytes in the SecretKey, 21 in the token.
+    assert_eq!((a.tmp_secret_key.len(), a.security_token.len()), (32, "emulator-token-".len() + 42));
+    assert!(a.tmp_secret_id.starts_with("AKIDTMP") && a.tmp_secret_id.len() == 36);
+}

@@ -105,9 +105,11 @@ fn hostile_requests_get_answers_and_the_server_lives_on() {
             Some((403, "InvalidAccessKeyId")),
         ),
         (b"GET http://ghost-1250000000.cos.ap-guangzhou.myqcloud.com/x HTTP/1.1\r\n\r\n", Some((404, "NoSuchBucket"))),
-        (b"PUT /examplebucket-1250000000/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", Some((400, "InvalidRequest"))),
+        // Unsigned into a private bucket: refused from the head, before the (malformed) body.
+        (b"PUT /examplebucket-1250000000/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", Some((403, "AccessDenied"))),
         (b"GET / HTTP/1.1\r\nHost: x", None),
-        (b"PUT /examplebucket-1250000000/a HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort", None),
+        // Unsigned: answered from the head, whatever the body.
+        (b"PUT /examplebucket-1250000000/a HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort", Some((403, "AccessDenied"))),
     ];
     for (raw, expected) in cases {
         let mut c = Conn::open(addr(&h));
@@ -124,6 +126,15 @@ fn hostile_requests_get_answers_and_the_server_lives_on() {
             None => assert!(r.is_none(), "{:?}", String::from_utf8_lossy(raw)),
         }
     }
+    // Signed, a body shorter than its Content-Length is read and the connection dropped unanswered.
+    let mut c = Conn::open(addr(&h));
+    c.send(&request(&h, "PUT", "/examplebucket-1250000000/a", "Content-Length: 10\r\n", b"short"));
+    let _ = c.shutdown_write();
+    assert!(c.read_response(false).is_none());
+    // Signed, the malformed chunked body is read and refused.
+    let mut c = Conn::open(addr(&h));
+    c.send(&request(&h, "PUT", "/examplebucket-1250000000/a", "Transfer-Encoding: chunked\r\n", b"zz\r\n"));
+    assert_eq!(c.read_response(false).unwrap().code(), (400, "InvalidRequest".into()));
     let huge = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(100_000));
     let mut c = Conn::open(addr(&h));
     c.send(huge.as_bytes());

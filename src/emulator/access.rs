@@ -45,7 +45,7 @@ pub(crate) enum Permission {
 }
 
 impl Permission {
-    fn parse(s: &str) -> Option<Permission> {
+    pub(crate) fn parse(s: &str) -> Option<Permission> {
         Some(match s.trim() {
             "READ" => Permission::Read,
             "WRITE" => Permission::Write,
@@ -82,7 +82,7 @@ pub(crate) enum Canned {
 }
 
 impl Canned {
-    fn parse(s: &str, for_object: bool) -> Option<Canned> {
+    pub(crate) fn parse(s: &str, for_object: bool) -> Option<Canned> {
         Some(match s.trim() {
             "default" if for_object => Canned::Default,
             "private" => Canned::Private,
@@ -112,7 +112,7 @@ pub(crate) enum Grantee {
 }
 
 impl Grantee {
-    fn from_id(id: &str) -> Grantee {
+    pub(crate) fn from_id(id: &str) -> Grantee {
         if id == ANYONE_ID { Grantee::AllUsers } else { Grantee::User(id.to_owned()) }
     }
 

@@ -62,7 +62,7 @@ pub(crate) fn authenticate(
             None => {
                 return Err(CosError::new(403, "AccessDenied", "A temporary key needs its x-cos-security-token."));
             }
-            Some(t) if t != token.value => {
+            Some(t) if !constant_time_eq(t.as_bytes(), token.value.as_bytes()) => {
                 return Err(CosError::new(403, "InvalidToken", "The security token you provided is invalid."));
             }
             Some(_) if now > token.expires_at => {
@@ -112,7 +112,7 @@ pub(crate) fn authenticate(
                     auth.end,
                 );
                 let computed = expected.rsplit_once("&q-signature=").map(|(_, s)| s).unwrap_or("");
-                if !computed.is_empty() && computed.eq_ignore_ascii_case(&auth.signature) {
+                if !computed.is_empty() && constant_time_eq_ignore_case(computed, &auth.signature) {
                     return Ok(key.principal);
                 }
             }
@@ -131,6 +131,23 @@ pub(crate) fn authenticate(
     )
     .with_extra("StringToSign", string_to_sign)
     .with_extra("FormatString", format_string))
+}
+
+/// Compares two secrets (signatures, tokens) ASCII-case-insensitively in a time that depends only
+/// on their lengths, so the time of a refusal tells nothing about how much of a guess was right.
+pub(crate) fn constant_time_eq_ignore_case(a: &str, b: &str) -> bool {
+    let lower = |s: &str| s.bytes().map(|c| c.to_ascii_lowercase()).collect::<Vec<u8>>();
+    constant_time_eq(&lower(a), &lower(b))
+}
+
+/// Compares two secrets byte for byte in a time that depends only on their lengths.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    // Through black_box so the optimiser cannot turn the fold back into an early exit.
+    std::hint::black_box(diff) == 0
 }
 
 /// A name as it appears in `q-header-list` / `q-url-param-list`: encoded, then lower-cased.
@@ -230,6 +247,16 @@ fn parse_pairs(pairs: Vec<(String, String)>) -> Result<Authorization, CosError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compares_secrets_whole() {
+        assert!(constant_time_eq_ignore_case("ABCdef0123", "abcDEF0123"));
+        assert!(!constant_time_eq_ignore_case("abcdef0123", "abcdef0124"));
+        assert!(!constant_time_eq_ignore_case("abc", "abcd"));
+        assert!(constant_time_eq(b"Token", b"Token"));
+        assert!(!constant_time_eq(b"Token", b"token"));
+        assert!(!constant_time_eq(b"", b"x"));
+    }
 
     #[test]
     fn parses_header_form() {

@@ -1,6 +1,8 @@
 //! Object bytes as a list of shared segments: a GET streams them without copying, a copy or a
 //! completed multipart upload reuses the parts' buffers, and a huge request body is read in
-//! bounded pieces instead of one allocation sized by a header.
+//! bounded pieces instead of one allocation sized by a header. With a data directory, segments
+//! are windows of immutable files ([`Blob`]s) read on demand, so memory stays bounded whatever
+//! the object size.
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -12,18 +14,67 @@ use crate::checksum::Crc64;
 /// Largest piece allocated at once while reading a body.
 const SEGMENT: usize = 4 << 20;
 
+/// Bytes read from a blob at once.
+const FILE_CHUNK: usize = 256 * 1024;
+
 /// One shared buffer.
 #[derive(Clone)]
 enum Buffer {
     Owned(Arc<Vec<u8>>),
     Shared(Arc<[u8]>),
+    File(Arc<Blob>),
 }
 
 impl Buffer {
-    fn as_slice(&self) -> &[u8] {
+    fn len(&self) -> usize {
         match self {
-            Buffer::Owned(v) => v.as_slice(),
-            Buffer::Shared(s) => s,
+            Buffer::Owned(v) => v.len(),
+            Buffer::Shared(s) => s.len(),
+            Buffer::File(b) => b.len as usize,
+        }
+    }
+}
+
+/// An immutable file of a data directory holding bytes of objects or parts, open for reading.
+/// When the last [`Content`] that uses it goes away the file is deleted, unless the emulator
+/// itself is going away (`keep`), so that a restart finds it.
+pub(crate) struct Blob {
+    pub(crate) id: String,
+    pub(crate) path: std::path::PathBuf,
+    file: std::fs::File,
+    pub(crate) len: u64,
+    keep: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Blob {
+    /// A blob over an open file of `len` bytes.
+    pub(crate) fn new(
+        id: String,
+        path: std::path::PathBuf,
+        file: std::fs::File,
+        len: u64,
+        keep: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Self {
+        Blob { id, path, file, len, keep }
+    }
+
+    /// Reads at `offset` into `buf`, as much as one call gives.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::read_at(&self.file, buf, offset)
+        }
+        #[cfg(windows)]
+        {
+            std::os::windows::fs::FileExt::seek_read(&self.file, buf, offset)
+        }
+    }
+}
+
+impl Drop for Blob {
+    fn drop(&mut self) {
+        if !self.keep.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = std::fs::remove_file(&self.path);
         }
     }
 }
@@ -37,8 +88,34 @@ struct Segment {
 }
 
 impl Segment {
-    fn bytes(&self) -> &[u8] {
-        self.buffer.as_slice().get(self.start..self.end).unwrap_or(&[])
+    /// The bytes of an in-memory segment; `None` for a blob's.
+    fn memory(&self) -> Option<&[u8]> {
+        let all: &[u8] = match &self.buffer {
+            Buffer::Owned(v) => v.as_slice(),
+            Buffer::Shared(s) => s,
+            Buffer::File(_) => return None,
+        };
+        Some(all.get(self.start..self.end).unwrap_or(&[]))
+    }
+
+    /// Calls `f` with the bytes in order (a blob's in bounded pieces).
+    fn visit(&self, f: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let Buffer::File(blob) = &self.buffer else {
+            return f(self.memory().unwrap_or(&[]));
+        };
+        let mut buf = vec![0u8; FILE_CHUNK.min(self.len())];
+        let mut pos = self.start as u64;
+        let end = self.end as u64;
+        while pos < end {
+            let want = ((end - pos) as usize).min(buf.len());
+            let n = blob.read_at(&mut buf[..want], pos)?;
+            if n == 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "blob shorter than recorded"));
+            }
+            f(&buf[..n])?;
+            pos += n as u64;
+        }
+        Ok(())
     }
 
     fn len(&self) -> usize {
@@ -79,8 +156,38 @@ impl Content {
         c
     }
 
+    /// The whole of a blob.
+    pub(crate) fn from_blob(blob: Arc<Blob>) -> Self {
+        let mut c = Content::default();
+        c.push(Buffer::File(blob));
+        c
+    }
+
+    /// A window `start..end` of a blob (as a data directory records it).
+    pub(crate) fn from_blob_window(blob: Arc<Blob>, start: u64, end: u64) -> Self {
+        let end = end.min(blob.len);
+        let mut c = Content::default();
+        if start < end {
+            c.len = end - start;
+            c.segments.push(Segment { buffer: Buffer::File(blob), start: start as usize, end: end as usize });
+        }
+        c
+    }
+
+    /// The blob windows `(blob, start, end)` when every segment is a blob's; `None` when some
+    /// bytes are only in memory.
+    pub(crate) fn blob_windows(&self) -> Option<Vec<(Arc<Blob>, u64, u64)>> {
+        self.segments
+            .iter()
+            .map(|s| match &s.buffer {
+                Buffer::File(b) => Some((b.clone(), s.start as u64, s.end as u64)),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn push(&mut self, buffer: Buffer) {
-        let end = buffer.as_slice().len();
+        let end = buffer.len();
         if end > 0 {
             self.len += end as u64;
             self.segments.push(Segment { buffer, start: 0, end });
@@ -167,26 +274,32 @@ impl Content {
         out
     }
 
-    /// The bytes of each segment in order.
-    pub(crate) fn chunks(&self) -> impl Iterator<Item = &[u8]> {
-        self.segments.iter().map(Segment::bytes)
+    /// Calls `f` with the bytes in order, in bounded pieces; stops at the first error.
+    pub(crate) fn for_each_chunk(&self, mut f: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        for seg in &self.segments {
+            seg.visit(&mut f)?;
+        }
+        Ok(())
     }
 
     /// A copy in one buffer (for small XML bodies).
     pub(crate) fn to_vec(&self) -> Vec<u8> {
         let mut v = Vec::with_capacity(self.len as usize);
-        for c in self.chunks() {
+        // A blob that cannot be read gives what was read; the caller sees a short or malformed body.
+        let _ = self.for_each_chunk(|c| {
             v.extend_from_slice(c);
-        }
+            Ok(())
+        });
         v
     }
 
-    /// Binary MD5.
+    /// Binary MD5 (of what could be read, should a blob fail).
     pub(crate) fn md5(&self) -> [u8; 16] {
         let mut h = Md5::new();
-        for c in self.chunks() {
+        let _ = self.for_each_chunk(|c| {
             h.update(c);
-        }
+            Ok(())
+        });
         let mut out = [0u8; 16];
         out.copy_from_slice(h.finalize().as_slice());
         out
@@ -195,9 +308,10 @@ impl Content {
     /// CRC-64/XZ, as COS's `x-cos-hash-crc64ecma`.
     pub(crate) fn crc64(&self) -> u64 {
         let mut crc = Crc64::new();
-        for c in self.chunks() {
+        let _ = self.for_each_chunk(|c| {
             crc.update(c);
-        }
+            Ok(())
+        });
         crc.finish()
     }
 
@@ -217,15 +331,31 @@ pub(crate) struct ContentReader {
 impl Read for ContentReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while let Some(seg) = self.segments.get(self.index) {
-            let bytes = seg.bytes();
-            let rest = bytes.get(self.pos..).unwrap_or(&[]);
-            if rest.is_empty() {
+            if self.pos >= seg.len() || buf.is_empty() {
+                if buf.is_empty() {
+                    return Ok(0);
+                }
                 self.index += 1;
                 self.pos = 0;
                 continue;
             }
-            let n = rest.len().min(buf.len());
-            buf[..n].copy_from_slice(&rest[..n]);
+            let n = match (seg.memory(), &seg.buffer) {
+                (Some(bytes), _) => {
+                    let rest = &bytes[self.pos..];
+                    let n = rest.len().min(buf.len());
+                    buf[..n].copy_from_slice(&rest[..n]);
+                    n
+                }
+                (None, Buffer::File(blob)) => {
+                    let want = (seg.len() - self.pos).min(buf.len());
+                    let n = blob.read_at(&mut buf[..want], (seg.start + self.pos) as u64)?;
+                    if n == 0 {
+                        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "blob shorter than recorded"));
+                    }
+                    n
+                }
+                (None, _) => 0,
+            };
             self.pos += n;
             return Ok(n);
         }

@@ -1,7 +1,8 @@
 //! An in-memory COS that checks signatures: a [`Transport`] for tests without a network or an
 //! account, and an HTTP front on loopback for any client (the official SDKs included).
 //!
-//! It holds buckets, objects, ACLs, CORS rules and multipart uploads in memory, speaks COS's
+//! It holds buckets, objects, ACLs, CORS rules and multipart uploads in memory (or, with
+//! [`EmulatorBuilder::data_dir`], in a directory that survives restarts), speaks COS's
 //! wire protocol (virtual-hosted `{bucket}.cos.{region}.<domain>` hosts, path style
 //! `/{bucket}/{key}` on any other host, the service domain for GET Service), and answers with
 //! COS's XML bodies and error codes.
@@ -80,22 +81,40 @@
 //! - **Listing**: UTF-8 byte order; `NextMarker` whenever `IsTruncated` is true (as COS documents;
 //!   S3 sends it only with a delimiter); `encoding-type=url` encodes keys and prefixes with `/`
 //!   kept.
+//! - **Server-side encryption** is kept, not applied (bytes are stored in the clear): an object
+//!   written with `x-cos-server-side-encryption` (`AES256`, or `cos/kms` with its key id) or with
+//!   an SSE-C customer key answers the same headers on PUT, Initiate, parts, Complete, copy, GET and
+//!   HEAD (for SSE-C the algorithm and the key's MD5, never the key); reading an SSE-C object (or
+//!   adding a part to its upload, or copying it) without the same key is 400 `InvalidRequest`.
+//!   See the table in `sse.rs`.
 //! - **Integrity**: `Content-MD5`, when sent, is checked (400 `InvalidDigest` / `BadDigest`);
 //!   `x-cos-hash-crc64ecma` is returned on put, part, complete, copy, GET and HEAD.
 //! - **Limits**: bodies above [`EmulatorBuilder::max_object_size`] (default 5 GiB) are refused with
 //!   400 `EntityTooLarge` before being read.
+//! - **Data directory** ([`EmulatorBuilder::data_dir`]): everything but temporary keys is kept on
+//!   disk; request bodies above 1 MiB stream into files, GETs read them in 256 KiB pieces; every
+//!   write is atomic (temporary file, fsync, rename), so a crash leaves the old state or the new.
+//!   The layout and guarantees are tabled in `disk.rs`.
+//! - **Hostile clients** (the HTTP front): a request is judged from its head (signature, key time,
+//!   token, bucket, write permission) before any of its body is read, and refused at once with
+//!   `Connection: close` (no `100 Continue`); the whole head has a deadline
+//!   ([`EmulatorBuilder::head_timeout`], 10 s); idle connections are closed, oldest first, to make
+//!   room as the connection cap ([`EmulatorBuilder::max_connections`], 512) nears. The limits
+//!   are tabled in the docs of [`ServerHandle`]'s module and in the README.
 //! - Calls outside the reference (tagging, lifecycle, versioning, ...) answer 501 `NotImplemented`.
 
 mod access;
 mod auth_check;
 mod content;
 mod dates;
+mod disk;
 mod handlers;
 mod mime;
 mod request;
 mod response;
 mod router;
 mod server;
+mod sse;
 mod store;
 mod xml_out;
 
@@ -106,6 +125,7 @@ use std::fmt;
 use std::net::ToSocketAddrs;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use base64::Engine;
 use sha1::{Digest, Sha1};
@@ -219,7 +239,27 @@ pub struct EmulatorBuilder {
     max_object_size: u64,
     trust_content_md5: bool,
     upload_ids: Option<Arc<UploadIdSource>>,
+    limits: ServerLimits,
+    data_dir: Option<std::path::PathBuf>,
 }
+
+/// Limits of the HTTP front (see [`EmulatorBuilder::max_connections`] and the timeouts next to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ServerLimits {
+    pub(crate) max_connections: usize,
+    pub(crate) head_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) body_timeout: Duration,
+}
+
+/// Most connections the HTTP front serves at once by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Default time a client has to send a whole request head, from its first byte.
+pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time an idle keep-alive connection is kept.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default time a request body (or a client that does not read its answer) may stall.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl fmt::Debug for EmulatorBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -228,11 +268,66 @@ impl fmt::Debug for EmulatorBuilder {
             .field("region", &self.region)
             .field("max_object_size", &self.max_object_size)
             .field("trust_content_md5", &self.trust_content_md5)
+            .field("limits", &self.limits)
+            .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
 }
 
 impl EmulatorBuilder {
+    /// Most connections the HTTP front serves at once (default [`DEFAULT_MAX_CONNECTIONS`]). As
+    /// the count nears it (7/8 of it), each new connection closes the connection that has been
+    /// idle longest, so idle connections cannot starve new ones; when it is reached with none
+    /// idle, a new connection is answered 503 `SlowDown` and closed.
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().max_connections(64).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.max_connections = connections.max(1);
+        self
+    }
+
+    /// Time a client has to send a whole request head, counted from its first byte (default
+    /// [`DEFAULT_HEAD_TIMEOUT`]); a slower head is answered 408 `RequestTimeout` and closed.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let emulator = tencent_cos::emulator::Emulator::builder().head_timeout(Duration::from_secs(2)).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn head_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.head_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Time a keep-alive connection may stay idle between requests (default
+    /// [`DEFAULT_IDLE_TIMEOUT`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let emulator = tencent_cos::emulator::Emulator::builder().idle_timeout(Duration::from_secs(30)).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Time a request body may stall between two reads, and a write to a client that does not
+    /// read may block (default [`DEFAULT_BODY_TIMEOUT`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let emulator = tencent_cos::emulator::Emulator::builder().body_timeout(Duration::from_secs(30)).build();
+    /// # let _ = emulator;
+    /// ```
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
     /// Adds an account. With none added, the default account exists (see the module docs).
     ///
     /// ```
@@ -315,18 +410,68 @@ impl EmulatorBuilder {
         self
     }
 
-    /// The emulator, empty.
+    /// Keeps buckets, objects, metadata, ACLs, CORS and unfinished multipart uploads in `dir`
+    /// (created if missing) instead of memory only, so they survive a restart: a new emulator on
+    /// the same directory finds them (temporary credentials are not kept). Bodies are streamed to
+    /// files, so memory stays bounded whatever the object size; every write is atomic (temporary
+    /// file, fsync, rename), so a crash leaves the old state or the new, never half of one. One
+    /// emulator at a time per directory. Open it with [`try_build`](EmulatorBuilder::try_build)
+    /// to handle an unreadable directory.
+    ///
+    /// ```
+    /// # #[cfg(feature = "emulator")] {
+    /// let dir = std::env::temp_dir().join(format!("cos-emulator-doc-{}", std::process::id()));
+    /// let emulator = tencent_cos::emulator::Emulator::builder().data_dir(&dir).try_build()?;
+    /// assert!(emulator.bucket_names().is_empty());
+    /// # drop(emulator);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// The emulator: empty, or with what its [data directory](EmulatorBuilder::data_dir) holds.
+    ///
+    /// # Panics
+    ///
+    /// When the data directory cannot be opened or read; [`try_build`](EmulatorBuilder::try_build)
+    /// returns that error instead.
     ///
     /// ```
     /// let emulator = tencent_cos::emulator::Emulator::builder().build();
     /// assert!(emulator.bucket_names().is_empty());
     /// ```
     pub fn build(self) -> Emulator {
+        match self.try_build() {
+            Ok(e) => e,
+            Err(e) => panic!("cannot open the emulator's data directory: {e}"),
+        }
+    }
+
+    /// Like [`build`](EmulatorBuilder::build), with an error when the data directory cannot be
+    /// opened, read, or holds a record it cannot parse (named in the error).
+    ///
+    /// ```
+    /// let emulator = tencent_cos::emulator::Emulator::builder().try_build()?;
+    /// # let _ = emulator;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_build(self) -> std::io::Result<Emulator> {
         let mut accounts = self.accounts;
         if accounts.is_empty() {
             accounts.push(Account::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_APPID));
         }
-        Emulator {
+        let (disk, state) = match &self.data_dir {
+            Some(dir) => {
+                let (disk, state) = disk::Disk::open(dir)?;
+                (Some(disk), state)
+            }
+            None => (None, State::default()),
+        };
+        Ok(Emulator {
             inner: Arc::new(Inner {
                 accounts,
                 temporary: RwLock::new(HashMap::new()),
@@ -335,10 +480,12 @@ impl EmulatorBuilder {
                 max_object_size: self.max_object_size,
                 trust_content_md5: self.trust_content_md5,
                 upload_ids: self.upload_ids,
+                limits: self.limits,
                 counter: AtomicU64::new(0),
-                state: RwLock::new(State::default()),
+                disk,
+                state: RwLock::new(state),
             }),
-        }
+        })
     }
 }
 
@@ -394,8 +541,18 @@ pub(crate) struct Inner {
     pub(crate) max_object_size: u64,
     pub(crate) trust_content_md5: bool,
     upload_ids: Option<Arc<UploadIdSource>>,
+    pub(crate) limits: ServerLimits,
     counter: AtomicU64,
+    /// The data directory, when the state is kept on disk.
+    disk: Option<disk::Disk>,
     state: RwLock<State>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Before the state (and its blobs) go: the files stay for the next start.
+        drop(self.disk.take());
+    }
 }
 
 impl Emulator {
@@ -424,6 +581,13 @@ impl Emulator {
             max_object_size: DEFAULT_MAX_OBJECT_SIZE,
             trust_content_md5: false,
             upload_ids: None,
+            data_dir: None,
+            limits: ServerLimits {
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                head_timeout: DEFAULT_HEAD_TIMEOUT,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+            },
         }
     }
 
@@ -449,7 +613,8 @@ impl Emulator {
     }
 
     /// Mints temporary credentials (as STS would) acting for the account `secret_id`, valid for
-    /// `duration_secs` from now.
+    /// `duration_secs` from now. The SecretId, SecretKey and token are drawn from the operating
+    /// system's CSPRNG (`/dev/urandom`); where it cannot be read, this is an error.
     ///
     /// ```
     /// use tencent_cos::emulator::{DEFAULT_SECRET_ID, Emulator};
@@ -460,12 +625,14 @@ impl Emulator {
     /// ```
     pub fn issue_temporary_credentials(&self, secret_id: &str, duration_secs: u64) -> Result<TemporaryCredentials> {
         let now = self.now();
-        let n = self.inner.counter.fetch_add(1, Ordering::Relaxed);
-        let seed = |what: &str| hex(Sha1::digest(format!("{what}:{secret_id}:{now}:{n}").as_bytes()).as_slice());
+        // From the operating system's CSPRNG: a temporary key must not be derivable from the
+        // public SecretId, the time or a counter.
+        let random = random_bytes(60)
+            .map_err(|e| Error::invalid_state("temporary credentials", format!("cannot read {RANDOM_SOURCE}: {e}")))?;
         let creds = TemporaryCredentials {
-            tmp_secret_id: format!("AKIDTMP{}", &seed("id")[..29]),
-            tmp_secret_key: seed("key"),
-            security_token: format!("emulator-token-{}", seed("token")),
+            tmp_secret_id: format!("AKIDTMP{}", &hex(&random[..15])[..29]),
+            tmp_secret_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&random[15..39]),
+            security_token: format!("emulator-token-{}", hex(&random[39..])),
             expired_time: now.saturating_add(duration_secs),
             start_time: Some(now),
         };
@@ -554,6 +721,12 @@ impl Emulator {
         self.inner.handle(req)
     }
 
+    /// Judges a request from its head (see [`handlers::admit`]): the HTTP front refuses a
+    /// request this refuses before reading its body.
+    pub(crate) fn admit(&self, req: &Incoming, declared: Option<u64>) -> std::result::Result<(), CosError> {
+        handlers::admit(&self.inner, req, declared)
+    }
+
     /// An error answer for a request that could not even be parsed (the HTTP front).
     pub(crate) fn error(&self, error: CosError, resource: &str, head: bool) -> Outgoing {
         let request_id = self.inner.next_request_id();
@@ -562,6 +735,15 @@ impl Emulator {
 
     pub(crate) fn max_object_size(&self) -> u64 {
         self.inner.max_object_size
+    }
+
+    pub(crate) fn limits(&self) -> ServerLimits {
+        self.inner.limits
+    }
+
+    /// A blob to stream a request body into, when the state is kept on disk.
+    pub(crate) fn blob_writer(&self) -> Option<std::io::Result<disk::BlobWriter>> {
+        self.inner.disk.as_ref().map(disk::Disk::blob_writer)
     }
 }
 
@@ -576,6 +758,27 @@ impl Inner {
 
     pub(crate) fn write_state(&self) -> RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `write` on the data directory (nothing without one); a failure is 500 InternalError
+    /// and the caller leaves the state unchanged.
+    pub(crate) fn persist(&self, write: impl FnOnce(&disk::Disk) -> std::io::Result<()>) -> Result<(), CosError> {
+        match &self.disk {
+            None => Ok(()),
+            Some(d) => write(d).map_err(|e| {
+                CosError::new(500, "InternalError", format!("The emulator could not write its data directory: {e}."))
+            }),
+        }
+    }
+
+    /// `content` with every byte on disk when there is a data directory (as is without one).
+    pub(crate) fn durable(&self, content: &Content) -> Result<Content, CosError> {
+        match &self.disk {
+            None => Ok(content.clone()),
+            Some(d) => d.durable(content).map_err(|e| {
+                CosError::new(500, "InternalError", format!("The emulator could not write its data directory: {e}."))
+            }),
+        }
     }
 
     /// The secret and principal of a SecretId, permanent or temporary.
@@ -655,6 +858,17 @@ impl Inner {
         out.headers.insert("x-cos-request-id", request_id);
         out
     }
+}
+
+/// Where random bytes for temporary keys come from.
+const RANDOM_SOURCE: &str = "/dev/urandom";
+
+/// `n` bytes from the operating system's CSPRNG.
+fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![0u8; n];
+    std::fs::File::open(RANDOM_SOURCE)?.read_exact(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `scheme://authority/path?query` into the authority and the request target.

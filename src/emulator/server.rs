@@ -2,6 +2,22 @@
 //! `Content-Length` (or chunked) without trusting the declared size for an allocation, response
 //! bodies written segment by segment with a `Content-Length`.
 //!
+//! # Hostile clients
+//!
+//! | Limit | Value | What happens |
+//! |---|---|---|
+//! | Request judged from its head | signature, key time, token, bucket, write permission | refused at once (body unread, no `100 Continue`), `Connection: close` |
+//! | Whole request head | [`EmulatorBuilder::head_timeout`](super::EmulatorBuilder::head_timeout), default 10 s from its first byte | 408 `RequestTimeout`, closed |
+//! | Request head size | 64 KiB, 256 fields | 431, closed |
+//! | Idle keep-alive connection | [`idle_timeout`](super::EmulatorBuilder::idle_timeout), default 120 s | closed |
+//! | Stalled body or unread answer | [`body_timeout`](super::EmulatorBuilder::body_timeout), default 120 s | closed |
+//! | Open connections | [`max_connections`](super::EmulatorBuilder::max_connections), default 512 | from 7/8 of it, each new connection closes the longest-idle one; at the cap with none idle, 503 `SlowDown` |
+//! | Body size | [`max_object_size`](super::EmulatorBuilder::max_object_size), default 5 GiB; XML bodies 16 MiB | 400 `EntityTooLarge` / `MalformedXML` before reading |
+//!
+//! A refused request's connection is closed after a short lingering read (at most 1 s and
+//! 64 MiB, discarded) so that bytes already in flight do not turn into a reset that would destroy
+//! the answer before the client reads it.
+//!
 //! A small server of our own rather than a crate: it counts accepted connections (so tests can
 //! see keep-alive work), keeps header values byte-faithful (UTF-8 metadata), and frames HEAD,
 //! 204 and 304 answers exactly.
@@ -12,12 +28,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, Tc
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::http::{Headers, Method};
 
 use super::Emulator;
 use super::content::Content;
+use super::disk::BlobWriter;
 use super::request::Incoming;
 use super::response::{CosError, Outgoing};
 
@@ -25,12 +42,10 @@ use super::response::{CosError, Outgoing};
 const MAX_HEAD: u64 = 64 * 1024;
 /// Most header fields in one request.
 const MAX_HEADERS: usize = 256;
-/// Most connections served at once; more are answered 503 and closed.
-const MAX_CONNECTIONS: usize = 512;
-/// How long an idle keep-alive connection (or a stalled body) is kept.
-const READ_TIMEOUT: Duration = Duration::from_secs(120);
-/// How long a write may block on a client that does not read.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Longest lingering read after refusing a request from its head.
+const LINGER_TIME: Duration = Duration::from_secs(1);
+/// Most bytes discarded by that lingering read.
+const LINGER_BYTES: u64 = 64 << 20;
 
 /// A running HTTP front. [`shutdown`](ServerHandle::shutdown) (or dropping it) stops accepting,
 /// closes open connections and joins every thread.
@@ -62,9 +77,39 @@ struct Shared {
     stopping: AtomicBool,
     accepted: AtomicU64,
     next_id: AtomicU64,
-    /// Open connections, so a shutdown can close them (`stopping` is set under this lock).
-    open: Mutex<HashMap<u64, TcpStream>>,
+    /// Open connections, so a shutdown can close them (`stopping` is set under this lock) and a
+    /// crowded server can close the longest-idle one.
+    open: Mutex<HashMap<u64, OpenConnection>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+struct OpenConnection {
+    stream: TcpStream,
+    /// Since when it has waited for a request's first byte; `None` while a request is served
+    /// (or once it was chosen to be closed).
+    idle_since: Option<Instant>,
+}
+
+impl Shared {
+    fn set_idle(&self, id: u64, idle: bool) {
+        if let Some(c) = lock(&self.open).get_mut(&id) {
+            c.idle_since = idle.then(Instant::now);
+        }
+    }
+
+    /// Closes the connection idle the longest; false when none is idle.
+    fn close_oldest_idle(&self) -> bool {
+        let mut open = lock(&self.open);
+        let oldest = open.iter_mut().filter(|(_, c)| c.idle_since.is_some()).min_by_key(|(_, c)| c.idle_since);
+        match oldest {
+            Some((_, c)) => {
+                c.idle_since = None;
+                let _ = c.stream.shutdown(Shutdown::Both);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -136,8 +181,8 @@ impl ServerHandle {
         {
             let open = lock(&self.shared.open);
             self.shared.stopping.store(true, Ordering::SeqCst);
-            for stream in open.values() {
-                let _ = stream.shutdown(Shutdown::Both);
+            for c in open.values() {
+                let _ = c.stream.shutdown(Shutdown::Both);
             }
         }
         // Wake the blocking accept with a connection of our own.
@@ -181,6 +226,8 @@ pub(crate) fn serve(emulator: Emulator, addr: impl ToSocketAddrs) -> io::Result<
 }
 
 fn accept_loop(emulator: Emulator, listener: TcpListener, shared: Arc<Shared>) {
+    let cap = emulator.limits().max_connections;
+    let crowded = cap - cap / 8;
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
             break;
@@ -194,7 +241,9 @@ fn accept_loop(emulator: Emulator, listener: TcpListener, shared: Arc<Shared>) {
         let _ = stream.set_nonblocking(false);
         let mut workers = lock(&shared.workers);
         workers.retain(|w| !w.is_finished());
-        if workers.len() >= MAX_CONNECTIONS {
+        // Idle connections make room for new ones: a flood of them cannot starve real traffic.
+        let made_room = workers.len() >= crowded && shared.close_oldest_idle();
+        if workers.len() >= cap && !made_room {
             drop(workers);
             refuse_overloaded(&emulator, stream);
             continue;
@@ -207,7 +256,7 @@ fn accept_loop(emulator: Emulator, listener: TcpListener, shared: Arc<Shared>) {
             }
             match stream.try_clone() {
                 Ok(clone) => {
-                    open.insert(id, clone);
+                    open.insert(id, OpenConnection { stream: clone, idle_since: Some(Instant::now()) });
                 }
                 Err(_) => continue,
             }
@@ -215,14 +264,14 @@ fn accept_loop(emulator: Emulator, listener: TcpListener, shared: Arc<Shared>) {
         let emulator = emulator.clone();
         let for_worker = shared.clone();
         let spawned = thread::Builder::new().name("cos-emulator-conn".into()).spawn(move || {
-            let _ = serve_connection(&emulator, stream);
+            let _ = serve_connection(&emulator, stream, &for_worker, id);
             lock(&for_worker.open).remove(&id);
         });
         match spawned {
             Ok(handle) => workers.push(handle),
             Err(_) => {
-                if let Some(s) = lock(&shared.open).remove(&id) {
-                    let _ = s.shutdown(Shutdown::Both);
+                if let Some(c) = lock(&shared.open).remove(&id) {
+                    let _ = c.stream.shutdown(Shutdown::Both);
                 }
             }
         }
@@ -384,7 +433,51 @@ impl<R: BufRead> Read for ChunkedReader<'_, R> {
     }
 }
 
+/// Why a request body could not be read.
+enum BodyError {
+    /// The client's stream failed or ended early, or its chunked framing was malformed.
+    Read,
+    /// More than the size limit (chunked).
+    TooLarge,
+    /// The data directory could not be written.
+    Disk(io::Error),
+}
+
+/// Request bodies above this many bytes are streamed into a blob when the emulator has a data
+/// directory (smaller ones are read into memory and written with their record).
+const STREAM_TO_DISK_ABOVE: u64 = 1 << 20;
+
+/// Streams `body` into a new blob, `exact` bytes when the length is known, else to its end
+/// (with a size check every piece, so a chunked body past the limit stops early).
+fn read_into_blob(
+    mut blob: BlobWriter,
+    body: &mut dyn Read,
+    exact: Option<u64>,
+    limit: u64,
+) -> Result<Content, BodyError> {
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match body.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(BodyError::Read),
+        };
+        total += n as u64;
+        if total > limit {
+            return Err(BodyError::TooLarge);
+        }
+        blob.write_all(&buf[..n]).map_err(BodyError::Disk)?;
+    }
+    if exact.is_some_and(|n| n != total) {
+        return Err(BodyError::Read);
+    }
+    Ok(Content::from_blob(blob.finish().map_err(BodyError::Disk)?))
+}
+
 /// How the request body is framed.
+#[derive(Clone, Copy)]
 enum Framing {
     Length(u64),
     Chunked,
@@ -413,17 +506,98 @@ fn framing(headers: &Headers) -> Result<Framing, CosError> {
     }
 }
 
+/// The connection's read half, with a deadline for the request head or a stall timeout otherwise.
+struct TimedStream {
+    stream: TcpStream,
+    /// When set, reads fail with `TimedOut` once it passes.
+    deadline: Option<Instant>,
+    /// The timeout of one read when no deadline is set.
+    stall: Duration,
+    /// The socket's current read timeout, to set it only when it changes.
+    current: Option<Duration>,
+}
+
+impl TimedStream {
+    fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+impl Read for TimedStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let timeout = match self.deadline {
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "request head deadline passed"));
+                }
+                left
+            }
+            None => self.stall,
+        };
+        if self.current != Some(timeout) {
+            self.stream.set_read_timeout(Some(timeout))?;
+            self.current = Some(timeout);
+        }
+        self.stream.read(buf)
+    }
+}
+
+type Reader = BufReader<TimedStream>;
+type Writer = BufWriter<TcpStream>;
+
+/// Answers a request refused from its head and closes the connection without reading its body:
+/// `Connection: close`, then a short lingering read that discards what is already in flight (see
+/// the module docs), then the close.
+fn refuse_and_close(reader: &mut Reader, writer: &mut Writer, out: &Outgoing, head: bool, http10: bool) {
+    if write_response(writer, out, head, false, http10).is_err() {
+        return;
+    }
+    let _ = writer.get_ref().shutdown(Shutdown::Write);
+    let linger = reader.get_mut();
+    linger.deadline = Some(Instant::now() + LINGER_TIME);
+    let mut sink = [0u8; 16 * 1024];
+    let mut left = LINGER_BYTES;
+    while left > 0 {
+        match reader.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left = left.saturating_sub(n as u64),
+        }
+    }
+}
+
 /// Serves requests on one connection until it closes, fails, or asks to close.
-fn serve_connection(emulator: &Emulator, stream: TcpStream) -> io::Result<()> {
+fn serve_connection(emulator: &Emulator, stream: TcpStream, shared: &Shared, id: u64) -> io::Result<()> {
+    let limits = emulator.limits();
     stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    stream.set_write_timeout(Some(limits.body_timeout))?;
     let local = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
-    let mut reader = BufReader::with_capacity(64 * 1024, stream.try_clone()?);
+    let timed = TimedStream { stream: stream.try_clone()?, deadline: None, stall: limits.idle_timeout, current: None };
+    let mut reader = BufReader::with_capacity(64 * 1024, timed);
     let mut writer = BufWriter::with_capacity(64 * 1024, stream);
     loop {
-        let head = match read_head(&mut reader) {
+        // Idle until the next request's first byte: such connections may be closed to make room.
+        reader.get_mut().deadline = None;
+        reader.get_mut().stall = limits.idle_timeout;
+        shared.set_idle(id, true);
+        match reader.fill_buf() {
+            Ok([]) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+        shared.set_idle(id, false);
+        // From its first byte, the whole head has a deadline.
+        reader.get_mut().deadline = Some(Instant::now() + limits.head_timeout);
+        let head = read_head(&mut reader);
+        let timed_out = reader.get_ref().past_deadline();
+        reader.get_mut().deadline = None;
+        reader.get_mut().stall = limits.body_timeout;
+        let head = match head {
             Ok(Some(head)) => head,
+            Err(HeadError::Gone) if timed_out => {
+                let error = CosError::new(408, "RequestTimeout", "The request head was not received in time.");
+                let out = emulator.error(error, "", false);
+                return write_response(&mut writer, &out, false, false, false);
+            }
             Ok(None) | Err(HeadError::Gone) => return Ok(()),
             Err(HeadError::Bad(status, why)) => {
                 let code = if status == 431 { "RequestHeaderFieldsTooLarge" } else { "BadRequest" };
@@ -447,51 +621,87 @@ fn serve_connection(emulator: &Emulator, stream: TcpStream) -> io::Result<()> {
         let host = headers.get("host").map(str::to_owned).or(url_host).unwrap_or_else(|| local.clone());
         let resource = format!("{host}{}", target.split('?').next().unwrap_or(""));
         let is_head = method.eq_ignore_ascii_case("HEAD");
-        let refuse = |w: &mut BufWriter<TcpStream>, error: CosError| {
+        let refuse = |reader: &mut Reader, writer: &mut Writer, error: CosError| {
             let out = emulator.error(error, &resource, is_head);
-            write_response(w, &out, is_head, false, http10)
+            refuse_and_close(reader, writer, &out, is_head, http10);
+            Ok(())
         };
 
         let framing = match framing(&headers) {
             Ok(f) => f,
-            Err(e) => return refuse(&mut writer, e),
+            Err(e) => return refuse(&mut reader, &mut writer, e),
         };
         let limit = emulator.max_object_size();
         if let Framing::Length(n) = framing
             && n > limit
         {
-            return refuse(&mut writer, CosError::entity_too_large(limit));
+            return refuse(&mut reader, &mut writer, CosError::entity_too_large(limit));
         }
+        let Some(method) = Method::parse(&method) else {
+            return refuse(&mut reader, &mut writer, CosError::method_not_allowed());
+        };
+        if !target.starts_with('/') {
+            return refuse(
+                &mut reader,
+                &mut writer,
+                CosError::invalid_uri(format!("Invalid request target {target:?}.")),
+            );
+        }
+        let mut req = match Incoming::new(method, host, &target, headers, Content::empty()) {
+            Ok(req) => req,
+            Err(e) => return refuse(&mut reader, &mut writer, e),
+        };
         let has_body = !matches!(framing, Framing::Length(0));
-        if has_body && headers.get("expect").is_some_and(|e| e.trim().eq_ignore_ascii_case("100-continue")) {
-            writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
-            writer.flush()?;
+        if has_body {
+            // Judged from the head: a refused request's body is never read.
+            let declared = match framing {
+                Framing::Length(n) => Some(n),
+                Framing::Chunked => None,
+            };
+            if let Err(e) = emulator.admit(&req, declared) {
+                return refuse(&mut reader, &mut writer, e);
+            }
+            if req.headers.get("expect").is_some_and(|e| e.trim().eq_ignore_ascii_case("100-continue")) {
+                writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+                writer.flush()?;
+            }
         }
-        let body = match framing {
-            Framing::Length(n) => match Content::read_exact_from(&mut reader, n) {
-                Ok(c) => c,
-                Err(_) => return Ok(()),
-            },
-            Framing::Chunked => {
+        let to_disk = match framing {
+            Framing::Length(n) => n > STREAM_TO_DISK_ABOVE,
+            Framing::Chunked => true,
+        };
+        let blob = if to_disk { emulator.blob_writer() } else { None };
+        let read = match (framing, blob) {
+            (_, Some(Err(e))) => Err(BodyError::Disk(e)),
+            (Framing::Length(n), Some(Ok(w))) => read_into_blob(w, &mut (&mut reader).take(n), Some(n), limit),
+            (Framing::Chunked, Some(Ok(w))) => {
+                let mut chunked = ChunkedReader { inner: &mut reader, remaining: 0, done: false };
+                read_into_blob(w, &mut chunked, None, limit)
+            }
+            (Framing::Length(n), None) => Content::read_exact_from(&mut reader, n).map_err(|_| BodyError::Read),
+            (Framing::Chunked, None) => {
                 let mut chunked = ChunkedReader { inner: &mut reader, remaining: 0, done: false };
                 match Content::read_to_end_limited(&mut chunked, limit) {
-                    Ok(Some(c)) => c,
-                    Ok(None) => return refuse(&mut writer, CosError::entity_too_large(limit)),
-                    Err(_) => return refuse(&mut writer, CosError::invalid_request("Malformed chunked body.")),
+                    Ok(Some(c)) => Ok(c),
+                    Ok(None) => Err(BodyError::TooLarge),
+                    Err(_) => Err(BodyError::Read),
                 }
             }
         };
-
-        let Some(method) = Method::parse(&method) else {
-            return refuse(&mut writer, CosError::method_not_allowed());
+        req.body = match read {
+            Ok(c) => c,
+            // A body cut short: nothing to answer.
+            Err(BodyError::Read) if matches!(framing, Framing::Length(_)) => return Ok(()),
+            Err(BodyError::Read) => {
+                return refuse(&mut reader, &mut writer, CosError::invalid_request("Malformed chunked body."));
+            }
+            Err(BodyError::TooLarge) => return refuse(&mut reader, &mut writer, CosError::entity_too_large(limit)),
+            Err(BodyError::Disk(e)) => {
+                let why = format!("The emulator could not write its data directory: {e}.");
+                return refuse(&mut reader, &mut writer, CosError::new(500, "InternalError", why));
+            }
         };
-        if !target.starts_with('/') {
-            return refuse(&mut writer, CosError::invalid_uri(format!("Invalid request target {target:?}.")));
-        }
-        let out = match Incoming::new(method, host, &target, headers, body) {
-            Ok(req) => emulator.handle(req),
-            Err(e) => emulator.error(e, &resource, is_head),
-        };
+        let out = emulator.handle(req);
         write_response(&mut writer, &out, is_head, keep_alive, http10)?;
         if !keep_alive {
             let _ = writer.get_ref().shutdown(Shutdown::Write);
@@ -511,6 +721,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         409 => "Conflict",
         411 => "Length Required",
         412 => "Precondition Failed",
@@ -529,13 +740,7 @@ fn wire_safe(s: &str) -> String {
     s.chars().map(|c| if matches!(c, '\r' | '\n' | '\0') { ' ' } else { c }).collect()
 }
 
-fn write_response(
-    w: &mut BufWriter<TcpStream>,
-    out: &Outgoing,
-    head: bool,
-    keep_alive: bool,
-    http10: bool,
-) -> io::Result<()> {
+fn write_response(w: &mut Writer, out: &Outgoing, head: bool, keep_alive: bool, http10: bool) -> io::Result<()> {
     let bodyless = matches!(out.status, 204 | 304) || out.status < 200;
     write!(w, "HTTP/1.1 {} {}\r\n", out.status, reason(out.status))?;
     for (name, value) in out.headers.iter() {
@@ -557,9 +762,7 @@ fn write_response(
     }
     w.write_all(b"\r\n")?;
     if !head && !bodyless {
-        for chunk in out.body.chunks() {
-            w.write_all(chunk)?;
-        }
+        out.body.for_each_chunk(|chunk| w.write_all(chunk))?;
     }
     w.flush()
 }

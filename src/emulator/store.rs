@@ -7,6 +7,7 @@ use super::access::Acl;
 use super::content::Content;
 use super::request::Incoming;
 use super::response::CosError;
+use super::sse::Sse;
 
 /// Storage classes COS accepts in `x-cos-storage-class`.
 pub(crate) const STORAGE_CLASSES: &[&str] = &[
@@ -69,6 +70,8 @@ pub(crate) struct ObjectMeta {
     /// `x-cos-meta-*`, names lower-cased as COS returns them, in the order sent.
     pub(crate) user: Vec<(String, String)>,
     pub(crate) storage_class: String,
+    /// The server-side encryption the object was written with.
+    pub(crate) sse: Option<Sse>,
 }
 
 impl ObjectMeta {
@@ -100,6 +103,7 @@ impl ObjectMeta {
             expires: get("expires"),
             user,
             storage_class: storage_class(req)?,
+            sse: super::sse::from_request(req)?,
         })
     }
 }

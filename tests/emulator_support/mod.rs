@@ -330,6 +330,11 @@ impl Conn {
         Some(RawResponse { status, headers, body })
     }
 
+    /// The socket, for a second thread to write on.
+    pub fn try_clone_stream(&self) -> std::net::TcpStream {
+        self.reader.get_ref().try_clone().expect("clone a socket")
+    }
+
     /// Half-closes: the server sees the end of the request stream.
     pub fn shutdown_write(&mut self) -> std::io::Result<()> {
         self.reader.get_ref().shutdown(std::net::Shutdown::Write)

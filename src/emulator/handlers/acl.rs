@@ -66,7 +66,11 @@ pub(crate) fn put_bucket_acl(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, Co
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::WriteAcp)?;
-    b.acl = acl;
+    let old = std::mem::replace(&mut b.acl, acl);
+    if let Err(e) = ctx.inner.persist(|d| d.save_bucket(b)) {
+        b.acl = old;
+        return Err(e);
+    }
     Ok(Outgoing::empty(200))
 }
 
@@ -101,6 +105,7 @@ pub(crate) fn put_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<O
         acl,
         owner_uin: object.owner_uin.clone(),
     };
+    ctx.inner.persist(|d| d.save_object(bucket, key, &updated))?;
     b.objects.insert(key.to_owned(), Arc::new(updated));
     Ok(Outgoing::empty(200))
 }

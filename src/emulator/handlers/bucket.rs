@@ -61,20 +61,19 @@ pub(crate) fn put_bucket(ctx: &Ctx<'_>, name: &str) -> Result<Outgoing, CosError
         });
     }
     let region = ctx.region.unwrap_or(&ctx.inner.region).to_owned();
-    state.buckets.insert(
-        name.to_owned(),
-        BucketState {
-            name: name.to_owned(),
-            region,
-            owner_uin: uin.clone(),
-            appid: *appid,
-            created: ctx.now,
-            acl,
-            cors: None,
-            objects: BTreeMap::new(),
-            uploads: BTreeMap::new(),
-        },
-    );
+    let bucket = BucketState {
+        name: name.to_owned(),
+        region,
+        owner_uin: uin.clone(),
+        appid: *appid,
+        created: ctx.now,
+        acl,
+        cors: None,
+        objects: BTreeMap::new(),
+        uploads: BTreeMap::new(),
+    };
+    ctx.inner.persist(|d| d.save_bucket(&bucket))?;
+    state.buckets.insert(name.to_owned(), bucket);
     Ok(Outgoing::empty(200))
 }
 
@@ -94,6 +93,7 @@ pub(crate) fn delete_bucket(ctx: &Ctx<'_>, name: &str) -> Result<Outgoing, CosEr
     if !b.objects.is_empty() {
         return Err(CosError::new(409, "BucketNotEmpty", "The bucket you tried to delete is not empty."));
     }
+    ctx.inner.persist(|d| d.remove_bucket(name))?;
     state.buckets.remove(name);
     Ok(Outgoing::empty(204))
 }

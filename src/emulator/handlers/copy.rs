@@ -9,9 +9,10 @@ use super::super::access::{Acl, Permission, acl_from_headers};
 use super::super::dates::iso8601;
 use super::super::request::decode_path;
 use super::super::response::{CosError, Outgoing};
+use super::super::sse::{self, check_key};
 use super::super::store::{ObjectMeta, Part, StoredObject, storage_class};
 use super::super::xml_out::Xml;
-use super::multipart::{check_upload, part_target, store_part};
+use super::multipart::{check_upload, part_target, store_part, with_sse};
 use super::object::{Verdict, evaluate_conditions, readable_object, writer_uin};
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket};
 
@@ -54,6 +55,7 @@ fn source_object(ctx: &Ctx<'_>) -> Result<(CopySource, Arc<StoredObject>), CosEr
     let value = ctx.req.header("x-cos-copy-source").unwrap_or_default();
     let source = parse_copy_source(value)?;
     let object = readable_object(ctx, &source.bucket, source.region.as_deref(), &source.key)?;
+    check_key(ctx.req, "x-cos-copy-source-", object.meta.sse.as_ref())?;
     if evaluate_conditions(ctx.req, "x-cos-copy-source-", &object.etag, object.last_modified) != Verdict::Proceed {
         return Err(CosError::precondition_failed());
     }
@@ -75,7 +77,7 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata; use x-cos-metadata-directive: Replaced.",
         ));
     }
-    let meta = if replace {
+    let mut meta = if replace {
         ObjectMeta::from_request(ctx.req)?
     } else {
         let mut meta = object.meta.clone();
@@ -84,6 +86,9 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
         }
         meta
     };
+    // The copy is encrypted as its own request asks, whatever the source was.
+    meta.sse = sse::from_request(ctx.req)?;
+    let sse = meta.sse.clone();
     // A copy is a simple object: a multipart source gets the MD5 of its bytes as ETag.
     let etag =
         if object.etag.contains('-') { format!("\"{}\"", hex(&object.content.md5())) } else { object.etag.clone() };
@@ -100,6 +105,7 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
         acl,
         owner_uin,
     };
+    ctx.inner.persist(|d| d.save_object(bucket, key, &copy))?;
     b.objects.insert(key.to_owned(), Arc::new(copy));
     drop(state);
 
@@ -109,7 +115,7 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
     x.leaf("LastModified", &iso8601(ctx.now));
     x.leaf_display("CRC64", object.crc64);
     x.close("CopyObjectResult");
-    Ok(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", object.crc64.to_string()))
+    Ok(with_sse(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", object.crc64.to_string()), sse.as_ref()))
 }
 
 /// `x-cos-copy-source-range: bytes=a-b`, which must lie within the source.
@@ -134,7 +140,7 @@ pub(crate) fn upload_part_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result
         let state = ctx.inner.read_state();
         require_bucket(find_bucket(&state, ctx, bucket)?, &ctx.principal, Permission::Write)?;
     }
-    check_upload(ctx, bucket, key, &upload_id)?;
+    let sse = check_upload(ctx, bucket, key, &upload_id)?;
     let (_, object) = source_object(ctx)?;
     let size = object.content.len();
     let content = match ctx.req.header("x-cos-copy-source-range") {
@@ -160,7 +166,7 @@ pub(crate) fn upload_part_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result
     x.leaf("ETag", &etag);
     x.leaf("LastModified", &iso8601(ctx.now));
     x.close("CopyPartResult");
-    Ok(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", crc64.to_string()))
+    Ok(with_sse(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", crc64.to_string()), sse.as_ref()))
 }
 
 #[cfg(test)]

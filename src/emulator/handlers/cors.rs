@@ -57,7 +57,11 @@ pub(crate) fn put_bucket_cors(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, C
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.cors = Some(config);
+    let old = b.cors.replace(config);
+    if let Err(e) = ctx.inner.persist(|d| d.save_bucket(b)) {
+        b.cors = old;
+        return Err(e);
+    }
     Ok(Outgoing::empty(200))
 }
 
@@ -104,7 +108,11 @@ pub(crate) fn delete_bucket_cors(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.cors = None;
+    let old = b.cors.take();
+    if let Err(e) = ctx.inner.persist(|d| d.save_bucket(b)) {
+        b.cors = old;
+        return Err(e);
+    }
     Ok(Outgoing::empty(204))
 }
 

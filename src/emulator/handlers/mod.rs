@@ -65,6 +65,46 @@ pub(crate) struct Ctx<'a> {
     pub(crate) content_md5: Option<[u8; 16]>,
 }
 
+/// Judges a request from its head alone, before any of its body is read (the HTTP front calls it
+/// for every request that declares a body): the route, the signature (or anonymity), the key time
+/// and token, the bucket's existence in the host's region, and, for object writes, the permission
+/// to write into the bucket. `Ok` does not promise success: the handler checks everything again.
+/// `declared` is the body's `Content-Length` (`None` when chunked).
+pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Result<(), CosError> {
+    let now = inner.now();
+    let target = route(&req.host, &req.raw_path)?;
+    if req.method == Method::Options {
+        return Ok(());
+    }
+    let full_path = decode_path(&req.raw_path)?;
+    let short_path;
+    let mut sign_paths = vec![full_path.as_str()];
+    if let Target::Bucket { path_style: true, key, .. } = &target {
+        short_path = format!("/{}", key.as_deref().unwrap_or(""));
+        sign_paths.push(&short_path);
+    }
+    let principal = authenticate(inner, req, &sign_paths, now)?;
+    let Target::Bucket { bucket, region, key, .. } = &target else {
+        return Ok(());
+    };
+    let q = |name: &str| req.has_query(name);
+    let xml_call = q("acl") || q("cors") || q("delete") || (req.method == Method::Post && q("uploadId"));
+    if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
+        return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
+    }
+    let creates_bucket = key.is_none() && req.method == Method::Put && !q("acl") && !q("cors");
+    if creates_bucket {
+        return Ok(());
+    }
+    let state = inner.read_state();
+    let b = find_bucket_in(&state, bucket, region.as_deref())?;
+    let object_write = key.is_some() && matches!(req.method, Method::Put | Method::Post) && !q("acl");
+    if object_write || (key.is_none() && req.method == Method::Post && q("delete")) {
+        require_bucket(b, &principal, Permission::Write)?;
+    }
+    Ok(())
+}
+
 /// Answers one request.
 pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosError> {
     let now = inner.now();

@@ -13,6 +13,7 @@ use super::super::access::{Acl, Permission, acl_from_headers};
 use super::super::content::Content;
 use super::super::dates::iso8601;
 use super::super::response::{CosError, Outgoing};
+use super::super::sse::{Sse, check_key};
 use super::super::store::{ObjectMeta, Part, StoredObject, Upload};
 use super::super::xml_out::Xml;
 use super::object::writer_uin;
@@ -43,14 +44,17 @@ pub(crate) fn initiate(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
         return Err(CosError::new(500, "InternalError", "The upload id source returned an empty or reused id."));
     }
     let initiator_uin = writer_uin(&ctx.principal, b);
-    b.uploads.insert(slot, Upload { initiated: ctx.now, initiator_uin, meta, acl, parts: BTreeMap::new() });
+    let sse = meta.sse.clone();
+    let upload = Upload { initiated: ctx.now, initiator_uin, meta, acl, parts: BTreeMap::new() };
+    ctx.inner.persist(|d| d.save_upload(bucket, key, &upload_id, &upload))?;
+    b.uploads.insert(slot, upload);
     let mut x = Xml::new();
     x.open("InitiateMultipartUploadResult");
     x.leaf("Bucket", bucket);
     x.leaf("Key", key);
     x.leaf("UploadId", &upload_id);
     x.close("InitiateMultipartUploadResult");
-    Ok(Outgoing::xml(x.finish()))
+    Ok(with_sse(Outgoing::xml(x.finish()), sse.as_ref()))
 }
 
 /// `partNumber` and `uploadId` of an upload-part call.
@@ -74,17 +78,24 @@ fn upload_id(ctx: &Ctx<'_>) -> Result<String, CosError> {
         .ok_or_else(|| CosError::invalid_argument("uploadId is required."))
 }
 
-/// Fails unless the upload exists and the requester may write to the bucket (checked before a
-/// part is hashed).
-pub(crate) fn check_upload(ctx: &Ctx<'_>, bucket: &str, key: &str, upload_id: &str) -> Result<(), CosError> {
+/// Adds the headers COS answers for an object (or upload) encrypted with `sse`.
+pub(crate) fn with_sse(mut out: Outgoing, sse: Option<&Sse>) -> Outgoing {
+    if let Some(sse) = sse {
+        sse.answer(&mut out);
+    }
+    out
+}
+
+/// Fails unless the upload exists, the requester may write to the bucket, and (SSE-C) the
+/// request carries the upload's customer key; checked before a part is hashed. Returns the
+/// upload's encryption.
+pub(crate) fn check_upload(ctx: &Ctx<'_>, bucket: &str, key: &str, upload_id: &str) -> Result<Option<Sse>, CosError> {
     let state = ctx.inner.read_state();
     let b = find_bucket(&state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    if b.uploads.contains_key(&(key.to_owned(), upload_id.to_owned())) {
-        Ok(())
-    } else {
-        Err(CosError::no_such_upload())
-    }
+    let upload = b.uploads.get(&(key.to_owned(), upload_id.to_owned())).ok_or_else(CosError::no_such_upload)?;
+    check_key(ctx.req, "", upload.meta.sse.as_ref())?;
+    Ok(upload.meta.sse.clone())
 }
 
 /// Stores (or replaces) part `number`.
@@ -100,20 +111,30 @@ pub(crate) fn store_part(
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
     let upload = b.uploads.get_mut(&(key.to_owned(), upload_id.to_owned())).ok_or_else(CosError::no_such_upload)?;
-    upload.parts.insert(number, part);
+    // The replaced part is held until the record no longer names its bytes.
+    let replaced = upload.parts.insert(number, part);
+    if let Err(e) = ctx.inner.persist(|d| d.save_upload(bucket, key, upload_id, upload)) {
+        match replaced {
+            Some(old) => upload.parts.insert(number, old),
+            None => upload.parts.remove(&number),
+        };
+        return Err(e);
+    }
+    drop(replaced);
     Ok(())
 }
 
 /// PUT ?partNumber=N&uploadId=U.
 pub(crate) fn upload_part(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let (number, upload_id) = part_target(ctx)?;
-    check_upload(ctx, bucket, key, &upload_id)?;
-    let content = ctx.req.body.clone();
+    let sse = check_upload(ctx, bucket, key, &upload_id)?;
+    let content = ctx.inner.durable(&ctx.req.body)?;
     let (md5, etag) = body_md5(ctx);
     let crc64 = content.crc64();
     let part = Part { content, md5, etag: etag.clone(), last_modified: ctx.now };
     store_part(ctx, bucket, key, &upload_id, number, part)?;
-    Ok(Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string()))
+    let out = Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string());
+    Ok(with_sse(out, sse.as_ref()))
 }
 
 /// The `(PartNumber, ETag)` list of a CompleteMultipartUpload body.
@@ -193,16 +214,22 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    let upload = b.uploads.remove(&slot).ok_or_else(CosError::no_such_upload)?;
+    let upload = b.uploads.get(&slot).ok_or_else(CosError::no_such_upload)?;
+    let sse = upload.meta.sse.clone();
     let object = StoredObject {
         content,
         etag: etag.clone(),
         crc64,
         last_modified: ctx.now,
-        meta: upload.meta,
-        acl: upload.acl,
-        owner_uin: upload.initiator_uin,
+        meta: upload.meta.clone(),
+        acl: upload.acl.clone(),
+        owner_uin: upload.initiator_uin.clone(),
     };
+    // The object's record, then the upload's removal: a crash between them leaves the object
+    // complete and the upload still listed (abortable), never a lost object.
+    ctx.inner.persist(|d| d.save_object(bucket, key, &object))?;
+    ctx.inner.persist(|d| d.remove_upload(bucket, key, &upload_id))?;
+    b.uploads.remove(&slot);
     b.objects.insert(key.to_owned(), Arc::new(object));
     drop(state);
 
@@ -213,7 +240,7 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
     x.leaf("Key", key);
     x.leaf("ETag", &etag);
     x.close("CompleteMultipartUploadResult");
-    Ok(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", crc64.to_string()))
+    Ok(with_sse(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", crc64.to_string()), sse.as_ref()))
 }
 
 /// GET ?uploadId=U: parts in order, paged by `part-number-marker` / `max-parts`.
@@ -264,6 +291,11 @@ pub(crate) fn abort(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, 
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    b.uploads.remove(&(key.to_owned(), upload_id)).ok_or_else(CosError::no_such_upload)?;
+    let slot = (key.to_owned(), upload_id);
+    if !b.uploads.contains_key(&slot) {
+        return Err(CosError::no_such_upload());
+    }
+    ctx.inner.persist(|d| d.remove_upload(bucket, key, &slot.1))?;
+    b.uploads.remove(&slot);
     Ok(Outgoing::empty(204))
 }

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::http::Headers;
 use crate::xml::{Element, parse_document};
 
 use super::super::access::{Acl, Permission, Principal, acl_from_headers};
 use super::super::dates::{http_date, parse_http_date};
 use super::super::request::Incoming;
 use super::super::response::{CosError, Outgoing};
+use super::super::sse::check_key;
 use super::super::store::{BucketState, ObjectMeta, StoredObject};
 use super::super::xml_out::Xml;
 use super::{
@@ -33,8 +33,9 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
         let state = ctx.inner.read_state();
         require_bucket(find_bucket(&state, ctx, bucket)?, &ctx.principal, Permission::Write)?;
     }
-    // Hash outside the lock: other requests go on meanwhile.
-    let content = ctx.req.body.clone();
+    // Hash (and with a data directory, make the bytes durable) outside the lock: other requests
+    // go on meanwhile.
+    let content = ctx.inner.durable(&ctx.req.body)?;
     let (_, etag) = body_md5(ctx);
     let crc64 = content.crc64();
     let mut state = ctx.inner.write_state();
@@ -43,8 +44,15 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
     require_bucket(b, &ctx.principal, Permission::Write)?;
     let owner_uin = writer_uin(&ctx.principal, b);
     let object = StoredObject { content, etag: etag.clone(), crc64, last_modified: ctx.now, meta, acl, owner_uin };
+    let sse = object.meta.sse.clone();
+    // The record first: the old bytes may go only once nothing on disk names them.
+    ctx.inner.persist(|d| d.save_object(bucket, key, &object))?;
     b.objects.insert(key.to_owned(), Arc::new(object));
-    Ok(Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string()))
+    let mut out = Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string());
+    if let Some(sse) = sse {
+        sse.answer(&mut out);
+    }
+    Ok(out)
 }
 
 /// Reads an object for a GET/HEAD/copy (`region`: where the request looks for the bucket):
@@ -153,7 +161,11 @@ pub(crate) fn parse_range(value: &str, size: u64) -> RangeRequest {
 }
 
 /// The headers GET and HEAD return for an object.
-pub(crate) fn object_headers(object: &StoredObject, headers: &mut Headers) {
+pub(crate) fn object_headers(object: &StoredObject, out: &mut Outgoing) {
+    if let Some(sse) = &object.meta.sse {
+        sse.answer(out);
+    }
+    let headers = &mut out.headers;
     let meta = &object.meta;
     headers.append("Content-Type", meta.content_type.as_deref().unwrap_or("application/octet-stream"));
     headers.append("ETag", object.etag.clone());
@@ -193,6 +205,7 @@ const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
 /// GET / HEAD Object: conditions, then a range.
 pub(crate) fn get_object(ctx: &Ctx<'_>, bucket: &str, key: &str, head: bool) -> Result<Outgoing, CosError> {
     let object = readable_object(ctx, bucket, ctx.region, key)?;
+    check_key(ctx.req, "", object.meta.sse.as_ref())?;
     match evaluate_conditions(ctx.req, "", &object.etag, object.last_modified) {
         Verdict::Failed => return Err(CosError::precondition_failed()),
         Verdict::NotModified => {
@@ -204,7 +217,7 @@ pub(crate) fn get_object(ctx: &Ctx<'_>, bucket: &str, key: &str, head: bool) -> 
     }
     let size = object.content.len();
     let mut out = Outgoing::empty(200);
-    object_headers(&object, &mut out.headers);
+    object_headers(&object, &mut out);
     for (param, header) in RESPONSE_OVERRIDES {
         if let Some(v) = ctx.req.query(param) {
             out.headers.insert(*header, v);
@@ -235,6 +248,9 @@ pub(crate) fn delete_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
+    if b.objects.contains_key(key) {
+        ctx.inner.persist(|d| d.remove_object(bucket, key))?;
+    }
     b.objects.remove(key);
     Ok(Outgoing::empty(204))
 }
@@ -264,6 +280,9 @@ pub(crate) fn delete_multiple_object(ctx: &Ctx<'_>, bucket: &str) -> Result<Outg
     let mut x = Xml::new();
     x.open("DeleteResult");
     for key in &keys {
+        if b.objects.contains_key(key) {
+            ctx.inner.persist(|d| d.remove_object(bucket, key))?;
+        }
         b.objects.remove(key);
         if !quiet {
             x.open("Deleted");
