@@ -336,7 +336,7 @@ fn a_source_changed_mid_copy_is_a_clear_error_and_the_upload_aborted() {
 }
 
 #[test]
-fn a_failing_part_aborts_the_upload() {
+fn a_failing_part_keeps_the_upload_until_cancel() {
     let setup = Setup::new(Front::InProcess);
     let (client, spy) =
         setup.spied_client(|b| small_slices(b).chunk_retry_times(1).retry(tencent_cos::RetryPolicy::none()));
@@ -346,9 +346,13 @@ fn a_failing_part_aborts_the_upload() {
             transfer_support::replace_with_status(resp, 503);
         }
     });
-    let err = client.bucket(BUCKET).slice_copy_file("f2", source("f")).send().unwrap_err();
+    let task = client.bucket(BUCKET).slice_copy_file("f2", source("f")).start().unwrap();
+    let err = task.wait_timeout(Duration::from_secs(10)).expect("fails").unwrap_err();
     assert_eq!(err.status(), Some(503), "{err}");
     assert_eq!(spy.part_puts()[&2], 2, "one try and one retry");
+    assert_eq!(task.state(), TaskState::Error);
+    assert_eq!(setup.pending_uploads().len(), 1, "kept for restart");
+    task.cancel();
     assert!(setup.pending_uploads().is_empty());
 }
 

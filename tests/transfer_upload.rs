@@ -121,7 +121,7 @@ fn a_flipped_byte_in_a_part_is_caught_by_crc_and_the_part_resent() {
 }
 
 #[test]
-fn a_persistent_corruption_fails_and_aborts_the_upload() {
+fn a_persistent_corruption_fails_keeps_the_upload_and_restart_sends_the_part_again() {
     let setup = Setup::new(Front::InProcess);
     let (client, spy) = setup.spied_client(|b| b.chunk_retry_times(1));
     spy.set_hook(|req, seen| {
@@ -133,11 +133,19 @@ fn a_persistent_corruption_fails_and_aborts_the_upload() {
     });
     let data = pattern(2 * MIB, 12);
     let file = TempFile::new(&data);
-    let err = client.bucket(BUCKET).slice_upload_file("bad.bin", &file.path).send().unwrap_err();
+    let task = client.bucket(BUCKET).slice_upload_file("bad.bin", &file.path).start().unwrap();
+    let err = task.wait_timeout(Duration::from_secs(10)).expect("fails").unwrap_err();
     assert!(matches!(err, Error::Integrity(_)), "{err}");
     assert_eq!(spy.part_puts()[&1], 2, "one try and one retry");
-    assert!(setup.pending_uploads().is_empty(), "no upload left to bill");
+    assert_eq!(setup.pending_uploads().len(), 1, "the upload is kept for restart");
     assert_eq!(setup.object("bad.bin"), None);
+    // The server holds a damaged part 1 (its ETag is not the local MD5): restart sends it again.
+    spy.clear_hook();
+    task.restart().unwrap();
+    task.wait_timeout(Duration::from_secs(10)).expect("finishes").unwrap();
+    assert_eq!(setup.object("bad.bin").as_deref(), Some(&data[..]));
+    assert_eq!((spy.part_puts()[&1], spy.part_puts()[&2]), (3, 1));
+    assert!(setup.pending_uploads().is_empty());
 }
 
 /// Pauses the task when part `at` goes out; returns the task id slot.
@@ -250,7 +258,8 @@ fn a_new_client_resumes_a_dropped_upload_sending_only_the_missing_parts() {
         let mut sent: Vec<u32> = spy.part_puts().keys().copied().collect();
         sent.sort();
         assert_eq!(sent, [5, 6, 7, 8], "{front:?}: only the missing parts");
-        assert_eq!(hashed.lock().unwrap().last().unwrap().loaded, 4 * MIB as u64);
+        let last = *hashed.lock().unwrap().last().unwrap();
+        assert_eq!((last.loaded, last.total), (data.len() as u64, data.len() as u64), "{front:?}: the whole file");
         assert!(setup.pending_uploads().is_empty());
     }
 }

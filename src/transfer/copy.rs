@@ -16,14 +16,17 @@ use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
 use crate::api::object_copy_source::CopySource;
 use crate::api::object_head::HeadObjectInput;
-use crate::client::{Bucket, Client};
+use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
 use crate::percent::decode_component;
-use crate::transfer::multipart::{RunMark, complete_or_abort, initiate, settle_parts, sweep_on_error};
+use crate::transfer::cleanup::abort_upload;
+use crate::transfer::multipart::{
+    RunMark, abort, complete_or_abort, initiate, put_back_resume, same_etag, settle_parts, sweep_on_error,
+};
 use crate::transfer::parts::{
     PartWork, PartsEnd, PlannedPart, changed_since_head, check_part_options, combine_crcs, plan, run_parts,
-    with_retries,
+    with_retries_until,
 };
 use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
@@ -361,11 +364,60 @@ struct CopiedPart {
     len: u64,
 }
 
-/// What a paused multipart copy keeps for `restart`.
+/// What a multipart copy keeps for `restart`, after a pause or a failed part.
 struct CopyResume {
     source: SourceInfo,
     upload_id: String,
     copied: Vec<CopiedPart>,
+    /// Kept after a failure: the source is read again before the copy goes on.
+    after_error: bool,
+}
+
+/// The kept upload a restarted copy goes on with: its id and the parts to keep.
+type ReusedCopy = Option<(String, Vec<CopiedPart>)>;
+
+/// What a restarted copy finds of the upload its task kept, and the source to copy. After a
+/// failure the source is read again: one changed since (another ETag or size) is copied
+/// afresh and the kept upload aborted. The parts are listed again; only those still there with
+/// the ETag recorded are kept. `None` for the upload when it cannot be used (changed source,
+/// upload gone). When this fails the kept state is put back, so `restart` and `cancel` still
+/// find it.
+fn reuse_kept(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    source: &SourceObject,
+    kept: CopyResume,
+) -> Result<(SourceInfo, ReusedCopy)> {
+    let check = || -> Result<(SourceInfo, Option<Vec<CopiedPart>>, bool)> {
+        let info = if kept.after_error { head_source(bucket.client(), source)? } else { kept.source.clone() };
+        if info.etag != kept.source.etag || info.size != kept.source.size {
+            return Ok((info, None, true));
+        }
+        match bucket.multipart_list_part(key, &kept.upload_id).all_parts() {
+            Ok(listed) => {
+                let still_there =
+                    |c: &&CopiedPart| listed.iter().any(|p| p.part_number == c.number && same_etag(&p.etag, &c.etag));
+                Ok((info, Some(kept.copied.iter().filter(still_there).cloned().collect()), false))
+            }
+            Err(e) if e.is_not_found() => Ok((info, None, false)),
+            Err(e) => Err(e),
+        }
+    };
+    match check() {
+        Ok((info, Some(copied), _)) => Ok((info, Some((kept.upload_id, copied)))),
+        Ok((info, None, source_changed)) => {
+            if source_changed {
+                // Its parts are of another version of the source: nothing to resume.
+                let _ = abort_upload(bucket, key, &kept.upload_id);
+            }
+            Ok((info, None))
+        }
+        Err(e) => {
+            put_back_resume(task, Box::new(kept));
+            Err(e)
+        }
+    }
 }
 
 /// The copy; `Ok(None)` when paused.
@@ -377,27 +429,26 @@ fn slice_copy(
     opts: &CopyOptions,
     run: &RunMark,
 ) -> Result<Option<TransferOutput>> {
-    let since = run.since;
     let config = bucket.client().config();
-    let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
-    let resume = resume.and_then(|r| r.downcast::<CopyResume>().ok());
-    let info = match &resume {
-        Some(r) => r.source.clone(),
-        None => head_source(bucket.client(), source)?,
+    let kept = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let (info, reused) = match kept.and_then(|r| r.downcast::<CopyResume>().ok()) {
+        Some(kept) => reuse_kept(bucket, task, key, source, *kept)?,
+        None => (head_source(bucket.client(), source)?, None),
     };
     task.progress.set_total(info.size);
-    if resume.is_none() && info.size <= opts.copy_slice_size.unwrap_or(config.copy_slice_size) {
+    if reused.is_none() && info.size <= opts.copy_slice_size.unwrap_or(config.copy_slice_size) {
         task.set_state(TaskState::Uploading);
         return copy_whole(bucket, task, key, source, &info, opts).map(Some);
     }
 
-    let (upload_id, mut copied) = match resume {
-        Some(r) => (r.upload_id, r.copied),
+    let (upload_id, mut copied) = match reused {
+        Some(reused) => reused,
         None => {
             let attributes = opts.init_attributes(&info);
             (initiate(bucket, MultipartInitInput { key: key.to_owned(), attributes }, run)?.upload_id, Vec::new())
         }
     };
+    let resumed = copied.len() as u32;
     task.set_state(TaskState::Uploading);
     task.progress.resume_from(copied.iter().map(|p| p.len).sum());
 
@@ -408,8 +459,9 @@ fn slice_copy(
     let work: PartWork<PlannedPart, CopiedPart> = {
         let (bucket, key, upload_id) = (bucket.clone(), key.to_owned(), upload_id.clone());
         let (copy_source, etag) = (source.copy_source.clone(), info.etag.clone());
+        let cancel = task.cancel_token();
         Arc::new(move |part: &PlannedPart| {
-            copy_one_part(&bucket, &key, &upload_id, &copy_source, etag.as_deref(), part)
+            copy_one_part(&bucket, &key, &upload_id, &copy_source, etag.as_deref(), part, &cancel)
         })
     };
     let limit = opts.async_limit.unwrap_or(config.copy_chunk_parallel_limit);
@@ -418,14 +470,20 @@ fn slice_copy(
         task.progress.add(p.len)
     });
     copied.extend(outcome.done);
-    let keep = || -> Box<dyn std::any::Any + Send> {
-        Box::new(CopyResume { source: info.clone(), upload_id: upload_id.clone(), copied: copied.clone() })
-    };
     let end = match outcome.end {
+        // The source changed: the parts copied so far are of another version, nothing to keep.
+        PartsEnd::Failed(e) if e.is_precondition_failed() && !task.is_cancelled() => {
+            abort(bucket, key, &upload_id, run.since);
+            return Err(changed_since_head(e, &source.describe(), etag_text(&info)));
+        }
         PartsEnd::Failed(e) => PartsEnd::Failed(changed_since_head(e, &source.describe(), etag_text(&info))),
         other => other,
     };
-    if !settle_parts(end, bucket, task, key, &upload_id, since, keep)? {
+    let after_error = matches!(end, PartsEnd::Failed(_));
+    let keep = || -> Box<dyn std::any::Any + Send> {
+        Box::new(CopyResume { source: info.clone(), upload_id: upload_id.clone(), copied: copied.clone(), after_error })
+    };
+    if !settle_parts(end, bucket, task, key, &upload_id, run, keep)? {
         return Ok(None);
     }
 
@@ -435,7 +493,7 @@ fn slice_copy(
         bucket,
         key,
         &upload_id,
-        since,
+        run.since,
         info.crc64,
         copied.iter().map(|p| (p.number, p.etag.clone())),
     )?;
@@ -448,7 +506,7 @@ fn slice_copy(
         size: info.size,
         location: (!out.location.is_empty()).then_some(out.location),
         upload_id: Some(upload_id),
-        resumed_parts: 0,
+        resumed_parts: resumed,
         meta: out.meta,
     }))
 }
@@ -493,7 +551,8 @@ fn copy_whole(
         expect: None,
     };
     let retries = bucket.client().config().chunk_retry_times;
-    let out = with_retries(retries, || bucket.execute(input.clone()))
+    let (cancel, options) = (task.cancel_token(), CallOptions::new().cancel(task.cancel_token()));
+    let out = with_retries_until(retries, &cancel, || bucket.execute_with(input.clone(), &options))
         .map_err(|e| changed_since_head(e, &source.describe(), etag_text(info)))?;
     let crc64 = agreeing_crc(key, &[("the copy", out.crc64), ("the source", info.crc64)])?;
     task.progress.add(info.size);
@@ -517,15 +576,18 @@ fn copy_one_part(
     copy_source: &CopySource,
     etag: Option<&str>,
     part: &PlannedPart,
+    cancel: &crate::CancelToken,
 ) -> Result<CopiedPart> {
-    let out = bucket.execute(UploadPartCopyInput {
+    let input = UploadPartCopyInput {
         key: key.to_owned(),
         upload_id: upload_id.to_owned(),
         part_number: part.number,
         copy_source: Some(copy_source.clone()),
         copy_source_range: Some(part.offset..=part.last_byte()),
         source_conditions: if_match(etag),
-    })?;
+    };
+    // The task's token: a cancel stops the request's retries and backoff at once.
+    let out = bucket.execute_with(input, &CallOptions::new().cancel(cancel.clone()))?;
     Ok(CopiedPart { number: part.number, etag: out.etag, crc64: out.crc64, len: part.len })
 }
 

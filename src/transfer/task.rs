@@ -10,11 +10,25 @@
 //! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
 //! |---|---|---|---|---|
 //! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
-//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload part requests and every part's retry backoff stop (copy and download part requests finish first); aborts the upload; Canceled | blocks |
-//! | Paused | nothing | Waiting again, resumes from the kept parts | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
-//! | Error | nothing | Waiting again, reuses what it can | aborts a kept upload; Canceled | returns the error |
+//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload and copy part requests and every part's retry backoff stop (download part requests finish first); aborts the upload; Canceled | blocks |
+//! | Paused | nothing | Waiting again: lists the kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
+//! | Error | nothing | Waiting again: lists the kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
 //! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
 //! | Canceled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`] |
+//!
+//! What a multipart upload or copy leaves on the server:
+//!
+//! | How the task ended | Its multipart upload |
+//! |---|---|
+//! | Success | completed (none left) |
+//! | Paused | kept; `restart` resumes it, `cancel` aborts it |
+//! | Error after a part failed (retries exhausted) | kept; `restart` resumes it, a later `slice_upload_file` of the same file (another client or process) resumes it too, `cancel` aborts it |
+//! | Error in Complete, or a copy whose source changed | aborted |
+//! | Canceled | aborted |
+//!
+//! An upload kept by a task nobody restarts or cancels stays until aborted:
+//! [`Bucket::abort_incomplete_uploads`](crate::Bucket::abort_incomplete_uploads) or a COS
+//! lifecycle rule (AbortIncompleteMultipartUpload) clears it.
 //!
 //! [`TaskHandle::wait_timeout`] is `wait` with a limit: `None` when the task is not finished
 //! in time. Only the first `wait` to see a finished task gets its result.
@@ -45,7 +59,8 @@ pub enum TaskState {
     Paused,
     /// Cancelled: the multipart upload was aborted.
     Canceled,
-    /// Failed; `restart` tries again, reusing uploaded parts.
+    /// Failed. A multipart upload or copy whose part failed keeps its upload on the server:
+    /// `restart` lists its parts and sends only the ones missing, `cancel` aborts it.
     Error,
     /// Done.
     Success,
@@ -365,7 +380,8 @@ impl TaskCore {
         }
     }
 
-    /// From Paused or Error: queued again, resuming from what the runner kept. From a running
+    /// From Paused or Error: queued again, resuming from what the runner kept (the upload
+    /// of a failed part too). From a running
     /// task with a pause pending: the pause is withdrawn and the run goes on. From Waiting or
     /// a running task: nothing. Success or Canceled: an error.
     pub(crate) fn restart(self: &Arc<Self>, client: &Client) -> Result<()> {
@@ -535,13 +551,16 @@ impl TaskHandle {
         self.core.pause();
     }
 
-    /// Picks a paused or failed task up again, reusing the parts already uploaded.
+    /// Picks a paused or failed task up again: it lists the parts of the upload it kept
+    /// (ListParts) and sends only the ones the server does not have. On a task still running
+    /// it withdraws a pending pause. `Err(InvalidState)` on a finished (Success or Canceled)
+    /// task.
     pub fn restart(&self) -> Result<()> {
         self.core.restart(&self.client)
     }
 
-    /// Stops the task and aborts its multipart upload; `wait` then returns
-    /// [`Error::Cancelled`].
+    /// Stops the task and aborts its multipart upload (also one kept by a paused or failed
+    /// task); `wait` then returns [`Error::Cancelled`].
     pub fn cancel(&self) {
         self.core.cancel(&self.client);
     }
