@@ -363,3 +363,60 @@ fn bad_options_are_refused_before_any_request() {
     assert!(matches!(err, Error::InvalidArgument { field: "key", .. }));
     assert!(spy.seen().is_empty());
 }
+
+#[test]
+fn abort_incomplete_uploads_pages_through_and_aborts_only_old_ones_under_the_prefix() {
+    use std::sync::atomic::AtomicU64;
+    use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+
+    let now = Arc::new(AtomicU64::new(1_800_000_000));
+    let (c1, c2) = (now.clone(), now.clone());
+    let emulator = Emulator::builder().clock(move || c1.load(Ordering::SeqCst)).build();
+    let spy = transfer_support::Spy::new(emulator.clone());
+    let client = tencent_cos::Client::builder()
+        .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+        .region("ap-guangzhou")
+        .clock(move || c2.load(Ordering::SeqCst))
+        .retry(tencent_cos::RetryPolicy::none())
+        .transport(spy.clone())
+        .build()
+        .unwrap();
+    let bucket = client.bucket(BUCKET);
+    bucket.put_bucket().send().unwrap();
+    let init = |key: &str| bucket.multipart_init(key).send().unwrap().upload_id;
+    let old: Vec<(String, String)> = ["logs/a", "logs/b", "logs/c"].iter().map(|k| (k.to_string(), init(k))).collect();
+    let elsewhere = init("other/old");
+    now.fetch_add(7200, Ordering::SeqCst);
+    let fresh: Vec<String> = ["logs/d", "logs/e"].iter().map(|k| init(k)).collect();
+
+    // One abort fails: the others are still aborted, and the failure is reported.
+    let (stuck_key, stuck_id) = old[1].clone();
+    let refused = stuck_id.clone();
+    spy.set_refuse(move |s| s.method == "DELETE" && s.target.contains(&refused));
+    spy.log.lock().unwrap().clear();
+    let done = bucket.abort_incomplete_uploads("logs/", Duration::from_secs(3600)).page_size(2).send().unwrap();
+    let listings = spy.seen().iter().filter(|s| s.method == "GET" && s.target.contains("uploads")).count();
+    assert_eq!(listings, 3, "five uploads under the prefix, two a page");
+    assert_eq!(done.aborted, [old[0].clone(), old[2].clone()]);
+    assert_eq!(done.failed.len(), 1);
+    assert_eq!(
+        (done.failed[0].key.as_str(), done.failed[0].upload_id.as_str()),
+        (stuck_key.as_str(), stuck_id.as_str())
+    );
+    let mut left: Vec<String> = emulator.pending_uploads(BUCKET).into_iter().map(|(_, id)| id).collect();
+    left.sort();
+    let mut expected = vec![stuck_id.clone(), elsewhere.clone(), fresh[0].clone(), fresh[1].clone()];
+    expected.sort();
+    assert_eq!(left, expected, "the young ones, the failed one and the one outside the prefix stay");
+
+    spy.clear_refuse();
+    let done = bucket.abort_incomplete_uploads("logs/", Duration::ZERO).send().unwrap();
+    assert_eq!(done.aborted.len(), 3);
+    assert!(done.failed.is_empty());
+    assert_eq!(emulator.pending_uploads(BUCKET), [("other/old".to_owned(), elsewhere)]);
+
+    spy.log.lock().unwrap().clear();
+    let err = bucket.abort_incomplete_uploads("", Duration::ZERO).page_size(0).send().unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { field: "page_size", .. }), "{err}");
+    assert!(spy.seen().is_empty(), "refused before any request");
+}
