@@ -250,3 +250,40 @@ fn a_failed_copy_part_keeps_the_upload_and_restart_copies_only_that_part() {
     task.cancel();
     assert!(setup.pending_uploads().is_empty());
 }
+
+#[test]
+fn hash_progress_totals_the_whole_file() {
+    let setup = Setup::new(Front::InProcess);
+    let data = pattern(24 * MIB, 25);
+    let file = TempFile::new(&data);
+    {
+        let (client, spy) = setup.spied_client(|b| b.chunk_parallel_limit(1));
+        let id =
+            transfer_support::control_task_when(&spy, &client, |x| x.part_number == Some(9), |c, id| c.pause_task(id));
+        let task = client
+            .bucket(BUCKET)
+            .slice_upload_file("hash.bin", &file.path)
+            .on_task_ready(id.recorder())
+            .start()
+            .unwrap();
+        transfer_support::wait_paused(&task);
+        // Dropped paused: parts 1..=9 stay on the server for the next client.
+    }
+    let client = setup.client(|b| b.progress_interval(Duration::ZERO));
+    let hashed: Arc<Mutex<Vec<ProgressInfo>>> = Arc::default();
+    let h = hashed.clone();
+    let out = client
+        .bucket(BUCKET)
+        .slice_upload_file("hash.bin", &file.path)
+        .on_hash_progress(move |p| h.lock().unwrap().push(*p))
+        .send()
+        .unwrap();
+    assert_eq!(out.resumed_parts, 9);
+    let total = 24 * MIB as u64;
+    let hashed = hashed.lock().unwrap();
+    assert!(hashed.iter().all(|p| p.total == total), "{hashed:?}");
+    assert!(hashed.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{hashed:?}");
+    let last = hashed.last().unwrap();
+    assert_eq!((last.loaded, last.total, last.percent), (total, total, 1.0));
+    assert_eq!(setup.object("hash.bin").as_deref(), Some(&data[..]));
+}
