@@ -287,3 +287,38 @@ fn hash_progress_totals_the_whole_file() {
     assert_eq!((last.loaded, last.total, last.percent), (total, total, 1.0));
     assert_eq!(setup.object("hash.bin").as_deref(), Some(&data[..]));
 }
+
+#[test]
+fn every_transfer_path_reports_its_bucket_and_location() {
+    let setup = Setup::new(Front::InProcess);
+    let client = setup.client(|b| b.copy_slice_size(MIB as u64).copy_chunk_size(MIB as u64));
+    let bucket = client.bucket(BUCKET);
+    let location = |key: &str| Some(format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com/{}", tencent_cos::encode_key(key)));
+    let check = |path: &str, out: tencent_cos::transfer::TransferOutput, key: &str| {
+        assert_eq!(out.bucket, BUCKET, "{path}");
+        assert_eq!(out.location, location(key), "{path}");
+        assert_eq!(out.key, key, "{path}");
+    };
+    let empty = TempFile::new(b"");
+    check("0-byte upload", bucket.slice_upload_file("empty file", &empty.path).send().unwrap(), "empty file");
+    let small = TempFile::new(&pattern(1000, 26));
+    check("single-request upload", bucket.upload_file("small/one", &small.path).send().unwrap(), "small/one");
+    let big_data = pattern(3 * MIB, 27);
+    let big = TempFile::new(&big_data);
+    let out = bucket.slice_upload_file("big/multi", &big.path).send().unwrap();
+    assert!(out.upload_id.is_some());
+    check("multipart upload", out, "big/multi");
+    let source = |key: &str| format!("{BUCKET}.cos.ap-guangzhou.myqcloud.com/{}", tencent_cos::encode_key(key));
+    let out = bucket.slice_copy_file("copy/one", source("small/one")).send().unwrap();
+    assert!(out.upload_id.is_none());
+    check("single-request copy", out, "copy/one");
+    let out = bucket.slice_copy_file("copy/multi", source("big/multi")).send().unwrap();
+    assert!(out.upload_id.is_some());
+    check("multipart copy", out, "copy/multi");
+    let dir = transfer_support::TempDir::new();
+    let out = bucket.download_file("small/one", dir.join("one")).send().unwrap();
+    check("single-request download", out, "small/one");
+    let out = bucket.download_file("big/multi", dir.join("multi")).chunk_size(MIB as u64).send().unwrap();
+    check("multipart download", out, "big/multi");
+    assert_eq!(std::fs::read(dir.join("multi")).unwrap(), big_data);
+}

@@ -500,6 +500,7 @@ fn slice_copy(
     let crc64 =
         agreeing_crc(key, &[("the copied parts", parts_crc), ("the copy", out.crc64), ("the source", info.crc64)])?;
     Ok(Some(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag,
         crc64,
@@ -557,6 +558,7 @@ fn copy_whole(
     let crc64 = agreeing_crc(key, &[("the copy", out.crc64), ("the source", info.crc64)])?;
     task.progress.add(info.size);
     Ok(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag,
         crc64,

@@ -42,7 +42,6 @@ struct State {
 /// Counts bytes from any thread and calls the callback, throttled.
 pub(crate) struct ProgressTracker {
     interval: Duration,
-    started: Instant,
     callback: Option<ProgressCallback>,
     state: Mutex<State>,
     /// Set when the user's callback panicked (the panic goes on to the task runner).
@@ -62,7 +61,6 @@ impl ProgressTracker {
         let started = Instant::now();
         ProgressTracker {
             interval,
-            started,
             callback,
             state: Mutex::new(State {
                 loaded: 0,
@@ -206,7 +204,7 @@ mod tests {
         let s = seen.clone();
         let cb: ProgressCallback = Arc::new(move |p: &ProgressInfo| s.lock().unwrap().push(*p));
         let t = ProgressTracker::new(100_000_000, Duration::ZERO, Some(cb));
-        let t0 = t.started;
+        let t0 = t.state.lock().unwrap().samples[0].0;
         let at = |ms: u64| t0 + Duration::from_millis(ms);
         // 10 MB in the first 100 ms, then 1 MB a second.
         t.add_at(10_000_000, at(100));

@@ -76,6 +76,8 @@ impl TaskState {
 /// What a finished transfer produced.
 #[derive(Clone, Debug, Default)]
 pub struct TransferOutput {
+    /// The bucket of the object (for a copy, the destination's).
+    pub bucket: String,
     /// The object key.
     pub key: String,
     /// The object's ETag (quoted, as COS returns it).
@@ -84,7 +86,9 @@ pub struct TransferOutput {
     pub crc64: Option<u64>,
     /// Bytes transferred in all (object size).
     pub size: u64,
-    /// `Location` of the object, when COS returned one.
+    /// Where the object is, `host[/bucket]/encoded-key` without scheme, as `put_object`
+    /// reports it (the JS SDK's `Location`): COS's own for a completed multipart upload, else
+    /// built from the client's endpoint. Set on every successful transfer.
     pub location: Option<String>,
     /// The multipart UploadId, when the transfer was multipart.
     pub upload_id: Option<String>,
@@ -495,7 +499,13 @@ pub(crate) fn queue_task(
     // The runner keeps the bucket's address, not a client: through the task list a client
     // would keep its own runtime alive.
     let address = BucketAddress::of(bucket);
-    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| run(&address.on(client), task));
+    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
+        let bucket = address.on(client);
+        match run(&bucket, task) {
+            RunOutcome::Done(Ok(out)) => RunOutcome::Done(Ok(addressed(&bucket, out))),
+            other => other,
+        }
+    });
     let file_path = file_path.map(|p| p.display().to_string());
     let core = TaskCore::new(kind, bucket.name(), key, file_path, Arc::new(progress), runner);
     if let Some(cb) = on_task_ready {
@@ -504,6 +514,16 @@ pub(crate) fn queue_task(
     let client = bucket.client().clone();
     crate::transfer::runtime(&client).queue(&client, core.clone());
     TaskHandle { core, client }
+}
+
+/// Fills in what every output carries whatever the path that made it: the bucket, and the
+/// object's location when COS sent none.
+fn addressed(bucket: &Bucket, mut out: TransferOutput) -> TransferOutput {
+    out.bucket = bucket.name().to_owned();
+    if out.location.is_none() {
+        out.location = crate::api::object_put::object_location(bucket, &out.key).ok();
+    }
+    out
 }
 
 /// A handle on a running transfer: pause, restart, cancel or wait for it from any thread.

@@ -287,6 +287,7 @@ fn put_whole_file(
     }
     task.progress.add(size);
     Ok(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag.clone().unwrap_or_default(),
         crc64: Some(local),
@@ -515,6 +516,7 @@ fn slice_upload(
             .with_note("the completed object's value on COS differs from the local file's"));
     }
     Ok(Some(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag,
         crc64: Some(whole_crc),
