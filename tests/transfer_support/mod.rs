@@ -244,6 +244,28 @@ impl Setup {
     }
 }
 
+/// A small xorshift generator: seeded tests draw their schedules, sizes and faults from it.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed` (any value; it is mixed so that nearby seeds differ at once).
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
 /// `len` bytes that differ from part to part (so a misplaced part is caught).
 pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
