@@ -22,7 +22,9 @@ use crate::transfer::cleanup::uploads_of;
 use crate::transfer::multipart::{
     RunMark, complete_or_abort, initiate, put_back_resume, same_etag, settle_parts, sweep_on_error,
 };
-use crate::transfer::parts::{PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts};
+use crate::transfer::parts::{
+    PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts, with_retries_until,
+};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
 use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput, queue_task};
 
@@ -272,19 +274,30 @@ fn put_whole_file(
         offset += len;
     }
     let local = crc.finish();
-    let input = PutObjectInput {
-        key: key.to_owned(),
-        body: if size == 0 { Body::Empty } else { Body::File(FileSlice { file, offset: 0, len: size }) },
-        attributes: opts.attributes.clone(),
-        content_md5: opts.part_content_md5,
-        ..Default::default()
-    };
-    let out = bucket.execute_with(input, &CallOptions::new().cancel(task.cancel_token()))?;
-    if let Some(remote) = out.crc64
-        && remote != local
-    {
-        return Err(Error::integrity(key, "CRC-64", local, remote).with_note("local value expected, COS value got"));
-    }
+    // Retried as a part is, a damaged body (a CRC mismatch) included: the PUT replaces what it
+    // stored.
+    let (retries, cancel) = (bucket.client().config().chunk_retry_times, task.cancel_token());
+    let options = CallOptions::new().cancel(cancel.clone());
+    let out = with_retries_until(retries, &cancel, || {
+        let input = PutObjectInput {
+            key: key.to_owned(),
+            body: if size == 0 {
+                Body::Empty
+            } else {
+                Body::File(FileSlice { file: file.clone(), offset: 0, len: size })
+            },
+            attributes: opts.attributes.clone(),
+            content_md5: opts.part_content_md5,
+            ..Default::default()
+        };
+        let out = bucket.execute_with(input, &options)?;
+        match out.crc64 {
+            Some(remote) if remote != local => {
+                Err(Error::integrity(key, "CRC-64", local, remote).with_note("local value expected, COS value got"))
+            }
+            _ => Ok(out),
+        }
+    })?;
     task.progress.add(size);
     Ok(TransferOutput {
         bucket: bucket.name().to_owned(),
