@@ -260,16 +260,20 @@ impl Run {
     }
 }
 
-fn client_for(observer: Arc<Observer>) -> Client {
+/// A client over `observer`; `retries` per request, and no part retries over faults, so that
+/// tasks end in Error and are restarted.
+fn client_for(observer: Arc<Observer>, net: Net, retries: u32) -> Client {
+    let part_retries = if net == Net::Faulty { 0 } else { 2 };
     Client::builder()
         .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
         .region("ap-guangzhou")
         .transport(observer)
         .retry(RetryPolicy {
-            max_retries: 3,
+            max_retries: retries,
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(4),
         })
+        .chunk_retry_times(part_retries)
         .file_parallel_limit(1)
         .chunk_parallel_limit(LIMIT)
         .copy_chunk_parallel_limit(LIMIT)
@@ -308,10 +312,11 @@ fn run_schedule(seed: u64) -> Ended {
     let mut rng = Rng::new(seed);
     let kind = [Kind::Upload, Kind::Copy, Kind::Download][(seed % 3) as usize];
     let net = if (seed / 3) % 2 == 0 { Net::Slow } else { Net::Faulty };
-    // Mostly 2 to 3 parts; some single-request transfers, a few empty ones.
+    // Mostly 3 parts, a quarter 5 or 6; some single-request transfers, a few empty ones.
     let size = match rng.below(20) {
         0 => 0,
         1 | 2 => 1000 + rng.below(300_000) as usize,
+        3..=7 => 4 * MIB + rng.below(2 * MIB as u64) as usize,
         _ => 2 * MIB + rng.below(MIB as u64) as usize,
     };
     let data = pattern(size, seed);
@@ -350,7 +355,8 @@ fn run_schedule(seed: u64) -> Ended {
         dir: TempDir::new(),
         progress: Arc::default(),
     };
-    let mut client = Some(client_for(observer.clone()));
+    let retries = if net == Net::Faulty { 1 + rng.below(3) as u32 } else { 3 };
+    let mut client = Some(client_for(observer.clone(), net, retries));
     let bucket = client.as_ref().unwrap().bucket(BUCKET);
 
     // Sometimes another transfer runs first, so the task waits in the queue.
@@ -379,8 +385,16 @@ fn run_schedule(seed: u64) -> Ended {
     drop(bucket);
 
     let mut result: Option<tencent_cos::Result<TransferOutput>> = None;
+    // Progress as a task list shows it must keep within the requested bytes too.
+    let check_snapshot = |task: &TaskHandle| {
+        let (loaded, started) = (task.progress().loaded, observer.started_bytes(&run.key));
+        if loaded > started && task.state() != TaskState::Success {
+            run.fail(format!("progress() at {loaded} with only {started} bytes requested"));
+        }
+    };
     for _ in 0..rng.below(8) {
         std::thread::sleep(Duration::from_micros(rng.below(4000)));
+        check_snapshot(&task);
         match rng.below(10) {
             0..=2 => task.pause(),
             3 | 4 => restart(&run, &task, &mut result),
