@@ -222,8 +222,9 @@ impl Bucket {
     /// Up to CopySliceSize (10 MiB by default) it is one `put_object_copy` keeping the source's
     /// metadata; above, a multipart upload created with the source's content headers,
     /// `x-cos-meta-*` and storage class, filled with `upload_part_copy` ranges of
-    /// CopyChunkSize, CopyChunkParallelLimit at once. Pause keeps the upload for `restart`;
-    /// cancel or a failure aborts it. An ARCHIVE or DEEP_ARCHIVE source must be restored first.
+    /// CopyChunkSize, CopyChunkParallelLimit at once. Pause and a failed part keep the upload
+    /// for `restart` (which reads the source again after a failure and copies only the parts
+    /// missing); cancel aborts it, as does a source that changed mid-copy. An ARCHIVE or DEEP_ARCHIVE source must be restored first.
     /// Nothing is buffered: the bytes never leave COS.
     ///
     /// ```no_run

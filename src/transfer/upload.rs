@@ -6,6 +6,11 @@
 //! up (`multipart_list`), its parts listed, and every part whose size matches and whose ETag is
 //! the MD5 of the local bytes is kept. So an upload interrupted in one process is finished by
 //! the next.
+//!
+//! A task keeps its upload when it is paused or when a part fails (the task goes to Error);
+//! `restart` lists that upload's parts again and sends only the ones the server lacks (a part
+//! whose answer was lost is found there and kept), and `cancel` aborts it. The hash progress
+//! (`on_hash_progress`) totals the whole file and ends at exactly its size.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
