@@ -311,7 +311,7 @@ struct Ended {
 fn run_schedule(seed: u64) -> Ended {
     let mut rng = Rng::new(seed);
     let kind = [Kind::Upload, Kind::Copy, Kind::Download][(seed % 3) as usize];
-    let net = if (seed / 3) % 2 == 0 { Net::Slow } else { Net::Faulty };
+    let net = if (seed / 3).is_multiple_of(2) { Net::Slow } else { Net::Faulty };
     // Mostly 3 parts, a quarter 5 or 6; some single-request transfers, a few empty ones.
     let size = match rng.below(20) {
         0 => 0,
@@ -399,6 +399,10 @@ fn run_schedule(seed: u64) -> Ended {
             0..=2 => task.pause(),
             3 | 4 => restart(&run, &task, &mut result),
             5 if rng.below(3) == 0 => {
+                // Cancelling a failed task turns its error into Canceled (aborting its upload).
+                if task.state() == TaskState::Error {
+                    result = None;
+                }
                 task.cancel();
                 if result.is_none() {
                     result = Some(run.wait(&task));
