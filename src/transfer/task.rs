@@ -11,8 +11,8 @@
 //! |---|---|---|---|---|
 //! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
 //! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload and copy part requests and every part's retry backoff stop (download part requests finish first); aborts the upload; Canceled | blocks |
-//! | Paused | nothing | Waiting again: lists the kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
-//! | Error | nothing | Waiting again: lists the kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
+//! | Paused | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
+//! | Error | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
 //! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
 //! | Canceled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`] |
 //!
@@ -384,10 +384,10 @@ impl TaskCore {
         }
     }
 
-    /// From Paused or Error: queued again, resuming from what the runner kept (the upload
-    /// of a failed part too). From a running
-    /// task with a pause pending: the pause is withdrawn and the run goes on. From Waiting or
-    /// a running task: nothing. Success or Canceled: an error.
+    /// From Paused or Error: queued again, resuming from what the runner kept (also the
+    /// upload a failed part left). From a running task with a pause pending: the pause is
+    /// withdrawn and the run goes on. From Waiting or a running task: nothing. Success or
+    /// Canceled: an error.
     pub(crate) fn restart(self: &Arc<Self>, client: &Client) -> Result<()> {
         {
             let mut state = self.lock_state();
