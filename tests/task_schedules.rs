@@ -64,6 +64,8 @@ struct Watch {
     violations: Vec<String>,
     control_in_flight: HashMap<String, usize>,
     parts_in_flight: usize,
+    /// Every request and answer, in order, shown when a schedule fails.
+    log: Vec<String>,
 }
 
 /// A transport that watches the requests a transfer makes (between the client and the
@@ -148,6 +150,8 @@ impl Transport for Observer {
         let is_part = part.is_some() || range.is_some();
         {
             let mut w = self.watch.lock().unwrap();
+            let target = request.url.split_once(".com/").map(|(_, t)| t).unwrap_or(&request.url);
+            w.log.push(format!("-> {method} {target} {}", range.as_deref().unwrap_or("")));
             match (part, &range) {
                 (Some(n), _) => {
                     let len = if copy {
@@ -205,14 +209,21 @@ impl Transport for Observer {
                 Ok(_) => {
                     let accepted = self.accepts(response, &body, copy, n);
                     response.body = Box::new(std::io::Cursor::new(body));
+                    let mut w = self.watch.lock().unwrap();
+                    w.log.push(format!("   part {n} accepted: {accepted}"));
                     if accepted && let Some(id) = &upload_id {
-                        self.watch.lock().unwrap().accepted.insert((id.clone(), n));
+                        w.accepted.insert((id.clone(), n));
                     }
                 }
                 Err(e) => response.body = Box::new(Failing(Some(e))),
             }
         }
         let mut w = self.watch.lock().unwrap();
+        let answer = match &result {
+            Ok(r) => format!("<- {} {method} {key} part {part:?}", r.status),
+            Err(e) => format!("<- {e} {method} {key} part {part:?}"),
+        };
+        w.log.push(answer);
         if is_part {
             w.parts_in_flight -= 1;
         } else if let Some(n) = w.control_in_flight.get_mut(&key) {
@@ -228,6 +239,7 @@ struct Run {
     kind: Kind,
     net: Net,
     emulator: Emulator,
+    observer: Arc<Observer>,
     data: Vec<u8>,
     key: String,
     dir: TempDir,
@@ -236,8 +248,9 @@ struct Run {
 
 impl Run {
     fn fail(&self, what: impl std::fmt::Display) -> ! {
+        let log = self.observer.watch.lock().map(|w| w.log.join("\n")).unwrap_or_default();
         panic!(
-            "seed {} ({:?} over {:?}, {} bytes): {what}\nrerun with SCHEDULE_SEED={}",
+            "seed {} ({:?} over {:?}, {} bytes): {what}\nrequests:\n{log}\nrerun with SCHEDULE_SEED={}",
             self.seed,
             self.kind,
             self.net,
@@ -350,6 +363,7 @@ fn run_schedule(seed: u64) -> Ended {
         kind,
         net,
         emulator,
+        observer: observer.clone(),
         data,
         key: if kind == Kind::Download { "src.bin".into() } else { "dst.bin".into() },
         dir: TempDir::new(),

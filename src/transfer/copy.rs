@@ -22,7 +22,7 @@ use crate::http::ResponseMeta;
 use crate::percent::decode_component;
 use crate::transfer::cleanup::abort_upload;
 use crate::transfer::multipart::{
-    RunMark, abort, complete_or_abort, initiate, put_back_resume, same_etag, settle_parts, sweep_on_error,
+    RunMark, abort, complete_or_abort, initiate, put_back_resume, settle_parts, sweep_on_error,
 };
 use crate::transfer::parts::{
     PartWork, PartsEnd, PlannedPart, changed_since_head, check_part_options, combine_crcs, plan, run_parts,
@@ -379,10 +379,10 @@ type ReusedCopy = Option<(String, Vec<CopiedPart>)>;
 
 /// What a restarted copy finds of the upload its task kept, and the source to copy. After a
 /// failure the source is read again: one changed since (another ETag or size) is copied
-/// afresh and the kept upload aborted. The parts are listed again; only those still there with
-/// the ETag recorded are kept. `None` for the upload when it cannot be used (changed source,
-/// upload gone). When this fails the kept state is put back, so `restart` and `cancel` still
-/// find it.
+/// afresh and the kept upload aborted. The upload is looked up (ListParts) and, still there,
+/// continued with the parts this task confirmed. `None` for the upload when it cannot be used
+/// (changed source, upload gone). When this fails the kept state is put back, so `restart`
+/// and `cancel` still find it.
 fn reuse_kept(
     bucket: &Bucket,
     task: &TaskCore,
@@ -395,12 +395,11 @@ fn reuse_kept(
         if info.etag != kept.source.etag || info.size != kept.source.size {
             return Ok((info, None, true));
         }
-        match bucket.multipart_list_part(key, &kept.upload_id).all_parts() {
-            Ok(listed) => {
-                let still_there =
-                    |c: &&CopiedPart| listed.iter().any(|p| p.part_number == c.number && same_etag(&p.etag, &c.etag));
-                Ok((info, Some(kept.copied.iter().filter(still_there).cloned().collect()), false))
-            }
+        // Only whether the upload is still there: COS keeps its parts until it is completed or
+        // aborted, so the parts this task confirmed are kept (a part copied but unconfirmed
+        // cannot be checked without reading the source: it is copied again).
+        match bucket.multipart_list_part(key, &kept.upload_id).max_parts(1).send() {
+            Ok(_) => Ok((info, Some(kept.copied.clone()), false)),
             Err(e) if e.is_not_found() => Ok((info, None, false)),
             Err(e) => Err(e),
         }

@@ -333,10 +333,13 @@ impl Hashing {
     }
 }
 
-/// The parts of upload `upload_id` that already hold the local bytes: listed parts whose size
-/// matches the plan and whose ETag is the one this task recorded for them (`known`, no
-/// hashing) or the MD5 of the local bytes (hashed, reported as hash progress). `Ok(None)` when
-/// the task was paused or cancelled meanwhile; a 404 when the upload is gone.
+/// The parts of upload `upload_id` that already hold the local bytes: those this task
+/// confirmed itself (`known`: the listing shows the upload is still there, and COS keeps an
+/// upload's parts until it is completed or aborted, so a listing damaged on the way cannot make
+/// the task send a confirmed part again), and listed parts whose size matches the plan and
+/// whose ETag is the MD5 of the local bytes (hashed, reported as hash progress: a part whose
+/// answer was lost is found this way). `Ok(None)` when the task was paused or cancelled
+/// meanwhile; a 404 when the upload is gone.
 #[allow(clippy::too_many_arguments)]
 fn parts_on_server(
     bucket: &Bucket,
@@ -350,14 +353,13 @@ fn parts_on_server(
 ) -> Result<Option<Vec<UploadedPart>>> {
     let listed = bucket.multipart_list_part(key, upload_id).all_parts()?;
     let candidates = listed.iter().filter(|p| {
-        p.part_number >= 1 && (p.part_number as usize) <= parts.len() && parts[p.part_number as usize - 1].len == p.size
+        p.part_number >= 1
+            && (p.part_number as usize) <= parts.len()
+            && parts[p.part_number as usize - 1].len == p.size
+            && !known.iter().any(|k| k.number == p.part_number)
     });
-    let mut keep = Vec::new();
+    let mut keep = known.to_vec();
     for p in candidates {
-        if let Some(k) = known.iter().find(|k| k.number == p.part_number && same_etag(&k.etag, &p.etag)) {
-            keep.push(k.clone());
-            continue;
-        }
         if task.should_stop() {
             return Ok(None);
         }
@@ -414,8 +416,8 @@ enum KeptUpload {
 }
 
 /// Where a restarted run picks up the upload its task kept (after a pause or a failed part):
-/// the parts still on the server, listed again, so a part whose answer was lost is found
-/// there too. When this fails or the task is stopped meanwhile, the kept state is put back, so
+/// its confirmed parts, and the parts listed on the server that hold the local bytes (a part
+/// whose answer was lost is found there). When this fails or the task is stopped meanwhile, the kept state is put back, so
 /// `restart` and `cancel` still find it.
 fn reuse_kept(
     bucket: &Bucket,
