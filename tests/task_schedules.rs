@@ -14,8 +14,9 @@
 //! - no task runs twice at once: at most one control request per key and at most the parallel
 //!   limit of part requests are in flight.
 //!
-//! 504 schedules by default (all kinds and transports); `SCHEDULE_SEEDS=<n>` runs `n`. A
-//! failure names its seed; `SCHEDULE_SEED=<seed>` runs that one alone.
+//! 504 schedules by default (all kinds and transports); `SCHEDULE_SEEDS=<n>` runs `n`
+//! (from `SCHEDULE_FIRST`, 0 by default). A failure names its seed and shows its requests;
+//! `SCHEDULE_SEED=<seed>` runs that one alone.
 mod transfer_support;
 
 use std::collections::{HashMap, HashSet};
@@ -529,9 +530,10 @@ fn random_schedules_keep_the_task_contract() {
         return;
     }
     let seeds: u64 = std::env::var("SCHEDULE_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(504);
+    let first: u64 = std::env::var("SCHEDULE_FIRST").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
     let started = std::time::Instant::now();
     let mut tally: std::collections::BTreeMap<String, [u32; 3]> = Default::default();
-    for seed in 0..seeds {
+    for seed in first..first + seeds {
         let ended = run_schedule(seed);
         let counts = tally.entry(format!("{:?} over {:?}", ended.kind, ended.net)).or_default();
         counts[if ended.success { 0 } else { 1 }] += 1;
