@@ -322,3 +322,42 @@ fn every_transfer_path_reports_its_bucket_and_location() {
     check("multipart download", out, "big/multi");
     assert_eq!(std::fs::read(dir.join("multi")).unwrap(), big_data);
 }
+
+#[test]
+fn a_kept_upload_known_under_a_garbled_id_is_swept_when_restart_finds_it_gone() {
+    let setup = Setup::new(Front::InProcess);
+    let (client, spy) = setup.spied_client(|b| b);
+    // The Initiate answer arrives with one character of the UploadId changed (the XML still
+    // parses), and the task is paused before its first part.
+    spy.set_response_hook(|resp, seen| {
+        if seen.method == "POST" && seen.target.contains("?uploads") {
+            let mut body = String::new();
+            std::io::Read::read_to_string(&mut resp.body, &mut body).unwrap();
+            let garbled = body.replace("</UploadId>", "x</UploadId>");
+            resp.headers.insert("content-length", garbled.len().to_string());
+            resp.body = Box::new(std::io::Cursor::new(garbled.into_bytes()));
+        }
+    });
+    let id = transfer_support::control_task_when(
+        &spy,
+        &client,
+        |s| s.method == "POST" && s.target.contains("?uploads"),
+        |c, id| c.pause_task(id),
+    );
+    let data = pattern(3 * MIB, 28);
+    let file = TempFile::new(&data);
+    let task = client
+        .bucket(BUCKET)
+        .slice_upload_file("garbled.bin", &file.path)
+        .on_task_ready(id.recorder())
+        .start()
+        .unwrap();
+    transfer_support::wait_paused(&task);
+    assert_eq!(setup.pending_uploads().len(), 1, "the real upload, known to the task under another id");
+    spy.clear_hook();
+    spy.clear_response_hook();
+    task.restart().unwrap();
+    task.wait_timeout(Duration::from_secs(10)).expect("finishes").unwrap();
+    assert_eq!(setup.object("garbled.bin").as_deref(), Some(&data[..]));
+    assert!(setup.pending_uploads().is_empty(), "{:?}", setup.pending_uploads());
+}

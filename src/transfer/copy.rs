@@ -20,7 +20,6 @@ use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
 use crate::percent::decode_component;
-use crate::transfer::cleanup::abort_upload;
 use crate::transfer::multipart::{
     RunMark, abort, complete_or_abort, initiate, put_back_resume, settle_parts, sweep_on_error,
 };
@@ -390,27 +389,27 @@ fn reuse_kept(
     source: &SourceObject,
     kept: CopyResume,
 ) -> Result<(SourceInfo, ReusedCopy)> {
-    let check = || -> Result<(SourceInfo, Option<Vec<CopiedPart>>, bool)> {
+    let check = || -> Result<(SourceInfo, Option<Vec<CopiedPart>>)> {
         let info = if kept.after_error { head_source(bucket.client(), source)? } else { kept.source.clone() };
         if info.etag != kept.source.etag || info.size != kept.source.size {
-            return Ok((info, None, true));
+            return Ok((info, None));
         }
         // Only whether the upload is still there: COS keeps its parts until it is completed or
         // aborted, so the parts this task confirmed are kept (a part copied but unconfirmed
         // cannot be checked without reading the source: it is copied again).
         match bucket.multipart_list_part(key, &kept.upload_id).max_parts(1).send() {
-            Ok(_) => Ok((info, Some(kept.copied.clone()), false)),
-            Err(e) if e.is_not_found() => Ok((info, None, false)),
+            Ok(_) => Ok((info, Some(kept.copied.clone()))),
+            Err(e) if e.is_not_found() => Ok((info, None)),
             Err(e) => Err(e),
         }
     };
     match check() {
-        Ok((info, Some(copied), _)) => Ok((info, Some((kept.upload_id, copied)))),
-        Ok((info, None, source_changed)) => {
-            if source_changed {
-                // Its parts are of another version of the source: nothing to resume.
-                let _ = abort_upload(bucket, key, &kept.upload_id);
-            }
+        Ok((info, Some(copied))) => Ok((info, Some((kept.upload_id, copied)))),
+        Ok((info, None)) => {
+            // Its parts are of another version of the source, or it is gone (aborted, or never
+            // known under its true id: an Initiate answer damaged on the way): abort it and
+            // sweep what the task may have made, as a cancel would.
+            task.drop_kept(bucket.client());
             Ok((info, None))
         }
         Err(e) => {

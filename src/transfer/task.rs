@@ -325,6 +325,12 @@ impl TaskCore {
         self.cancel_token.clone()
     }
 
+    /// The upload the task kept cannot be resumed: aborts it and sweeps the uploads of the key
+    /// its runs may have made (what a cancel would do), and forgets it.
+    pub(crate) fn drop_kept(&self, client: &Client) {
+        self.run_cancel_cleanup(client);
+    }
+
     fn run_cancel_cleanup(&self, client: &Client) {
         let cleanup = self.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(cleanup) = cleanup {

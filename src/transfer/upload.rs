@@ -472,7 +472,9 @@ fn slice_upload(
     if let Some(kept) = kept.and_then(|r| r.downcast::<ResumeState>().ok()) {
         match reuse_kept(bucket, task, key, &file, &parts, *kept, &hashing)? {
             KeptUpload::Reusable(id, on_server) => found = Some((id, on_server)),
-            KeptUpload::Gone => {}
+            // Aborted elsewhere, or never known under its true id (an Initiate answer damaged
+            // on the way): sweep what the task may have made, as a cancel would.
+            KeptUpload::Gone => task.drop_kept(bucket.client()),
             KeptUpload::Stopped => return Ok(None),
         }
     }
