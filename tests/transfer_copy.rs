@@ -336,7 +336,7 @@ fn a_source_changed_mid_copy_is_a_clear_error_and_the_upload_aborted() {
 }
 
 #[test]
-fn a_failing_part_aborts_the_upload() {
+fn a_failing_part_keeps_the_upload_until_cancel() {
     let setup = Setup::new(Front::InProcess);
     let (client, spy) =
         setup.spied_client(|b| small_slices(b).chunk_retry_times(1).retry(tencent_cos::RetryPolicy::none()));
@@ -346,9 +346,13 @@ fn a_failing_part_aborts_the_upload() {
             transfer_support::replace_with_status(resp, 503);
         }
     });
-    let err = client.bucket(BUCKET).slice_copy_file("f2", source("f")).send().unwrap_err();
+    let task = client.bucket(BUCKET).slice_copy_file("f2", source("f")).start().unwrap();
+    let err = task.wait_timeout(Duration::from_secs(10)).expect("fails").unwrap_err();
     assert_eq!(err.status(), Some(503), "{err}");
     assert_eq!(spy.part_puts()[&2], 2, "one try and one retry");
+    assert_eq!(task.state(), TaskState::Error);
+    assert_eq!(setup.pending_uploads().len(), 1, "kept for restart");
+    task.cancel();
     assert!(setup.pending_uploads().is_empty());
 }
 
@@ -376,4 +380,36 @@ fn bad_input_is_refused_before_any_request() {
     assert!(spy.seen().is_empty());
     let err = bucket.slice_copy_file("k", source("missing")).send().unwrap_err();
     assert!(err.is_not_found(), "{err}");
+}
+
+#[test]
+fn cancel_stops_a_part_copy_before_its_next_attempt() {
+    let setup = Setup::new(Front::InProcess);
+    let slow_retries = tencent_cos::RetryPolicy {
+        max_retries: 3,
+        initial_backoff: Duration::from_secs(2),
+        max_backoff: Duration::from_secs(2),
+    };
+    let (client, spy) =
+        setup.spied_client(|b| small_slices(b).copy_chunk_parallel_limit(1).chunk_retry_times(0).retry(slow_retries));
+    put(&client, "slow", &pattern(4 * MIB, 12));
+    let id = TaskId::default();
+    let (slot, c) = (id.clone(), client.clone());
+    // Part 2 answers 503 and the task is cancelled as that answer arrives: the copy request must
+    // not try again (it would, 3 times, with the client's own retries).
+    spy.set_response_hook(move |resp, seen| {
+        if seen.part_number == Some(2) && seen.method == "PUT" {
+            transfer_support::replace_with_status(resp, 503);
+            c.cancel_task(&slot.get());
+        }
+    });
+    let started = std::time::Instant::now();
+    let task =
+        client.bucket(BUCKET).slice_copy_file("slow2", source("slow")).on_task_ready(id.recorder()).start().unwrap();
+    let result = task.wait_timeout(Duration::from_secs(10)).expect("cancel ends the copy");
+    assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(spy.part_requests("PUT", 2), 1, "no attempt after the cancel");
+    assert_eq!(spy.part_requests("PUT", 3), 0);
+    assert!(setup.pending_uploads().is_empty());
 }

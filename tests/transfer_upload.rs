@@ -121,7 +121,7 @@ fn a_flipped_byte_in_a_part_is_caught_by_crc_and_the_part_resent() {
 }
 
 #[test]
-fn a_persistent_corruption_fails_and_aborts_the_upload() {
+fn a_persistent_corruption_fails_keeps_the_upload_and_restart_sends_the_part_again() {
     let setup = Setup::new(Front::InProcess);
     let (client, spy) = setup.spied_client(|b| b.chunk_retry_times(1));
     spy.set_hook(|req, seen| {
@@ -133,11 +133,19 @@ fn a_persistent_corruption_fails_and_aborts_the_upload() {
     });
     let data = pattern(2 * MIB, 12);
     let file = TempFile::new(&data);
-    let err = client.bucket(BUCKET).slice_upload_file("bad.bin", &file.path).send().unwrap_err();
+    let task = client.bucket(BUCKET).slice_upload_file("bad.bin", &file.path).start().unwrap();
+    let err = task.wait_timeout(Duration::from_secs(10)).expect("fails").unwrap_err();
     assert!(matches!(err, Error::Integrity(_)), "{err}");
     assert_eq!(spy.part_puts()[&1], 2, "one try and one retry");
-    assert!(setup.pending_uploads().is_empty(), "no upload left to bill");
+    assert_eq!(setup.pending_uploads().len(), 1, "the upload is kept for restart");
     assert_eq!(setup.object("bad.bin"), None);
+    // The server holds a damaged part 1 (its ETag is not the local MD5): restart sends it again.
+    spy.clear_hook();
+    task.restart().unwrap();
+    task.wait_timeout(Duration::from_secs(10)).expect("finishes").unwrap();
+    assert_eq!(setup.object("bad.bin").as_deref(), Some(&data[..]));
+    assert_eq!((spy.part_puts()[&1], spy.part_puts()[&2]), (3, 1));
+    assert!(setup.pending_uploads().is_empty());
 }
 
 /// Pauses the task when part `at` goes out; returns the task id slot.
@@ -250,7 +258,8 @@ fn a_new_client_resumes_a_dropped_upload_sending_only_the_missing_parts() {
         let mut sent: Vec<u32> = spy.part_puts().keys().copied().collect();
         sent.sort();
         assert_eq!(sent, [5, 6, 7, 8], "{front:?}: only the missing parts");
-        assert_eq!(hashed.lock().unwrap().last().unwrap().loaded, 4 * MIB as u64);
+        let last = *hashed.lock().unwrap().last().unwrap();
+        assert_eq!((last.loaded, last.total), (data.len() as u64, data.len() as u64), "{front:?}: the whole file");
         assert!(setup.pending_uploads().is_empty());
     }
 }
@@ -353,4 +362,61 @@ fn bad_options_are_refused_before_any_request() {
     let err = bucket.slice_upload_file("", &f.path).start().unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { field: "key", .. }));
     assert!(spy.seen().is_empty());
+}
+
+#[test]
+fn abort_incomplete_uploads_pages_through_and_aborts_only_old_ones_under_the_prefix() {
+    use std::sync::atomic::AtomicU64;
+    use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+
+    let now = Arc::new(AtomicU64::new(1_800_000_000));
+    let (c1, c2) = (now.clone(), now.clone());
+    let emulator = Emulator::builder().clock(move || c1.load(Ordering::SeqCst)).build();
+    let spy = transfer_support::Spy::new(emulator.clone());
+    let client = tencent_cos::Client::builder()
+        .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
+        .region("ap-guangzhou")
+        .clock(move || c2.load(Ordering::SeqCst))
+        .retry(tencent_cos::RetryPolicy::none())
+        .transport(spy.clone())
+        .build()
+        .unwrap();
+    let bucket = client.bucket(BUCKET);
+    bucket.put_bucket().send().unwrap();
+    let init = |key: &str| bucket.multipart_init(key).send().unwrap().upload_id;
+    let old: Vec<(String, String)> = ["logs/a", "logs/b", "logs/c"].iter().map(|k| (k.to_string(), init(k))).collect();
+    let elsewhere = init("other/old");
+    now.fetch_add(7200, Ordering::SeqCst);
+    let fresh: Vec<String> = ["logs/d", "logs/e"].iter().map(|k| init(k)).collect();
+
+    // One abort fails: the others are still aborted, and the failure is reported.
+    let (stuck_key, stuck_id) = old[1].clone();
+    let refused = stuck_id.clone();
+    spy.set_refuse(move |s| s.method == "DELETE" && s.target.contains(&refused));
+    spy.log.lock().unwrap().clear();
+    let done = bucket.abort_incomplete_uploads("logs/", Duration::from_secs(3600)).page_size(2).send().unwrap();
+    let listings = spy.seen().iter().filter(|s| s.method == "GET" && s.target.contains("uploads")).count();
+    assert_eq!(listings, 3, "five uploads under the prefix, two a page");
+    assert_eq!(done.aborted, [old[0].clone(), old[2].clone()]);
+    assert_eq!(done.failed.len(), 1);
+    assert_eq!(
+        (done.failed[0].key.as_str(), done.failed[0].upload_id.as_str()),
+        (stuck_key.as_str(), stuck_id.as_str())
+    );
+    let mut left: Vec<String> = emulator.pending_uploads(BUCKET).into_iter().map(|(_, id)| id).collect();
+    left.sort();
+    let mut expected = vec![stuck_id.clone(), elsewhere.clone(), fresh[0].clone(), fresh[1].clone()];
+    expected.sort();
+    assert_eq!(left, expected, "the young ones, the failed one and the one outside the prefix stay");
+
+    spy.clear_refuse();
+    let done = bucket.abort_incomplete_uploads("logs/", Duration::ZERO).send().unwrap();
+    assert_eq!(done.aborted.len(), 3);
+    assert!(done.failed.is_empty());
+    assert_eq!(emulator.pending_uploads(BUCKET), [("other/old".to_owned(), elsewhere)]);
+
+    spy.log.lock().unwrap().clear();
+    let err = bucket.abort_incomplete_uploads("", Duration::ZERO).page_size(0).send().unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { field: "page_size", .. }), "{err}");
+    assert!(spy.seen().is_empty(), "refused before any request");
 }

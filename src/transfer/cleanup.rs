@@ -1,11 +1,14 @@
-//! Leaving nothing to bill: aborting a failed upload for sure, and sweeping the uploads a lost
-//! answer may have created (an `Initiate` that reached COS but whose answer never came back
-//! leaves an upload nobody knows the id of).
+//! Leaving nothing to bill: aborting an upload for sure, sweeping the uploads a lost answer may
+//! have created (an `Initiate` that reached COS but whose answer never came back leaves an
+//! upload nobody knows the id of), and [`Bucket::abort_incomplete_uploads`] for the uploads
+//! that failed transfers kept for a `restart` that never came.
+
+use std::time::Duration;
 
 use crate::api::multipart::MultipartAbortInput;
 use crate::api::multipart_list::Upload;
 use crate::client::Bucket;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Attempts at aborting or listing before giving up; each attempt also has the client's own
 /// retries of 5xx answers and broken connections.
@@ -60,6 +63,112 @@ pub(crate) fn uploads_of(bucket: &Bucket, key: &str) -> Result<Vec<Upload>> {
     let mut uploads = bucket.multipart_list().prefix(key).all_uploads()?;
     uploads.retain(|u| u.key == key);
     Ok(uploads)
+}
+
+/// Builder of [`Bucket::abort_incomplete_uploads`].
+#[must_use = "call .send() to abort the uploads"]
+#[derive(Debug)]
+pub struct AbortIncompleteUploads<'a> {
+    bucket: &'a Bucket,
+    prefix: String,
+    older_than: Duration,
+    page_size: Option<u32>,
+}
+
+/// What [`Bucket::abort_incomplete_uploads`] did.
+#[derive(Debug, Default)]
+pub struct AbortedUploads {
+    /// `(key, upload id)` of every upload aborted (one already gone counts as aborted), in
+    /// listing order.
+    pub aborted: Vec<(String, String)>,
+    /// The uploads that could not be aborted, each with its error; the others were still tried.
+    pub failed: Vec<AbortFailure>,
+}
+
+/// An upload [`Bucket::abort_incomplete_uploads`] could not abort.
+#[derive(Debug)]
+pub struct AbortFailure {
+    /// The object key.
+    pub key: String,
+    /// The UploadId.
+    pub upload_id: String,
+    /// Why the abort failed (after its retries).
+    pub error: Error,
+}
+
+impl Bucket {
+    /// Aborts every unfinished multipart upload under `prefix` initiated at least `older_than`
+    /// ago (by the server's clock as this client knows it): what failed or paused transfers
+    /// kept for a `restart` that never came, and what other tools left. Lists all pages first,
+    /// then aborts each upload (retried), going on past failures: the result names what was
+    /// aborted and what could not be. An upload whose `Initiated` time cannot be read is left
+    /// alone unless `older_than` is zero. A COS lifecycle rule (AbortIncompleteMultipartUpload)
+    /// does the same on the server's side.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let client = tencent_cos::Client::from_env()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// let done = bucket.abort_incomplete_uploads("backups/", Duration::from_secs(7 * 86_400)).send()?;
+    /// for (key, upload_id) in &done.aborted {
+    ///     println!("aborted {key} {upload_id}");
+    /// }
+    /// for failure in &done.failed {
+    ///     eprintln!("{} {}: {}", failure.key, failure.upload_id, failure.error);
+    /// }
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn abort_incomplete_uploads(
+        &self,
+        prefix: impl Into<String>,
+        older_than: Duration,
+    ) -> AbortIncompleteUploads<'_> {
+        AbortIncompleteUploads { bucket: self, prefix: prefix.into(), older_than, page_size: None }
+    }
+}
+
+impl AbortIncompleteUploads<'_> {
+    /// Uploads per listing page (MaxUploads, 1..=1000; COS's default 1000 when unset).
+    ///
+    /// ```no_run
+    /// # let client = tencent_cos::Client::from_env()?;
+    /// # let bucket = client.bucket("examplebucket-1250000000");
+    /// bucket.abort_incomplete_uploads("", std::time::Duration::ZERO).page_size(100).send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn page_size(mut self, uploads: u32) -> Self {
+        self.page_size = Some(uploads);
+        self
+    }
+
+    /// Lists every page, then aborts the uploads old enough. `Err` only when the listing
+    /// fails (nothing was aborted then); failed aborts are in [`AbortedUploads::failed`].
+    pub fn send(self) -> Result<AbortedUploads> {
+        if let Some(n) = self.page_size
+            && !(1..=1000).contains(&n)
+        {
+            return Err(Error::invalid("page_size", format!("{n} is outside 1..=1000")));
+        }
+        self.bucket.scope()?;
+        let mut listing = self.bucket.multipart_list().prefix(self.prefix.clone());
+        if let Some(n) = self.page_size {
+            listing = listing.max_uploads(n);
+        }
+        let uploads = listing.all_uploads()?;
+        let now = self.bucket.client().now();
+        let old_enough = |u: &Upload| match u.initiated.as_deref().and_then(parse_iso8601) {
+            Some(t) => t.saturating_add(self.older_than.as_secs()) <= now,
+            None => self.older_than.is_zero(),
+        };
+        let mut done = AbortedUploads::default();
+        for upload in uploads.into_iter().filter(old_enough) {
+            match abort_upload(self.bucket, &upload.key, &upload.upload_id) {
+                Ok(()) => done.aborted.push((upload.key, upload.upload_id)),
+                Err(error) => done.failed.push(AbortFailure { key: upload.key, upload_id: upload.upload_id, error }),
+            }
+        }
+        Ok(done)
+    }
 }
 
 /// Parses `2023-11-14T22:13:20.000Z` (fraction optional) into Unix seconds.

@@ -16,14 +16,16 @@ use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
 use crate::api::object_copy_source::CopySource;
 use crate::api::object_head::HeadObjectInput;
-use crate::client::{Bucket, Client};
+use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
 use crate::percent::decode_component;
-use crate::transfer::multipart::{RunMark, complete_or_abort, initiate, settle_parts, sweep_on_error};
+use crate::transfer::multipart::{
+    RunMark, abort, complete_or_abort, initiate, put_back_resume, settle_parts, sweep_on_error,
+};
 use crate::transfer::parts::{
     PartWork, PartsEnd, PlannedPart, changed_since_head, check_part_options, combine_crcs, plan, run_parts,
-    with_retries,
+    with_retries_until,
 };
 use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
@@ -220,8 +222,9 @@ impl Bucket {
     /// Up to CopySliceSize (10 MiB by default) it is one `put_object_copy` keeping the source's
     /// metadata; above, a multipart upload created with the source's content headers,
     /// `x-cos-meta-*` and storage class, filled with `upload_part_copy` ranges of
-    /// CopyChunkSize, CopyChunkParallelLimit at once. Pause keeps the upload for `restart`;
-    /// cancel or a failure aborts it. An ARCHIVE or DEEP_ARCHIVE source must be restored first.
+    /// CopyChunkSize, CopyChunkParallelLimit at once. Pause and a failed part keep the upload
+    /// for `restart` (which reads the source again after a failure and copies only the parts
+    /// missing); cancel aborts it, as does a source that changed mid-copy. An ARCHIVE or DEEP_ARCHIVE source must be restored first.
     /// Nothing is buffered: the bytes never leave COS.
     ///
     /// ```no_run
@@ -362,11 +365,59 @@ struct CopiedPart {
     len: u64,
 }
 
-/// What a paused multipart copy keeps for `restart`.
+/// What a multipart copy keeps for `restart`, after a pause or a failed part.
 struct CopyResume {
     source: SourceInfo,
     upload_id: String,
     copied: Vec<CopiedPart>,
+    /// Kept after a failure: the source is read again before the copy goes on.
+    after_error: bool,
+}
+
+/// The kept upload a restarted copy goes on with: its id and the parts to keep.
+type ReusedCopy = Option<(String, Vec<CopiedPart>)>;
+
+/// What a restarted copy finds of the upload its task kept, and the source to copy. After a
+/// failure the source is read again: one changed since (another ETag or size) is copied
+/// afresh and the kept upload aborted. The upload is looked up (ListParts) and, still there,
+/// continued with the parts this task confirmed. `None` for the upload when it cannot be used
+/// (changed source, upload gone). When this fails the kept state is put back, so `restart`
+/// and `cancel` still find it.
+fn reuse_kept(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    source: &SourceObject,
+    kept: CopyResume,
+) -> Result<(SourceInfo, ReusedCopy)> {
+    let check = || -> Result<(SourceInfo, Option<Vec<CopiedPart>>)> {
+        let info = if kept.after_error { head_source(bucket.client(), source)? } else { kept.source.clone() };
+        if info.etag != kept.source.etag || info.size != kept.source.size {
+            return Ok((info, None));
+        }
+        // Only whether the upload is still there: COS keeps its parts until it is completed or
+        // aborted, so the parts this task confirmed are kept (a part copied but unconfirmed
+        // cannot be checked without reading the source: it is copied again).
+        match bucket.multipart_list_part(key, &kept.upload_id).max_parts(1).send() {
+            Ok(_) => Ok((info, Some(kept.copied.clone()))),
+            Err(e) if e.is_not_found() => Ok((info, None)),
+            Err(e) => Err(e),
+        }
+    };
+    match check() {
+        Ok((info, Some(copied))) => Ok((info, Some((kept.upload_id, copied)))),
+        Ok((info, None)) => {
+            // Its parts are of another version of the source, or it is gone (aborted, or never
+            // known under its true id: an Initiate answer damaged on the way): abort it and
+            // sweep what the task may have made, as a cancel would.
+            task.drop_kept(bucket.client());
+            Ok((info, None))
+        }
+        Err(e) => {
+            put_back_resume(task, Box::new(kept));
+            Err(e)
+        }
+    }
 }
 
 /// The copy; `Ok(None)` when paused.
@@ -378,27 +429,26 @@ fn slice_copy(
     opts: &CopyOptions,
     run: &RunMark,
 ) -> Result<Option<TransferOutput>> {
-    let since = run.since;
     let config = bucket.client().config();
-    let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
-    let resume = resume.and_then(|r| r.downcast::<CopyResume>().ok());
-    let info = match &resume {
-        Some(r) => r.source.clone(),
-        None => head_source(bucket.client(), source)?,
+    let kept = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let (info, reused) = match kept.and_then(|r| r.downcast::<CopyResume>().ok()) {
+        Some(kept) => reuse_kept(bucket, task, key, source, *kept)?,
+        None => (head_source(bucket.client(), source)?, None),
     };
     task.progress.set_total(info.size);
-    if resume.is_none() && info.size <= opts.copy_slice_size.unwrap_or(config.copy_slice_size) {
+    if reused.is_none() && info.size <= opts.copy_slice_size.unwrap_or(config.copy_slice_size) {
         task.set_state(TaskState::Uploading);
         return copy_whole(bucket, task, key, source, &info, opts).map(Some);
     }
 
-    let (upload_id, mut copied) = match resume {
-        Some(r) => (r.upload_id, r.copied),
+    let (upload_id, mut copied) = match reused {
+        Some(reused) => reused,
         None => {
             let attributes = opts.init_attributes(&info);
             (initiate(bucket, MultipartInitInput { key: key.to_owned(), attributes }, run)?.upload_id, Vec::new())
         }
     };
+    let resumed = copied.len() as u32;
     task.set_state(TaskState::Uploading);
     task.progress.resume_from(copied.iter().map(|p| p.len).sum());
 
@@ -409,8 +459,9 @@ fn slice_copy(
     let work: PartWork<PlannedPart, CopiedPart> = {
         let (bucket, key, upload_id) = (bucket.clone(), key.to_owned(), upload_id.clone());
         let (copy_source, etag) = (source.copy_source.clone(), info.etag.clone());
+        let cancel = task.cancel_token();
         Arc::new(move |part: &PlannedPart| {
-            copy_one_part(&bucket, &key, &upload_id, &copy_source, etag.as_deref(), part)
+            copy_one_part(&bucket, &key, &upload_id, &copy_source, etag.as_deref(), part, &cancel)
         })
     };
     let limit = opts.async_limit.unwrap_or(config.copy_chunk_parallel_limit);
@@ -419,14 +470,20 @@ fn slice_copy(
         task.progress.add(p.len)
     });
     copied.extend(outcome.done);
-    let keep = || -> Box<dyn std::any::Any + Send> {
-        Box::new(CopyResume { source: info.clone(), upload_id: upload_id.clone(), copied: copied.clone() })
-    };
     let end = match outcome.end {
+        // The source changed: the parts copied so far are of another version, nothing to keep.
+        PartsEnd::Failed(e) if e.is_precondition_failed() && !task.is_cancelled() => {
+            abort(bucket, key, &upload_id, run.since);
+            return Err(changed_since_head(e, &source.describe(), etag_text(&info)));
+        }
         PartsEnd::Failed(e) => PartsEnd::Failed(changed_since_head(e, &source.describe(), etag_text(&info))),
         other => other,
     };
-    if !settle_parts(end, bucket, task, key, &upload_id, since, keep)? {
+    let after_error = matches!(end, PartsEnd::Failed(_));
+    let keep = || -> Box<dyn std::any::Any + Send> {
+        Box::new(CopyResume { source: info.clone(), upload_id: upload_id.clone(), copied: copied.clone(), after_error })
+    };
+    if !settle_parts(end, bucket, task, key, &upload_id, run, keep)? {
         return Ok(None);
     }
 
@@ -436,20 +493,21 @@ fn slice_copy(
         bucket,
         key,
         &upload_id,
-        since,
+        run.since,
         info.crc64,
         copied.iter().map(|p| (p.number, p.etag.clone())),
     )?;
     let crc64 =
         agreeing_crc(key, &[("the copied parts", parts_crc), ("the copy", out.crc64), ("the source", info.crc64)])?;
     Ok(Some(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag,
         crc64,
         size: info.size,
         location: (!out.location.is_empty()).then_some(out.location),
         upload_id: Some(upload_id),
-        resumed_parts: 0,
+        resumed_parts: resumed,
         meta: out.meta,
     }))
 }
@@ -494,11 +552,13 @@ fn copy_whole(
         expect: None,
     };
     let retries = bucket.client().config().chunk_retry_times;
-    let out = with_retries(retries, || bucket.execute(input.clone()))
+    let (cancel, options) = (task.cancel_token(), CallOptions::new().cancel(task.cancel_token()));
+    let out = with_retries_until(retries, &cancel, || bucket.execute_with(input.clone(), &options))
         .map_err(|e| changed_since_head(e, &source.describe(), etag_text(info)))?;
     let crc64 = agreeing_crc(key, &[("the copy", out.crc64), ("the source", info.crc64)])?;
     task.progress.add(info.size);
     Ok(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag,
         crc64,
@@ -518,15 +578,18 @@ fn copy_one_part(
     copy_source: &CopySource,
     etag: Option<&str>,
     part: &PlannedPart,
+    cancel: &crate::CancelToken,
 ) -> Result<CopiedPart> {
-    let out = bucket.execute(UploadPartCopyInput {
+    let input = UploadPartCopyInput {
         key: key.to_owned(),
         upload_id: upload_id.to_owned(),
         part_number: part.number,
         copy_source: Some(copy_source.clone()),
         copy_source_range: Some(part.offset..=part.last_byte()),
         source_conditions: if_match(etag),
-    })?;
+    };
+    // The task's token: a cancel stops the request's retries and backoff at once.
+    let out = bucket.execute_with(input, &CallOptions::new().cancel(cancel.clone()))?;
     Ok(CopiedPart { number: part.number, etag: out.etag, crc64: out.crc64, len: part.len })
 }
 

@@ -301,6 +301,8 @@ impl ObjectInfo {
 
     fn output(&self, key: &str, crc64: u64, resumed_parts: u32) -> TransferOutput {
         TransferOutput {
+            // The bucket and the location are filled in by `queue_task`.
+            bucket: String::new(),
             key: key.to_owned(),
             etag: self.etag.clone().unwrap_or_default(),
             crc64: Some(crc64),

@@ -23,6 +23,7 @@ use buffers::PartBuffers;
 use pool::WorkerPool;
 use task::TaskCore;
 
+pub use cleanup::{AbortFailure, AbortIncompleteUploads, AbortedUploads};
 pub use progress::{ProgressCallback, ProgressInfo};
 pub use task::{TaskHandle, TaskSnapshot, TaskState, TransferOutput};
 

@@ -1,6 +1,7 @@
 //! The steps multipart upload and multipart copy share: settling a batch of parts that ended
-//! early (cancel or failure abort the upload, pause keeps it for `restart`) and completing with
-//! retries (aborting when that fails), so that no upload is left behind to bill.
+//! early (cancel aborts the upload; pause and a failed part keep it for `restart`, and a cancel
+//! of the task later aborts it) and completing with retries (aborting when that fails), so that
+//! no upload is left behind to bill that the task does not know of.
 
 use std::any::Any;
 
@@ -27,19 +28,25 @@ pub(crate) fn abort(bucket: &Bucket, key: &str, upload_id: &str, since: u64) {
 pub(crate) struct RunMark {
     pub(crate) since: u64,
     initiated: std::cell::Cell<bool>,
+    /// The upload a run that failed in its parts keeps for `restart` (the sweep spares it).
+    kept: std::cell::RefCell<Option<String>>,
 }
 
 impl RunMark {
     pub(crate) fn start(bucket: &Bucket) -> Self {
-        RunMark { since: bucket.client().now().saturating_sub(1), initiated: std::cell::Cell::new(false) }
+        RunMark {
+            since: bucket.client().now().saturating_sub(1),
+            initiated: std::cell::Cell::new(false),
+            kept: std::cell::RefCell::new(None),
+        }
     }
 }
 
 /// A run's result, after making sure a failed run that sent an Initiate leaves no upload of
-/// `key` behind, even one whose answer never arrived.
+/// `key` behind but the one it keeps for `restart`, not even one whose answer never arrived.
 pub(crate) fn sweep_on_error<T>(bucket: &Bucket, key: &str, run: &RunMark, result: Result<T>) -> Result<T> {
     if result.is_err() && run.initiated.get() {
-        sweep_uploads_since(bucket, key, run.since, None);
+        sweep_uploads_since(bucket, key, run.since, run.kept.borrow().as_deref());
     }
     result
 }
@@ -59,36 +66,54 @@ pub(crate) fn initiate(bucket: &Bucket, input: MultipartInitInput, run: &RunMark
     })
 }
 
-/// After `run_parts`: `Ok(true)` when every part is done; `Ok(false)` when paused, the upload
-/// kept on the server, `keep()` stored as the task's resume state and cancelling later aborting
-/// it; `Err` when cancelled or failed, the upload aborted.
+/// After `run_parts`: `Ok(true)` when every part is done. Otherwise a cancelled task aborts the
+/// upload (`Err(Cancelled)`); a paused one (`Ok(false)`) or one whose part failed (`Err`, the
+/// task goes to Error) keeps it on the server, stores `keep()` as the task's resume state for
+/// `restart`, and makes a later `cancel` abort it.
 pub(crate) fn settle_parts(
     end: PartsEnd,
     bucket: &Bucket,
     task: &TaskCore,
     key: &str,
     upload_id: &str,
-    since: u64,
+    run: &RunMark,
     keep: impl FnOnce() -> Box<dyn Any + Send>,
 ) -> Result<bool> {
+    let since = run.since;
+    let keep_for_restart = |resume: Box<dyn Any + Send>| {
+        let (address, key, id) = (BucketAddress::of(bucket), key.to_owned(), upload_id.to_owned());
+        *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(Box::new(move |client: &Client| abort(&address.on(client), &key, &id, since)));
+        *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(resume);
+    };
     match end {
         PartsEnd::Complete => Ok(true),
-        PartsEnd::Stopped if task.is_cancelled() => {
+        // A cancelled part ends as Failed(Cancelled): the cancel decides, whatever the end.
+        _ if task.is_cancelled() => {
             abort(bucket, key, upload_id, since);
             Err(Error::Cancelled)
         }
         PartsEnd::Stopped => {
-            let (address, key, id) = (BucketAddress::of(bucket), key.to_owned(), upload_id.to_owned());
-            *task.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Box::new(move |client: &Client| abort(&address.on(client), &key, &id, since)));
-            *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(keep());
+            keep_for_restart(keep());
             Ok(false)
         }
         PartsEnd::Failed(e) => {
-            abort(bucket, key, upload_id, since);
+            keep_for_restart(keep());
+            *run.kept.borrow_mut() = Some(upload_id.to_owned());
             Err(e)
         }
     }
+}
+
+/// Puts back a resume state a run took but could not use (it failed or was paused while it
+/// checked the kept upload): `restart` and `cancel` still find it.
+pub(crate) fn put_back_resume(task: &TaskCore, resume: Box<dyn Any + Send>) {
+    *task.resume.lock().unwrap_or_else(|p| p.into_inner()) = Some(resume);
+}
+
+/// True when two ETags are the same, quotes and case aside.
+pub(crate) fn same_etag(a: &str, b: &str) -> bool {
+    a.trim_matches('"').eq_ignore_ascii_case(b.trim_matches('"'))
 }
 
 /// Completes an upload from `(part number, ETag)` pairs sorted by number, retried

@@ -87,14 +87,23 @@ pub(crate) type PartWork<J, R> = Arc<dyn Fn(&J) -> Result<R> + Send + Sync>;
 /// Retries of one part: ChunkRetryTimes extra attempts, backing off between them. Integrity
 /// failures (a CRC mismatch) and retryable transport or 5xx errors are retried; a 4xx is not.
 pub(crate) fn with_retries<R>(retries: u32, attempt: impl FnMut() -> Result<R>) -> Result<R> {
-    with_retries_until(retries, &crate::CancelToken::new(), attempt)
+    retry_loop(retries, None, attempt)
 }
 
-/// As [`with_retries`], ending with [`Error::Cancelled`] at once when `cancel` is raised,
-/// also during a backoff.
+/// As [`with_retries`], ending with [`Error::Cancelled`] at once when `cancel` is raised
+/// during a backoff. The attempt itself checks `cancel` (it passes the token to its call), so
+/// it is not checked here a second time.
 pub(crate) fn with_retries_until<R>(
     retries: u32,
     cancel: &crate::CancelToken,
+    attempt: impl FnMut() -> Result<R>,
+) -> Result<R> {
+    retry_loop(retries, Some(cancel), attempt)
+}
+
+fn retry_loop<R>(
+    retries: u32,
+    cancel: Option<&crate::CancelToken>,
     mut attempt: impl FnMut() -> Result<R>,
 ) -> Result<R> {
     let backoff = RetryPolicy {
@@ -108,7 +117,10 @@ pub(crate) fn with_retries_until<R>(
             Ok(r) => return Ok(r),
             Err(e) if tries < retries && (e.is_retryable() || matches!(e, Error::Integrity(_) | Error::Io(_))) => {
                 tries += 1;
-                cancel.sleep(backoff.backoff(tries))?;
+                match cancel {
+                    Some(cancel) => cancel.sleep(backoff.backoff(tries))?,
+                    None => std::thread::sleep(backoff.backoff(tries)),
+                }
             }
             Err(e) => return Err(e),
         }

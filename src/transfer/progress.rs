@@ -1,6 +1,7 @@
 //! Progress of a transfer: `{loaded, total, speed, percent}`, at most once per interval, always
 //! a final call at 100%, and `loaded` never goes backwards.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,9 @@ pub struct ProgressInfo {
     pub loaded: u64,
     /// Bytes in all.
     pub total: u64,
-    /// Bytes per second since the transfer started.
+    /// Bytes per second now: the bytes this process transferred over about the last second
+    /// (since the newest count at least a second old), not the average since the start, as
+    /// the JS SDK reports it. Parts reused from an earlier upload are not counted.
     pub speed: f64,
     /// `loaded / total` in `0.0..=1.0` (1.0 for an empty transfer).
     pub percent: f64,
@@ -19,6 +22,9 @@ pub struct ProgressInfo {
 
 /// A progress callback.
 pub type ProgressCallback = Arc<dyn Fn(&ProgressInfo) + Send + Sync>;
+
+/// How far back `speed` looks.
+const SPEED_WINDOW: Duration = Duration::from_secs(1);
 
 /// A progress callback held by a builder (whose `Debug` cannot print a closure).
 #[derive(Clone)]
@@ -50,6 +56,11 @@ impl<R: std::io::Read> std::io::Read for ProgressReader<R> {
 
 struct State {
     loaded: u64,
+    /// Bytes added by this process (reused parts excluded): what `speed` measures.
+    moved: u64,
+    /// `(when, moved)` counts, oldest first: the newest one at least [`SPEED_WINDOW`] old,
+    /// then every later one.
+    samples: VecDeque<(Instant, u64)>,
     /// `None` until known (a copy or download learns it from HEAD once it runs).
     total: Option<u64>,
     last_emit: Option<Instant>,
@@ -59,7 +70,6 @@ struct State {
 /// Counts bytes from any thread and calls the callback, throttled.
 pub(crate) struct ProgressTracker {
     interval: Duration,
-    started: Instant,
     callback: Option<ProgressCallback>,
     state: Mutex<State>,
     /// Set when the user's callback panicked (the panic goes on to the task runner).
@@ -76,11 +86,18 @@ impl ProgressTracker {
     /// A tracker whose total is learnt later ([`set_total`](Self::set_total)); until then it
     /// reports 0 of 0 at 0%.
     pub(crate) fn total_unknown(interval: Duration, callback: Option<ProgressCallback>) -> Self {
+        let started = Instant::now();
         ProgressTracker {
             interval,
-            started: Instant::now(),
             callback,
-            state: Mutex::new(State { loaded: 0, total: None, last_emit: None, finished: false }),
+            state: Mutex::new(State {
+                loaded: 0,
+                moved: 0,
+                samples: VecDeque::from([(started, 0)]),
+                total: None,
+                last_emit: None,
+                finished: false,
+            }),
             panicked: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -94,6 +111,10 @@ impl ProgressTracker {
 
     /// Adds `bytes` done; reports when the interval has passed.
     pub(crate) fn add(&self, bytes: u64) {
+        self.add_at(bytes, Instant::now());
+    }
+
+    fn add_at(&self, bytes: u64, now: Instant) {
         let report = {
             let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
             // An unknown total (a stream of unknown length) does not cap what is counted.
@@ -101,10 +122,16 @@ impl ProgressTracker {
                 Some(total) => (s.loaded + bytes).min(total),
                 None => s.loaded + bytes,
             };
-            let due = s.last_emit.is_none_or(|t| t.elapsed() >= self.interval);
+            s.moved += bytes;
+            let moved = s.moved;
+            s.samples.push_back((now, moved));
+            while s.samples.len() > 1 && s.samples[1].0 + SPEED_WINDOW <= now {
+                s.samples.pop_front();
+            }
+            let due = s.last_emit.is_none_or(|t| now.saturating_duration_since(t) >= self.interval);
             if due && !s.finished && s.total.is_none_or(|total| s.loaded < total) {
-                s.last_emit = Some(Instant::now());
-                Some(self.info(&s))
+                s.last_emit = Some(now);
+                Some(self.info_at(&s, now))
             } else {
                 None
             }
@@ -165,9 +192,20 @@ impl ProgressTracker {
     }
 
     fn info(&self, s: &State) -> ProgressInfo {
+        self.info_at(s, Instant::now())
+    }
+
+    fn info_at(&self, s: &State, now: Instant) -> ProgressInfo {
         let loaded = s.loaded;
-        let secs = self.started.elapsed().as_secs_f64();
-        let speed = if secs > 0.0 { ((loaded as f64 / secs) * 100.0).round() / 100.0 } else { 0.0 };
+        // From the newest count at least a window old (or the oldest one) to now.
+        let anchor = s.samples.iter().rev().find(|(t, _)| *t + SPEED_WINDOW <= now).or(s.samples.front());
+        let speed = match anchor {
+            Some(&(t, moved)) if now > t => {
+                let secs = now.duration_since(t).as_secs_f64();
+                (((s.moved - moved) as f64 / secs) * 100.0).round() / 100.0
+            }
+            _ => 0.0,
+        };
         let percent = match s.total {
             None => 0.0,
             Some(0) => 1.0,
@@ -201,6 +239,33 @@ mod tests {
         assert_eq!(seen.len(), 2, "one immediate report, then throttled until the final one: {seen:?}");
         assert_eq!(seen[0].loaded, 100);
         assert_eq!((seen[1].loaded, seen[1].percent), (1000, 1.0));
+    }
+
+    #[test]
+    fn speed_is_the_rate_over_the_last_second_not_the_average() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let cb: ProgressCallback = Arc::new(move |p: &ProgressInfo| s.lock().unwrap().push(*p));
+        let t = ProgressTracker::new(100_000_000, Duration::ZERO, Some(cb));
+        let t0 = t.state.lock().unwrap().samples[0].0;
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        // 10 MB in the first 100 ms, then 1 MB a second.
+        t.add_at(10_000_000, at(100));
+        t.add_at(1_000_000, at(2000));
+        t.add_at(1_000_000, at(3000));
+        t.add_at(500_000, at(3500));
+        let seen = seen.lock().unwrap();
+        // 10 MB over 0.1 s from the start; then from the newest count a second old.
+        assert_eq!(seen[0].speed, 100_000_000.0);
+        assert_eq!(seen[1].speed, 526_315.79, "1 MB over the 1.9 s since the count at 100 ms: {seen:?}");
+        assert_eq!(seen[2].speed, 1_000_000.0);
+        assert_eq!(seen[3].speed, 1_000_000.0, "1.5 MB over the 1.5 s since the count at 2 s");
+        assert!(seen[3].speed < 12_500_000.0 / 3.5, "not the average since the start");
+        // A resumed run's reused bytes raise `loaded`, not the speed: nothing moved since 3.5 s.
+        t.resume_from(50_000_000);
+        let state = t.state.lock().unwrap();
+        assert_eq!(t.info_at(&state, at(4500)).speed, 0.0);
+        assert_eq!(t.info_at(&state, at(4500)).loaded, 50_000_000);
     }
 
     #[test]

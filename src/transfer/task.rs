@@ -10,11 +10,25 @@
 //! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
 //! |---|---|---|---|---|
 //! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
-//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload part requests and every part's retry backoff stop (copy and download part requests finish first); aborts the upload; Canceled | blocks |
-//! | Paused | nothing | Waiting again, resumes from the kept parts | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
-//! | Error | nothing | Waiting again, reuses what it can | aborts a kept upload; Canceled | returns the error |
+//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload, copy and download part requests and every part's retry backoff stop (a download's body stops between two 64 KiB reads); aborts the upload; Canceled | blocks |
+//! | Paused | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
+//! | Error | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
 //! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
 //! | Canceled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`] |
+//!
+//! What a multipart upload or copy leaves on the server:
+//!
+//! | How the task ended | Its multipart upload |
+//! |---|---|
+//! | Success | completed (none left) |
+//! | Paused | kept; `restart` resumes it, `cancel` aborts it |
+//! | Error after a part failed (retries exhausted) | kept; `restart` resumes it, a later `slice_upload_file` of the same file (another client or process) resumes it too, `cancel` aborts it |
+//! | Error in Complete, or a copy whose source changed | aborted |
+//! | Canceled | aborted |
+//!
+//! An upload kept by a task nobody restarts or cancels stays until aborted:
+//! [`Bucket::abort_incomplete_uploads`](crate::Bucket::abort_incomplete_uploads) or a COS
+//! lifecycle rule (AbortIncompleteMultipartUpload) clears it.
 //!
 //! [`TaskHandle::wait_timeout`] is `wait` with a limit: `None` when the task is not finished
 //! in time. Only the first `wait` to see a finished task gets its result.
@@ -45,7 +59,8 @@ pub enum TaskState {
     Paused,
     /// Cancelled: the multipart upload was aborted.
     Canceled,
-    /// Failed; `restart` tries again, reusing uploaded parts.
+    /// Failed. A multipart upload or copy whose part failed keeps its upload on the server:
+    /// `restart` lists its parts and sends only the ones missing, `cancel` aborts it.
     Error,
     /// Done.
     Success,
@@ -61,6 +76,8 @@ impl TaskState {
 /// What a finished transfer produced.
 #[derive(Clone, Debug, Default)]
 pub struct TransferOutput {
+    /// The bucket of the object (for a copy, the destination's).
+    pub bucket: String,
     /// The object key.
     pub key: String,
     /// The object's ETag (quoted, as COS returns it).
@@ -69,7 +86,9 @@ pub struct TransferOutput {
     pub crc64: Option<u64>,
     /// Bytes transferred in all (object size).
     pub size: u64,
-    /// `Location` of the object, when COS returned one.
+    /// Where the object is, `host[/bucket]/encoded-key` without scheme, as `put_object`
+    /// reports it (the JS SDK's `Location`): COS's own for a completed multipart upload, else
+    /// built from the client's endpoint. Set on every successful transfer.
     pub location: Option<String>,
     /// The multipart UploadId, when the transfer was multipart.
     pub upload_id: Option<String>,
@@ -306,6 +325,12 @@ impl TaskCore {
         self.cancel_token.clone()
     }
 
+    /// The upload the task kept cannot be resumed: aborts it and sweeps the uploads of the key
+    /// its runs may have made (what a cancel would do), and forgets it.
+    pub(crate) fn drop_kept(&self, client: &Client) {
+        self.run_cancel_cleanup(client);
+    }
+
     fn run_cancel_cleanup(&self, client: &Client) {
         let cleanup = self.cancel_cleanup.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(cleanup) = cleanup {
@@ -365,9 +390,10 @@ impl TaskCore {
         }
     }
 
-    /// From Paused or Error: queued again, resuming from what the runner kept. From a running
-    /// task with a pause pending: the pause is withdrawn and the run goes on. From Waiting or
-    /// a running task: nothing. Success or Canceled: an error.
+    /// From Paused or Error: queued again, resuming from what the runner kept (also the
+    /// upload a failed part left). From a running task with a pause pending: the pause is
+    /// withdrawn and the run goes on. From Waiting or a running task: nothing. Success or
+    /// Canceled: an error.
     pub(crate) fn restart(self: &Arc<Self>, client: &Client) -> Result<()> {
         {
             let mut state = self.lock_state();
@@ -479,7 +505,13 @@ pub(crate) fn queue_task(
     // The runner keeps the bucket's address, not a client: through the task list a client
     // would keep its own runtime alive.
     let address = BucketAddress::of(bucket);
-    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| run(&address.on(client), task));
+    let runner = Arc::new(move |client: &Client, task: &Arc<TaskCore>| {
+        let bucket = address.on(client);
+        match run(&bucket, task) {
+            RunOutcome::Done(Ok(out)) => RunOutcome::Done(Ok(addressed(&bucket, out))),
+            other => other,
+        }
+    });
     let file_path = file_path.map(|p| p.display().to_string());
     let core = TaskCore::new(kind, bucket.name(), key, file_path, Arc::new(progress), runner);
     if let Some(cb) = on_task_ready {
@@ -488,6 +520,16 @@ pub(crate) fn queue_task(
     let client = bucket.client().clone();
     crate::transfer::runtime(&client).queue(&client, core.clone());
     TaskHandle { core, client }
+}
+
+/// Fills in what every output carries whatever the path that made it: the bucket, and the
+/// object's location when COS sent none.
+fn addressed(bucket: &Bucket, mut out: TransferOutput) -> TransferOutput {
+    out.bucket = bucket.name().to_owned();
+    if out.location.is_none() {
+        out.location = crate::api::object_put::object_location(bucket, &out.key).ok();
+    }
+    out
 }
 
 /// A handle on a running transfer: pause, restart, cancel or wait for it from any thread.
@@ -535,13 +577,16 @@ impl TaskHandle {
         self.core.pause();
     }
 
-    /// Picks a paused or failed task up again, reusing the parts already uploaded.
+    /// Picks a paused or failed task up again: it lists the parts of the upload it kept
+    /// (ListParts) and sends only the ones the server does not have. On a task still running
+    /// it withdraws a pending pause. `Err(InvalidState)` on a finished (Success or Canceled)
+    /// task.
     pub fn restart(&self) -> Result<()> {
         self.core.restart(&self.client)
     }
 
-    /// Stops the task and aborts its multipart upload; `wait` then returns
-    /// [`Error::Cancelled`].
+    /// Stops the task and aborts its multipart upload (also one kept by a paused or failed
+    /// task); `wait` then returns [`Error::Cancelled`].
     pub fn cancel(&self) {
         self.core.cancel(&self.client);
     }

@@ -6,22 +6,30 @@
 //! up (`multipart_list`), its parts listed, and every part whose size matches and whose ETag is
 //! the MD5 of the local bytes is kept. So an upload interrupted in one process is finished by
 //! the next.
+//!
+//! A task keeps its upload when it is paused or when a part fails (the task goes to Error);
+//! `restart` lists that upload's parts again and sends only the ones the server lacks (a part
+//! whose answer was lost is found there and kept), and `cancel` aborts it. The hash progress
+//! (`on_hash_progress`) totals the whole file and ends at exactly its size.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
-use crate::api::multipart_list_part::Part;
 use crate::api::object_attributes::ObjectAttributes;
 use crate::api::object_put::PutObjectInput;
 use crate::checksum::{Crc64, hex};
-use crate::client::Bucket;
+use crate::client::{Bucket, CallOptions};
 use crate::error::{Error, Result};
 use crate::http::{Body, FileSlice, read_at};
 use crate::transfer::cleanup::uploads_of;
-use crate::transfer::multipart::{RunMark, complete_or_abort, initiate, settle_parts, sweep_on_error};
-use crate::transfer::parts::{PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts};
+use crate::transfer::multipart::{
+    RunMark, complete_or_abort, initiate, put_back_resume, same_etag, settle_parts, sweep_on_error,
+};
+use crate::transfer::parts::{
+    PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts, with_retries_until,
+};
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
 use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput, queue_task};
 
@@ -271,20 +279,33 @@ fn put_whole_file(
         offset += len;
     }
     let local = crc.finish();
-    let out = bucket.execute(PutObjectInput {
-        key: key.to_owned(),
-        body: if size == 0 { Body::Empty } else { Body::File(FileSlice { file, offset: 0, len: size }) },
-        attributes: opts.attributes.clone(),
-        content_md5: opts.part_content_md5,
-        ..Default::default()
+    // Retried as a part is, a damaged body (a CRC mismatch) included: the PUT replaces what it
+    // stored.
+    let (retries, cancel) = (bucket.client().config().chunk_retry_times, task.cancel_token());
+    let options = CallOptions::new().cancel(cancel.clone());
+    let out = with_retries_until(retries, &cancel, || {
+        let input = PutObjectInput {
+            key: key.to_owned(),
+            body: if size == 0 {
+                Body::Empty
+            } else {
+                Body::File(FileSlice { file: file.clone(), offset: 0, len: size })
+            },
+            attributes: opts.attributes.clone(),
+            content_md5: opts.part_content_md5,
+            ..Default::default()
+        };
+        let out = bucket.execute_with(input, &options)?;
+        match out.crc64 {
+            Some(remote) if remote != local => {
+                Err(Error::integrity(key, "CRC-64", local, remote).with_note("local value expected, COS value got"))
+            }
+            _ => Ok(out),
+        }
     })?;
-    if let Some(remote) = out.crc64
-        && remote != local
-    {
-        return Err(Error::integrity(key, "CRC-64", local, remote).with_note("local value expected, COS value got"));
-    }
     task.progress.add(size);
     Ok(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag.clone().unwrap_or_default(),
         crc64: Some(local),
@@ -296,8 +317,69 @@ fn put_whole_file(
     })
 }
 
+/// The hash progress of a run: `on_hash_progress` over the whole file, reported only when
+/// local parts were hashed, ending with one report at exactly the file size.
+struct Hashing(ProgressTracker);
+
+impl Hashing {
+    fn new(bucket: &Bucket, size: u64, opts: &UploadOptions) -> Self {
+        Hashing(ProgressTracker::new(size, bucket.client().config().progress_interval, opts.on_hash_progress.clone()))
+    }
+
+    fn finish(&self) {
+        if self.0.snapshot().loaded > 0 {
+            self.0.finish();
+        }
+    }
+}
+
+/// The parts of upload `upload_id` that already hold the local bytes: those this task
+/// confirmed itself (`known`: the listing shows the upload is still there, and COS keeps an
+/// upload's parts until it is completed or aborted, so a listing damaged on the way cannot make
+/// the task send a confirmed part again), and listed parts whose size matches the plan and
+/// whose ETag is the MD5 of the local bytes (hashed, reported as hash progress: a part whose
+/// answer was lost is found this way). `Ok(None)` when the task was paused or cancelled
+/// meanwhile; a 404 when the upload is gone.
+#[allow(clippy::too_many_arguments)]
+fn parts_on_server(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    upload_id: &str,
+    file: &File,
+    parts: &[PlannedPart],
+    known: &[UploadedPart],
+    hashing: &Hashing,
+) -> Result<Option<Vec<UploadedPart>>> {
+    let listed = bucket.multipart_list_part(key, upload_id).all_parts()?;
+    let candidates = listed.iter().filter(|p| {
+        p.part_number >= 1
+            && (p.part_number as usize) <= parts.len()
+            && parts[p.part_number as usize - 1].len == p.size
+            && !known.iter().any(|k| k.number == p.part_number)
+    });
+    let mut keep = known.to_vec();
+    for p in candidates {
+        if task.should_stop() {
+            return Ok(None);
+        }
+        let planned = &parts[p.part_number as usize - 1];
+        let data = read_part(file, planned.offset, planned.len)?;
+        if same_etag(&p.etag, &hex(&md5::Md5::digest(&data))) {
+            keep.push(UploadedPart {
+                number: p.part_number,
+                etag: p.etag.clone(),
+                crc64: crate::checksum::crc64(&data),
+                len: planned.len,
+            });
+        }
+        hashing.0.add(planned.len);
+    }
+    Ok(Some(keep))
+}
+
 /// Finds an unfinished upload of `key` whose parts match the local file; returns its id and
-/// the parts to keep. Hashes the local ranges of listed parts (reported as hash progress).
+/// the parts to keep (`Ok(None)` when there is none, or when the task was paused meanwhile).
 fn find_resumable(
     bucket: &Bucket,
     task: &TaskCore,
@@ -305,6 +387,7 @@ fn find_resumable(
     file: &File,
     parts: &[PlannedPart],
     opts: &UploadOptions,
+    hashing: &Hashing,
 ) -> Result<Option<(String, Vec<UploadedPart>)>> {
     let mut uploads = uploads_of(bucket, key)?;
     if let Some(class) = &opts.attributes.storage_class {
@@ -313,42 +396,50 @@ fn find_resumable(
     // Newest first, as the JS SDK does.
     uploads.reverse();
     for upload in uploads {
-        let listed = bucket.multipart_list_part(key, &upload.upload_id).all_parts()?;
-        let candidates: Vec<&Part> = listed
-            .iter()
-            .filter(|p| {
-                p.part_number >= 1
-                    && (p.part_number as usize) <= parts.len()
-                    && parts[p.part_number as usize - 1].len == p.size
-            })
-            .collect();
-        let hash_total: u64 = candidates.iter().map(|p| p.size).sum();
-        let hashing =
-            ProgressTracker::new(hash_total, bucket.client().config().progress_interval, opts.on_hash_progress.clone());
-        let mut keep = Vec::new();
-        for p in candidates {
-            if task.should_stop() {
-                return Ok(None);
-            }
-            let planned = &parts[p.part_number as usize - 1];
-            let data = read_part(file, planned.offset, planned.len)?;
-            let md5 = hex(&md5::Md5::digest(&data));
-            if p.etag.trim_matches('"').eq_ignore_ascii_case(&md5) {
-                keep.push(UploadedPart {
-                    number: p.part_number,
-                    etag: p.etag.clone(),
-                    crc64: crate::checksum::crc64(&data),
-                    len: planned.len,
-                });
-            }
-            hashing.add(planned.len);
-        }
-        hashing.finish();
-        if !keep.is_empty() {
-            return Ok(Some((upload.upload_id, keep)));
+        match parts_on_server(bucket, task, key, &upload.upload_id, file, parts, &[], hashing)? {
+            None => return Ok(None),
+            Some(keep) if !keep.is_empty() => return Ok(Some((upload.upload_id, keep))),
+            Some(_) => {}
         }
     }
     Ok(None)
+}
+
+/// What a restarted run finds of the upload its task kept.
+enum KeptUpload {
+    /// Still there, with these parts holding the local bytes.
+    Reusable(String, Vec<UploadedPart>),
+    /// Gone (aborted by someone else, expired by a lifecycle rule).
+    Gone,
+    /// The task was paused or cancelled while the parts were checked.
+    Stopped,
+}
+
+/// Where a restarted run picks up the upload its task kept (after a pause or a failed part):
+/// its confirmed parts, and the parts listed on the server that hold the local bytes (a part
+/// whose answer was lost is found there). When this fails or the task is stopped meanwhile, the kept state is put back, so
+/// `restart` and `cancel` still find it.
+fn reuse_kept(
+    bucket: &Bucket,
+    task: &TaskCore,
+    key: &str,
+    file: &File,
+    parts: &[PlannedPart],
+    kept: ResumeState,
+    hashing: &Hashing,
+) -> Result<KeptUpload> {
+    match parts_on_server(bucket, task, key, &kept.upload_id, file, parts, &kept.uploaded, hashing) {
+        Ok(Some(on_server)) => Ok(KeptUpload::Reusable(kept.upload_id, on_server)),
+        Ok(None) => {
+            put_back_resume(task, Box::new(kept));
+            Ok(KeptUpload::Stopped)
+        }
+        Err(e) if e.is_not_found() => Ok(KeptUpload::Gone),
+        Err(e) => {
+            put_back_resume(task, Box::new(kept));
+            Err(e)
+        }
+    }
 }
 
 use md5::Digest as _;
@@ -373,31 +464,36 @@ fn slice_upload(
     }
     let parts = plan(size, part_size);
 
-    // A restart continues its own upload; a fresh run looks for one to resume.
-    let resume = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
-    let (upload_id, mut uploaded, resumed) = match resume.and_then(|r| r.downcast::<ResumeState>().ok()) {
-        Some(state) => {
-            let n = state.uploaded.len() as u32;
-            (state.upload_id, state.uploaded, n)
+    // A restart continues its own upload; a fresh run (or one whose upload is gone) looks for
+    // one to resume.
+    let hashing = Hashing::new(bucket, size, opts);
+    let kept = task.resume.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let mut found = None;
+    if let Some(kept) = kept.and_then(|r| r.downcast::<ResumeState>().ok()) {
+        match reuse_kept(bucket, task, key, &file, &parts, *kept, &hashing)? {
+            KeptUpload::Reusable(id, on_server) => found = Some((id, on_server)),
+            // Aborted elsewhere, or never known under its true id (an Initiate answer damaged
+            // on the way): sweep what the task may have made, as a cancel would.
+            KeptUpload::Gone => task.drop_kept(bucket.client()),
+            KeptUpload::Stopped => return Ok(None),
         }
-        None => match find_resumable(bucket, task, key, &file, &parts, opts)? {
-            Some((id, kept)) => {
-                let n = kept.len() as u32;
-                (id, kept, n)
+    }
+    if found.is_none() {
+        found = find_resumable(bucket, task, key, &file, &parts, opts, &hashing)?;
+    }
+    hashing.finish();
+    let (upload_id, mut uploaded) = match found {
+        Some(found) => found,
+        None => {
+            if task.should_stop() {
+                return Ok(None);
             }
-            None => {
-                if task.should_stop() {
-                    return Ok(None);
-                }
-                let init = initiate(
-                    bucket,
-                    MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() },
-                    run,
-                )?;
-                (init.upload_id, Vec::new(), 0)
-            }
-        },
+            let init =
+                initiate(bucket, MultipartInitInput { key: key.to_owned(), attributes: opts.attributes.clone() }, run)?;
+            (init.upload_id, Vec::new())
+        }
     };
+    let resumed = uploaded.len() as u32;
     task.set_state(crate::transfer::task::TaskState::Uploading);
     task.progress.resume_from(uploaded.iter().map(|p| p.len).sum());
 
@@ -409,7 +505,6 @@ fn slice_upload(
         let content_md5 = opts.part_content_md5;
         let cancel = task.cancel_token();
         Arc::new(move |part: &PlannedPart| {
-            cancel.check()?;
             upload_one_part(&bucket, &key, &upload_id, &file, part_size, part, content_md5, &cancel)
         })
     };
@@ -422,7 +517,7 @@ fn slice_upload(
     let keep = || -> Box<dyn std::any::Any + Send> {
         Box::new(ResumeState { upload_id: upload_id.clone(), uploaded: uploaded.clone() })
     };
-    if !settle_parts(outcome.end, bucket, task, key, &upload_id, since, keep)? {
+    if !settle_parts(outcome.end, bucket, task, key, &upload_id, run, keep)? {
         return Ok(None);
     }
 
@@ -443,6 +538,7 @@ fn slice_upload(
             .with_note("the completed object's value on COS differs from the local file's"));
     }
     Ok(Some(TransferOutput {
+        bucket: bucket.name().to_owned(),
         key: key.to_owned(),
         etag: out.etag,
         crc64: Some(whole_crc),
@@ -484,7 +580,7 @@ fn upload_one_part(
             content_md5,
             ..Default::default()
         },
-        &crate::client::CallOptions::new().cancel(cancel.clone()),
+        &CallOptions::new().cancel(cancel.clone()),
     );
     // The request is answered (or failed): the buffer goes to the next part.
     buffers.give_back(part_size as usize, data);

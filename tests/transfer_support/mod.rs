@@ -51,8 +51,13 @@ pub struct Spy {
     pub max_parts_in_flight: Arc<AtomicUsize>,
     hook: Arc<Mutex<Option<Hook>>>,
     response_hook: Arc<Mutex<Option<ResponseHook>>>,
+    refuse: Arc<Mutex<Option<Refuse>>>,
     pub delay: Arc<Mutex<Duration>>,
 }
+
+/// Which requests fail with a broken connection before they are sent (the server never sees
+/// them).
+pub type Refuse = Arc<dyn Fn(&Seen) -> bool + Send + Sync>;
 
 fn target_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
@@ -70,6 +75,7 @@ impl Spy {
             max_parts_in_flight: Default::default(),
             hook: Default::default(),
             response_hook: Default::default(),
+            refuse: Default::default(),
             delay: Default::default(),
         }
     }
@@ -89,6 +95,21 @@ impl Spy {
 
     pub fn clear_response_hook(&self) {
         *self.response_hook.lock().unwrap() = None;
+    }
+
+    /// Fails every request for which `refuse` holds with a connection error, before it is
+    /// sent: the server never sees it (it is still logged).
+    pub fn set_refuse(&self, refuse: impl Fn(&Seen) -> bool + Send + Sync + 'static) {
+        *self.refuse.lock().unwrap() = Some(Arc::new(refuse));
+    }
+
+    pub fn clear_refuse(&self) {
+        *self.refuse.lock().unwrap() = None;
+    }
+
+    /// How many requests of `method` with `partNumber={part}` went out.
+    pub fn part_requests(&self, method: &str, part: u32) -> usize {
+        self.seen().iter().filter(|s| s.method == method && s.part_number == Some(part)).count()
     }
 
     /// The `Range` of every GET of `key` that had one, in order.
@@ -133,6 +154,13 @@ impl Transport for Spy {
         let hook = self.hook.lock().unwrap().clone();
         if let Some(h) = hook {
             h(&mut request, &seen);
+        }
+        let refuse = self.refuse.lock().unwrap().clone();
+        if refuse.is_some_and(|r| r(&seen)) {
+            return Err(tencent_cos::Error::transport(
+                tencent_cos::TransportErrorKind::Connect,
+                std::io::Error::other("refused by the test before sending"),
+            ));
         }
         {
             let mut map = self.in_flight_by_key.lock().unwrap();
@@ -213,6 +241,28 @@ impl Setup {
 
     pub fn pending_uploads(&self) -> Vec<(String, String)> {
         self.emulator.pending_uploads(BUCKET)
+    }
+}
+
+/// A small xorshift generator: seeded tests draw their schedules, sizes and faults from it.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed` (any value; it is mixed so that nearby seeds differ at once).
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
     }
 }
 
