@@ -62,6 +62,7 @@ fn every_length_arrives_byte_exact_in_one_put_or_in_parts() {
             assert_eq!(part_puts, parts, "{front:?} {len}");
             assert_eq!(spy.count("PUT", &key), parts.max(1), "{front:?} {len}: one PUT, or one per part");
             assert_eq!(out.upload_id.is_some(), parts > 0);
+            assert_eq!(out.bucket, BUCKET);
             assert!(out.location.as_deref().is_some_and(|l| l.ends_with(&key)), "{:?}", out.location);
         }
         assert!(setup.pending_uploads().is_empty());

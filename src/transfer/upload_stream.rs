@@ -276,6 +276,7 @@ impl StreamUpload<'_> {
         }
         self.progress.add(size);
         Ok(TransferOutput {
+            bucket: self.bucket.name().to_owned(),
             key: self.input.key.clone(),
             etag: out.etag.unwrap_or_default(),
             crc64: Some(local),
@@ -388,6 +389,7 @@ impl StreamUpload<'_> {
                 .with_note("the completed object's value on COS differs from the stream's"));
         }
         Ok(TransferOutput {
+            bucket: self.bucket.name().to_owned(),
             key: self.input.key.clone(),
             etag: out.etag,
             crc64: Some(whole_crc),
