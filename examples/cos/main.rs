@@ -50,6 +50,7 @@ pub mod cli;
 pub mod commands;
 pub mod progress;
 pub mod target;
+pub mod tree;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -57,11 +58,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
     let Ok(args) = args else {
-        eprintln!("cos: arguments must be valid UTF-8\n\n{}", cli::USAGE);
+        eprintln!("cos: arguments must be valid UTF-8 (see `cos --help`)");
         return ExitCode::from(cli::EXIT_USAGE);
     };
     let env = cli::Env::from_process(std::io::stderr().is_terminal());
     // Unlocked handles: the progress bar draws on stderr from the transfer's worker threads.
-    let code = cli::run(&args, &env, &mut std::io::stdout(), &mut std::io::stderr());
+    let mut stdin = std::io::stdin().lock();
+    let code = cli::run(&args, &env, &mut stdin, &mut std::io::stdout(), &mut std::io::stderr());
     ExitCode::from(code)
 }
