@@ -776,3 +776,35 @@ fn a_resumed_put_says_how_many_parts_it_reused() {
     assert!(emulator.object_bytes(PHOTOS, "big.bin").unwrap() == data);
     assert!(emulator.pending_uploads(PHOTOS).is_empty());
 }
+
+#[test]
+fn globs_match_names_and_paths() {
+    use cos::tree::glob_match;
+    let cases = [
+        ("*.log", "x.log", true),
+        ("*.log", "dir/x.log", false),
+        ("a?c", "abc", true),
+        ("a?c", "a/c", false),
+        ("tmp/**", "tmp/x/y.txt", true),
+        ("**/*.css", "a.css", true),
+        ("**/*.css", "deep/er/a.css", true),
+        ("**/*.css", "deep/a.cs", false),
+        ("css/*", "css/a/b", false),
+        ("", "", true),
+        ("exact", "exactly", false),
+    ];
+    for (pattern, text, expected) in cases {
+        assert_eq!(glob_match(pattern, text), expected, "{pattern:?} on {text:?}");
+    }
+    let options = cli::TreeOptions {
+        compare: true,
+        delete: false,
+        include: vec!["*.txt".into(), "keep/**".into()],
+        exclude: vec!["secret*".into()],
+    };
+    let selected: Vec<&str> = ["a.txt", "d/b.txt", "keep/c.bin", "secret.txt", "d/secret2.txt", "x.bin"]
+        .into_iter()
+        .filter(|p| cos::tree::selected(&options, p))
+        .collect();
+    assert_eq!(selected, ["a.txt", "d/b.txt", "keep/c.bin"]);
+}
