@@ -288,9 +288,48 @@ fn the_environment_chooses_the_target_and_never_shows_a_secret() {
     assert_eq!(o.code, 0, "{o:?}");
 }
 
-/// The commands go through `spy` (around an emulator).
-fn env_spied(spy: &Spy) -> Env {
-    Env { vars: BTreeMap::new(), transport: Some(Arc::new(spy.clone())), progress_bars: false, now: None }
+/// The CLI's way to one emulator: in-process through a spy that counts requests, or over the
+/// emulator's HTTP front (`COS_EMULATOR_URL`).
+struct Front {
+    env: Env,
+    spy: Option<Spy>,
+    server: Option<tencent_cos::emulator::ServerHandle>,
+}
+
+impl Front {
+    fn new(emulator: &Emulator, http: bool) -> Front {
+        if http {
+            let server = emulator.serve("127.0.0.1:0").unwrap();
+            let env = env_with(&[("COS_EMULATOR_URL", server.url().as_str())]);
+            Front { env, spy: None, server: Some(server) }
+        } else {
+            let spy = Spy::new(emulator.clone());
+            let env =
+                Env { vars: BTreeMap::new(), transport: Some(Arc::new(spy.clone())), progress_bars: false, now: None };
+            Front { env, spy: Some(spy), server: None }
+        }
+    }
+
+    /// Forgets the requests seen so far.
+    fn reset(&self) {
+        if let Some(spy) = &self.spy {
+            spy.log.lock().unwrap().clear();
+        }
+    }
+
+    /// In-process: the requests since `reset`, by method, are `expected`.
+    #[track_caller]
+    fn sent(&self, expected: &[(&str, usize)]) {
+        if let Some(spy) = &self.spy {
+            assert_eq!(methods(spy), counts(expected));
+        }
+    }
+
+    fn shutdown(self) {
+        if let Some(server) = self.server {
+            server.shutdown();
+        }
+    }
 }
 
 fn made(env: &Env, bucket: &str) {
@@ -453,9 +492,16 @@ fn counts(pairs: &[(&str, usize)]) -> Vec<(String, usize)> {
 
 #[test]
 fn sync_up_moves_only_what_differs_and_twice_moves_nothing() {
-    let emulator = Emulator::new();
-    let spy = Spy::new(emulator.clone());
-    let env = env_spied(&spy);
+    for http in [false, true] {
+        let emulator = Emulator::new();
+        let front = Front::new(&emulator, http);
+        sync_up(&emulator, &front);
+        front.shutdown();
+    }
+}
+
+fn sync_up(emulator: &Emulator, front: &Front) {
+    let env = &front.env;
     made(&env, PHOTOS);
     let dir = TempDir::new();
     let src = dir.join("site");
@@ -478,24 +524,24 @@ fn sync_up_moves_only_what_differs_and_twice_moves_nothing() {
     assert!(emulator.object_bytes(PHOTOS, "site/img/big.bin").unwrap() == big);
 
     // The second run lists once and HEADs each file of equal size: nothing is written.
-    spy.log.lock().unwrap().clear();
+    front.reset();
     let unchanged = ["sync: uploaded 0, skipped 3, deleted 0, 0 bytes".to_owned()];
     ok(&env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &unchanged);
-    assert_eq!(methods(&spy), counts(&[("GET", 1), ("HEAD", 3)]));
+    front.sent(&[("GET", 1), ("HEAD", 3)]);
 
     // Same size, other bytes: the CRC-64 tells; a removed file goes with --delete; an excluded
     // object is never deleted.
     std::fs::write(src.join("css/a.css"), b"b{}").unwrap();
     std::fs::remove_file(src.join("index.html")).unwrap();
     emulator_put(&env, "site/keep.log", b"remote only, excluded");
-    spy.log.lock().unwrap().clear();
+    front.reset();
     let lines = [
         format!("uploaded {s}/css/a.css -> cos://{PHOTOS}/site/css/a.css (3 bytes)"),
         format!("deleted cos://{PHOTOS}/site/index.html"),
         "sync: uploaded 1, skipped 1, deleted 1, 3 bytes".to_owned(),
     ];
     ok(&env, &["sync", "--delete", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
-    assert_eq!(methods(&spy), counts(&[("GET", 1), ("HEAD", 2), ("POST", 1), ("PUT", 1)]));
+    front.sent(&[("GET", 1), ("HEAD", 2), ("POST", 1), ("PUT", 1)]);
     assert_eq!(emulator.object_bytes(PHOTOS, "site/css/a.css"), Some(b"b{}".to_vec()));
     assert_eq!(emulator.object_keys(PHOTOS), ["site/css/a.css", "site/img/big.bin", "site/keep.log"]);
 
@@ -527,9 +573,16 @@ fn emulator_put(env: &Env, key: &str, data: &[u8]) {
 
 #[test]
 fn sync_down_put_r_and_get_r_byte_exact() {
-    let emulator = Emulator::new();
-    let spy = Spy::new(emulator.clone());
-    let env = env_spied(&spy);
+    for http in [false, true] {
+        let emulator = Emulator::new();
+        let front = Front::new(&emulator, http);
+        sync_down(&front);
+        front.shutdown();
+    }
+}
+
+fn sync_down(front: &Front) {
+    let env = &front.env;
     made(&env, PHOTOS);
     let dir = TempDir::new();
     let (src, copy, mirror) = (dir.join("src"), dir.join("copy"), dir.join("mirror"));
@@ -565,13 +618,13 @@ fn sync_down_put_r_and_get_r_byte_exact() {
         "sync: downloaded 1, skipped 1, deleted 0, 2097153 bytes".to_owned(),
     ];
     ok(&env, &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
-    spy.log.lock().unwrap().clear();
+    front.reset();
     ok(
         &env,
         &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()],
         &["sync: downloaded 0, skipped 2, deleted 0, 0 bytes".to_owned()],
     );
-    assert_eq!(methods(&spy), counts(&[("GET", 1), ("HEAD", 2)]));
+    front.sent(&[("GET", 1), ("HEAD", 2)]);
 
     std::fs::write(mirror.join("extra.txt"), b"local only").unwrap();
     let lines = [format!("deleted {m}/extra.txt"), "sync: downloaded 0, skipped 2, deleted 1, 0 bytes".to_owned()];
@@ -581,10 +634,16 @@ fn sync_down_put_r_and_get_r_byte_exact() {
 
 #[test]
 fn signurl_stat_hash_du_and_ls_json() {
-    let (emulator, date) = still_emulator();
-    let server = emulator.serve("127.0.0.1:0").unwrap();
-    let url = server.url();
-    let env = env_with(&[("COS_EMULATOR_URL", url.as_str())]);
+    for http in [false, true] {
+        let (emulator, date) = still_emulator();
+        let front = Front::new(&emulator, http);
+        signurl_stat_hash_du_ls_json(&front, &date);
+        front.shutdown();
+    }
+}
+
+fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
+    let env = &front.env;
     made(&env, PHOTOS);
     let (code, _, err) = cos_raw(&env, &["put", "-", &format!("cos://{PHOTOS}/d/check.txt")], b"123456789");
     assert_eq!((code, err), (0, format!("uploaded - -> cos://{PHOTOS}/d/check.txt (9 bytes)\n")));
@@ -595,9 +654,15 @@ fn signurl_stat_hash_du_and_ls_json() {
     let o = cos(&env, &["signurl", "--expires", "600", &format!("cos://{PHOTOS}/d/check.txt")]);
     assert_eq!((o.code, o.err.as_str(), o.out.lines().count()), (0, "", 1), "{o:?}");
     let signed = o.out.trim_end();
-    assert!(signed.starts_with(&format!("{url}/{PHOTOS}/d/check.txt?q-sign-algorithm=sha1&")), "{signed}");
-    let body = ureq::get(signed).call().unwrap().body_mut().read_to_vec().unwrap();
-    assert_eq!(body, b"123456789");
+    if let Some(server) = &front.server {
+        let url = server.url();
+        assert!(signed.starts_with(&format!("{url}/{PHOTOS}/d/check.txt?q-sign-algorithm=sha1&")), "{signed}");
+        let body = ureq::get(signed).call().unwrap().body_mut().read_to_vec().unwrap();
+        assert_eq!(body, b"123456789");
+    } else {
+        let public = format!("https://{PHOTOS}.cos.ap-guangzhou.myqcloud.com/d/check.txt?q-sign-algorithm=sha1&");
+        assert!(signed.starts_with(&public), "{signed}");
+    }
     let o = cos(&env, &["signurl", "--method", "put", &format!("cos://{PHOTOS}/d/check.txt")]);
     assert!(o.code == 0 && o.out.contains("q-sign-time="), "{o:?}");
 
@@ -646,16 +711,22 @@ fn signurl_stat_hash_du_and_ls_json() {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["key"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!((o.code, keys), (0, vec!["d/check.txt".to_owned(), "d/sub/two.txt".to_owned()]));
-    server.shutdown();
 }
 
 #[test]
 fn lsparts_shows_ages_and_abort_takes_the_old_ones() {
+    for http in [false, true] {
+        lsparts_and_abort(http);
+    }
+}
+
+fn lsparts_and_abort(http: bool) {
     let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
     let clock = Arc::new(std::sync::atomic::AtomicU64::new(real_now + 10));
     let read = clock.clone();
     let emulator = Emulator::builder().clock(move || read.load(std::sync::atomic::Ordering::SeqCst)).build();
-    let mut env = env_on(&emulator);
+    let front = Front::new(&emulator, http);
+    let mut env = front.env.clone();
     made(&env, PHOTOS);
     let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
     let photos = connection.client.bucket(PHOTOS);
@@ -692,6 +763,7 @@ fn lsparts_shows_ages_and_abort_takes_the_old_ones() {
     ];
     ok(&env, &["abort", &format!("cos://{PHOTOS}/logs/")], &aborted);
     assert_eq!(emulator.pending_uploads(PHOTOS), [("other.bin".to_owned(), other)]);
+    front.shutdown();
 }
 
 #[test]

@@ -95,8 +95,10 @@ pub fn execute(
                 .head_object(&path.key)
                 .send()
                 .map_err(|e| explain_bodiless(&bucket(path), &path.key, e))?;
+            // Lower case, as HTTP/2 and most HTTP/1 stacks hand them over: one spelling whatever
+            // the transport.
             for (name, value) in head.meta.headers.iter() {
-                writeln!(out, "{name}: {value}")?;
+                writeln!(out, "{}: {value}", name.to_ascii_lowercase())?;
             }
             Ok(())
         }
