@@ -502,7 +502,7 @@ fn sync_up_moves_only_what_differs_and_twice_moves_nothing() {
 
 fn sync_up(emulator: &Emulator, front: &Front) {
     let env = &front.env;
-    made(&env, PHOTOS);
+    made(env, PHOTOS);
     let dir = TempDir::new();
     let src = dir.join("site");
     let big = pattern(MIB + 100, 9); // multipart
@@ -519,28 +519,28 @@ fn sync_up(emulator: &Emulator, front: &Front) {
         format!("uploaded {s}/index.html -> cos://{PHOTOS}/site/index.html (11 bytes)"),
         "sync: uploaded 3, skipped 0, deleted 0, 1048690 bytes".to_owned(),
     ];
-    ok(&env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
+    ok(env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
     assert_eq!(emulator.object_keys(PHOTOS), ["site/css/a.css", "site/img/big.bin", "site/index.html"]);
     assert!(emulator.object_bytes(PHOTOS, "site/img/big.bin").unwrap() == big);
 
     // The second run lists once and HEADs each file of equal size: nothing is written.
     front.reset();
     let unchanged = ["sync: uploaded 0, skipped 3, deleted 0, 0 bytes".to_owned()];
-    ok(&env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &unchanged);
+    ok(env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &unchanged);
     front.sent(&[("GET", 1), ("HEAD", 3)]);
 
     // Same size, other bytes: the CRC-64 tells; a removed file goes with --delete; an excluded
     // object is never deleted.
     std::fs::write(src.join("css/a.css"), b"b{}").unwrap();
     std::fs::remove_file(src.join("index.html")).unwrap();
-    emulator_put(&env, "site/keep.log", b"remote only, excluded");
+    emulator_put(env, "site/keep.log", b"remote only, excluded");
     front.reset();
     let lines = [
         format!("uploaded {s}/css/a.css -> cos://{PHOTOS}/site/css/a.css (3 bytes)"),
         format!("deleted cos://{PHOTOS}/site/index.html"),
         "sync: uploaded 1, skipped 1, deleted 1, 3 bytes".to_owned(),
     ];
-    ok(&env, &["sync", "--delete", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
+    ok(env, &["sync", "--delete", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
     front.sent(&[("GET", 1), ("HEAD", 2), ("POST", 1), ("PUT", 1)]);
     assert_eq!(emulator.object_bytes(PHOTOS, "site/css/a.css"), Some(b"b{}".to_vec()));
     assert_eq!(emulator.object_keys(PHOTOS), ["site/css/a.css", "site/img/big.bin", "site/keep.log"]);
@@ -550,11 +550,11 @@ fn sync_up(emulator: &Emulator, front: &Front) {
         format!("uploaded {s}/tmp/x.log -> cos://{PHOTOS}/site/tmp/x.log (3 bytes)"),
         "sync: uploaded 1, skipped 0, deleted 0, 3 bytes".to_owned(),
     ];
-    ok(&env, &["sync", "--include", "tmp/**", src.to_str().unwrap(), &dest], &lines);
+    ok(env, &["sync", "--include", "tmp/**", src.to_str().unwrap(), &dest], &lines);
 
     // A missing source directory is named.
     let missing = dir.join("nope");
-    let o = cos(&env, &["sync", missing.to_str().unwrap(), &dest]);
+    let o = cos(env, &["sync", missing.to_str().unwrap(), &dest]);
     assert_eq!(o.code, 1, "{o:?}");
     assert!(
         o.err.starts_with(&format!(
@@ -583,7 +583,7 @@ fn sync_down_put_r_and_get_r_byte_exact() {
 
 fn sync_down(front: &Front) {
     let env = &front.env;
-    made(&env, PHOTOS);
+    made(env, PHOTOS);
     let dir = TempDir::new();
     let (src, copy, mirror) = (dir.join("src"), dir.join("copy"), dir.join("mirror"));
     let two = pattern(2 * MIB + 1, 4);
@@ -595,16 +595,16 @@ fn sync_down(front: &Front) {
         format!("uploaded {s}/deep/er/b.bin -> cos://{PHOTOS}/p/deep/er/b.bin (2097153 bytes)"),
         "put -r: uploaded 2, skipped 0, deleted 0, 2097158 bytes".to_owned(),
     ];
-    ok(&env, &["put", "-r", "--exclude", "*.tmp", src.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")], &lines);
+    ok(env, &["put", "-r", "--exclude", "*.tmp", src.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")], &lines);
     // put -r moves everything again (no comparison).
-    ok(&env, &["put", "-r", "--exclude", "*.tmp", src.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")], &lines);
+    ok(env, &["put", "-r", "--exclude", "*.tmp", src.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")], &lines);
 
     let lines = [
         format!("downloaded cos://{PHOTOS}/p/a.txt -> {c}/a.txt (5 bytes)"),
         format!("downloaded cos://{PHOTOS}/p/deep/er/b.bin -> {c}/deep/er/b.bin (2097153 bytes)"),
         "get -r: downloaded 2, skipped 0, deleted 0, 2097158 bytes".to_owned(),
     ];
-    ok(&env, &["get", "-r", &format!("cos://{PHOTOS}/p"), copy.to_str().unwrap()], &lines);
+    ok(env, &["get", "-r", &format!("cos://{PHOTOS}/p"), copy.to_str().unwrap()], &lines);
     assert_eq!(std::fs::read(copy.join("a.txt")).unwrap(), b"alpha");
     assert!(std::fs::read(copy.join("deep/er/b.bin")).unwrap() == two);
 
@@ -612,15 +612,15 @@ fn sync_down(front: &Front) {
         format!("downloaded cos://{PHOTOS}/p/a.txt -> {m}/a.txt (5 bytes)"),
         "sync: downloaded 1, skipped 0, deleted 0, 5 bytes".to_owned(),
     ];
-    ok(&env, &["sync", "--include", "*.txt", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
+    ok(env, &["sync", "--include", "*.txt", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
     let lines = [
         format!("downloaded cos://{PHOTOS}/p/deep/er/b.bin -> {m}/deep/er/b.bin (2097153 bytes)"),
         "sync: downloaded 1, skipped 1, deleted 0, 2097153 bytes".to_owned(),
     ];
-    ok(&env, &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
+    ok(env, &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
     front.reset();
     ok(
-        &env,
+        env,
         &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()],
         &["sync: downloaded 0, skipped 2, deleted 0, 0 bytes".to_owned()],
     );
@@ -628,7 +628,7 @@ fn sync_down(front: &Front) {
 
     std::fs::write(mirror.join("extra.txt"), b"local only").unwrap();
     let lines = [format!("deleted {m}/extra.txt"), "sync: downloaded 0, skipped 2, deleted 1, 0 bytes".to_owned()];
-    ok(&env, &["sync", "--delete", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
+    ok(env, &["sync", "--delete", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
     assert!(!mirror.join("extra.txt").exists() && std::fs::read(mirror.join("deep/er/b.bin")).unwrap() == two);
 }
 
@@ -644,14 +644,14 @@ fn signurl_stat_hash_du_and_ls_json() {
 
 fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
     let env = &front.env;
-    made(&env, PHOTOS);
-    let (code, _, err) = cos_raw(&env, &["put", "-", &format!("cos://{PHOTOS}/d/check.txt")], b"123456789");
+    made(env, PHOTOS);
+    let (code, _, err) = cos_raw(env, &["put", "-", &format!("cos://{PHOTOS}/d/check.txt")], b"123456789");
     assert_eq!((code, err), (0, format!("uploaded - -> cos://{PHOTOS}/d/check.txt (9 bytes)\n")));
-    let (code, _, _) = cos_raw(&env, &["put", "-", &format!("cos://{PHOTOS}/d/sub/two.txt")], b"22");
+    let (code, _, _) = cos_raw(env, &["put", "-", &format!("cos://{PHOTOS}/d/sub/two.txt")], b"22");
     assert_eq!(code, 0);
 
     // signurl: a URL that fetches the object over HTTP without the client.
-    let o = cos(&env, &["signurl", "--expires", "600", &format!("cos://{PHOTOS}/d/check.txt")]);
+    let o = cos(env, &["signurl", "--expires", "600", &format!("cos://{PHOTOS}/d/check.txt")]);
     assert_eq!((o.code, o.err.as_str(), o.out.lines().count()), (0, "", 1), "{o:?}");
     let signed = o.out.trim_end();
     if let Some(server) = &front.server {
@@ -663,7 +663,7 @@ fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
         let public = format!("https://{PHOTOS}.cos.ap-guangzhou.myqcloud.com/d/check.txt?q-sign-algorithm=sha1&");
         assert!(signed.starts_with(&public), "{signed}");
     }
-    let o = cos(&env, &["signurl", "--method", "put", &format!("cos://{PHOTOS}/d/check.txt")]);
+    let o = cos(env, &["signurl", "--method", "put", &format!("cos://{PHOTOS}/d/check.txt")]);
     assert!(o.code == 0 && o.out.contains("q-sign-time="), "{o:?}");
 
     // hash: CRC-64/XZ and MD5 check values of "123456789", for a local file and the object.
@@ -671,13 +671,13 @@ fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
     let file = dir.join("check.txt");
     std::fs::write(&file, b"123456789").unwrap();
     const CHECK: &str = "crc64 11051210869376104954  md5 25f9e794323b453885f5181f1b624d0b";
-    ok(&env, &["hash", file.to_str().unwrap()], &[format!("{CHECK}  {}", file.display())]);
-    ok(&env, &["hash", &format!("cos://{PHOTOS}/d/check.txt")], &[format!("{CHECK}  cos://{PHOTOS}/d/check.txt")]);
-    let o = cos(&env, &["hash", dir.join("absent").to_str().unwrap()]);
+    ok(env, &["hash", file.to_str().unwrap()], &[format!("{CHECK}  {}", file.display())]);
+    ok(env, &["hash", &format!("cos://{PHOTOS}/d/check.txt")], &[format!("{CHECK}  cos://{PHOTOS}/d/check.txt")]);
+    let o = cos(env, &["hash", dir.join("absent").to_str().unwrap()]);
     assert!(o.code == 1 && o.err.contains(&format!("{}: No such file", dir.join("absent").display())), "{o:?}");
 
     // stat: every header of the HEAD answer, as `name: value`.
-    let o = cos(&env, &["stat", &format!("cos://{PHOTOS}/d/check.txt")]);
+    let o = cos(env, &["stat", &format!("cos://{PHOTOS}/d/check.txt")]);
     assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
     let lines: Vec<&str> = o.out.lines().collect();
     let header = |name: &str| {
@@ -688,23 +688,19 @@ fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
     assert_eq!(header("etag"), "\"25f9e794323b453885f5181f1b624d0b\"");
     assert!(header("x-cos-request-id").len() > 4);
     assert!(lines.iter().all(|l| l.split_once(": ").is_some()), "{o:?}");
-    let o = cos(&env, &["stat", &format!("cos://{PHOTOS}/d/absent.txt")]);
+    let o = cos(env, &["stat", &format!("cos://{PHOTOS}/d/absent.txt")]);
     assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
 
-    ok(&env, &["du", &format!("cos://{PHOTOS}/d/")], &[format!("11 bytes in 2 object(s) under cos://{PHOTOS}/d/")]);
-    ok(&env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none")]);
+    ok(env, &["du", &format!("cos://{PHOTOS}/d/")], &[format!("11 bytes in 2 object(s) under cos://{PHOTOS}/d/")]);
+    ok(env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none")]);
 
     let etag = "\\\"25f9e794323b453885f5181f1b624d0b\\\"";
-    ok(
-        &env,
-        &["ls", "--json"],
-        &[format!(r#"{{"creation_date":"{date}","name":"{PHOTOS}","region":"ap-guangzhou"}}"#)],
-    );
+    ok(env, &["ls", "--json"], &[format!(r#"{{"creation_date":"{date}","name":"{PHOTOS}","region":"ap-guangzhou"}}"#)]);
     let check = format!(
         r#"{{"etag":"{etag}","key":"d/check.txt","last_modified":"{date}","size":9,"storage_class":"STANDARD"}}"#
     );
-    ok(&env, &["ls", "--json", &format!("cos://{PHOTOS}/d/")], &[r#"{"prefix":"d/sub/"}"#.to_owned(), check.clone()]);
-    let o = cos(&env, &["ls", "-r", "--json", &format!("cos://{PHOTOS}")]);
+    ok(env, &["ls", "--json", &format!("cos://{PHOTOS}/d/")], &[r#"{"prefix":"d/sub/"}"#.to_owned(), check.clone()]);
+    let o = cos(env, &["ls", "-r", "--json", &format!("cos://{PHOTOS}")]);
     let keys: Vec<String> = o
         .out
         .lines()
