@@ -876,3 +876,21 @@ fn globs_match_names_and_paths() {
         .collect();
     assert_eq!(selected, ["a.txt", "d/b.txt", "keep/c.bin"]);
 }
+
+#[test]
+fn the_hash_phase_is_its_own_bar_and_position_and_total_move_together() {
+    use tencent_cos::transfer::ProgressInfo;
+    let info = |loaded, total| ProgressInfo { loaded, total, speed: 0.0, percent: 0.0 };
+    let bar = cos::progress::Bar::new("put", false);
+    assert_eq!(bar.state(), (0, Some(0), true));
+    (bar.on_hash_progress())(&info(2 * MIB as u64, 4 * MIB as u64));
+    // Hashing moves its own bar, not the transfer's.
+    assert_eq!(bar.state(), (0, Some(0), true));
+    let on_progress = bar.on_progress();
+    on_progress(&info(2 * MIB as u64, 6 * MIB as u64));
+    assert_eq!(bar.state(), (2 * MIB as u64, Some(6 * MIB as u64), false));
+    // A stream of unknown length reports total 0 until its end: the bar's total is never behind.
+    on_progress(&info(7 * MIB as u64, 0));
+    assert_eq!(bar.state(), (7 * MIB as u64, Some(7 * MIB as u64), false));
+    bar.clear();
+}

@@ -57,6 +57,12 @@ impl Bar {
         move |p: &ProgressInfo| update(&hashing, p)
     }
 
+    /// The transfer bar's position and length, and whether the hash bar is still up: what the
+    /// drawn bar and its percentage are computed from.
+    pub fn state(&self) -> (u64, Option<u64>, bool) {
+        (self.transfer.position(), self.transfer.length(), !self.hashing.is_finished())
+    }
+
     /// Removes the bars, so the result line stands alone.
     pub fn clear(&self) {
         self.hashing.finish_and_clear();
