@@ -407,9 +407,24 @@ fn help_and_version_exit_0_on_stdout() {
     assert_eq!((o.code, o.out, o.err), (0, format!("cos {}\n", env!("CARGO_PKG_VERSION")), String::new()));
     let o = cos(&env, &["--help"]);
     assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
-    for command in
-        ["ls", "mb", "rb", "put", "get", "cat", "cp", "rm", "sync", "signurl", "stat", "hash", "du", "lsparts", "abort"]
-    {
+    for command in [
+        "ls",
+        "mb",
+        "rb",
+        "put",
+        "get",
+        "cat",
+        "cp",
+        "rm",
+        "sync",
+        "signurl",
+        "stat",
+        "hash",
+        "du",
+        "lsparts",
+        "abort",
+        "completions",
+    ] {
         let line = o.out.lines().find(|l| l.trim_start().starts_with(&format!("{command} "))).unwrap_or_default();
         assert!(!line.is_empty(), "--help lists {command}: {}", o.out);
         let help = cos(&env, &[command, "--help"]);
@@ -426,6 +441,12 @@ fn help_and_version_exit_0_on_stdout() {
     }
     let o = cos(&env, &["ls", "-h"]);
     assert!(o.code == 0 && o.out.contains("--json") && o.out.contains("One JSON object per line"), "{o:?}");
+    let o = cos(&env, &["completions", "bash"]);
+    assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
+    assert!(o.out.contains("_cos()") && o.out.contains("lsparts") && o.out.contains("--older-than"), "{}", o.out);
+    let o = cos(&env, &["completions", "tcsh"]);
+    assert_eq!((o.code, o.out.as_str(), o.err.lines().count()), (2, "", 1), "{o:?}");
+    assert!(o.err.starts_with("cos: invalid value 'tcsh' for '<SHELL>'"), "{o:?}");
 }
 
 /// `put -` of `data`, then `get KEY -` and `cat`, byte for byte.

@@ -169,6 +169,11 @@ pub enum Commands {
         /// cos://BUCKET[/PREFIX]
         path: String,
     },
+    /// Print a shell completion script: `cos completions bash > /etc/bash_completion.d/cos`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Abort unfinished multipart uploads (all under the prefix, or those older than D).
     Abort {
         /// Only uploads started at least D ago: 90s, 30m, 2h, 7d.
@@ -391,8 +396,18 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
         Err(e) => return Err(one_line(&e, args)),
     };
     let verbose = parsed.verbose;
+    if let Commands::Completions { shell } = parsed.command {
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Args::command(), "cos", &mut script);
+        return Ok(Invocation::Print(String::from_utf8_lossy(&script).into_owned()));
+    }
     let command = command(parsed.command)?;
     Ok(Invocation::Run { command, verbose })
+}
+
+/// `completions`: answered by [`parse`] before a [`Command`] is made.
+fn completions_are_printed() -> String {
+    usage("completions takes a shell", "see `cos completions --help`")
 }
 
 /// clap's message on one line: the lines before `Usage:`, tips dropped, and where to read more.
@@ -563,6 +578,7 @@ fn command(parsed: Commands) -> Result<Command, String> {
         Commands::Hash { target } => Command::HashLocal(PathBuf::from(target)),
         Commands::Du { path } => Command::Du(remote("du", &path)?),
         Commands::Lsparts { path } => Command::Lsparts(remote("lsparts", &path)?),
+        Commands::Completions { .. } => return Err(completions_are_printed()),
         Commands::Abort { older_than, path } => {
             let older_than = older_than.as_deref().map(parse_age).transpose()?;
             Command::Abort { path: remote("abort", &path)?, older_than }
