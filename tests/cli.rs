@@ -1,7 +1,8 @@
 //! `cargo run --example cos`, run in-process: the example's `cli::run` with the arguments, an
-//! explicit `Env` (never this process's `COS_*` variables) and two buffers, against one emulator
-//! shared by a whole story of commands, and over HTTP through `COS_EMULATOR_URL`. Exit codes,
-//! exact output lines, byte-exact files, usage and configuration errors.
+//! explicit `Env` (never this process's `COS_*` variables), a stdin and two buffers, against one
+//! emulator shared by a whole story of commands, and over HTTP through `COS_EMULATOR_URL` and
+//! `COS_ENDPOINT`. Exit codes, exact output lines, byte-exact files, usage and configuration
+//! errors; sync runs counted with a spy transport.
 
 #[path = "../examples/cos/main.rs"]
 #[allow(dead_code)]
@@ -9,11 +10,12 @@ mod cos;
 mod transfer_support;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cos::cli::{self, Env, USAGE};
+use cos::cli::{self, Env};
 use tencent_cos::emulator::Emulator;
-use transfer_support::{MIB, TempDir, pattern};
+use transfer_support::{MIB, Spy, TempDir, pattern};
 
 const PHOTOS: &str = "photos-1250000000";
 const BACKUP: &str = "backup-1250000000";
@@ -27,10 +29,16 @@ struct Outcome {
 }
 
 fn cos(env: &Env, args: &[&str]) -> Outcome {
+    let (code, out, err) = cos_raw(env, args, b"");
+    Outcome { code, out: String::from_utf8(out).unwrap(), err }
+}
+
+/// Runs `args` with `stdin` as standard input: the exit status, stdout's bytes, stderr.
+fn cos_raw(env: &Env, args: &[&str], stdin: &[u8]) -> (u8, Vec<u8>, String) {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = cli::run(&args, env, &mut out, &mut err);
-    Outcome { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
+    let code = cli::run(&args, env, &mut &stdin[..], &mut out, &mut err);
+    (code, out, String::from_utf8(err).unwrap())
 }
 
 /// Runs `args`, expecting success, nothing on stderr and exactly `lines` on stdout.
@@ -44,12 +52,12 @@ fn ok(env: &Env, args: &[&str], lines: &[String]) {
 
 /// The commands go to `emulator`; no variable set, no progress bars drawn.
 fn env_on(emulator: &Emulator) -> Env {
-    Env { vars: BTreeMap::new(), emulator: Some(emulator.clone()), progress_bars: false }
+    Env { vars: BTreeMap::new(), transport: Some(Arc::new(emulator.clone())), progress_bars: false, now: None }
 }
 
 fn env_with(vars: &[(&str, &str)]) -> Env {
     let vars = vars.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-    Env { vars, emulator: None, progress_bars: false }
+    Env { vars, transport: None, progress_bars: false, now: None }
 }
 
 /// `2023-11-14T22:13:20.000Z`, derived from the HTTP date (not from the emulator's formatter).
@@ -166,48 +174,6 @@ fn every_command_on_one_emulator() {
 }
 
 #[test]
-fn usage_errors_exit_2_with_the_usage() {
-    let env = env_on(&Emulator::new());
-    let cases: [(&[&str], &str); 14] = [
-        (&[], "cos: no command given\n"),
-        (&["-v"], "cos: no command given\n"),
-        (&["frobnicate"], "cos: unknown command \"frobnicate\"\n"),
-        (&["ls", "--all"], "cos: unknown option --all\n"),
-        (&["ls", "-x"], "cos: unknown option -x\n"),
-        (&["ls", "-r"], "cos: ls -r needs cos://BUCKET[/PREFIX]\n"),
-        (&["mb"], "cos: mb takes cos://BUCKET, got 0 argument(s)\n"),
-        (&["mb", "cos://Photos-1250000000"], "cos: invalid argument `bucket`: \"Photos-1250000000\" may contain"),
-        (&["mb", "cos://photos-1250000000/key"], "cos: mb takes a bucket, cos://BUCKET, not \"cos://photos"),
-        (&["put", "a.txt"], "cos: put takes LOCAL cos://BUCKET/KEY, got 1 argument(s)\n"),
-        (&["put", "cos://photos-1250000000/a", "cos://photos-1250000000/b"], "cos: put takes a local path where"),
-        (&["get", "cos://photos-1250000000", "out"], "cos: get needs a key: cos://BUCKET/KEY, not"),
-        (&["get", "photos/a.txt", "out"], "cos: \"photos/a.txt\" is not a cos://BUCKET[/KEY] path\n"),
-        (&["cp", "-r", "cos://photos-1250000000/a", "cos://photos-1250000000/b"], "cos: -r is for ls and rm, not cp\n"),
-    ];
-    for (args, start) in cases {
-        let o = cos(&env, args);
-        assert_eq!((o.code, o.out.as_str()), (2, ""), "{args:?}: {o:?}");
-        assert!(o.err.starts_with(start), "{args:?}: {o:?}");
-        assert!(o.err.ends_with(&format!("\n\n{USAGE}")), "{args:?}: {o:?}");
-    }
-    let o = cos(&env, &["rm", "cos://photos-1250000000"]);
-    assert_eq!(o.code, 2, "rm of a bucket without -r: {o:?}");
-
-    for help in [&["--help"][..], &["-h"], &["ls", "-h"]] {
-        let o = cos(&env, help);
-        assert_eq!((o.code, o.out.as_str(), o.err.as_str()), (0, USAGE, ""), "{help:?}");
-    }
-    for command in
-        ["ls [-r] [cos://BUCKET[/PREFIX]]", "mb cos://BUCKET", "rb cos://BUCKET", "put LOCAL cos://BUCKET/KEY"]
-    {
-        assert!(USAGE.contains(command), "{command}");
-    }
-    for more in ["get cos://BUCKET/KEY LOCAL", "cp cos://BUCKET/KEY cos://BUCKET2/KEY2", "rm [-r] cos://BUCKET/KEY"] {
-        assert!(USAGE.contains(more), "{more}");
-    }
-}
-
-#[test]
 fn a_failed_operation_exits_1_with_the_code_and_request_id() {
     let env = env_on(&Emulator::new());
     ok(&env, &["mb", "cos://photos-1250000000"], &["created bucket cos://photos-1250000000".into()]);
@@ -239,7 +205,7 @@ fn a_failed_operation_exits_1_with_the_code_and_request_id() {
     assert_eq!((o.code, o.err.lines().count()), (1, 1), "{o:?}");
     assert!(o.err.starts_with("cos: put ") && o.err.contains("absent.txt: No such file"), "{o:?}");
     let o = cos(&env, &["put", dir.path.to_str().unwrap(), "cos://photos-1250000000/a"]);
-    assert!(o.code == 1 && o.err.contains("is a directory; put uploads one file"), "{o:?}");
+    assert!(o.code == 1 && o.err.contains("is a directory; put -r uploads a directory"), "{o:?}");
 }
 
 #[test]
@@ -306,18 +272,646 @@ fn the_environment_chooses_the_target_and_never_shows_a_secret() {
     let refused: [(Env, &str); 6] = [
         (with(&[]), "cos: COS_REGION is not set: real COS needs the region"),
         (with(&[("COS_REGION", "ap-shanghai"), ("COS_EMULATOR_URL", "http://127.0.0.1:1")]), "cos: both COS_SECRET_ID"),
-        (env_with(&secret[..1]), "cos: COS_SECRET_ID is set but COS_SECRET_KEY is not\n"),
-        (env_with(&secret[1..]), "cos: COS_SECRET_KEY is set but COS_SECRET_ID is not\n"),
+        (env_with(&secret[..1]), "cos: COS_SECRET_ID is set but COS_SECRET_KEY is not ("),
+        (env_with(&secret[1..]), "cos: COS_SECRET_KEY is set but COS_SECRET_ID is not ("),
         (env_with(&[("COS_SECURITY_TOKEN", "tok")]), "cos: COS_SECURITY_TOKEN is set without"),
         (env_with(&[("COS_EMULATOR_URL", "127.0.0.1:9000")]), "cos: COS_EMULATOR_URL=\"127.0.0.1:9000\": invalid"),
     ];
     for (env, start) in refused {
         let o = cos(&env, &["-v", "ls"]);
-        assert_eq!((o.code, o.out.as_str()), (2, ""), "{o:?}");
-        assert!(o.err.starts_with(start) && o.err.ends_with(USAGE), "{o:?}");
+        assert_eq!((o.code, o.out.as_str(), o.err.lines().count()), (2, "", 1), "{o:?}");
+        assert!(o.err.starts_with(start) && o.err.ends_with(" (see `cos --help` for the variables)\n"), "{o:?}");
         assert!(!o.err.contains("very-secret-key") && !o.err.contains("AKIDsecretid"), "{o:?}");
     }
     // An empty variable counts as unset.
     let o = cos(&env_with(&[("COS_SECRET_ID", ""), ("COS_EMULATOR_URL", "")]), &["ls"]);
     assert_eq!(o.code, 0, "{o:?}");
+}
+
+/// The CLI's way to one emulator: in-process through a spy that counts requests, or over the
+/// emulator's HTTP front (`COS_EMULATOR_URL`).
+struct Front {
+    env: Env,
+    spy: Option<Spy>,
+    server: Option<tencent_cos::emulator::ServerHandle>,
+}
+
+impl Front {
+    fn new(emulator: &Emulator, http: bool) -> Front {
+        if http {
+            let server = emulator.serve("127.0.0.1:0").unwrap();
+            let env = env_with(&[("COS_EMULATOR_URL", server.url().as_str())]);
+            Front { env, spy: None, server: Some(server) }
+        } else {
+            let spy = Spy::new(emulator.clone());
+            let env =
+                Env { vars: BTreeMap::new(), transport: Some(Arc::new(spy.clone())), progress_bars: false, now: None };
+            Front { env, spy: Some(spy), server: None }
+        }
+    }
+
+    /// Forgets the requests seen so far.
+    fn reset(&self) {
+        if let Some(spy) = &self.spy {
+            spy.log.lock().unwrap().clear();
+        }
+    }
+
+    /// In-process: the requests since `reset`, by method, are `expected`.
+    #[track_caller]
+    fn sent(&self, expected: &[(&str, usize)]) {
+        if let Some(spy) = &self.spy {
+            assert_eq!(methods(spy), counts(expected));
+        }
+    }
+
+    fn shutdown(self) {
+        if let Some(server) = self.server {
+            server.shutdown();
+        }
+    }
+}
+
+fn made(env: &Env, bucket: &str) {
+    ok(env, &["mb", &format!("cos://{bucket}")], &[format!("created bucket cos://{bucket}")]);
+}
+
+#[test]
+fn usage_errors_are_one_line_with_a_hint_and_exit_2() {
+    let env = env_on(&Emulator::new());
+    let cases: [(&[&str], &str); 17] = [
+        (&[], "no command given (see `cos --help`)"),
+        (&["-v"], "no command given (see `cos --help`)"),
+        (&["frobnicate"], "unrecognized subcommand 'frobnicate' (see `cos --help`)"),
+        (&["ls", "--all"], "unexpected argument '--all' found (see `cos ls --help`)"),
+        (&["ls", "-r"], "ls -r needs cos://BUCKET[/PREFIX] (see `cos ls --help`)"),
+        (&["mb"], "the following required arguments were not provided: <BUCKET> (see `cos mb --help`)"),
+        (
+            &["mb", "cos://photos-1250000000/key"],
+            "mb takes a bucket, cos://BUCKET, not \"cos://photos-1250000000/key\" (drop the key)",
+        ),
+        (&["put", "a.txt"], "the following required arguments were not provided: <DEST> (see `cos put --help`)"),
+        (
+            &["put", "cos://photos-1250000000/a", "b.txt"],
+            "put takes a local path where \"cos://photos-1250000000/a\" stands (to download, `cos get \
+             cos://photos-1250000000/a b.txt`)",
+        ),
+        (
+            &["cp", "./file.txt", "cos://photos-1250000000/a"],
+            "cp copies between cos:// paths; \"./file.txt\" is local (to upload it, `cos put ./file.txt \
+             cos://photos-1250000000/a`)",
+        ),
+        (
+            &["cp", "cos://photos-1250000000/a", "./file.txt"],
+            "cp copies between cos:// paths; \"./file.txt\" is local (to download, `cos get \
+             cos://photos-1250000000/a ./file.txt`)",
+        ),
+        (
+            &["get", "photos/a.txt", "out"],
+            "get takes cos://BUCKET/KEY first, not \"photos/a.txt\" (to upload, `cos put photos/a.txt out`)",
+        ),
+        (
+            &["get", "cos://photos-1250000000", "out"],
+            "get needs a key: cos://BUCKET/KEY, not \"cos://photos-1250000000\" (see `cos get --help`)",
+        ),
+        (
+            &["rm", "cos://photos-1250000000"],
+            "rm needs a key: cos://BUCKET/KEY, not \"cos://photos-1250000000\" (rm -r empties a prefix)",
+        ),
+        (
+            &["put", "-", "cos://photos-1250000000/dir/"],
+            "put - needs a full key, not cos://photos-1250000000/dir/ (stdin has no file name)",
+        ),
+        (&["sync", "a", "b"], "sync needs one cos:// path (to copy local files, use cp(1))"),
+        (
+            &["abort", "--older-than", "2 weeks", "cos://photos-1250000000"],
+            "--older-than \"2 weeks\" is not a duration (a number and s, m, h or d: 90s, 30m, 2h, 7d)",
+        ),
+    ];
+    for (args, reason) in cases {
+        let o = cos(&env, args);
+        assert_eq!((o.code, o.out.as_str(), o.err.as_str()), (2, "", format!("cos: {reason}\n").as_str()), "{args:?}");
+    }
+    let o = cos(&env, &["mb", "cos://Photos-1250000000"]);
+    assert_eq!((o.code, o.err.lines().count()), (2, 1), "{o:?}");
+    assert!(o.err.starts_with("cos: invalid argument `bucket`: \"Photos-1250000000\""), "{o:?}");
+    assert!(o.err.ends_with(" (see `cos mb --help`)\n"), "{o:?}");
+    // Nothing reached the emulator.
+    assert!(Emulator::new().bucket_names().is_empty() && env_on(&Emulator::new()).transport.is_some());
+}
+
+#[test]
+fn help_and_version_exit_0_on_stdout() {
+    let env = env_on(&Emulator::new());
+    let o = cos(&env, &["--version"]);
+    assert_eq!((o.code, o.out, o.err), (0, format!("cos {}\n", env!("CARGO_PKG_VERSION")), String::new()));
+    let o = cos(&env, &["--help"]);
+    assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
+    for command in [
+        "ls",
+        "mb",
+        "rb",
+        "put",
+        "get",
+        "cat",
+        "cp",
+        "rm",
+        "sync",
+        "signurl",
+        "stat",
+        "hash",
+        "du",
+        "lsparts",
+        "abort",
+        "completions",
+    ] {
+        let line = o.out.lines().find(|l| l.trim_start().starts_with(&format!("{command} "))).unwrap_or_default();
+        assert!(!line.is_empty(), "--help lists {command}: {}", o.out);
+        let help = cos(&env, &[command, "--help"]);
+        assert_eq!((help.code, help.err.as_str()), (0, ""), "{command} --help");
+        assert!(help.out.contains(&format!("Usage: cos {command} ")), "{command}: {}", help.out);
+    }
+    for fact in [
+        "COS_ENDPOINT",
+        "COS_EMULATOR_URL",
+        "COS_SECRET_ID",
+        "0 success, 1 the operation failed, 2 usage or configuration error, 130 interrupted",
+    ] {
+        assert!(o.out.contains(fact), "{fact}: {}", o.out);
+    }
+    let o = cos(&env, &["ls", "-h"]);
+    assert!(o.code == 0 && o.out.contains("--json") && o.out.contains("One JSON object per line"), "{o:?}");
+    let o = cos(&env, &["completions", "bash"]);
+    assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
+    assert!(o.out.contains("_cos()") && o.out.contains("lsparts") && o.out.contains("--older-than"), "{}", o.out);
+    let o = cos(&env, &["completions", "tcsh"]);
+    assert_eq!((o.code, o.out.as_str(), o.err.lines().count()), (2, "", 1), "{o:?}");
+    assert!(o.err.starts_with("cos: invalid value 'tcsh' for '<SHELL>'"), "{o:?}");
+}
+
+/// `put -` of `data`, then `get KEY -` and `cat`, byte for byte.
+fn stdin_stdout_round_trip(env: &Env, emulator: &Emulator, data: &[u8], multipart: bool) {
+    let key = format!("stdin/{}.bin", data.len());
+    let dest = format!("cos://{PHOTOS}/{key}");
+    let (code, out, err) = cos_raw(env, &["put", "-", &dest], data);
+    let kind = if multipart { ", multipart" } else { "" };
+    assert_eq!(
+        (code, out.as_slice(), err),
+        (0, &b""[..], format!("uploaded - -> {dest} ({} bytes{kind})\n", data.len()))
+    );
+    assert!(emulator.object_bytes(PHOTOS, &key).as_deref() == Some(data), "{} bytes stored", data.len());
+    for args in [&["get", dest.as_str(), "-"][..], &["cat", dest.as_str()]] {
+        let (code, out, err) = cos_raw(env, args, b"");
+        assert_eq!((code, err.as_str()), (0, ""), "{args:?}");
+        assert!(out == data, "{args:?}: {} bytes out of {}", out.len(), data.len());
+    }
+}
+
+#[test]
+fn stdin_and_stdout_round_trips_in_process_and_over_http() {
+    let emulator = Emulator::new();
+    let env = env_on(&emulator);
+    made(&env, PHOTOS);
+    let several_parts = pattern(2 * MIB + 5, 3); // three parts of the default 1 MiB
+    for (data, multipart) in [(&b""[..], false), (b"x", false), (&several_parts, true)] {
+        stdin_stdout_round_trip(&env, &emulator, data, multipart);
+    }
+    assert!(emulator.pending_uploads(PHOTOS).is_empty());
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let http = env_with(&[("COS_EMULATOR_URL", url.as_str())]);
+    for (data, multipart) in [(&b""[..], false), (b"y", false), (&several_parts[..MIB + 1], true)] {
+        stdin_stdout_round_trip(&http, &emulator, data, multipart);
+    }
+    let (code, out, err) = cos_raw(&http, &["cat", &format!("cos://{PHOTOS}/missing")], b"");
+    assert_eq!((code, out.len()), (1, 0), "{err}");
+    assert!(err.starts_with(&format!("cos: cat cos://{PHOTOS}/missing failed: COS answered 404 NoSuchKey")), "{err}");
+    server.shutdown();
+}
+
+/// Writes `files` (relative path, contents) under `root`.
+fn write_tree(root: &std::path::Path, files: &[(&str, &[u8])]) {
+    for (path, data) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, data).unwrap();
+    }
+}
+
+/// Requests by method, e.g. `[("GET", 1), ("HEAD", 3)]`, sorted by method.
+fn methods(spy: &Spy) -> Vec<(String, usize)> {
+    let mut counts = BTreeMap::new();
+    for seen in spy.seen() {
+        *counts.entry(seen.method).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+fn counts(pairs: &[(&str, usize)]) -> Vec<(String, usize)> {
+    pairs.iter().map(|(m, n)| (m.to_string(), *n)).collect()
+}
+
+#[test]
+fn sync_up_moves_only_what_differs_and_twice_moves_nothing() {
+    for http in [false, true] {
+        let emulator = Emulator::new();
+        let front = Front::new(&emulator, http);
+        sync_up(&emulator, &front);
+        front.shutdown();
+    }
+}
+
+fn sync_up(emulator: &Emulator, front: &Front) {
+    let env = &front.env;
+    made(env, PHOTOS);
+    let dir = TempDir::new();
+    let src = dir.join("site");
+    let big = pattern(MIB + 100, 9); // multipart
+    write_tree(
+        &src,
+        &[("index.html", b"<h1>hi</h1>"), ("css/a.css", b"a{}"), ("img/big.bin", &big), ("tmp/x.log", b"log")],
+    );
+    let s = src.display();
+    let dest = format!("cos://{PHOTOS}/site");
+
+    let lines = [
+        format!("uploaded {s}/css/a.css -> cos://{PHOTOS}/site/css/a.css (3 bytes)"),
+        format!("uploaded {s}/img/big.bin -> cos://{PHOTOS}/site/img/big.bin (1048676 bytes)"),
+        format!("uploaded {s}/index.html -> cos://{PHOTOS}/site/index.html (11 bytes)"),
+        "sync: uploaded 3, skipped 0, deleted 0, 1048690 bytes".to_owned(),
+    ];
+    ok(env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
+    assert_eq!(emulator.object_keys(PHOTOS), ["site/css/a.css", "site/img/big.bin", "site/index.html"]);
+    assert!(emulator.object_bytes(PHOTOS, "site/img/big.bin").unwrap() == big);
+
+    // The second run lists once and HEADs each file of equal size: nothing is written.
+    front.reset();
+    let unchanged = ["sync: uploaded 0, skipped 3, deleted 0, 0 bytes".to_owned()];
+    ok(env, &["sync", "--exclude", "*.log", src.to_str().unwrap(), &dest], &unchanged);
+    front.sent(&[("GET", 1), ("HEAD", 3)]);
+
+    // Same size, other bytes: the CRC-64 tells; a removed file goes with --delete; an excluded
+    // object is never deleted.
+    std::fs::write(src.join("css/a.css"), b"b{}").unwrap();
+    std::fs::remove_file(src.join("index.html")).unwrap();
+    emulator_put(env, "site/keep.log", b"remote only, excluded");
+    front.reset();
+    let lines = [
+        format!("uploaded {s}/css/a.css -> cos://{PHOTOS}/site/css/a.css (3 bytes)"),
+        format!("deleted cos://{PHOTOS}/site/index.html"),
+        "sync: uploaded 1, skipped 1, deleted 1, 3 bytes".to_owned(),
+    ];
+    ok(env, &["sync", "--delete", "--exclude", "*.log", src.to_str().unwrap(), &dest], &lines);
+    front.sent(&[("GET", 1), ("HEAD", 2), ("POST", 1), ("PUT", 1)]);
+    assert_eq!(emulator.object_bytes(PHOTOS, "site/css/a.css"), Some(b"b{}".to_vec()));
+    assert_eq!(emulator.object_keys(PHOTOS), ["site/css/a.css", "site/img/big.bin", "site/keep.log"]);
+
+    // --include: only what matches moves (a glob with / matches the whole path).
+    let lines = [
+        format!("uploaded {s}/tmp/x.log -> cos://{PHOTOS}/site/tmp/x.log (3 bytes)"),
+        "sync: uploaded 1, skipped 0, deleted 0, 3 bytes".to_owned(),
+    ];
+    ok(env, &["sync", "--include", "tmp/**", src.to_str().unwrap(), &dest], &lines);
+
+    // A missing source directory is named.
+    let missing = dir.join("nope");
+    let o = cos(env, &["sync", missing.to_str().unwrap(), &dest]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(
+        o.err.starts_with(&format!(
+            "cos: sync {} {dest} failed: {}: No such file",
+            missing.display(),
+            missing.display()
+        )),
+        "{o:?}"
+    );
+}
+
+fn emulator_put(env: &Env, key: &str, data: &[u8]) {
+    let connection = cos::target::connect(env).unwrap_or_else(|e| panic!("{e}"));
+    connection.client.bucket(PHOTOS).put_object(key).body(data.to_vec()).send().unwrap();
+}
+
+#[test]
+fn sync_down_put_r_and_get_r_byte_exact() {
+    for http in [false, true] {
+        let emulator = Emulator::new();
+        let front = Front::new(&emulator, http);
+        sync_down(&front);
+        front.shutdown();
+    }
+}
+
+fn sync_down(front: &Front) {
+    let env = &front.env;
+    made(env, PHOTOS);
+    let dir = TempDir::new();
+    let (src, copy, mirror) = (dir.join("src"), dir.join("copy"), dir.join("mirror"));
+    let two = pattern(2 * MIB + 1, 4);
+    write_tree(&src, &[("a.txt", b"alpha"), ("deep/er/b.bin", &two), ("skip.tmp", b"tmp")]);
+    let (s, c, m) = (src.display(), copy.display(), mirror.display());
+
+    let lines = [
+        format!("uploaded {s}/a.txt -> cos://{PHOTOS}/p/a.txt (5 bytes)"),
+        format!("uploaded {s}/deep/er/b.bin -> cos://{PHOTOS}/p/deep/er/b.bin (2097153 bytes)"),
+        "put -r: uploaded 2, skipped 0, deleted 0, 2097158 bytes".to_owned(),
+    ];
+    ok(env, &["put", "-r", "--exclude", "*.tmp", src.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")], &lines);
+    // put -r moves everything again (no comparison).
+    ok(env, &["put", "-r", "--exclude", "*.tmp", src.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")], &lines);
+
+    let lines = [
+        format!("downloaded cos://{PHOTOS}/p/a.txt -> {c}/a.txt (5 bytes)"),
+        format!("downloaded cos://{PHOTOS}/p/deep/er/b.bin -> {c}/deep/er/b.bin (2097153 bytes)"),
+        "get -r: downloaded 2, skipped 0, deleted 0, 2097158 bytes".to_owned(),
+    ];
+    ok(env, &["get", "-r", &format!("cos://{PHOTOS}/p"), copy.to_str().unwrap()], &lines);
+    assert_eq!(std::fs::read(copy.join("a.txt")).unwrap(), b"alpha");
+    assert!(std::fs::read(copy.join("deep/er/b.bin")).unwrap() == two);
+
+    let lines = [
+        format!("downloaded cos://{PHOTOS}/p/a.txt -> {m}/a.txt (5 bytes)"),
+        "sync: downloaded 1, skipped 0, deleted 0, 5 bytes".to_owned(),
+    ];
+    ok(env, &["sync", "--include", "*.txt", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
+    let lines = [
+        format!("downloaded cos://{PHOTOS}/p/deep/er/b.bin -> {m}/deep/er/b.bin (2097153 bytes)"),
+        "sync: downloaded 1, skipped 1, deleted 0, 2097153 bytes".to_owned(),
+    ];
+    ok(env, &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
+    front.reset();
+    ok(
+        env,
+        &["sync", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()],
+        &["sync: downloaded 0, skipped 2, deleted 0, 0 bytes".to_owned()],
+    );
+    front.sent(&[("GET", 1), ("HEAD", 2)]);
+
+    std::fs::write(mirror.join("extra.txt"), b"local only").unwrap();
+    let lines = [format!("deleted {m}/extra.txt"), "sync: downloaded 0, skipped 2, deleted 1, 0 bytes".to_owned()];
+    ok(env, &["sync", "--delete", &format!("cos://{PHOTOS}/p/"), mirror.to_str().unwrap()], &lines);
+    assert!(!mirror.join("extra.txt").exists() && std::fs::read(mirror.join("deep/er/b.bin")).unwrap() == two);
+}
+
+#[test]
+fn signurl_stat_hash_du_and_ls_json() {
+    for http in [false, true] {
+        let (emulator, date) = still_emulator();
+        let front = Front::new(&emulator, http);
+        signurl_stat_hash_du_ls_json(&front, &date);
+        front.shutdown();
+    }
+}
+
+fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
+    let env = &front.env;
+    made(env, PHOTOS);
+    let (code, _, err) = cos_raw(env, &["put", "-", &format!("cos://{PHOTOS}/d/check.txt")], b"123456789");
+    assert_eq!((code, err), (0, format!("uploaded - -> cos://{PHOTOS}/d/check.txt (9 bytes)\n")));
+    let (code, _, _) = cos_raw(env, &["put", "-", &format!("cos://{PHOTOS}/d/sub/two.txt")], b"22");
+    assert_eq!(code, 0);
+
+    // signurl: a URL that fetches the object over HTTP without the client.
+    let o = cos(env, &["signurl", "--expires", "600", &format!("cos://{PHOTOS}/d/check.txt")]);
+    assert_eq!((o.code, o.err.as_str(), o.out.lines().count()), (0, "", 1), "{o:?}");
+    let signed = o.out.trim_end();
+    if let Some(server) = &front.server {
+        let url = server.url();
+        assert!(signed.starts_with(&format!("{url}/{PHOTOS}/d/check.txt?q-sign-algorithm=sha1&")), "{signed}");
+        let body = ureq::get(signed).call().unwrap().body_mut().read_to_vec().unwrap();
+        assert_eq!(body, b"123456789");
+    } else {
+        let public = format!("https://{PHOTOS}.cos.ap-guangzhou.myqcloud.com/d/check.txt?q-sign-algorithm=sha1&");
+        assert!(signed.starts_with(&public), "{signed}");
+    }
+    let o = cos(env, &["signurl", "--method", "put", &format!("cos://{PHOTOS}/d/check.txt")]);
+    assert!(o.code == 0 && o.out.contains("q-sign-time="), "{o:?}");
+
+    // hash: CRC-64/XZ and MD5 check values of "123456789", for a local file and the object.
+    let dir = TempDir::new();
+    let file = dir.join("check.txt");
+    std::fs::write(&file, b"123456789").unwrap();
+    const CHECK: &str = "crc64 11051210869376104954  md5 25f9e794323b453885f5181f1b624d0b";
+    ok(env, &["hash", file.to_str().unwrap()], &[format!("{CHECK}  {}", file.display())]);
+    ok(env, &["hash", &format!("cos://{PHOTOS}/d/check.txt")], &[format!("{CHECK}  cos://{PHOTOS}/d/check.txt")]);
+    let o = cos(env, &["hash", dir.join("absent").to_str().unwrap()]);
+    assert!(o.code == 1 && o.err.contains(&format!("{}: No such file", dir.join("absent").display())), "{o:?}");
+
+    // stat: every header of the HEAD answer, as `name: value`.
+    let o = cos(env, &["stat", &format!("cos://{PHOTOS}/d/check.txt")]);
+    assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
+    let lines: Vec<&str> = o.out.lines().collect();
+    let header = |name: &str| {
+        lines.iter().find_map(|l| l.strip_prefix(&format!("{name}: "))).unwrap_or_else(|| panic!("{name}: {o:?}"))
+    };
+    assert_eq!(header("content-length"), "9");
+    assert_eq!(header("x-cos-hash-crc64ecma"), "11051210869376104954");
+    assert_eq!(header("etag"), "\"25f9e794323b453885f5181f1b624d0b\"");
+    assert!(header("x-cos-request-id").len() > 4);
+    assert!(lines.iter().all(|l| l.split_once(": ").is_some()), "{o:?}");
+    let o = cos(env, &["stat", &format!("cos://{PHOTOS}/d/absent.txt")]);
+    assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
+
+    ok(env, &["du", &format!("cos://{PHOTOS}/d/")], &[format!("11 bytes in 2 object(s) under cos://{PHOTOS}/d/")]);
+    ok(env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none")]);
+
+    let etag = "\\\"25f9e794323b453885f5181f1b624d0b\\\"";
+    ok(env, &["ls", "--json"], &[format!(r#"{{"creation_date":"{date}","name":"{PHOTOS}","region":"ap-guangzhou"}}"#)]);
+    let check = format!(
+        r#"{{"etag":"{etag}","key":"d/check.txt","last_modified":"{date}","size":9,"storage_class":"STANDARD"}}"#
+    );
+    ok(env, &["ls", "--json", &format!("cos://{PHOTOS}/d/")], &[r#"{"prefix":"d/sub/"}"#.to_owned(), check.clone()]);
+    let o = cos(env, &["ls", "-r", "--json", &format!("cos://{PHOTOS}")]);
+    let keys: Vec<String> = o
+        .out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!((o.code, keys), (0, vec!["d/check.txt".to_owned(), "d/sub/two.txt".to_owned()]));
+}
+
+#[test]
+fn lsparts_shows_ages_and_abort_takes_the_old_ones() {
+    for http in [false, true] {
+        lsparts_and_abort(http);
+    }
+}
+
+fn lsparts_and_abort(http: bool) {
+    let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let clock = Arc::new(std::sync::atomic::AtomicU64::new(real_now + 10));
+    let read = clock.clone();
+    let emulator = Emulator::builder().clock(move || read.load(std::sync::atomic::Ordering::SeqCst)).build();
+    let front = Front::new(&emulator, http);
+    let mut env = front.env.clone();
+    made(&env, PHOTOS);
+    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
+    let photos = connection.client.bucket(PHOTOS);
+    let old = photos.multipart_init("logs/old.bin").send().unwrap().upload_id;
+    // Within the 15 minutes a signature is valid for.
+    clock.store(real_now + 800, std::sync::atomic::Ordering::SeqCst);
+    let new = photos.multipart_init("logs/new.bin").send().unwrap().upload_id;
+    let other = photos.multipart_init("other.bin").send().unwrap().upload_id;
+    env.now = Some(real_now + 800 + 3600);
+    let (t_old, t_new) = (iso8601(real_now + 10), iso8601(real_now + 800));
+
+    let lines = [
+        format!("{t_new}  {:>7}  {new}  logs/new.bin", "1h0m"),
+        format!("{t_old}  {:>7}  {old}  logs/old.bin", "1h13m"),
+    ];
+    let o = cos(&env, &["lsparts", &format!("cos://{PHOTOS}/logs/")]);
+    assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
+    let mut got: Vec<&str> = o.out.lines().collect();
+    got.sort_by_key(|l| l.split("  ").last().unwrap_or_default().to_owned());
+    let mut expected: Vec<&str> = lines.iter().map(String::as_str).collect();
+    expected.sort_by_key(|l| l.split("  ").last().unwrap_or_default().to_owned());
+    assert_eq!(got, expected);
+
+    let aborted = [
+        format!("aborted cos://{PHOTOS}/logs/old.bin (upload {old}, age 1h13m)"),
+        format!("aborted 1 upload(s) under cos://{PHOTOS}/logs/"),
+    ];
+    ok(&env, &["abort", "--older-than", "65m", &format!("cos://{PHOTOS}/logs/")], &aborted);
+    let pending: Vec<String> = emulator.pending_uploads(PHOTOS).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(pending, ["logs/new.bin", "other.bin"]);
+    let aborted = [
+        format!("aborted cos://{PHOTOS}/logs/new.bin (upload {new}, age 1h0m)"),
+        format!("aborted 1 upload(s) under cos://{PHOTOS}/logs/"),
+    ];
+    ok(&env, &["abort", &format!("cos://{PHOTOS}/logs/")], &aborted);
+    assert_eq!(emulator.pending_uploads(PHOTOS), [("other.bin".to_owned(), other)]);
+    front.shutdown();
+}
+
+#[test]
+fn errors_name_the_missing_directory_and_the_unreachable_endpoint() {
+    let env = env_on(&Emulator::new());
+    made(&env, PHOTOS);
+    let dir = TempDir::new();
+    let missing = dir.join("no/such/dir");
+    let o = cos(&env, &["get", &format!("cos://{PHOTOS}/a.txt"), missing.join("a.txt").to_str().unwrap()]);
+    let failed = format!(
+        "cos: get cos://{PHOTOS}/a.txt {} failed: {}: no such directory\n",
+        missing.join("a.txt").display(),
+        missing.display()
+    );
+    assert_eq!((o.code, o.err), (1, failed));
+    let o = cos(&env, &["put", "-r", missing.to_str().unwrap(), &format!("cos://{PHOTOS}/p/")]);
+    assert!(
+        o.code == 1 && o.err.contains(&format!("failed: {}: No such file or directory", missing.display())),
+        "{o:?}"
+    );
+
+    // Nothing listens on the port of a server just shut down.
+    let server = Emulator::new().serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    server.shutdown();
+    let o = cos(&env_with(&[("COS_EMULATOR_URL", url.as_str())]), &["ls"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.err.starts_with(&format!("cos: ls failed: cannot reach {url}: ")), "{o:?}");
+}
+
+#[test]
+fn cos_endpoint_points_real_keys_at_a_custom_endpoint() {
+    use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
+    let emulator = Emulator::new();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let keys =
+        [("COS_SECRET_ID", DEFAULT_SECRET_ID), ("COS_SECRET_KEY", DEFAULT_SECRET_KEY), ("COS_REGION", "ap-guangzhou")];
+    let env = env_with(&[&keys[..], &[("COS_ENDPOINT", url.as_str())]].concat());
+    let o = cos(&env, &["-v", "mb", &format!("cos://{PHOTOS}")]);
+    assert_eq!(o.code, 0, "{o:?}");
+    let said = format!(
+        "cos: target: real COS at {url}, region ap-guangzhou, permanent keys from COS_SECRET_ID/COS_SECRET_KEY\n"
+    );
+    assert_eq!(o.err, said);
+    assert!(!o.err.contains(DEFAULT_SECRET_KEY));
+    let (code, _, _) = cos_raw(&env, &["put", "-", &format!("cos://{PHOTOS}/k")], b"via COS_ENDPOINT");
+    assert_eq!(code, 0);
+    assert_eq!(emulator.object_bytes(PHOTOS, "k"), Some(b"via COS_ENDPOINT".to_vec()));
+    server.shutdown();
+
+    let template = env_with(&[&keys[..], &[("COS_ENDPOINT", "{Bucket}.cos-internal.{Region}.tencentcos.cn")]].concat());
+    let connection = cos::target::connect(&template).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(connection.client.config().domain, "{Bucket}.cos-internal.{Region}.tencentcos.cn");
+    let o = cos(&env_with(&[("COS_ENDPOINT", url.as_str())]), &["ls"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(o.err.starts_with("cos: COS_ENDPOINT is set without COS_SECRET_ID and COS_SECRET_KEY"), "{o:?}");
+    let o = cos(&env_with(&[&keys[..], &[("COS_ENDPOINT", "host/with/path")]].concat()), &["ls"]);
+    assert!(o.code == 2 && o.err.starts_with("cos: COS_ENDPOINT=\"host/with/path\": a host template"), "{o:?}");
+}
+
+#[test]
+fn a_resumed_put_says_how_many_parts_it_reused() {
+    let emulator = Emulator::new();
+    let env = env_on(&emulator);
+    made(&env, PHOTOS);
+    let dir = TempDir::new();
+    let data = pattern(3 * MIB + 7, 11);
+    let file = dir.join("big.bin");
+    std::fs::write(&file, &data).unwrap();
+    // An earlier, interrupted upload of the same file left parts 1 and 2 (1 MiB each).
+    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
+    let photos = connection.client.bucket(PHOTOS);
+    let id = photos.multipart_init("big.bin").send().unwrap().upload_id;
+    for part in 1..=2u32 {
+        let range = (part as usize - 1) * MIB..part as usize * MIB;
+        photos.multipart_upload("big.bin", &id, part, data[range].to_vec()).send().unwrap();
+    }
+    let uploaded =
+        format!("uploaded {} -> cos://{PHOTOS}/big.bin (3145735 bytes, multipart, resumed 2 part(s))", file.display());
+    ok(&env, &["put", file.to_str().unwrap(), &format!("cos://{PHOTOS}/big.bin")], &[uploaded]);
+    assert!(emulator.object_bytes(PHOTOS, "big.bin").unwrap() == data);
+    assert!(emulator.pending_uploads(PHOTOS).is_empty());
+}
+
+#[test]
+fn globs_match_names_and_paths() {
+    use cos::tree::glob_match;
+    let cases = [
+        ("*.log", "x.log", true),
+        ("*.log", "dir/x.log", false),
+        ("a?c", "abc", true),
+        ("a?c", "a/c", false),
+        ("tmp/**", "tmp/x/y.txt", true),
+        ("**/*.css", "a.css", true),
+        ("**/*.css", "deep/er/a.css", true),
+        ("**/*.css", "deep/a.cs", false),
+        ("css/*", "css/a/b", false),
+        ("", "", true),
+        ("exact", "exactly", false),
+    ];
+    for (pattern, text, expected) in cases {
+        assert_eq!(glob_match(pattern, text), expected, "{pattern:?} on {text:?}");
+    }
+    let options = cli::TreeOptions {
+        compare: true,
+        delete: false,
+        include: vec!["*.txt".into(), "keep/**".into()],
+        exclude: vec!["secret*".into()],
+    };
+    let selected: Vec<&str> = ["a.txt", "d/b.txt", "keep/c.bin", "secret.txt", "d/secret2.txt", "x.bin"]
+        .into_iter()
+        .filter(|p| cos::tree::selected(&options, p))
+        .collect();
+    assert_eq!(selected, ["a.txt", "d/b.txt", "keep/c.bin"]);
+}
+
+#[test]
+fn the_hash_phase_is_its_own_bar_and_position_and_total_move_together() {
+    use tencent_cos::transfer::ProgressInfo;
+    let info = |loaded, total| ProgressInfo { loaded, total, speed: 0.0, percent: 0.0 };
+    let bar = cos::progress::Bar::new("put", false);
+    assert_eq!(bar.state(), (0, Some(0), true));
+    (bar.on_hash_progress())(&info(2 * MIB as u64, 4 * MIB as u64));
+    // Hashing moves its own bar, not the transfer's.
+    assert_eq!(bar.state(), (0, Some(0), true));
+    let on_progress = bar.on_progress();
+    on_progress(&info(2 * MIB as u64, 6 * MIB as u64));
+    assert_eq!(bar.state(), (2 * MIB as u64, Some(6 * MIB as u64), false));
+    // A stream of unknown length reports total 0 until its end: the bar's total is never behind.
+    on_progress(&info(7 * MIB as u64, 0));
+    assert_eq!(bar.state(), (7 * MIB as u64, Some(7 * MIB as u64), false));
+    bar.clear();
 }

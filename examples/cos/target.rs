@@ -1,5 +1,5 @@
-//! Where the commands go: real COS, an emulator at a URL, or an emulator in this process; and
-//! the client for it.
+//! Where the commands go: real COS (at its public domain or `COS_ENDPOINT`), an emulator at a
+//! URL, or an emulator in this process; and the client for it.
 
 use std::time::Duration;
 
@@ -24,17 +24,20 @@ pub struct Connection {
     pub region: String,
     /// What `-v` prints: the kind of target, its region or URL, never a secret.
     pub description: String,
+    /// Where requests go, as an error that could not reach it says (never a secret).
+    pub endpoint: String,
     /// True when the target is an emulator made for this command only.
     pub ephemeral: bool,
 }
 
 /// Chooses the target from `env` and builds its client. An error is a configuration error:
-/// keys half set, keys without a region, keys together with `COS_EMULATOR_URL`, a bad URL or
-/// region.
+/// keys half set, keys without a region, keys together with `COS_EMULATOR_URL`, `COS_ENDPOINT`
+/// without keys, a bad URL or region.
 pub fn connect(env: &Env) -> Result<Connection, String> {
     let (id, key) = (env.var("COS_SECRET_ID"), env.var("COS_SECRET_KEY"));
     let token = env.var("COS_SECURITY_TOKEN");
     let url = env.var("COS_EMULATOR_URL");
+    let endpoint = env.var("COS_ENDPOINT");
     let builder = Client::builder().progress_interval(PROGRESS_INTERVAL);
     match (id, key) {
         (Some(id), Some(key)) => {
@@ -51,36 +54,60 @@ pub fn connect(env: &Env) -> Result<Connection, String> {
                 credentials = credentials.with_security_token(token);
             }
             let keys = if token.is_some() { "temporary keys" } else { "permanent keys" };
-            let description = format!("real COS, region {region}, {keys} from COS_SECRET_ID/COS_SECRET_KEY");
-            finish(builder.credentials(credentials), region, description, false)
+            let mut builder = builder.credentials(credentials);
+            let (at, reached) = match endpoint {
+                Some(e) if e.contains("://") => {
+                    builder = builder.endpoint_url(e).map_err(|err| format!("COS_ENDPOINT={e:?}: {err}"))?;
+                    (format!(" at {e}"), e.to_owned())
+                }
+                Some(template) => {
+                    if template.contains('/') || template.chars().any(char::is_whitespace) {
+                        return Err(format!(
+                            "COS_ENDPOINT={template:?}: a host template ({{Bucket}}.cos.{{Region}}.example.com) \
+                             or an http(s):// URL"
+                        ));
+                    }
+                    builder = builder.domain(template);
+                    (format!(" at {template}"), format!("https://{template}"))
+                }
+                None => (String::new(), format!("https://{{Bucket}}.cos.{region}.myqcloud.com")),
+            };
+            let description = format!("real COS{at}, region {region}, {keys} from COS_SECRET_ID/COS_SECRET_KEY");
+            finish(builder, region, description, reached, false)
         }
         (Some(_), None) => Err("COS_SECRET_ID is set but COS_SECRET_KEY is not".into()),
         (None, Some(_)) => Err("COS_SECRET_KEY is set but COS_SECRET_ID is not".into()),
         (None, None) if token.is_some() => {
             Err("COS_SECURITY_TOKEN is set without COS_SECRET_ID and COS_SECRET_KEY".into())
         }
+        (None, None) if endpoint.is_some() => Err("COS_ENDPOINT is set without COS_SECRET_ID and COS_SECRET_KEY \
+                                                   (for an emulator, set COS_EMULATOR_URL)"
+            .into()),
         (None, None) => {
             let region = env.var("COS_REGION").unwrap_or(DEFAULT_REGION);
             let builder = builder.secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY);
             if let Some(url) = url {
                 let builder = builder.endpoint_url(url).map_err(|e| format!("COS_EMULATOR_URL={url:?}: {e}"))?;
-                finish(builder, region, format!("the emulator at {url}, region {region}"), false)
-            } else if let Some(emulator) = &env.emulator {
-                finish(
-                    builder.transport(emulator.clone()),
-                    region,
-                    format!("an emulator in this process, region {region}"),
-                    false,
-                )
+                let description = format!("the emulator at {url}, region {region}");
+                finish(builder, region, description, url.to_owned(), false)
+            } else if let Some(transport) = &env.transport {
+                let description = format!("an emulator in this process, region {region}");
+                finish(builder.transport(transport.clone()), region, description, "the emulator".into(), false)
             } else {
                 let description = format!("a new emulator in this process (gone at exit), region {region}");
-                finish(builder.transport(Emulator::new()), region, description, true)
+                finish(builder.transport(Emulator::new()), region, description, "the emulator".into(), true)
             }
         }
     }
 }
 
-fn finish(builder: ClientBuilder, region: &str, description: String, ephemeral: bool) -> Result<Connection, String> {
+fn finish(
+    builder: ClientBuilder,
+    region: &str,
+    description: String,
+    endpoint: String,
+    ephemeral: bool,
+) -> Result<Connection, String> {
     let client = builder.region(region).build().map_err(|e| e.to_string())?;
-    Ok(Connection { client, region: region.to_owned(), description, ephemeral })
+    Ok(Connection { client, region: region.to_owned(), description, endpoint, ephemeral })
 }
