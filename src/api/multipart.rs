@@ -3,10 +3,11 @@
 
 use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header, response_meta};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
-use crate::api::object_put::{check_content_length, content_md5_header};
+use crate::api::object_put::content_md5_header;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
+use crate::operation::check_content_length;
 use crate::operation::{Operation, OperationRequest};
 
 /// The highest part number COS accepts.
@@ -194,7 +195,7 @@ impl Operation for MultipartUploadInput {
         if let Some(n) = self.content_length {
             h.append("Content-Length", n.to_string());
         }
-        push_header(h, "Expect", self.expect.as_deref(), "expect")?;
+        push_header(h, "Expect", self.expect.as_deref())?;
         if let Some(md5) = md5 {
             h.append("Content-MD5", md5);
         }

@@ -57,7 +57,7 @@ impl ObjectAttributes {
             if RESERVED_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
                 return Err(Error::invalid(field, format!("{name} is set by the client, not by .header()")));
             }
-            config::validate_header_value(field, value)?;
+            // The value is checked once, by the pipeline (as `headers`).
             headers.append(name.clone(), value.clone());
         }
         Ok(())
@@ -65,23 +65,23 @@ impl ObjectAttributes {
 
     /// Content headers in the node SDK's order, with `Expect` in its place.
     pub(crate) fn push_content(&self, headers: &mut Headers, expect: Option<&str>) -> Result<()> {
-        push_header(headers, "Content-Type", self.content_type.as_deref(), "content_type")?;
-        push_header(headers, "Expect", expect, "expect")?;
-        push_header(headers, "Expires", self.expires.as_deref(), "expires")?;
-        push_header(headers, "Cache-Control", self.cache_control.as_deref(), "cache_control")?;
-        push_header(headers, "Content-Disposition", self.content_disposition.as_deref(), "content_disposition")?;
-        push_header(headers, "Content-Encoding", self.content_encoding.as_deref(), "content_encoding")
+        push_header(headers, "Content-Type", self.content_type.as_deref())?;
+        push_header(headers, "Expect", expect)?;
+        push_header(headers, "Expires", self.expires.as_deref())?;
+        push_header(headers, "Cache-Control", self.cache_control.as_deref())?;
+        push_header(headers, "Content-Disposition", self.content_disposition.as_deref())?;
+        push_header(headers, "Content-Encoding", self.content_encoding.as_deref())
     }
 
     /// ACL, grants and storage class in the node SDK's order.
     pub(crate) fn push_access(&self, headers: &mut Headers) -> Result<()> {
-        push_header(headers, "x-cos-acl", self.acl.as_deref(), "acl")?;
-        push_header(headers, "x-cos-grant-read", self.grant_read.as_deref(), "grant_read")?;
-        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref(), "grant_write")?;
-        push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref(), "grant_full_control")?;
-        push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref(), "grant_read_acp")?;
-        push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref(), "grant_write_acp")?;
-        push_header(headers, "x-cos-storage-class", self.storage_class.as_deref(), "storage_class")
+        push_header(headers, "x-cos-acl", self.acl.as_deref())?;
+        push_header(headers, "x-cos-grant-read", self.grant_read.as_deref())?;
+        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref())?;
+        push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref())?;
+        push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref())?;
+        push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref())?;
+        push_header(headers, "x-cos-storage-class", self.storage_class.as_deref())
     }
 }
 

@@ -48,7 +48,7 @@ impl CopySource {
             CopySource::Object { bucket, region, key, version_id } => {
                 config::validate_bucket(bucket).map_err(as_copy_source_error)?;
                 config::validate_region(region).map_err(as_copy_source_error)?;
-                let key = key.strip_prefix('/').unwrap_or(key);
+                let key = config::object_key(key);
                 if key.is_empty() {
                     return Err(Error::invalid("copy_source", "the source key must not be empty"));
                 }

@@ -421,7 +421,7 @@ impl ClientBuilder {
     /// Checks the options and builds the client.
     pub fn build(self) -> Result<Client> {
         self.config.validate()?;
-        validate_builder_str("user_agent", &self.config.user_agent)?;
+        // user_agent is checked by Config::validate above.
         if let CredentialSource::Static(c) = &self.credentials {
             validate_builder_str("secret_id", c.secret_id())?;
             if c.secret_id().is_empty() || c.secret_key().is_empty() {

@@ -31,7 +31,7 @@ use crate::transport::Transport;
 pub const MAX_CLOCK_SKEW_CORRECTION: Duration = Duration::from_secs(24 * 60 * 60);
 
 mod builder;
-mod pipeline;
+pub(crate) mod pipeline;
 mod resume;
 
 pub use builder::ClientBuilder;

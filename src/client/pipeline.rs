@@ -12,7 +12,7 @@ use crate::cancel::CancelToken;
 use crate::config;
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::{Body, GuardedBody, Headers, Method, Request, Response};
-use crate::operation::{Operation, OperationRequest};
+use crate::operation::{Operation, OperationRequest, content_length_of};
 use crate::percent::{encode_component, encode_key};
 use crate::retry::RetryPolicy;
 use crate::xml::parse_service_error;
@@ -36,21 +36,11 @@ pub(crate) struct CallState {
     min_throughput: Option<crate::config::MinThroughput>,
     /// Told how many bytes of the request body the transport has read, per attempt.
     body_sent: Option<BodySent>,
-    /// The URL of the call's requests (for [`Operation::locate`]).
-    url: String,
 }
 
 impl CallState {
     pub(crate) fn new(cancel: Option<CancelToken>) -> Self {
-        CallState {
-            requests: 0,
-            retries: 0,
-            skew_corrected: false,
-            cancel,
-            min_throughput: None,
-            body_sent: None,
-            url: String::new(),
-        }
+        CallState { requests: 0, retries: 0, skew_corrected: false, cancel, min_throughput: None, body_sent: None }
     }
 
     /// `Err(Error::Cancelled)` once the call's token is cancelled.
@@ -93,6 +83,20 @@ impl std::io::Read for CountedBody {
         }
         Ok(n)
     }
+}
+
+/// Where a call goes and what is signed, worked out once per call by [`Client::target`] and
+/// shared by its retries and the resumes of a download body.
+#[derive(Clone, Debug)]
+pub(crate) struct Target {
+    pub(crate) method: Method,
+    /// The key, checked and without its leading `/`; `None` for bucket and service calls.
+    pub(crate) key: Option<String>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) url: String,
+    /// The decoded path that is signed.
+    pub(crate) signing_path: String,
 }
 
 /// A resolved endpoint: scheme, host and the path prefix (the bucket, in path style).
@@ -171,30 +175,32 @@ impl Client {
         let mut call = CallState::new(options.cancel.clone());
         call.body_sent = options.body_sent.clone();
         call.check()?;
-        let mut request = op.build()?;
-        if op.resumes_body() && request.method == Method::Get {
+        let OperationRequest { method, key, query, headers, body } = op.build()?;
+        // Checked, resolved and encoded once per call, whatever its retries and resumes.
+        validate_headers(&headers)?;
+        let target = self.target(scope, method, key, query)?;
+        let idempotent = op.is_idempotent();
+        if op.resumes_body() && method == Method::Get {
             // An object download: its body is read after this returns, and continued with
             // ranged GETs when it breaks off, on what is left of this call's budget.
-            let template = request.try_clone();
             call.min_throughput = self.inner.config.min_throughput;
-            let mut response = self.send_request(scope, request, op.is_idempotent(), &mut call)?;
+            let mut response = self.send_request(scope, &target, &headers, body, idempotent, &mut call)?;
             if !op.accepts_status(response.status) {
                 let err = self.error_from_response(response);
                 return op.recover(err);
             }
-            if let Some(template) = template {
-                response = resume::resuming(self, scope, template, response, call);
-            }
+            response = resume::resuming(self, scope, target, headers, response, call);
             return op.parse(response);
         }
         // A body that breaks off while it is parsed (a dropped connection, a stall) is retried
         // like a failed send, for requests that can be repeated safely: not POST.
-        let mut spare = if request.method == Method::Post { None } else { request.try_clone() };
+        let mut spare = if method == Method::Post { None } else { body.try_clone() };
+        let mut body = body;
         loop {
-            let response = self.send_request(scope, request, op.is_idempotent(), &mut call)?;
+            let response = self.send_request(scope, &target, &headers, body, idempotent, &mut call)?;
             let result = if op.accepts_status(response.status) {
                 op.parse(response).map(|mut output| {
-                    op.locate(&mut output, location_of(&call.url));
+                    op.locate(&mut output, location_of(&target.url));
                     output
                 })
             } else {
@@ -209,7 +215,7 @@ impl Client {
                 (true, Some(again)) if call.can_retry(&self.inner.config.retry) => {
                     call.backoff(&self.inner.config.retry)?;
                     spare = again.try_clone();
-                    request = again;
+                    body = again;
                 }
                 _ => return result,
             }
@@ -221,28 +227,49 @@ impl Client {
         Error::from(parse_service_error(response.status, &response.headers, &body))
     }
 
-    /// Sends a built request with signing and retries; returns whatever status came back.
-    /// Every transport request counts against `call`'s one budget of `max_retries + 1`.
-    pub(crate) fn send_request(
+    /// Where a call goes, worked out once: the key checked and normalized
+    /// ([`config::object_key`]), the endpoint resolved, the URL and the signed path built
+    /// (the key encoded once, in [`build_url`]).
+    pub(crate) fn target(
         &self,
         scope: Scope<'_>,
-        request: OperationRequest,
-        idempotent: bool,
-        call: &mut CallState,
-    ) -> Result<Response> {
-        let OperationRequest { method, key, query, headers, body } = request;
-        validate_headers(&headers)?;
+        method: Method,
+        key: Option<String>,
+        query: Vec<(String, String)>,
+    ) -> Result<Target> {
         let key = match key {
             Some(k) => {
                 config::validate_key(&k)?;
-                Some(strip_leading_slash(&k).to_owned())
+                Some(config::object_key(&k).to_owned())
             }
             None => None,
         };
         let endpoint = self.endpoint(scope)?;
         let (url, signing_path) = build_url(&endpoint, key.as_deref(), &query);
-        call.url.clone_from(&url);
+        Ok(Target { method, key, query, endpoint, url, signing_path })
+    }
 
+    /// The JS SDK's `Location` of `key` in `scope` (host and encoded path), from the same
+    /// [`target`](Client::target) a request to it would have.
+    pub(crate) fn location(&self, scope: Scope<'_>, key: &str) -> Result<String> {
+        let target = self.target(scope, Method::Get, Some(key.to_owned()), Vec::new())?;
+        Ok(location_of(&target.url).to_owned())
+    }
+
+    /// Sends a request to `target` with signing and retries; returns whatever status came
+    /// back. `headers` were checked once for the call (`validate_headers`). Every transport
+    /// request counts against `call`'s one budget of `max_retries + 1`.
+    pub(crate) fn send_request(
+        &self,
+        scope: Scope<'_>,
+        target: &Target,
+        headers: &Headers,
+        body: Body,
+        idempotent: bool,
+        call: &mut CallState,
+    ) -> Result<Response> {
+        let Target { method, key, query, endpoint, url, signing_path } = target;
+        let method = *method;
         let policy: &RetryPolicy = &self.inner.config.retry;
         let mut body = Some(body);
         loop {
@@ -257,10 +284,10 @@ impl Client {
                 scope,
                 method,
                 key.as_deref().unwrap_or(""),
-                &signing_path,
-                &endpoint,
-                &query,
-                &headers,
+                signing_path,
+                endpoint,
+                query,
+                headers,
                 send_body.len(),
             )?;
             let send_body = match &call.body_sent {
@@ -346,9 +373,10 @@ impl Client {
         if !headers.contains("user-agent") {
             headers.append("User-Agent", config.user_agent.clone());
         }
-        // The node SDK sends Content-Length on every request but a body-less GET, and signs it.
-        if !headers.contains("content-length") && (method != Method::Get || body_len > 0) {
-            headers.append("Content-Length", body_len.to_string());
+        if !headers.contains("content-length") {
+            if let Some(len) = content_length_of(method, body_len) {
+                headers.append("Content-Length", len.to_string());
+            }
         }
         let host = endpoint.host.clone();
 
@@ -419,16 +447,55 @@ impl Client {
     }
 }
 
-fn strip_leading_slash(key: &str) -> &str {
-    key.strip_prefix('/').unwrap_or(key)
-}
-
+/// The one check of a call's header values (CR, LF and NUL would split the request), made
+/// once per call before any request. A refused value names the builder field that set it:
+/// `Content-Type` is `content_type`, `x-cos-grant-read` is `grant_read`; a header no single builder field
+/// sets (`x-cos-meta-*`, `.header()`) is `headers`.
 fn validate_headers(headers: &Headers) -> Result<()> {
     for (name, value) in headers.iter() {
         config::validate_header_name(name)?;
-        config::validate_header_value("headers", value)?;
+        config::validate_header_value(header_field(name), value)?;
     }
     Ok(())
+}
+
+/// The builder fields that set a header, named after it (`x-cos-` dropped, `-` as `_`).
+const HEADER_FIELDS: &[&str] = &[
+    "access_control_request_headers",
+    "access_control_request_method",
+    "acl",
+    "cache_control",
+    "content_disposition",
+    "content_encoding",
+    "content_type",
+    "copy_source",
+    "copy_source_if_match",
+    "copy_source_if_modified_since",
+    "copy_source_if_none_match",
+    "copy_source_if_unmodified_since",
+    "copy_source_range",
+    "expect",
+    "expires",
+    "grant_full_control",
+    "grant_read",
+    "grant_read_acp",
+    "grant_write",
+    "grant_write_acp",
+    "if_match",
+    "if_modified_since",
+    "if_none_match",
+    "if_unmodified_since",
+    "metadata_directive",
+    "origin",
+    "range",
+    "storage_class",
+];
+
+fn header_field(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let bare = lower.strip_prefix("x-cos-").unwrap_or(&lower);
+    let field = bare.replace('-', "_");
+    HEADER_FIELDS.iter().find(|f| **f == field).copied().unwrap_or("headers")
 }
 
 /// The URL and the path that is signed (decoded) for a key and query.

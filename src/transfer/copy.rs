@@ -51,7 +51,7 @@ impl SourceObject {
         source.header_value()?;
         let (bucket, region, key, version_id) = match &source {
             CopySource::Object { bucket, region, key, version_id } => {
-                let key = key.strip_prefix('/').unwrap_or(key);
+                let key = crate::config::object_key(key);
                 (bucket.clone(), region.clone(), key.to_owned(), version_id.clone())
             }
             CopySource::Raw(raw) => {
