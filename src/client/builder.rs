@@ -454,7 +454,7 @@ impl ClientBuilder {
                 credentials,
                 clock: self.clock,
                 clock_offset: AtomicI64::new(offset),
-                extension: std::sync::OnceLock::new(),
+                transfer: std::sync::OnceLock::new(),
             }),
         })
     }

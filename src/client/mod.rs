@@ -64,9 +64,12 @@ pub(crate) struct ClientInner {
     clock: Option<Arc<Clock>>,
     /// Seconds added to the local clock: SystemClockOffset, then what RequestTimeTooSkewed taught.
     clock_offset: AtomicI64,
-    /// The transfer runtime (worker pools, task list), made on first use. Type-erased so that
-    /// this module does not depend on `transfer/`, which sits above it.
-    pub(crate) extension: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
+    /// The transfer runtime (worker pools, task list), made on first use by
+    /// `transfer::runtime` and dropped (workers joined) with the last clone of the client.
+    /// Typed, not erased: `transfer/` sits above this module, but both are one crate, so the
+    /// client naming one crate-private type costs no coupling a user could see, and spares
+    /// every part a downcast.
+    pub(crate) transfer: std::sync::OnceLock<crate::transfer::Runtime>,
 }
 
 impl fmt::Debug for Client {

@@ -111,6 +111,5 @@ impl BucketAddress {
 
 /// The client's transfer runtime, made on first use.
 pub(crate) fn runtime(client: &Client) -> &Runtime {
-    let slot = client.inner.extension.get_or_init(|| Box::new(Runtime::new(client)));
-    slot.downcast_ref::<Runtime>().expect("the client's extension slot holds the transfer runtime")
+    client.inner.transfer.get_or_init(|| Runtime::new(client))
 }
