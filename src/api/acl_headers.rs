@@ -133,7 +133,7 @@ macro_rules! acl_header_methods {
             "```"
         )]
         pub fn $name(mut self, value: $ty) -> Self {
-            self.input.acl_headers.$field = Some(value.into());
+            self.input.acl_headers_mut().$field = Some(value.into());
             self
         }
     };

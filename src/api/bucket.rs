@@ -30,6 +30,13 @@ pub struct PutBucketOutput {
     pub meta: ResponseMeta,
 }
 
+impl PutBucketInput {
+    /// What `acl_header_methods!` fills (as [`AclWriteInput`](super::acl_calls::AclWriteInput) does for ACL writes).
+    pub(crate) fn acl_headers_mut(&mut self) -> &mut AclHeaders {
+        &mut self.acl_headers
+    }
+}
+
 impl Operation for PutBucketInput {
     type Output = PutBucketOutput;
 
