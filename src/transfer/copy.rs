@@ -14,12 +14,11 @@ use crate::api::multipart_copy::UploadPartCopyInput;
 use crate::api::object::{Conditions, builder_doc};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
-use crate::api::object_copy_source::CopySource;
+use crate::api::object_copy_source::{CopySource, CopySourceParts};
 use crate::api::object_head::HeadObjectInput;
 use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
-use crate::percent::decode_component;
 use crate::transfer::multipart::{
     RunMark, abort, complete_or_abort, initiate, put_back_resume, settle_parts, sweep_on_error,
 };
@@ -47,35 +46,8 @@ impl SourceObject {
     /// Locates a copy source, checked like the JS SDK's pattern; the key of a raw
     /// `bucket-appid.cos.region.myqcloud.com/key` is URL-decoded, a `?versionId=` kept apart.
     fn locate(source: CopySource) -> Result<Self> {
-        // Checks the source against the JS SDK's pattern.
-        source.header_value()?;
-        let (bucket, region, key, version_id) = match &source {
-            CopySource::Object { bucket, region, key, version_id } => {
-                let key = crate::config::object_key(key);
-                (bucket.clone(), region.clone(), key.to_owned(), version_id.clone())
-            }
-            CopySource::Raw(raw) => {
-                // Checked above: `bucket.cos[-x].region.domain/key[?versionId=v]`.
-                let bad = |why: &str| Error::invalid("copy_source", format!("{raw:?}: {why}"));
-                let (host, path) = raw.split_once('/').ok_or_else(|| bad("no key"))?;
-                let mut labels = host.split('.');
-                let bucket = labels.next().unwrap_or_default().to_owned();
-                let region = labels.nth(1).unwrap_or_default().to_owned();
-                let (encoded_key, query) = path.split_once('?').unwrap_or((path, ""));
-                let key = decode_component(encoded_key).ok_or_else(|| bad("the key is not valid URL encoding"))?;
-                let version_id = query
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("versionId="))
-                    .map(|v| decode_component(v).ok_or_else(|| bad("versionId is not valid URL encoding")))
-                    .transpose()?;
-                (bucket, region, key, version_id)
-            }
-        };
-        crate::config::validate_bucket(&bucket).map_err(|e| Error::invalid("copy_source", e.to_string()))?;
-        crate::config::validate_region(&region).map_err(|e| Error::invalid("copy_source", e.to_string()))?;
-        if key.is_empty() {
-            return Err(Error::invalid("copy_source", "the source key must not be empty"));
-        }
+        // One parser checks and splits it (api/object_copy_source.rs).
+        let CopySourceParts { bucket, region, key, version_id } = source.parts()?;
         Ok(SourceObject { bucket, region, key, version_id, copy_source: source })
     }
 
