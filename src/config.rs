@@ -13,6 +13,7 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Options of a [`Client`](crate::Client), named after the JS SDK's constructor options.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Config {
     /// Default region of buckets (`ap-guangzhou`).
     pub region: Option<String>,

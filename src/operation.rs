@@ -196,6 +196,7 @@ pub struct RawRequest {
 
 /// The answer to a [`RawRequest`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// Status and headers.
     pub meta: crate::http::ResponseMeta,

@@ -25,6 +25,7 @@ pub struct PutBucketInput {
 
 /// Output of `put_bucket`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -82,6 +83,7 @@ pub struct HeadBucketInput;
 
 /// Output of `head_bucket`: the bucket exists and is readable.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HeadBucketOutput {
     /// `x-cos-bucket-region`, when sent.
     pub bucket_region: Option<String>,
@@ -132,6 +134,7 @@ pub struct DeleteBucketInput;
 
 /// Output of `delete_bucket`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketOutput {
     /// Status (200 or 204) and every response header.
     pub meta: ResponseMeta,
@@ -180,6 +183,7 @@ pub struct GetBucketLocationInput;
 
 /// Output of `get_bucket_location`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketLocationOutput {
     /// LocationConstraint: the text of `<LocationConstraint>`, as COS sent it.
     pub location_constraint: String,

@@ -50,6 +50,7 @@ pub struct MultipartInitInput {
 
 /// What `multipart_init` returns (the `InitiateMultipartUploadResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartInitOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -170,6 +171,7 @@ impl Default for MultipartUploadInput {
 
 /// What `multipart_upload` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartUploadOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -282,6 +284,7 @@ pub struct MultipartAbortInput {
 
 /// What `multipart_abort` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartAbortOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -59,6 +59,7 @@ impl Default for UploadPartCopyInput {
 
 /// What `upload_part_copy` returns (the `CopyPartResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UploadPartCopyOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -60,6 +60,7 @@ pub struct PutObjectCopyInput {
 
 /// What `put_object_copy` returns (the `CopyObjectResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutObjectCopyOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

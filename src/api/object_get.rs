@@ -179,6 +179,7 @@ impl Operation for GetObjectInput {
 }
 
 /// What `get_object` returns: the typed headers and the body, still streaming.
+#[non_exhaustive]
 pub struct GetObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

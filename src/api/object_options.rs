@@ -34,6 +34,7 @@ pub struct OptionsObjectInput {
 
 /// What `options_object` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OptionsObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

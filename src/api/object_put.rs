@@ -122,6 +122,7 @@ impl Operation for PutObjectInput {
 
 /// What `put_object` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -28,7 +28,7 @@ use crate::transfer::parts::{
 };
 use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
-    TaskCore, TaskHandle, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
+    TaskCore, TaskHandle, TaskKind, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
 };
 use crate::transfer::upload::part_size_for;
 
@@ -307,7 +307,7 @@ impl SliceCopyFile<'_> {
             let mark = RunMark::start(bucket);
             sweep_on_error(bucket, &task_key, &mark, slice_copy(bucket, task, &task_key, &source, &opts, &mark)).into()
         };
-        Ok(queue_task(bucket, "copy", &key, None, progress, options.on_task_ready.as_ref(), run))
+        Ok(queue_task(bucket, TaskKind::Copy, &key, None, progress, options.on_task_ready.as_ref(), run))
     }
 
     /// Runs the copy and blocks until it is done.

@@ -25,7 +25,7 @@ use task::TaskCore;
 
 pub use cleanup::{AbortFailure, AbortIncompleteUploads, AbortedUploads};
 pub use progress::{ProgressCallback, ProgressInfo};
-pub use task::{TaskHandle, TaskSnapshot, TaskState, TransferOutput};
+pub use task::{TaskHandle, TaskKind, TaskSnapshot, TaskState, TransferOutput};
 
 /// The transfer machinery of one client: file workers, part workers and the task list. Made on
 /// first use and dropped (workers joined) with the last clone of the client.

@@ -31,7 +31,7 @@ use crate::transfer::parts::{
     PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts, with_retries_until,
 };
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
-use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput, queue_task};
+use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TaskKind, TransferOutput, queue_task};
 
 const MIB: u64 = 1024 * 1024;
 /// COS's limit on parts per upload.
@@ -257,7 +257,7 @@ pub(crate) fn start_upload(
             RunOutcome::Done(put_whole_file(bucket, task, &task_key, &task_path, size, &opts))
         }
     };
-    Ok(queue_task(bucket, "upload", &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
+    Ok(queue_task(bucket, TaskKind::Upload, &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
 }
 
 /// One `put_object` of the whole file, CRC-checked.
