@@ -81,7 +81,7 @@ fn carried_attributes(meta: &ResponseMeta) -> ObjectAttributes {
         content_encoding: text("content-encoding"),
         content_type: text("content-type"),
         expires: text("expires"),
-        storage_class: text("x-cos-storage-class"),
+        storage_class: text("x-cos-storage-class").map(Into::into),
         headers,
         ..Default::default()
     }
@@ -617,13 +617,19 @@ mod tests {
             },
         };
         let mut opts = CopyOptions::default();
-        opts.attributes.acl = Some("private".into());
+        opts.attributes.acl = Some(crate::api::acl::CannedAcl::Private);
         let a = opts.init_attributes(&source);
-        assert_eq!((a.content_type.as_deref(), a.storage_class.as_deref()), (Some("text/plain"), Some("STANDARD_IA")));
-        assert_eq!((a.acl.as_deref(), a.headers.len()), (Some("private"), 1));
+        assert_eq!(
+            (a.content_type.as_deref(), a.storage_class.as_ref().map(|c| c.as_str())),
+            (Some("text/plain"), Some("STANDARD_IA"))
+        );
+        assert_eq!((a.acl, a.headers.len()), (Some(crate::api::acl::CannedAcl::Private), 1));
         opts.metadata_directive = Some(MetadataDirective::Replaced);
         opts.attributes.storage_class = Some("STANDARD".into());
         let a = opts.init_attributes(&source);
-        assert_eq!((a.content_type, a.storage_class.as_deref(), a.headers.len()), (None, Some("STANDARD"), 0));
+        assert_eq!(
+            (a.content_type, a.storage_class.as_ref().map(|c| c.as_str()), a.headers.len()),
+            (None, Some("STANDARD"), 0)
+        );
     }
 }

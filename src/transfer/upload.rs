@@ -161,7 +161,7 @@ macro_rules! upload_option_setters {
         }
 
         /// StorageClass of the object.
-        pub fn storage_class(mut self, class: impl Into<String>) -> Self {
+        pub fn storage_class(mut self, class: impl Into<crate::api::object_attributes::StorageClass>) -> Self {
             self.options.attributes.storage_class = Some(class.into());
             self
         }
@@ -173,8 +173,8 @@ macro_rules! upload_option_setters {
         }
 
         /// Canned ACL (`x-cos-acl`).
-        pub fn acl(mut self, acl: impl Into<String>) -> Self {
-            self.options.attributes.acl = Some(acl.into());
+        pub fn acl(mut self, acl: crate::api::acl::CannedAcl) -> Self {
+            self.options.attributes.acl = Some(acl);
             self
         }
 
@@ -391,7 +391,7 @@ fn find_resumable(
 ) -> Result<Option<(String, Vec<UploadedPart>)>> {
     let mut uploads = uploads_of(bucket, key)?;
     if let Some(class) = &opts.attributes.storage_class {
-        uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class));
+        uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class.as_str()));
     }
     // Newest first, as the JS SDK does.
     uploads.reverse();
