@@ -373,10 +373,8 @@ impl Client {
         if !headers.contains("user-agent") {
             headers.append("User-Agent", config.user_agent.clone());
         }
-        if !headers.contains("content-length") {
-            if let Some(len) = content_length_of(method, body_len) {
-                headers.append("Content-Length", len.to_string());
-            }
+        if let (false, Some(len)) = (headers.contains("content-length"), content_length_of(method, body_len)) {
+            headers.append("Content-Length", len.to_string());
         }
         let host = endpoint.host.clone();
 

@@ -139,7 +139,7 @@ impl CopyOptions {
                 let mut carried = source.attributes.clone();
                 carried.headers.extend(self.attributes.headers.iter().cloned());
                 ObjectAttributes {
-                    acl: self.attributes.acl.clone(),
+                    acl: self.attributes.acl,
                     grant_read: self.attributes.grant_read.clone(),
                     grant_write: self.attributes.grant_write.clone(),
                     grant_read_acp: self.attributes.grant_read_acp.clone(),
