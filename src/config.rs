@@ -13,6 +13,7 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Options of a [`Client`](crate::Client), named after the JS SDK's constructor options.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Config {
     /// Default region of buckets (`ap-guangzhou`).
     pub region: Option<String>,
@@ -333,11 +334,16 @@ pub fn validate_region(region: &str) -> Result<()> {
 /// Checks an object key where one is required: not empty (after the one leading `/` COS
 /// drops), no CR or LF.
 pub fn validate_key(key: &str) -> Result<()> {
-    let stripped = key.strip_prefix('/').unwrap_or(key);
-    if stripped.is_empty() {
+    if object_key(key).is_empty() {
         return Err(Error::invalid("key", "must not be empty"));
     }
     Ok(())
+}
+
+/// An object key as COS stores it: one leading `/` dropped (`/a.txt` is `a.txt`). The one place
+/// that rule lives: the pipeline, copy sources, presigned URLs and `Location` all use it.
+pub(crate) fn object_key(key: &str) -> &str {
+    key.strip_prefix('/').unwrap_or(key)
 }
 
 /// Refuses CR, LF and NUL in a header value, which would split or corrupt the request.

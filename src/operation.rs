@@ -89,6 +89,23 @@ impl OperationRequest {
     }
 }
 
+/// The Content-Length rule, in one place: the node SDK sends `Content-Length` on every request
+/// but a body-less GET, and signs it. The pipeline adds it when the operation did not.
+pub(crate) fn content_length_of(method: Method, body_len: u64) -> Option<u64> {
+    (method != Method::Get || body_len > 0).then_some(body_len)
+}
+
+/// Refuses a declared `Content-Length` that is not the body's length (a declared one is
+/// placed among the caller's headers, in the node SDK's order).
+pub(crate) fn check_content_length(declared: Option<u64>, body: &Body) -> Result<()> {
+    match declared {
+        Some(n) if n != body.len() => {
+            Err(Error::invalid("content_length", format!("is {n} but the body has {} bytes", body.len())))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// One COS call: a pure request builder and a pure response parser.
 ///
 /// Implement it to run a call this crate does not wrap through
@@ -179,6 +196,7 @@ pub struct RawRequest {
 
 /// The answer to a [`RawRequest`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// Status and headers.
     pub meta: crate::http::ResponseMeta,

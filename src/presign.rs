@@ -93,7 +93,7 @@ impl Client {
             creds.secret_id(),
             creds.secret_key(),
             method.as_str(),
-            &crate::auth::signing_path(params.key.strip_prefix('/').unwrap_or(&params.key)),
+            &crate::auth::signing_path(crate::config::object_key(&params.key)),
             params.query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
             headers.into_iter(),
             start,
@@ -195,7 +195,7 @@ impl GetObjectUrl<'_> {
     /// The URL.
     pub fn build(self) -> Result<String> {
         config::validate_key(&self.key)?;
-        let key = self.key.strip_prefix('/').unwrap_or(&self.key).to_owned();
+        let key = crate::config::object_key(&self.key).to_owned();
         let client = self.bucket.client();
         let endpoint = client.endpoint(self.bucket.scope()?)?;
         let (base, _) = build_url(&endpoint, Some(&key), &[]);

@@ -40,7 +40,7 @@ fn multipart_init_sends_every_parameter_and_parses_the_documented_answer() {
         .cache_control("no-cache")
         .content_disposition("attachment")
         .content_encoding("gzip")
-        .acl("private")
+        .acl(tencent_cos::api::acl::CannedAcl::Private)
         .grant_read(GRANT)
         .grant_write(GRANT)
         .grant_full_control(GRANT)

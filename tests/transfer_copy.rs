@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tencent_cos::api::object_copy::MetadataDirective;
 use tencent_cos::checksum::crc64;
-use tencent_cos::transfer::{ProgressInfo, TaskState};
+use tencent_cos::transfer::{ProgressInfo, TaskKind, TaskState};
 use tencent_cos::{Client, ClientBuilder, Error};
 use transfer_support::{
     BUCKET, Front, MIB, Setup, Spy, TaskId, assert_progress_complete, control_task_when, pattern, wait_paused,
@@ -220,7 +220,7 @@ fn pause_then_restart_copies_no_part_twice() {
         wait_paused(&task);
         assert!(part_copies(&spy).len() < 8, "{front:?}: paused before the end");
         assert_eq!(setup.pending_uploads().len(), 1, "a paused copy keeps its upload");
-        assert_eq!(client.get_task_list()[0].kind, "copy");
+        assert_eq!(client.get_task_list()[0].kind, TaskKind::Copy);
         spy.clear_hook();
         task.restart().unwrap();
         let out = task.wait().unwrap();

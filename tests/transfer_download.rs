@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tencent_cos::checksum::crc64;
-use tencent_cos::transfer::{ProgressInfo, TaskHandle, TaskState};
+use tencent_cos::transfer::{ProgressInfo, TaskHandle, TaskKind, TaskState};
 use tencent_cos::{Client, Error, RetryPolicy};
 use transfer_support::{
     BUCKET, Front, MIB, Setup, Spy, TaskId, TempDir, assert_progress_complete, control_task_when, flip_body_byte,
@@ -137,7 +137,7 @@ fn pause_then_restart_fetches_no_part_twice() {
         assert_eq!(shapes(&dir), ["pause.bin.*.part", "pause.bin.cosdownload"], "{front:?}: kept while paused");
         let sidecar = std::fs::read_to_string(dir.join("pause.bin.cosdownload")).unwrap();
         assert_eq!(sidecar.lines().filter(|l| l.starts_with("part ")).count(), fetched.len(), "{sidecar}");
-        assert_eq!(client.get_task_list()[0].kind, "download");
+        assert_eq!(client.get_task_list()[0].kind, TaskKind::Download);
         spy.clear_hook();
         task.restart().unwrap();
         task.wait().unwrap();

@@ -335,6 +335,7 @@ impl AccessControlPolicy {
 /// The result of `get_bucket_acl` / `get_object_acl`: the policy, plus the JS SDK's summary of
 /// it (`decodeAcl`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AclOutput {
     /// Owner.
     pub owner: Owner,

@@ -25,9 +25,17 @@ pub struct PutBucketInput {
 
 /// Output of `put_bucket`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
+}
+
+impl PutBucketInput {
+    /// What `acl_header_methods!` fills (as [`AclWriteInput`](super::acl_calls::AclWriteInput) does for ACL writes).
+    pub(crate) fn acl_headers_mut(&mut self) -> &mut AclHeaders {
+        &mut self.acl_headers
+    }
 }
 
 impl Operation for PutBucketInput {
@@ -75,6 +83,7 @@ pub struct HeadBucketInput;
 
 /// Output of `head_bucket`: the bucket exists and is readable.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HeadBucketOutput {
     /// `x-cos-bucket-region`, when sent.
     pub bucket_region: Option<String>,
@@ -125,6 +134,7 @@ pub struct DeleteBucketInput;
 
 /// Output of `delete_bucket`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketOutput {
     /// Status (200 or 204) and every response header.
     pub meta: ResponseMeta,
@@ -173,6 +183,7 @@ pub struct GetBucketLocationInput;
 
 /// Output of `get_bucket_location`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketLocationOutput {
     /// LocationConstraint: the text of `<LocationConstraint>`, as COS sent it.
     pub location_constraint: String,

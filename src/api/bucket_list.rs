@@ -57,6 +57,7 @@ pub struct Object {
 
 /// Output of `get_bucket` (`ListBucketResult`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketOutput {
     /// Name: the bucket.
     pub name: String,

@@ -170,6 +170,7 @@ pub struct GetBucketCorsInput;
 
 /// Output of `get_bucket_cors`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketCorsOutput {
     /// CORSRules, in order; empty for a bucket without a CORS configuration.
     pub rules: Vec<CorsRule>,
@@ -256,6 +257,7 @@ pub struct PutBucketCorsInput {
 
 /// Output of `put_bucket_cors`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketCorsOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -367,6 +369,7 @@ pub struct DeleteBucketCorsInput;
 
 /// Output of `delete_bucket_cors`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketCorsOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

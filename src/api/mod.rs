@@ -3,6 +3,7 @@
 //! [`Bucket`](crate::Bucket) that send them.
 
 pub mod acl;
+pub mod acl_calls;
 mod acl_headers;
 pub mod bucket;
 pub mod bucket_acl;

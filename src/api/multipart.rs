@@ -3,10 +3,11 @@
 
 use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header, response_meta};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
-use crate::api::object_put::{check_content_length, content_md5_header};
+use crate::api::object_put::content_md5_header;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
+use crate::operation::check_content_length;
 use crate::operation::{Operation, OperationRequest};
 
 /// The highest part number COS accepts.
@@ -49,6 +50,7 @@ pub struct MultipartInitInput {
 
 /// What `multipart_init` returns (the `InitiateMultipartUploadResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartInitOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -169,6 +171,7 @@ impl Default for MultipartUploadInput {
 
 /// What `multipart_upload` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartUploadOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -194,7 +197,7 @@ impl Operation for MultipartUploadInput {
         if let Some(n) = self.content_length {
             h.append("Content-Length", n.to_string());
         }
-        push_header(h, "Expect", self.expect.as_deref(), "expect")?;
+        push_header(h, "Expect", self.expect.as_deref())?;
         if let Some(md5) = md5 {
             h.append("Content-MD5", md5);
         }
@@ -281,6 +284,7 @@ pub struct MultipartAbortInput {
 
 /// What `multipart_abort` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartAbortOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

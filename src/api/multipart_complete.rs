@@ -58,6 +58,7 @@ pub struct MultipartCompleteInput {
 
 /// What `multipart_complete` returns (the `CompleteMultipartUploadResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartCompleteOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -59,6 +59,7 @@ impl Default for UploadPartCopyInput {
 
 /// What `upload_part_copy` returns (the `CopyPartResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UploadPartCopyOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -95,7 +96,7 @@ impl Operation for UploadPartCopyInput {
         h.append("x-cos-copy-source", source);
         // The node SDK spells it x-cos-copy-source-Range; names are case-insensitive and
         // lower-cased for signing.
-        push_header(h, "x-cos-copy-source-Range", range.as_deref(), "copy_source_range")?;
+        push_header(h, "x-cos-copy-source-Range", range.as_deref())?;
         self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
         Ok(request)
     }

@@ -54,6 +54,7 @@ pub struct Upload {
 
 /// What `multipart_list` returns (the `ListMultipartUploadsResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartListOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -51,6 +51,7 @@ pub struct Part {
 
 /// What `multipart_list_part` returns (the `ListPartsResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MultipartListPartOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use crate::api::xml_body::XmlBody;
-use crate::config;
 use crate::error::Result;
 use crate::http::{Headers, Response, ResponseMeta};
 use crate::xml::Element;
@@ -155,10 +154,10 @@ pub(crate) fn parse_xml_answer<T>(
     read(element, body.meta.clone())
 }
 
-/// Appends `name: value` when `value` is set, refusing values no header can carry.
-pub(crate) fn push_header(headers: &mut Headers, name: &str, value: Option<&str>, field: &'static str) -> Result<()> {
+/// Appends `name: value` when `value` is set. The pipeline checks every header value once
+/// per call, naming the builder field after the header (`Content-Type`: `content_type`).
+pub(crate) fn push_header(headers: &mut Headers, name: &str, value: Option<&str>) -> Result<()> {
     if let Some(v) = value {
-        config::validate_header_value(field, v)?;
         headers.append(name, v);
     }
     Ok(())
@@ -198,8 +197,8 @@ impl Conditions {
             self.if_match.as_deref(),
             self.if_none_match.as_deref(),
         ];
-        for ((name, field), value) in names.iter().zip(values) {
-            push_header(headers, name, value, field)?;
+        for ((name, _field), value) in names.iter().zip(values) {
+            push_header(headers, name, value)?;
         }
         Ok(())
     }

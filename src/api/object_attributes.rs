@@ -1,10 +1,85 @@
 //! What an upload stores with the object besides its bytes ([`ObjectAttributes`]), shared by
 //! `put_object`, `put_object_copy` and `multipart_init`, and the builder methods that set it.
 
+use crate::api::acl::CannedAcl;
 use crate::api::object::push_header;
 use crate::config;
 use crate::error::{Error, Result};
 use crate::http::Headers;
+
+/// `x-cos-storage-class`: the classes COS names, and any other it may add (sent as given).
+///
+/// ```
+/// use tencent_cos::api::object_attributes::StorageClass;
+/// assert_eq!(StorageClass::from("STANDARD_IA"), StorageClass::StandardIa);
+/// assert_eq!(StorageClass::StandardIa.as_str(), "STANDARD_IA");
+/// assert_eq!(StorageClass::from("COLDEST"), StorageClass::Other("COLDEST".into()));
+/// assert_eq!(StorageClass::from("COLDEST").as_str(), "COLDEST");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StorageClass {
+    /// `STANDARD`.
+    Standard,
+    /// `STANDARD_IA`.
+    StandardIa,
+    /// `ARCHIVE`.
+    Archive,
+    /// `DEEP_ARCHIVE`.
+    DeepArchive,
+    /// `INTELLIGENT_TIERING`.
+    IntelligentTiering,
+    /// `MAZ_STANDARD`.
+    MazStandard,
+    /// `MAZ_STANDARD_IA`.
+    MazStandardIa,
+    /// `MAZ_INTELLIGENT_TIERING`.
+    MazIntelligentTiering,
+    /// Any other value, sent exactly as given.
+    Other(String),
+}
+
+impl StorageClass {
+    const NAMED: [(StorageClass, &'static str); 8] = [
+        (StorageClass::Standard, "STANDARD"),
+        (StorageClass::StandardIa, "STANDARD_IA"),
+        (StorageClass::Archive, "ARCHIVE"),
+        (StorageClass::DeepArchive, "DEEP_ARCHIVE"),
+        (StorageClass::IntelligentTiering, "INTELLIGENT_TIERING"),
+        (StorageClass::MazStandard, "MAZ_STANDARD"),
+        (StorageClass::MazStandardIa, "MAZ_STANDARD_IA"),
+        (StorageClass::MazIntelligentTiering, "MAZ_INTELLIGENT_TIERING"),
+    ];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StorageClass::Other(s) => s,
+            named => Self::NAMED.iter().find(|(c, _)| c == named).map_or("", |(_, s)| s),
+        }
+    }
+}
+
+impl From<&str> for StorageClass {
+    /// A named class when `value` is its exact wire string, else [`StorageClass::Other`].
+    fn from(value: &str) -> Self {
+        Self::NAMED
+            .iter()
+            .find(|(_, s)| *s == value)
+            .map_or_else(|| StorageClass::Other(value.to_owned()), |(c, _)| c.clone())
+    }
+}
+
+impl From<String> for StorageClass {
+    fn from(value: String) -> Self {
+        StorageClass::from(value.as_str())
+    }
+}
+
+impl std::fmt::Display for StorageClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What an upload stores with the object besides its bytes: content headers, ACL, storage
 /// class and `x-cos-meta-*` (shared by `put_object`, `put_object_copy`, `multipart_init`).
@@ -20,8 +95,8 @@ pub struct ObjectAttributes {
     pub content_type: Option<String>,
     /// `Expires`.
     pub expires: Option<String>,
-    /// `x-cos-acl`: `default`, `private`, `public-read`.
-    pub acl: Option<String>,
+    /// `x-cos-acl`: for objects `default`, `private`, `public-read`.
+    pub acl: Option<CannedAcl>,
     /// `x-cos-grant-read`: `id="qcs::cam::uin/<OwnerUin>:uin/<SubUin>"`, comma-separated.
     pub grant_read: Option<String>,
     /// `x-cos-grant-write` (GrantWrite of the reference).
@@ -33,7 +108,7 @@ pub struct ObjectAttributes {
     /// `x-cos-grant-full-control`.
     pub grant_full_control: Option<String>,
     /// `x-cos-storage-class`: `STANDARD`, `STANDARD_IA`, `ARCHIVE`, `MAZ_STANDARD`, ...
-    pub storage_class: Option<String>,
+    pub storage_class: Option<StorageClass>,
     /// `x-cos-meta-*` and other headers, in the order given; sent first, as the node SDK does
     /// with the caller's own headers.
     pub headers: Vec<(String, String)>,
@@ -57,7 +132,7 @@ impl ObjectAttributes {
             if RESERVED_HEADERS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
                 return Err(Error::invalid(field, format!("{name} is set by the client, not by .header()")));
             }
-            config::validate_header_value(field, value)?;
+            // The value is checked once, by the pipeline (as `headers`).
             headers.append(name.clone(), value.clone());
         }
         Ok(())
@@ -65,23 +140,23 @@ impl ObjectAttributes {
 
     /// Content headers in the node SDK's order, with `Expect` in its place.
     pub(crate) fn push_content(&self, headers: &mut Headers, expect: Option<&str>) -> Result<()> {
-        push_header(headers, "Content-Type", self.content_type.as_deref(), "content_type")?;
-        push_header(headers, "Expect", expect, "expect")?;
-        push_header(headers, "Expires", self.expires.as_deref(), "expires")?;
-        push_header(headers, "Cache-Control", self.cache_control.as_deref(), "cache_control")?;
-        push_header(headers, "Content-Disposition", self.content_disposition.as_deref(), "content_disposition")?;
-        push_header(headers, "Content-Encoding", self.content_encoding.as_deref(), "content_encoding")
+        push_header(headers, "Content-Type", self.content_type.as_deref())?;
+        push_header(headers, "Expect", expect)?;
+        push_header(headers, "Expires", self.expires.as_deref())?;
+        push_header(headers, "Cache-Control", self.cache_control.as_deref())?;
+        push_header(headers, "Content-Disposition", self.content_disposition.as_deref())?;
+        push_header(headers, "Content-Encoding", self.content_encoding.as_deref())
     }
 
     /// ACL, grants and storage class in the node SDK's order.
     pub(crate) fn push_access(&self, headers: &mut Headers) -> Result<()> {
-        push_header(headers, "x-cos-acl", self.acl.as_deref(), "acl")?;
-        push_header(headers, "x-cos-grant-read", self.grant_read.as_deref(), "grant_read")?;
-        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref(), "grant_write")?;
-        push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref(), "grant_full_control")?;
-        push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref(), "grant_read_acp")?;
-        push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref(), "grant_write_acp")?;
-        push_header(headers, "x-cos-storage-class", self.storage_class.as_deref(), "storage_class")
+        push_header(headers, "x-cos-acl", self.acl.map(CannedAcl::as_str))?;
+        push_header(headers, "x-cos-grant-read", self.grant_read.as_deref())?;
+        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref())?;
+        push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref())?;
+        push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref())?;
+        push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref())?;
+        push_header(headers, "x-cos-storage-class", self.storage_class.as_ref().map(StorageClass::as_str))
     }
 }
 
@@ -126,9 +201,9 @@ macro_rules! attribute_methods {
             }
             #[doc = "`x-cos-acl`: `default` (inherit the bucket's), `private` or `public-read`."]
             #[doc = ""]
-            #[doc = $crate::api::object::builder_doc!($call, "acl(\"private\")")]
-            pub fn acl(mut self, value: impl Into<String>) -> Self {
-                self.input.attributes.acl = Some(value.into());
+            #[doc = $crate::api::object::builder_doc!($call, "acl(tencent_cos::api::acl::CannedAcl::Private)")]
+            pub fn acl(mut self, value: $crate::api::acl::CannedAcl) -> Self {
+                self.input.attributes.acl = Some(value);
                 self
             }
             #[doc = "`x-cos-grant-read`: `id=\"qcs::cam::uin/<OwnerUin>:uin/<SubUin>\"`, comma-separated."]
@@ -169,7 +244,7 @@ macro_rules! attribute_methods {
             #[doc = "`x-cos-storage-class`: `STANDARD`, `STANDARD_IA`, `ARCHIVE`, `MAZ_STANDARD`, ..."]
             #[doc = ""]
             #[doc = $crate::api::object::builder_doc!($call, "storage_class(\"STANDARD_IA\")")]
-            pub fn storage_class(mut self, value: impl Into<String>) -> Self {
+            pub fn storage_class(mut self, value: impl Into<$crate::api::object_attributes::StorageClass>) -> Self {
                 self.input.attributes.storage_class = Some(value.into());
                 self
             }

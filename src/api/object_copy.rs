@@ -60,6 +60,7 @@ pub struct PutObjectCopyInput {
 
 /// What `put_object_copy` returns (the `CopyObjectResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutObjectCopyOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -83,12 +84,7 @@ impl Operation for PutObjectCopyInput {
         self.attributes.push_custom(h)?;
         self.attributes.push_content(h, self.expect.as_deref())?;
         h.append("x-cos-copy-source", source);
-        push_header(
-            h,
-            "x-cos-metadata-directive",
-            self.metadata_directive.map(MetadataDirective::as_str),
-            "metadata_directive",
-        )?;
+        push_header(h, "x-cos-metadata-directive", self.metadata_directive.map(MetadataDirective::as_str))?;
         self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
         self.attributes.push_access(h)?;
         // The node SDK sends an empty Cache-Control (unsigned) when none is given, so that no

@@ -4,7 +4,7 @@
 use crate::api::object::ConditionNames;
 use crate::config;
 use crate::error::{Error, Result};
-use crate::percent::{encode_component, encode_key};
+use crate::percent::{decode_component, encode_component, encode_key};
 
 /// Where a copy reads from: `x-cos-copy-source`.
 ///
@@ -48,7 +48,7 @@ impl CopySource {
             CopySource::Object { bucket, region, key, version_id } => {
                 config::validate_bucket(bucket).map_err(as_copy_source_error)?;
                 config::validate_region(region).map_err(as_copy_source_error)?;
-                let key = key.strip_prefix('/').unwrap_or(key);
+                let key = config::object_key(key);
                 if key.is_empty() {
                     return Err(Error::invalid("copy_source", "the source key must not be empty"));
                 }
@@ -96,28 +96,73 @@ pub fn validate_copy_source(source: &str) -> Result<()> {
 }
 
 fn matches_copy_source_pattern(s: &str) -> bool {
+    split_copy_source(s).is_some()
+}
+
+/// The one parser of the JS SDK's copy-source pattern: `(bucket, region, path)` where `path`
+/// is what follows the domain's `/` (the encoded key, maybe `?versionId=`).
+fn split_copy_source(s: &str) -> Option<(&str, &str, &str)> {
     // `([^.]+-\d+)\.`: a dot-free bucket ending in -digits.
-    let Some((bucket, rest)) = s.split_once('.') else { return false };
+    let (bucket, rest) = s.split_once('.')?;
     let appid_ok = bucket.rsplit_once('-').is_some_and(|(name, appid)| {
         !name.is_empty() && !appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit())
     });
     if !appid_ok {
-        return false;
+        return None;
     }
     // `cos(v6|-cdc|-internal)?\.`
-    let Some(rest) = ["cos.", "cosv6.", "cos-cdc.", "cos-internal."].iter().find_map(|p| rest.strip_prefix(p)) else {
-        return false;
-    };
+    let rest = ["cos.", "cosv6.", "cos-cdc.", "cos-internal."].iter().find_map(|p| rest.strip_prefix(p))?;
     // `([^.]+)\.`: the region.
-    let Some((region, rest)) = rest.split_once('.') else { return false };
+    let (region, rest) = rest.split_once('.')?;
     if region.is_empty() {
-        return false;
+        return None;
     }
     // `((myqcloud\.com)|(tencentcos\.cn))\/(.+)$`, where `.` matches no line terminator.
-    let Some(key) = ["myqcloud.com/", "tencentcos.cn/"].iter().find_map(|p| rest.strip_prefix(p)) else {
-        return false;
-    };
-    !key.is_empty() && !key.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
+    let key = ["myqcloud.com/", "tencentcos.cn/"].iter().find_map(|p| rest.strip_prefix(p))?;
+    (!key.is_empty() && !key.contains(['\n', '\r', '\u{2028}', '\u{2029}'])).then_some((bucket, region, key))
+}
+
+/// A copy source taken apart: where to HEAD it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CopySourceParts {
+    pub(crate) bucket: String,
+    pub(crate) region: String,
+    /// The source key, decoded, without a leading `/`.
+    pub(crate) key: String,
+    pub(crate) version_id: Option<String>,
+}
+
+impl CopySource {
+    /// The bucket, region, key and version of the source, checked as
+    /// [`header_value`](CopySource::header_value) checks it; a raw
+    /// `bucket-appid.cos.region.myqcloud.com/key[?versionId=v]` is split by the same parser
+    /// that checks it, its key and version URL-decoded.
+    pub(crate) fn parts(&self) -> Result<CopySourceParts> {
+        let value = self.header_value()?;
+        let (bucket, region, key, version_id) = match self {
+            CopySource::Object { bucket, region, key, version_id } => {
+                (bucket.clone(), region.clone(), config::object_key(key).to_owned(), version_id.clone())
+            }
+            CopySource::Raw(raw) => {
+                let bad = |why: &str| Error::invalid("copy_source", format!("{raw:?}: {why}"));
+                let (bucket, region, path) = split_copy_source(&value).ok_or_else(|| bad("no key"))?;
+                let (encoded_key, query) = path.split_once('?').unwrap_or((path, ""));
+                let key = decode_component(encoded_key).ok_or_else(|| bad("the key is not valid URL encoding"))?;
+                let version_id = query
+                    .split('&')
+                    .find_map(|pair| pair.strip_prefix("versionId="))
+                    .map(|v| decode_component(v).ok_or_else(|| bad("versionId is not valid URL encoding")))
+                    .transpose()?;
+                (bucket.to_owned(), region.to_owned(), key, version_id)
+            }
+        };
+        config::validate_bucket(&bucket).map_err(as_copy_source_error)?;
+        config::validate_region(&region).map_err(as_copy_source_error)?;
+        if key.is_empty() {
+            return Err(Error::invalid("copy_source", "the source key must not be empty"));
+        }
+        Ok(CopySourceParts { bucket, region, key, version_id })
+    }
 }
 
 /// The conditions on a copy's source.

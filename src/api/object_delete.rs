@@ -29,6 +29,7 @@ pub struct DeleteObjectInput {
 
 /// What `delete_object` returns. Deleting a key that does not exist succeeds (COS answers 204).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -171,6 +172,7 @@ pub struct DeleteError {
 
 /// What `delete_multiple_object` returns (the `DeleteResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteMultipleObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

@@ -139,7 +139,7 @@ impl Operation for GetObjectInput {
         }
         let mut request = OperationRequest::new(Method::Get).with_key(self.key.clone());
         let range = self.range.as_ref().map(ByteRange::header_value).transpose()?;
-        push_header(&mut request.headers, "Range", range.as_deref(), "range")?;
+        push_header(&mut request.headers, "Range", range.as_deref())?;
         self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS)?;
         let overrides = [
             ("response-content-type", &self.response_content_type),
@@ -179,6 +179,7 @@ impl Operation for GetObjectInput {
 }
 
 /// What `get_object` returns: the typed headers and the body, still streaming.
+#[non_exhaustive]
 pub struct GetObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

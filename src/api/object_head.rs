@@ -30,6 +30,7 @@ pub struct HeadObjectInput {
 
 /// What `head_object` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HeadObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,

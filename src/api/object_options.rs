@@ -34,6 +34,7 @@ pub struct OptionsObjectInput {
 
 /// What `options_object` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OptionsObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -70,19 +71,9 @@ impl Operation for OptionsObjectInput {
         }
         let mut request = OperationRequest::new(Method::Options).with_key(self.key.clone());
         let h = &mut request.headers;
-        push_header(h, "Origin", Some(&self.origin), "origin")?;
-        push_header(
-            h,
-            "Access-Control-Request-Method",
-            Some(&self.access_control_request_method),
-            "access_control_request_method",
-        )?;
-        push_header(
-            h,
-            "Access-Control-Request-Headers",
-            self.access_control_request_headers.as_deref(),
-            "access_control_request_headers",
-        )?;
+        push_header(h, "Origin", Some(&self.origin))?;
+        push_header(h, "Access-Control-Request-Method", Some(&self.access_control_request_method))?;
+        push_header(h, "Access-Control-Request-Headers", self.access_control_request_headers.as_deref())?;
         Ok(request)
     }
 

@@ -11,8 +11,7 @@ use crate::checksum;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, FileSlice, Method, Response, ResponseMeta};
-use crate::operation::{Operation, OperationRequest};
-use crate::percent::encode_key;
+use crate::operation::{Operation, OperationRequest, check_content_length, content_length_of};
 
 /// Input of `put_object`: pure data, no client. A key ending in `/` with an empty body makes
 /// a folder.
@@ -80,16 +79,6 @@ fn body_content_md5(body: &Body) -> Result<String> {
     }
 }
 
-/// Refuses a declared `Content-Length` that is not the body's length.
-pub(crate) fn check_content_length(declared: Option<u64>, body: &Body) -> Result<()> {
-    match declared {
-        Some(n) if n != body.len() => {
-            Err(Error::invalid("content_length", format!("is {n} but the body has {} bytes", body.len())))
-        }
-        _ => Ok(()),
-    }
-}
-
 impl Operation for PutObjectInput {
     type Output = PutObjectOutput;
 
@@ -109,8 +98,8 @@ impl Operation for PutObjectInput {
         if let Some(md5) = md5 {
             headers.append("Content-MD5", md5);
         }
-        if self.content_length.is_none() {
-            headers.append("Content-Length", self.body.len().to_string());
+        if let (None, Some(len)) = (self.content_length, content_length_of(Method::Put, self.body.len())) {
+            headers.append("Content-Length", len.to_string());
         }
         request.body = std::mem::replace(&mut self.body, Body::Empty);
         Ok(request)
@@ -133,6 +122,7 @@ impl Operation for PutObjectInput {
 
 /// What `put_object` returns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutObjectOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
@@ -341,10 +331,9 @@ impl PutObject<'_> {
 attribute_methods!(PutObject, "put_object(\"a.txt\")");
 
 /// `host[/bucket]/encoded-key`, without scheme: the JS SDK's `Location`.
+/// Worked out as the pipeline works out a request's target (one key rule, one encoding).
 pub(crate) fn object_location(bucket: &Bucket, key: &str) -> Result<String> {
-    let endpoint = bucket.client().endpoint(bucket.scope()?)?;
-    let key = key.strip_prefix('/').unwrap_or(key);
-    Ok(format!("{}{}/{}", endpoint.host, endpoint.path_prefix, encode_key(key)))
+    bucket.client().location(bucket.scope()?, key)
 }
 
 impl Bucket {

@@ -48,6 +48,7 @@ pub struct BucketSummary {
 
 /// Output of `get_service` (`ListAllMyBucketsResult`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetServiceOutput {
     /// Owner of the account.
     pub owner: Owner,

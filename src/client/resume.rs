@@ -17,10 +17,10 @@
 
 use std::io::{self, Read};
 
+use crate::client::pipeline::Target;
 use crate::client::{CallState, Client, Scope};
 use crate::error::{Error, Result};
-use crate::http::{Headers, Method, Response};
-use crate::operation::OperationRequest;
+use crate::http::{Headers, Response};
 
 /// The conditions of the first request, replaced on a resume by `If-Match` alone: the bytes
 /// already read satisfied them, and the ETag pins the object they came from.
@@ -31,7 +31,8 @@ const REPLACED_HEADERS: [&str; 5] = ["Range", "If-Match", "If-None-Match", "If-M
 pub(super) fn resuming(
     client: &Client,
     scope: Scope<'_>,
-    template: OperationRequest,
+    target: Target,
+    mut headers: Headers,
     mut response: Response,
     call: CallState,
 ) -> Response {
@@ -42,7 +43,6 @@ pub(super) fn resuming(
     if span.end == Some(span.first) {
         return response; // Nothing to read, nothing to resume.
     }
-    let mut headers = template.headers;
     for name in REPLACED_HEADERS {
         headers.remove(name);
     }
@@ -50,8 +50,7 @@ pub(super) fn resuming(
     response.body = Box::new(ResumingBody {
         client: client.clone(),
         scope: OwnedScope::from(scope),
-        key: template.key,
-        query: template.query,
+        target,
         headers,
         etag,
         ranged: response.status == 206,
@@ -134,8 +133,8 @@ impl OwnedScope {
 struct ResumingBody {
     client: Client,
     scope: OwnedScope,
-    key: Option<String>,
-    query: Vec<(String, String)>,
+    /// The first request's target, resolved once for the call.
+    target: Target,
     /// The first request's headers without its range and conditions.
     headers: Headers,
     /// The first answer's ETag, sent as `If-Match` and required of every resume answer.
@@ -216,15 +215,9 @@ impl ResumingBody {
         let mut headers = self.headers.clone();
         headers.append("Range", range.clone());
         headers.append("If-Match", self.etag.clone());
-        let request = OperationRequest {
-            method: Method::Get,
-            key: self.key.clone(),
-            query: self.query.clone(),
-            headers,
-            body: crate::http::Body::Empty,
-        };
         let scope = self.scope.as_scope();
-        let response = self.client.send_request(scope, request, true, &mut self.call)?;
+        let response =
+            self.client.send_request(scope, &self.target, &headers, crate::http::Body::Empty, true, &mut self.call)?;
         if !(200..300).contains(&response.status) {
             return Err(self.client.error_from_response(response));
         }
@@ -234,7 +227,7 @@ impl ResumingBody {
 
     /// The resume answer must be the requested bytes of the same object.
     fn check_answer(&mut self, response: &Response, range: &str) -> Result<()> {
-        let subject = self.key.clone().unwrap_or_default();
+        let subject = self.target.key.clone().unwrap_or_default();
         let content_range = response.headers.get("content-range");
         let expected = format!(
             "206 with bytes {}-{}/{}",

@@ -14,12 +14,11 @@ use crate::api::multipart_copy::UploadPartCopyInput;
 use crate::api::object::{Conditions, builder_doc};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
-use crate::api::object_copy_source::CopySource;
+use crate::api::object_copy_source::{CopySource, CopySourceParts};
 use crate::api::object_head::HeadObjectInput;
 use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
-use crate::percent::decode_component;
 use crate::transfer::multipart::{
     RunMark, abort, complete_or_abort, initiate, put_back_resume, settle_parts, sweep_on_error,
 };
@@ -29,7 +28,7 @@ use crate::transfer::parts::{
 };
 use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
-    TaskCore, TaskHandle, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
+    TaskCore, TaskHandle, TaskKind, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
 };
 use crate::transfer::upload::part_size_for;
 
@@ -47,35 +46,8 @@ impl SourceObject {
     /// Locates a copy source, checked like the JS SDK's pattern; the key of a raw
     /// `bucket-appid.cos.region.myqcloud.com/key` is URL-decoded, a `?versionId=` kept apart.
     fn locate(source: CopySource) -> Result<Self> {
-        // Checks the source against the JS SDK's pattern.
-        source.header_value()?;
-        let (bucket, region, key, version_id) = match &source {
-            CopySource::Object { bucket, region, key, version_id } => {
-                let key = key.strip_prefix('/').unwrap_or(key);
-                (bucket.clone(), region.clone(), key.to_owned(), version_id.clone())
-            }
-            CopySource::Raw(raw) => {
-                // Checked above: `bucket.cos[-x].region.domain/key[?versionId=v]`.
-                let bad = |why: &str| Error::invalid("copy_source", format!("{raw:?}: {why}"));
-                let (host, path) = raw.split_once('/').ok_or_else(|| bad("no key"))?;
-                let mut labels = host.split('.');
-                let bucket = labels.next().unwrap_or_default().to_owned();
-                let region = labels.nth(1).unwrap_or_default().to_owned();
-                let (encoded_key, query) = path.split_once('?').unwrap_or((path, ""));
-                let key = decode_component(encoded_key).ok_or_else(|| bad("the key is not valid URL encoding"))?;
-                let version_id = query
-                    .split('&')
-                    .find_map(|pair| pair.strip_prefix("versionId="))
-                    .map(|v| decode_component(v).ok_or_else(|| bad("versionId is not valid URL encoding")))
-                    .transpose()?;
-                (bucket, region, key, version_id)
-            }
-        };
-        crate::config::validate_bucket(&bucket).map_err(|e| Error::invalid("copy_source", e.to_string()))?;
-        crate::config::validate_region(&region).map_err(|e| Error::invalid("copy_source", e.to_string()))?;
-        if key.is_empty() {
-            return Err(Error::invalid("copy_source", "the source key must not be empty"));
-        }
+        // One parser checks and splits it (api/object_copy_source.rs).
+        let CopySourceParts { bucket, region, key, version_id } = source.parts()?;
         Ok(SourceObject { bucket, region, key, version_id, copy_source: source })
     }
 
@@ -109,7 +81,7 @@ fn carried_attributes(meta: &ResponseMeta) -> ObjectAttributes {
         content_encoding: text("content-encoding"),
         content_type: text("content-type"),
         expires: text("expires"),
-        storage_class: text("x-cos-storage-class"),
+        storage_class: text("x-cos-storage-class").map(Into::into),
         headers,
         ..Default::default()
     }
@@ -167,7 +139,7 @@ impl CopyOptions {
                 let mut carried = source.attributes.clone();
                 carried.headers.extend(self.attributes.headers.iter().cloned());
                 ObjectAttributes {
-                    acl: self.attributes.acl.clone(),
+                    acl: self.attributes.acl,
                     grant_read: self.attributes.grant_read.clone(),
                     grant_write: self.attributes.grant_write.clone(),
                     grant_read_acp: self.attributes.grant_read_acp.clone(),
@@ -335,7 +307,7 @@ impl SliceCopyFile<'_> {
             let mark = RunMark::start(bucket);
             sweep_on_error(bucket, &task_key, &mark, slice_copy(bucket, task, &task_key, &source, &opts, &mark)).into()
         };
-        Ok(queue_task(bucket, "copy", &key, None, progress, options.on_task_ready.as_ref(), run))
+        Ok(queue_task(bucket, TaskKind::Copy, &key, None, progress, options.on_task_ready.as_ref(), run))
     }
 
     /// Runs the copy and blocks until it is done.
@@ -645,13 +617,19 @@ mod tests {
             },
         };
         let mut opts = CopyOptions::default();
-        opts.attributes.acl = Some("private".into());
+        opts.attributes.acl = Some(crate::api::acl::CannedAcl::Private);
         let a = opts.init_attributes(&source);
-        assert_eq!((a.content_type.as_deref(), a.storage_class.as_deref()), (Some("text/plain"), Some("STANDARD_IA")));
-        assert_eq!((a.acl.as_deref(), a.headers.len()), (Some("private"), 1));
+        assert_eq!(
+            (a.content_type.as_deref(), a.storage_class.as_ref().map(|c| c.as_str())),
+            (Some("text/plain"), Some("STANDARD_IA"))
+        );
+        assert_eq!((a.acl, a.headers.len()), (Some(crate::api::acl::CannedAcl::Private), 1));
         opts.metadata_directive = Some(MetadataDirective::Replaced);
         opts.attributes.storage_class = Some("STANDARD".into());
         let a = opts.init_attributes(&source);
-        assert_eq!((a.content_type, a.storage_class.as_deref(), a.headers.len()), (None, Some("STANDARD"), 0));
+        assert_eq!(
+            (a.content_type, a.storage_class.as_ref().map(|c| c.as_str()), a.headers.len()),
+            (None, Some("STANDARD"), 0)
+        );
     }
 }

@@ -89,7 +89,7 @@ use crate::transfer::parts::{
 };
 use crate::transfer::progress::{ProgressCallback, ProgressTracker};
 use crate::transfer::task::{
-    TaskCore, TaskHandle, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
+    TaskCore, TaskHandle, TaskKind, TaskReadyCallback, TaskState, TransferOutput, queue_task, task_callback_methods,
 };
 use crate::transfer::upload::{MAX_PARTS, part_size_for};
 
@@ -252,7 +252,7 @@ impl DownloadFile<'_> {
             ProgressTracker::total_unknown(bucket.client().config().progress_interval, options.on_progress.clone());
         let (task_key, files, opts) = (key.clone(), LocalFiles::new(&path), options.clone());
         let run = move |bucket: &Bucket, task: &Arc<TaskCore>| download(bucket, task, &task_key, &files, &opts).into();
-        Ok(queue_task(bucket, "download", &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
+        Ok(queue_task(bucket, TaskKind::Download, &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
     }
 
     /// Runs the download and blocks until it is done.

@@ -25,7 +25,7 @@ use task::TaskCore;
 
 pub use cleanup::{AbortFailure, AbortIncompleteUploads, AbortedUploads};
 pub use progress::{ProgressCallback, ProgressInfo};
-pub use task::{TaskHandle, TaskSnapshot, TaskState, TransferOutput};
+pub use task::{TaskHandle, TaskKind, TaskSnapshot, TaskState, TransferOutput};
 
 /// The transfer machinery of one client: file workers, part workers and the task list. Made on
 /// first use and dropped (workers joined) with the last clone of the client.
@@ -111,6 +111,5 @@ impl BucketAddress {
 
 /// The client's transfer runtime, made on first use.
 pub(crate) fn runtime(client: &Client) -> &Runtime {
-    let slot = client.inner.extension.get_or_init(|| Box::new(Runtime::new(client)));
-    slot.downcast_ref::<Runtime>().expect("the client's extension slot holds the transfer runtime")
+    client.inner.transfer.get_or_init(|| Runtime::new(client))
 }

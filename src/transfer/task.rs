@@ -57,7 +57,9 @@ pub enum TaskState {
     Uploading,
     /// Paused: nothing new starts; a multipart upload stays on the server for `restart`.
     Paused,
-    /// Cancelled: the multipart upload was aborted.
+    /// Cancelled: the multipart upload was aborted. Spelled `Canceled` because it is the JS
+    /// SDK's state name (`canceled`); everywhere else the crate writes Cancelled
+    /// ([`Error::Cancelled`]).
     Canceled,
     /// Failed. A multipart upload or copy whose part failed keeps its upload on the server:
     /// `restart` lists its parts and sends only the ones missing, `cancel` aborts it.
@@ -75,6 +77,7 @@ impl TaskState {
 
 /// What a finished transfer produced.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct TransferOutput {
     /// The bucket of the object (for a copy, the destination's).
     pub bucket: String,
@@ -98,13 +101,42 @@ pub struct TransferOutput {
     pub meta: ResponseMeta,
 }
 
+/// What a task does.
+///
+/// ```
+/// use tencent_cos::transfer::TaskKind;
+/// assert_eq!(TaskKind::Download.as_str(), "download");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskKind {
+    /// An upload (`upload_file`, `slice_upload_file`, `upload_files`).
+    Upload,
+    /// A copy (`slice_copy_file`).
+    Copy,
+    /// A download (`download_file`).
+    Download,
+}
+
+impl TaskKind {
+    /// `upload`, `copy` or `download`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::Upload => "upload",
+            TaskKind::Copy => "copy",
+            TaskKind::Download => "download",
+        }
+    }
+}
+
 /// A snapshot of a task for `get_task_list`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct TaskSnapshot {
     /// The task id.
     pub id: String,
-    /// What it does: `upload`, `copy`, `download`.
-    pub kind: &'static str,
+    /// What it does.
+    pub kind: TaskKind,
     /// Bucket.
     pub bucket: String,
     /// Object key.
@@ -146,7 +178,7 @@ pub(crate) type CancelCleanup = Box<dyn FnOnce(&Client) + Send>;
 /// The shared, type-erased state of one task.
 pub(crate) struct TaskCore {
     pub(crate) id: String,
-    pub(crate) kind: &'static str,
+    pub(crate) kind: TaskKind,
     pub(crate) bucket: String,
     pub(crate) key: String,
     pub(crate) file_path: Option<String>,
@@ -179,7 +211,7 @@ fn new_task_id() -> String {
 
 impl TaskCore {
     pub(crate) fn new(
-        kind: &'static str,
+        kind: TaskKind,
         bucket: &str,
         key: &str,
         file_path: Option<String>,
@@ -495,7 +527,7 @@ pub type TaskReadyCallback = Arc<dyn Fn(&str) + Send + Sync>;
 /// `on_task_ready` its id, then registers and queues it on the client's file workers.
 pub(crate) fn queue_task(
     bucket: &Bucket,
-    kind: &'static str,
+    kind: TaskKind,
     key: &str,
     file_path: Option<&std::path::Path>,
     progress: ProgressTracker,

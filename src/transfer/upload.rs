@@ -31,7 +31,7 @@ use crate::transfer::parts::{
     PartWork, PlannedPart, check_part_options, combine_crcs, plan, run_parts, with_retries_until,
 };
 use crate::transfer::progress::{ProgressCallback, ProgressInfo, ProgressTracker};
-use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TransferOutput, queue_task};
+use crate::transfer::task::{RunOutcome, TaskCore, TaskHandle, TaskKind, TransferOutput, queue_task};
 
 const MIB: u64 = 1024 * 1024;
 /// COS's limit on parts per upload.
@@ -161,7 +161,7 @@ macro_rules! upload_option_setters {
         }
 
         /// StorageClass of the object.
-        pub fn storage_class(mut self, class: impl Into<String>) -> Self {
+        pub fn storage_class(mut self, class: impl Into<crate::api::object_attributes::StorageClass>) -> Self {
             self.options.attributes.storage_class = Some(class.into());
             self
         }
@@ -173,8 +173,8 @@ macro_rules! upload_option_setters {
         }
 
         /// Canned ACL (`x-cos-acl`).
-        pub fn acl(mut self, acl: impl Into<String>) -> Self {
-            self.options.attributes.acl = Some(acl.into());
+        pub fn acl(mut self, acl: crate::api::acl::CannedAcl) -> Self {
+            self.options.attributes.acl = Some(acl);
             self
         }
 
@@ -257,7 +257,7 @@ pub(crate) fn start_upload(
             RunOutcome::Done(put_whole_file(bucket, task, &task_key, &task_path, size, &opts))
         }
     };
-    Ok(queue_task(bucket, "upload", &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
+    Ok(queue_task(bucket, TaskKind::Upload, &key, Some(&path), progress, options.on_task_ready.as_ref(), run))
 }
 
 /// One `put_object` of the whole file, CRC-checked.
@@ -391,7 +391,7 @@ fn find_resumable(
 ) -> Result<Option<(String, Vec<UploadedPart>)>> {
     let mut uploads = uploads_of(bucket, key)?;
     if let Some(class) = &opts.attributes.storage_class {
-        uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class));
+        uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class.as_str()));
     }
     // Newest first, as the JS SDK does.
     uploads.reverse();

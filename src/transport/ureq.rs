@@ -116,7 +116,7 @@ impl Transport for UreqTransport {
         }
         let has_length = headers.contains("content-length");
         let len = body.len();
-        if !has_length && (len > 0 || !matches!(method, crate::http::Method::Get | crate::http::Method::Head)) {
+        if let (false, Some(len)) = (has_length, crate::operation::content_length_of(method, len)) {
             builder = builder.header("Content-Length", len.to_string());
         }
         let result = match body {

@@ -72,9 +72,14 @@ pub fn anonymous_access(env: &Env) {
     assert_eq!(failure(anonymous.get_bucket_acl().send()), denied());
 
     // An ACL given when an object is created opens that object only.
-    bucket.put_object("open.txt").body("open").acl("public-read").send().unwrap();
+    bucket.put_object("open.txt").body("open").acl(tencent_cos::api::acl::CannedAcl::PublicRead).send().unwrap();
     assert_eq!(anonymous.get_object("open.txt").send().unwrap().bytes().unwrap(), b"open");
-    let id = bucket.multipart_init("open-multi.bin").acl("public-read").send().unwrap().upload_id;
+    let id = bucket
+        .multipart_init("open-multi.bin")
+        .acl(tencent_cos::api::acl::CannedAcl::PublicRead)
+        .send()
+        .unwrap()
+        .upload_id;
     let part = bucket.multipart_upload("open-multi.bin", &id, 1, "multi").send().unwrap().etag.unwrap();
     bucket.multipart_complete("open-multi.bin", &id, [(1, part)]).send().unwrap();
     assert_eq!(anonymous.get_object("open-multi.bin").send().unwrap().bytes().unwrap(), b"multi");
