@@ -257,11 +257,17 @@ fn disk_floor(dir: &Path, threads: usize, rounds: usize) -> harness::Rounds {
     )
 }
 
-const WORKS: [Work; 5] = [
+/// The defaults (1 MiB x 3), then the part sizes 1, 8 and 64 MiB with 4 in flight (peak RSS
+/// by part size).
+const WORKS: [Work; 9] = [
     Work::Upload { part_mib: 1, workers: 3 },
+    Work::Upload { part_mib: 1, workers: 4 },
     Work::Upload { part_mib: 8, workers: 4 },
+    Work::Upload { part_mib: 64, workers: 4 },
     Work::Download { part_mib: 1, workers: 3 },
+    Work::Download { part_mib: 1, workers: 4 },
     Work::Download { part_mib: 8, workers: 4 },
+    Work::Download { part_mib: 64, workers: 4 },
     Work::GetStream,
 ];
 
@@ -325,13 +331,18 @@ fn main() {
     if only.as_deref().is_none_or(|o| o == "disk") {
         harness::table(
             "Local disk alone: 256 MiB in 64 KiB positional writes, then fsync (download_file's floor)",
-            &["threads", "median MiB/s", "spread MiB/s", "median time", "CPU busy before / load 1m"],
+            &["threads", "median MiB/s", "spread MiB/s", "median time", "CPU s/GiB", "CPU busy before / load 1m"],
         );
         for threads in [1, 4] {
             let load = harness::wait_for_quiet();
+            let cpu_start = harness::self_cpu_seconds();
             let r = disk_floor(&dir, threads, rounds);
+            let per_gib = (1024.0 * MIB as f64) / SIZE as f64;
+            let cpu = cpu_start
+                .zip(harness::self_cpu_seconds())
+                .map_or("?".into(), |(a, b)| format!("{:.2}", (b - a) / (rounds + 1) as f64 * per_gib));
             let [median, spread, time] = harness::rate_cells(&r, SIZE as f64, MIB as f64);
-            harness::row(&[threads.to_string(), median, spread, time, load]);
+            harness::row(&[threads.to_string(), median, spread, time, cpu, load]);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
