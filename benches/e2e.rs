@@ -1,11 +1,13 @@
 //! Upload and download of 256 MiB end to end over loopback HTTP: against the emulator's HTTP
 //! front in a separate process, and against the node COS sink (`../shared/bench/sink_server.js`)
-//! that the official node SDK's figures were measured on. Throughput, the client's CPU and peak
-//! RSS (each configuration in a fresh client process), the server's CPU, and the node SDK's
-//! figures next to ours.
+//! that the official node SDK is measured on. Throughput, the client's CPU and peak RSS (each
+//! round in a fresh client process), the server's CPU, and the node SDK measured in the same
+//! run against the same sink (`../shared/bench/node-sdk`, installed with `npm ci` from its lock
+//! file into the temp dir), its rounds interleaved with ours. Without node or the SDK, ours alone.
 //!
-//!     cargo bench --bench e2e                       # everything
+//!     cargo bench --bench e2e                       # everything (sink with --no-md5)
 //!     cargo bench --bench e2e -- --only emulator    # or: --only sink, --only disk; --rounds N
+//!     cargo bench --bench e2e -- --all-sinks        # also the sink with MD5, and with --crc
 
 #[path = "harness/mod.rs"]
 mod harness;
@@ -45,17 +47,20 @@ impl Work {
     }
 }
 
-/// The node SDK's figure for the same work against the same sink (bench README), MiB/s and
-/// its client peak RSS in MiB.
-fn node_figure(work: Work, sink_flags: &[&str]) -> Option<(f64, f64)> {
-    let md5 = !sink_flags.contains(&"--no-md5");
-    let crc = sink_flags.contains(&"--crc");
-    match (work, md5, crc) {
-        (Work::Upload { part_mib: 1, workers: 3 }, true, false) => Some((148.0, 107.0)),
-        (Work::Upload { part_mib: 8, workers: 4 }, true, false) => Some((194.0, 105.0)),
-        (Work::Upload { part_mib: 1, workers: 3 }, false, false) => Some((182.0, 107.0)),
-        (Work::Upload { part_mib: 8, workers: 4 }, false, false) => Some((237.0, 105.0)),
-        _ => None,
+/// The node SDK worker's spec for the same work (`node_sdk_bench.js --worker`), if it has one.
+fn node_spec(work: Work, port: u16, file: &Path) -> Option<serde_json::Value> {
+    let tmp = file.parent().expect("bench file in a folder").display().to_string();
+    match work {
+        Work::Upload { part_mib, workers } => Some(serde_json::json!({
+            "kind": "slice", "port": port, "file": file.display().to_string(), "tmp": tmp,
+            "chunk": part_mib * MIB, "parallel": workers,
+        })),
+        Work::Download { part_mib, workers } => Some(serde_json::json!({
+            "kind": "download", "port": port, "size": SIZE, "tmp": tmp,
+            "out": file.with_extension("node-download").display().to_string(),
+            "chunk": part_mib * MIB, "parallel": workers,
+        })),
+        Work::GetStream => None,
     }
 }
 
@@ -148,12 +153,14 @@ fn parse_work() -> Work {
     }
 }
 
-/// Runs `work` in a fresh client child against `server` and prints its row.
+/// Runs `work` against `server`, `rounds` times, each round in a fresh client process (one
+/// warm-up and one timed run), and when `node` is there, the node SDK's worker for the same
+/// work right after each of ours (rounds interleaved, same server); prints the row of medians.
 fn measure(
     name: &str,
     server: Server,
     process: &harness::ServerProcess,
-    sink_flags: &[&str],
+    node: &Result<harness::NodeSdk, String>,
     work: Work,
     file: &Path,
     rounds: usize,
@@ -162,24 +169,57 @@ fn measure(
     let mut args: Vec<String> =
         vec!["--child".into(), "--server".into(), format!("{server:?}"), "--url".into(), process.url.clone()];
     args.extend(work_args(work));
-    args.extend(["--file".into(), file.display().to_string(), "--rounds".into(), rounds.to_string()]);
-    let (report, server_cpu) = match harness::run_child_against(process, &args) {
-        Ok(r) => r,
-        Err(e) => return harness::row(&[name.into(), work.label(), format!("failed: {e}")]),
-    };
+    args.extend(["--file".into(), file.display().to_string(), "--rounds".into(), "1".into()]);
     let per_gib = (1024.0 * MIB as f64) / SIZE as f64;
-    let server_cpu = server_cpu.map_or("?".into(), |s| format!("{:.2}", s / (rounds + 1) as f64 * per_gib));
-    let client_cpu = report.extra_f64("cpu_s_per_round").map_or("?".into(), |c| format!("{:.2}", c * per_gib));
-    let ours = SIZE as f64 / report.rounds.median().as_secs_f64() / MIB as f64;
-    let node = if server == Server::NodeSink { node_figure(work, sink_flags) } else { None };
+    let spec = match (server, node) {
+        (Server::Emulator, _) => Err("sink only".to_owned()),
+        (_, Err(why)) => Err(why.clone()),
+        (_, Ok(_)) => node_spec(work, process.port(), file).ok_or_else(|| "no such case in the node bench".to_owned()),
+    };
+    let (mut times, mut client_cpu, mut server_cpu, mut peak_rss) = (Vec::new(), Vec::new(), Vec::new(), 0f64);
+    let (mut node_rates, mut node_cpu, mut node_rss, mut node_failed) = (Vec::new(), Vec::new(), 0f64, None);
+    for _ in 0..rounds {
+        let (report, used) = match harness::run_child_against(process, &args) {
+            Ok(r) => r,
+            Err(e) => return harness::row(&[name.into(), work.label(), format!("failed: {e}")]),
+        };
+        times.extend(report.rounds.times.iter().copied());
+        // The child ran the work twice (warm-up, timed round).
+        client_cpu.extend(report.extra_f64("cpu_s_per_round").map(|c| c * per_gib));
+        server_cpu.extend(used.map(|s| s / 2.0 * per_gib));
+        peak_rss = peak_rss.max(report.peak_rss_mib);
+        if let (Ok(sdk), Ok(spec)) = (node, &spec) {
+            match sdk.round(spec) {
+                Ok(r) => {
+                    node_rates.push(SIZE as f64 / r.seconds / MIB as f64);
+                    node_cpu.push(r.cpu_s * per_gib);
+                    node_rss = node_rss.max(r.peak_rss_mib);
+                }
+                Err(e) => node_failed = Some(e),
+            }
+        }
+    }
+    let _ = std::fs::remove_file(file.with_extension("node-download"));
+    let rounds_ours = harness::Rounds { times };
+    let ours = SIZE as f64 / rounds_ours.median().as_secs_f64() / MIB as f64;
+    let median_cell =
+        |xs: &[f64]| if xs.is_empty() { "?".to_owned() } else { format!("{:.2}", harness::median_f64(xs)) };
+    let node_figure = match (spec, node_failed) {
+        (Err(why), _) | (_, Some(why)) => Err(why),
+        (Ok(_), None) => Ok(harness::NodeFigure {
+            rate: harness::median_f64(&node_rates),
+            cpu: harness::median_f64(&node_cpu),
+            peak_rss_mib: node_rss,
+        }),
+    };
     harness::ServerRow {
         server: name,
         work: work.label(),
-        rate: harness::rate_cells(&report.rounds, SIZE as f64, MIB as f64),
-        client_cpu,
-        server_cpu,
-        client_peak_rss_mib: report.peak_rss_mib,
-        node: harness::node_cells(ours, node),
+        rate: harness::rate_cells(&rounds_ours, SIZE as f64, MIB as f64),
+        client_cpu: median_cell(&client_cpu),
+        server_cpu: median_cell(&server_cpu),
+        client_peak_rss_mib: peak_rss,
+        node: harness::node_cells(ours, &node_figure, 2),
         load,
     }
     .print();
@@ -217,11 +257,17 @@ fn disk_floor(dir: &Path, threads: usize, rounds: usize) -> harness::Rounds {
     )
 }
 
-const WORKS: [Work; 5] = [
+/// The defaults (1 MiB x 3), then the part sizes 1, 8 and 64 MiB with 4 in flight (peak RSS
+/// by part size).
+const WORKS: [Work; 9] = [
     Work::Upload { part_mib: 1, workers: 3 },
+    Work::Upload { part_mib: 1, workers: 4 },
     Work::Upload { part_mib: 8, workers: 4 },
+    Work::Upload { part_mib: 64, workers: 4 },
     Work::Download { part_mib: 1, workers: 3 },
+    Work::Download { part_mib: 1, workers: 4 },
     Work::Download { part_mib: 8, workers: 4 },
+    Work::Download { part_mib: 64, workers: 4 },
     Work::GetStream,
 ];
 
@@ -241,10 +287,15 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("tencent-cos-bench-{}", std::process::id()));
     let file = dir.join("e2e-256MiB.bin");
     harness::pseudo_random_file(&file, SIZE).expect("writing the 256 MiB bench file");
+    let wants_sink = only.as_deref().is_none_or(|o| o == "sink");
+    let node = if wants_sink { harness::NodeSdk::install() } else { Err("not asked".into()) };
+    if let Err(why) = &node {
+        println!("node SDK: not run ({why}); our figures alone.");
+    }
     println!(
-        "256 MiB over loopback HTTP; {rounds} rounds after one warm-up, each configuration in a fresh client process; \
-         MiB/s = 2^20 B/s (the node figures' unit); the node SDK's figures are from the bench README \
-         (1 GiB files, medians of 5)."
+        "256 MiB over loopback HTTP; {rounds} rounds, each a fresh client process (one warm-up run, one timed run), \
+         the node SDK's round (its bench worker, a fresh process) right after each of ours against the same sink; \
+         medians; MiB/s = 2^20 B/s; CPU per GiB."
     );
     if only.as_deref().is_none_or(|o| o == "emulator" || o == "sink") {
         harness::ServerRow::header("End to end, 256 MiB", "MiB/s", "s/GiB");
@@ -253,19 +304,21 @@ fn main() {
         match harness::spawn_emulator() {
             Ok(process) => {
                 for work in WORKS {
-                    measure("emulator (own process)", Server::Emulator, &process, &[], work, &file, rounds);
+                    measure("emulator (own process)", Server::Emulator, &process, &node, work, &file, rounds);
                 }
             }
             Err(e) => println!("emulator: skipped: {e}"),
         }
     }
     if only.as_deref().is_none_or(|o| o == "sink") {
-        for flags in [&[][..], &["--no-md5"][..], &["--crc", "--no-md5"][..]] {
+        let all_sinks: [&[&str]; 3] = [&[], &["--no-md5"], &["--crc", "--no-md5"]];
+        let sinks = if harness::has_arg("--all-sinks") { &all_sinks[..] } else { &all_sinks[1..2] };
+        for &flags in sinks {
             let name = format!("node sink {}", if flags.is_empty() { "(MD5)".to_owned() } else { flags.join(" ") });
             match harness::spawn_node_sink(flags) {
                 Ok(process) => {
                     for work in WORKS {
-                        measure(&name, Server::NodeSink, &process, flags, work, &file, rounds);
+                        measure(&name, Server::NodeSink, &process, &node, work, &file, rounds);
                     }
                 }
                 Err(e) => {
@@ -278,13 +331,18 @@ fn main() {
     if only.as_deref().is_none_or(|o| o == "disk") {
         harness::table(
             "Local disk alone: 256 MiB in 64 KiB positional writes, then fsync (download_file's floor)",
-            &["threads", "median MiB/s", "spread MiB/s", "median time", "CPU busy before / load 1m"],
+            &["threads", "median MiB/s", "spread MiB/s", "median time", "CPU s/GiB", "CPU busy before / load 1m"],
         );
         for threads in [1, 4] {
             let load = harness::wait_for_quiet();
+            let cpu_start = harness::self_cpu_seconds();
             let r = disk_floor(&dir, threads, rounds);
+            let per_gib = (1024.0 * MIB as f64) / SIZE as f64;
+            let cpu = cpu_start
+                .zip(harness::self_cpu_seconds())
+                .map_or("?".into(), |(a, b)| format!("{:.2}", (b - a) / (rounds + 1) as f64 * per_gib));
             let [median, spread, time] = harness::rate_cells(&r, SIZE as f64, MIB as f64);
-            harness::row(&[threads.to_string(), median, spread, time, load]);
+            harness::row(&[threads.to_string(), median, spread, time, cpu, load]);
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -232,6 +232,42 @@ pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<us
     std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
 
+/// The source of a [`Body::Replayable`]: a function that opens a fresh reader of the same
+/// bytes at every call, and their length.
+///
+/// ```
+/// use std::sync::Arc;
+/// use tencent_cos::http::{Body, ReplayableBody};
+/// let bytes: Arc<[u8]> = Arc::from(&b"hello"[..]);
+/// let body = Body::Replayable(ReplayableBody::new(5, move || Box::new(std::io::Cursor::new(bytes.clone()))));
+/// let again = body.try_clone().expect("replayable");
+/// let mut text = String::new();
+/// std::io::Read::read_to_string(&mut again.into_reader(), &mut text).unwrap();
+/// assert_eq!(text, "hello");
+/// ```
+#[derive(Clone)]
+pub struct ReplayableBody {
+    open: Arc<dyn Fn() -> Box<dyn Read + Send> + Send + Sync>,
+    len: u64,
+}
+
+impl ReplayableBody {
+    /// `len` bytes read from what `open` returns (called once per send).
+    pub fn new(len: u64, open: impl Fn() -> Box<dyn Read + Send> + Send + Sync + 'static) -> ReplayableBody {
+        ReplayableBody { open: Arc::new(open), len }
+    }
+
+    /// The exact length in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True for a zero-length body.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// A request body. Always sent with `Content-Length`, never chunked: the length is signed.
 pub enum Body {
     /// No body.
@@ -240,6 +276,9 @@ pub enum Body {
     Bytes(Arc<[u8]>),
     /// A range of a file; re-readable, so the request can be retried.
     File(FileSlice),
+    /// A stream of exactly [`len`](ReplayableBody::len) bytes opened afresh for every send
+    /// (a retry reads it again from its start), so nothing of it need be held in memory.
+    Replayable(ReplayableBody),
     /// A one-shot stream of exactly `len` bytes; a request with it is never retried.
     Reader {
         /// The stream.
@@ -255,6 +294,7 @@ impl fmt::Debug for Body {
             Body::Empty => f.write_str("Body::Empty"),
             Body::Bytes(b) => write!(f, "Body::Bytes({} bytes)", b.len()),
             Body::File(s) => write!(f, "Body::File({} bytes at {})", s.len, s.offset),
+            Body::Replayable(r) => write!(f, "Body::Replayable({} bytes)", r.len),
             Body::Reader { len, .. } => write!(f, "Body::Reader({len} bytes)"),
         }
     }
@@ -267,6 +307,7 @@ impl Body {
             Body::Empty => 0,
             Body::Bytes(b) => b.len() as u64,
             Body::File(s) => s.len,
+            Body::Replayable(r) => r.len,
             Body::Reader { len, .. } => *len,
         }
     }
@@ -282,6 +323,7 @@ impl Body {
             Body::Empty => Some(Body::Empty),
             Body::Bytes(b) => Some(Body::Bytes(b.clone())),
             Body::File(s) => Some(Body::File(s.clone())),
+            Body::Replayable(r) => Some(Body::Replayable(r.clone())),
             Body::Reader { .. } => None,
         }
     }
@@ -292,6 +334,7 @@ impl Body {
             Body::Empty => Box::new(io::empty()),
             Body::Bytes(b) => Box::new(io::Cursor::new(b)),
             Body::File(s) => Box::new(s.reader()),
+            Body::Replayable(r) => Box::new((r.open)().take(r.len)),
             Body::Reader { reader, len } => Box::new(reader.take(len)),
         }
     }

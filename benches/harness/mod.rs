@@ -183,12 +183,27 @@ impl ChildReport {
     }
 }
 
-/// The node SDK's figure (rate, peak RSS MiB) when there is one, `ours` as a ratio to it:
-/// cells "node rate", "ratio", "node RSS", or dashes.
-pub fn node_cells(ours: f64, node: Option<(f64, f64)>) -> [String; 3] {
+/// The node SDK measured in the same run, against the same server, rounds interleaved with ours.
+pub struct NodeFigure {
+    /// Median rate, in the unit of our rate.
+    pub rate: f64,
+    /// Client CPU, in the unit of our client CPU column.
+    pub cpu: f64,
+    /// Largest peak RSS over its rounds, MiB.
+    pub peak_rss_mib: f64,
+}
+
+/// Cells "node rate", "ratio", "node client CPU", "node RSS" for `ours` (median rate) against
+/// the node SDK measured in the same run; `Err` (why node was not run) fills the first cell.
+pub fn node_cells(ours: f64, node: &Result<NodeFigure, String>, cpu_decimals: usize) -> [String; 4] {
     match node {
-        Some((rate, rss)) => [format!("{rate:.0}"), format!("{:.2}x", ours / rate), format!("{rss:.0}")],
-        None => ["-".into(), "-".into(), "-".into()],
+        Ok(n) => [
+            format!("{:.0}", n.rate),
+            format!("{:.2}x", ours / n.rate),
+            format!("{:.prec$}", n.cpu, prec = cpu_decimals),
+            format!("{:.0}", n.peak_rss_mib),
+        ],
+        Err(why) => [format!("not run: {why}"), "-".into(), "-".into(), "-".into()],
     }
 }
 
@@ -201,8 +216,8 @@ pub struct ServerRow<'a> {
     pub client_cpu: String,
     pub server_cpu: String,
     pub client_peak_rss_mib: f64,
-    /// The node SDK's figure, our ratio to it, its peak RSS ([`node_cells`]).
-    pub node: [String; 3],
+    /// The node SDK's figure, our ratio to it, its client CPU and peak RSS ([`node_cells`]).
+    pub node: [String; 4],
     pub load: String,
 }
 
@@ -219,7 +234,8 @@ impl ServerRow<'_> {
             format!("server CPU {cpu_unit}"),
             "client peak RSS MiB".into(),
             format!("node SDK {rate_unit}"),
-            "ratio to node (target 3x)".into(),
+            "ours / node (medians, same run)".into(),
+            format!("node client CPU {cpu_unit}"),
             "node peak RSS MiB".into(),
             "CPU busy before / load 1m".into(),
         ];
@@ -228,7 +244,7 @@ impl ServerRow<'_> {
 
     pub fn print(self) {
         let [median, spread, time] = self.rate;
-        let [node, ratio, node_rss] = self.node;
+        let [node, ratio, node_cpu, node_rss] = self.node;
         row(&[
             self.server.to_owned(),
             self.work,
@@ -240,6 +256,7 @@ impl ServerRow<'_> {
             format!("{:.0}", self.client_peak_rss_mib),
             node,
             ratio,
+            node_cpu,
             node_rss,
             self.load,
         ]);
@@ -514,4 +531,88 @@ pub fn bench_client(
         let _ = client.bucket(BUCKET).put_bucket().send();
     }
     client
+}
+
+/// The official node SDK (cos-nodejs-sdk-v5, pinned in `../shared/bench/node-sdk/`), installed
+/// with `npm ci` from its lock file into a folder under the temp dir, and its bench script,
+/// whose `--worker SPEC` mode runs one round of one case against a sink already started.
+pub struct NodeSdk {
+    /// The folder holding `node_modules/cos-nodejs-sdk-v5` (`NODE_SDK_ROOT` of the script).
+    root: std::path::PathBuf,
+    script: std::path::PathBuf,
+}
+
+/// One round of the node SDK, as its worker reported it.
+pub struct NodeRound {
+    pub seconds: f64,
+    /// CPU seconds of the timed section only.
+    pub cpu_s: f64,
+    pub peak_rss_mib: f64,
+}
+
+impl NodeSdk {
+    /// Installs the pinned SDK (`npm ci`, once: an install whose lock file matches is reused),
+    /// or says why it cannot (no node, no npm, no registry, no bench folder).
+    pub fn install() -> Result<NodeSdk, String> {
+        let pinned = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/node-sdk");
+        let script = pinned.join("node_sdk_bench.js");
+        if !script.is_file() {
+            return Err(format!("{} not found", script.display()));
+        }
+        match std::process::Command::new("node").arg("--version").output() {
+            Ok(o) if o.status.success() => {}
+            _ => return Err("node is not installed".into()),
+        }
+        let lock = std::fs::read(pinned.join("package-lock.json")).map_err(|e| format!("package-lock.json: {e}"))?;
+        let root = std::env::temp_dir().join("tencent-cos-bench-node-sdk");
+        let installed = root.join("node_modules/cos-nodejs-sdk-v5/package.json").is_file()
+            && std::fs::read(root.join("package-lock.json")).is_ok_and(|l| l == lock);
+        if !installed {
+            std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
+            for name in ["package.json", "package-lock.json"] {
+                std::fs::copy(pinned.join(name), root.join(name)).map_err(|e| format!("{name}: {e}"))?;
+            }
+            let out = std::process::Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&root)
+                .output()
+                .map_err(|e| format!("npm: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("npm ci failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+            }
+        }
+        Ok(NodeSdk { root, script })
+    }
+
+    /// Runs one round (`node node_sdk_bench.js --worker SPEC`, a fresh process) and reads its
+    /// `RESULT {...}` line.
+    pub fn round(&self, spec: &serde_json::Value) -> Result<NodeRound, String> {
+        let out = std::process::Command::new("node")
+            .arg(&self.script)
+            .arg("--worker")
+            .arg(spec.to_string())
+            .env("NODE_SDK_ROOT", &self.root)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("node: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().find_map(|l| l.strip_prefix("RESULT ")).filter(|_| out.status.success());
+        let Some(line) = line else {
+            return Err(format!("node worker {spec} failed ({}): {}", out.status, text.trim()));
+        };
+        let result: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+        let number = |name: &str| result[name].as_f64().ok_or_else(|| format!("no {name} in {line}"));
+        Ok(NodeRound {
+            seconds: number("seconds")?,
+            cpu_s: number("clientCpuS")?,
+            peak_rss_mib: number("clientMaxRssKiB")? / 1024.0,
+        })
+    }
+}
+
+/// Median of some numbers (the upper one of an even count, like [`Rounds::median`]).
+pub fn median_f64(xs: &[f64]) -> f64 {
+    let mut s = xs.to_vec();
+    s.sort_by(f64::total_cmp);
+    s[s.len() / 2]
 }

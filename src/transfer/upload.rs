@@ -2,6 +2,11 @@
 //! at its offset, CRC-64 checked per part and for the whole object; `upload_file` picks a
 //! simple put below SliceSize.
 //!
+//! A part is streamed: its request body reads the file at the part's offset as the transport
+//! sends (no part-sized buffer, so memory stays flat whatever the part size), computing the
+//! CRC-64 of the bytes as they go; a retry opens the body again and re-reads the file. Only
+//! the unknown-length upload (`upload_stream`), whose source cannot be read twice, buffers parts.
+//!
 //! Resume needs no local state, as the JS SDK does it: an unfinished upload of the key is looked
 //! up (`multipart_list`), its parts listed, and every part whose size matches and whose ETag is
 //! the MD5 of the local bytes is kept. So an upload interrupted in one process is finished by
@@ -22,7 +27,7 @@ use crate::api::object_put::PutObjectInput;
 use crate::checksum::{Crc64, hex};
 use crate::client::{Bucket, CallOptions};
 use crate::error::{Error, Result};
-use crate::http::{Body, FileSlice, read_at};
+use crate::http::{Body, FileSlice, ReplayableBody};
 use crate::transfer::cleanup::uploads_of;
 use crate::transfer::multipart::{
     RunMark, complete_or_abort, initiate, put_back_resume, same_etag, settle_parts, sweep_on_error,
@@ -84,27 +89,70 @@ struct ResumeState {
     uploaded: Vec<UploadedPart>,
 }
 
-/// Reads `len` bytes of `file` at `offset` into a new buffer.
-fn read_part(file: &File, offset: u64, len: u64) -> Result<Vec<u8>> {
-    let mut buf = vec![0u8; len as usize];
-    read_exact_at(file, &mut buf, offset)?;
-    Ok(buf)
+/// Bytes read at a time where the upload reads the file itself (hashing, not sending).
+const HASH_CHUNK: usize = 256 << 10;
+
+/// CRC-64 and, when `with_md5`, MD5 of `len` bytes of `file` at `offset`, read in
+/// [`HASH_CHUNK`] pieces (never a part-sized buffer).
+fn hash_slice(file: &Arc<File>, offset: u64, len: u64, with_md5: bool) -> Result<(u64, Option<[u8; 16]>)> {
+    use md5::Digest;
+    let mut reader = FileSlice { file: file.clone(), offset, len }.reader();
+    let mut buf = vec![0u8; HASH_CHUNK.min(len as usize)];
+    let (mut crc, mut md5) = (Crc64::new(), with_md5.then(md5::Md5::new));
+    loop {
+        let n = match std::io::Read::read(&mut reader, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(file_got_shorter()),
+            Err(e) => return Err(Error::Io(e)),
+        };
+        crc.update(&buf[..n]);
+        if let Some(m) = md5.as_mut() {
+            m.update(&buf[..n]);
+        }
+    }
+    Ok((crc.finish(), md5.map(|m| m.finalize().into())))
 }
 
-/// Fills `buf` from `file` at `offset`.
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        let n = read_at(file, &mut buf[done..], offset + done as u64)?;
-        if n == 0 {
-            return Err(Error::Io(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the file got shorter while it was being uploaded",
-            )));
+fn file_got_shorter() -> Error {
+    Error::Io(std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "the file got shorter while it was being uploaded",
+    ))
+}
+
+/// The body of a part streamed from the file: every send (a retry too) opens a fresh
+/// positioned reader of the part's bytes that computes their CRC-64 as the transport reads
+/// them, and at the part's last byte stores it in `sent_crc` (cleared at each open, so the
+/// value is that of the bytes of the send that completed). No part-sized buffer exists.
+fn streamed_part(slice: FileSlice, sent_crc: Arc<std::sync::Mutex<Option<u64>>>) -> Body {
+    let len = slice.len;
+    Body::Replayable(ReplayableBody::new(len, move || {
+        let mut slot = sent_crc.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = if len == 0 { Some(Crc64::new().finish()) } else { None };
+        drop(slot);
+        Box::new(CrcReader { inner: slice.reader(), crc: Crc64::new(), left: len, sent_crc: sent_crc.clone() })
+    }))
+}
+
+/// See [`streamed_part`].
+struct CrcReader {
+    inner: crate::http::FileSliceReader,
+    crc: Crc64,
+    left: u64,
+    sent_crc: Arc<std::sync::Mutex<Option<u64>>>,
+}
+
+impl std::io::Read for CrcReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        self.left -= n as u64;
+        if n > 0 && self.left == 0 {
+            *self.sent_crc.lock().unwrap_or_else(|p| p.into_inner()) = Some(self.crc.finish());
         }
-        done += n;
+        Ok(n)
     }
-    Ok(())
 }
 
 /// Builder of [`Bucket::slice_upload_file`].
@@ -119,11 +167,11 @@ pub struct SliceUploadFile<'a> {
 impl Bucket {
     /// Uploads a local file in parts, resumably (the JS SDK's `sliceUploadFile`).
     ///
-    /// Parts are read from the file at their offsets (no whole-file buffering) and sent by the
-    /// client's part workers, at most ChunkParallelLimit (or [`async_limit`](SliceUploadFile::async_limit))
-    /// at once. Memory: at most FileParallelLimit x ChunkParallelLimit part buffers are alive at
-    /// once across the client, each of the part size; the client keeps them for its next parts
-    /// (at most as many as were in flight at once, of the latest part size) until it is dropped.
+    /// Parts are streamed from the file at their offsets and sent by the client's part workers,
+    /// at most ChunkParallelLimit (or [`async_limit`](SliceUploadFile::async_limit)) at once.
+    /// Memory does not grow with the part size: a part is read from the file as the transport
+    /// sends it (positioned reads, its CRC-64 computed on the way), and a retry reads it again;
+    /// no part-sized buffer exists.
     ///
     /// ```no_run
     /// let client = tencent_cos::Client::from_env()?;
@@ -271,14 +319,7 @@ fn put_whole_file(
 ) -> Result<TransferOutput> {
     task.set_state(crate::transfer::task::TaskState::Uploading);
     let file = Arc::new(File::open(path)?);
-    let mut crc = Crc64::new();
-    let mut offset = 0;
-    while offset < size {
-        let len = (size - offset).min(8 * MIB);
-        crc.update(&read_part(&file, offset, len)?);
-        offset += len;
-    }
-    let local = crc.finish();
+    let (local, _) = hash_slice(&file, 0, size, false)?;
     // Retried as a part is, a damaged body (a CRC mismatch) included: the PUT replaces what it
     // stored.
     let (retries, cancel) = (bucket.client().config().chunk_retry_times, task.cancel_token());
@@ -346,7 +387,7 @@ fn parts_on_server(
     task: &TaskCore,
     key: &str,
     upload_id: &str,
-    file: &File,
+    file: &Arc<File>,
     parts: &[PlannedPart],
     known: &[UploadedPart],
     hashing: &Hashing,
@@ -364,14 +405,9 @@ fn parts_on_server(
             return Ok(None);
         }
         let planned = &parts[p.part_number as usize - 1];
-        let data = read_part(file, planned.offset, planned.len)?;
-        if same_etag(&p.etag, &hex(&md5::Md5::digest(&data))) {
-            keep.push(UploadedPart {
-                number: p.part_number,
-                etag: p.etag.clone(),
-                crc64: crate::checksum::crc64(&data),
-                len: planned.len,
-            });
+        let (crc64, md5) = hash_slice(file, planned.offset, planned.len, true)?;
+        if md5.is_some_and(|m| same_etag(&p.etag, &hex(&m))) {
+            keep.push(UploadedPart { number: p.part_number, etag: p.etag.clone(), crc64, len: planned.len });
         }
         hashing.0.add(planned.len);
     }
@@ -384,7 +420,7 @@ fn find_resumable(
     bucket: &Bucket,
     task: &TaskCore,
     key: &str,
-    file: &File,
+    file: &Arc<File>,
     parts: &[PlannedPart],
     opts: &UploadOptions,
     hashing: &Hashing,
@@ -423,7 +459,7 @@ fn reuse_kept(
     bucket: &Bucket,
     task: &TaskCore,
     key: &str,
-    file: &File,
+    file: &Arc<File>,
     parts: &[PlannedPart],
     kept: ResumeState,
     hashing: &Hashing,
@@ -441,8 +477,6 @@ fn reuse_kept(
         }
     }
 }
-
-use md5::Digest as _;
 
 /// The multipart upload; `Ok(None)` when paused.
 fn slice_upload(
@@ -505,7 +539,7 @@ fn slice_upload(
         let content_md5 = opts.part_content_md5;
         let cancel = task.cancel_token();
         Arc::new(move |part: &PlannedPart| {
-            upload_one_part(&bucket, &key, &upload_id, &file, part_size, part, content_md5, &cancel)
+            upload_one_part(&bucket, &key, &upload_id, &file, part, content_md5, &cancel)
         })
     };
     let runtime = crate::transfer::runtime(client);
@@ -550,41 +584,45 @@ fn slice_upload(
     }))
 }
 
-/// Reads one part from the file into a pooled buffer, sends it, and checks COS's CRC-64 of it
-/// against ours.
-#[allow(clippy::too_many_arguments)]
+/// Sends one part streamed from the file ([`streamed_part`]: no part-sized buffer, a retry
+/// reads the file again), and checks COS's CRC-64 of it against the CRC of the bytes sent.
+/// With Content-MD5 asked for, one streamed pass hashes the part first (the header goes
+/// before the body).
 fn upload_one_part(
     bucket: &Bucket,
     key: &str,
     upload_id: &str,
-    file: &File,
-    part_size: u64,
+    file: &Arc<File>,
     part: &PlannedPart,
     content_md5: bool,
     cancel: &crate::CancelToken,
 ) -> Result<UploadedPart> {
-    let buffers = &crate::transfer::runtime(bucket.client()).part_buffers;
-    let mut data = buffers.take(part.len as usize);
-    let filled = match Arc::get_mut(&mut data) {
-        Some(buf) => read_exact_at(file, buf, part.offset),
-        None => Err(Error::Io(std::io::Error::other("a part buffer is shared"))),
+    use base64::Engine;
+    let slice = FileSlice { file: file.clone(), offset: part.offset, len: part.len };
+    let md5 = match content_md5 {
+        true => hash_slice(file, part.offset, part.len, true)?
+            .1
+            .map(|m| base64::engine::general_purpose::STANDARD.encode(m)),
+        false => None,
     };
-    filled?;
-    let local = crate::checksum::crc64(&data);
+    let sent_crc = Arc::new(std::sync::Mutex::new(None));
     let out = bucket.execute_with(
         MultipartUploadInput {
             key: key.to_owned(),
             upload_id: upload_id.to_owned(),
             part_number: part.number,
-            body: Body::Bytes(data.clone()),
-            content_md5,
+            body: streamed_part(slice, sent_crc.clone()),
+            content_md5_value: md5,
             ..Default::default()
         },
         &CallOptions::new().cancel(cancel.clone()),
-    );
-    // The request is answered (or failed): the buffer goes to the next part.
-    buffers.give_back(part_size as usize, data);
-    let out = out?;
+    )?;
+    let sent = sent_crc.lock().unwrap_or_else(|p| p.into_inner()).take();
+    // A transport that answered without reading the whole body (none does): hash the part.
+    let local = match sent {
+        Some(crc) => crc,
+        None => hash_slice(file, part.offset, part.len, false)?.0,
+    };
     if let Some(remote) = out.crc64
         && remote != local
     {
