@@ -49,6 +49,11 @@ pub struct Config {
     pub service_domain: String,
     /// Put the bucket in the path (`host/{bucket}/{key}`) instead of the host name.
     pub force_path_style: bool,
+    /// Ip: connect to this address (`host[:port]`) instead of the host the URL names, and keep
+    /// that host in the `Host` header and the signature (the node SDK's `Ip`). With it, the
+    /// emulator or a proxy on loopback sees the real `{bucket}.cos.{region}` host, so a wrong
+    /// region fails there as it does on COS.
+    pub ip: Option<String>,
     /// Use the global acceleration endpoint `{Bucket}.cos.accelerate.myqcloud.com`.
     pub use_accelerate: bool,
     /// Connect timeout (default 10 s).
@@ -105,6 +110,7 @@ impl Default for Config {
             domain: DEFAULT_DOMAIN.into(),
             service_domain: DEFAULT_SERVICE_DOMAIN.into(),
             force_path_style: false,
+            ip: None,
             use_accelerate: false,
             connect_timeout: Some(Duration::from_secs(10)),
             read_timeout: Some(DEFAULT_READ_TIMEOUT),
@@ -193,6 +199,11 @@ impl Protocol {
 impl Config {
     /// Checks the options that would make every call fail.
     pub fn validate(&self) -> Result<()> {
+        if let Some(ip) = &self.ip
+            && (ip.is_empty() || ip.contains(['/', '?', '#', '@', ' ']) || ip.chars().any(char::is_control))
+        {
+            return Err(Error::invalid("ip", format!("{ip:?} is not a host[:port]")));
+        }
         if self.chunk_size < MIB {
             return Err(Error::invalid("chunk_size", format!("{} bytes is below the 1 MiB minimum", self.chunk_size)));
         }

@@ -293,6 +293,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Ip: connect to `addr` (`host[:port]`) and keep the bucket's real host in the `Host`
+    /// header and the signature, as the node SDK's `Ip` option does: a local emulator then
+    /// sees the region in the host and answers NoSuchBucket for a wrong one, as COS does.
+    ///
+    /// ```
+    /// let client = tencent_cos::Client::builder()
+    ///     .secret("AKIDEXAMPLE", "secret")
+    ///     .region("ap-guangzhou")
+    ///     .protocol(tencent_cos::Protocol::Http)
+    ///     .ip("127.0.0.1:9000")
+    ///     .build()?;
+    /// assert_eq!(client.config().ip.as_deref(), Some("127.0.0.1:9000"));
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn ip(mut self, addr: impl Into<String>) -> Self {
+        self.config.ip = Some(addr.into());
+        self
+    }
+
     /// ForcePathStyle: `{domain}/{bucket}/{key}` instead of `{bucket}.{domain}/{key}`.
     pub fn force_path_style(mut self, on: bool) -> Self {
         self.config.force_path_style = on;

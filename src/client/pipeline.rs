@@ -249,6 +249,18 @@ impl Client {
         Ok(Target { method, key, query, endpoint, url, signing_path })
     }
 
+    /// The URL a request is sent to: `url`, or with the [`ip`](crate::ClientBuilder::ip) in
+    /// place of its host (the host stays in the `Host` header and the signature).
+    fn connect_url(&self, url: &str, endpoint: &Endpoint) -> String {
+        match &self.inner.config.ip {
+            Some(ip) => {
+                let rest = &url[endpoint.scheme.len() + "://".len() + endpoint.host.len()..];
+                format!("{}://{ip}{rest}", endpoint.scheme)
+            }
+            None => url.to_owned(),
+        }
+    }
+
     /// The JS SDK's `Location` of `key` in `scope` (host and encoded path), from the same
     /// [`target`](Client::target) a request to it would have.
     pub(crate) fn location(&self, scope: Scope<'_>, key: &str) -> Result<String> {
@@ -298,7 +310,8 @@ impl Client {
                 }
                 _ => send_body,
             };
-            let request = Request { method, url: url.clone(), headers: wire_headers, body: send_body };
+            let request =
+                Request { method, url: self.connect_url(&url, &endpoint), headers: wire_headers, body: send_body };
             call.requests += 1;
             let outcome = self.inner.transport.send(request);
             let can_retry = replayable && call.can_retry(policy);
