@@ -1,0 +1,83 @@
+//! The bucket-configuration calls (issue 14) against the emulator, on both fronts (in-process
+//! and HTTP): what is put is what is read, the "never configured" answer, delete, and the
+//! owner-only rule.
+
+mod emulator_support;
+
+use emulator_support::{BUCKET, Front, Harness, Raw};
+use tencent_cos::api::bucket_tagging::Tag;
+use tencent_cos::emulator::Emulator;
+
+const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
+
+#[test]
+fn bucket_tags_are_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+
+        let empty = b.get_bucket_tagging().send().unwrap();
+        assert!(empty.tags.is_empty(), "{front:?}");
+        assert_eq!(empty.meta.status, 404, "{front:?}: NoSuchTagSet read as empty");
+
+        let tags =
+            vec![Tag::new("team", "storage & infra"), Tag::new("项目", "甲 乙 <丙> \"q\""), Tag::new("empty", "")];
+        b.put_bucket_tagging().tags(tags.clone()).send().unwrap();
+        let got = b.get_bucket_tagging().send().unwrap();
+        assert_eq!(got.meta.status, 200, "{front:?}");
+        assert_eq!(got.tags, tags, "{front:?}: same tags, same order");
+
+        // A second put replaces, not merges.
+        b.put_bucket_tagging().tag("only", "one").send().unwrap();
+        assert_eq!(b.get_bucket_tagging().send().unwrap().tags, [Tag::new("only", "one")], "{front:?}");
+
+        assert_eq!(b.delete_bucket_tagging().send().unwrap().meta.status, 204, "{front:?}");
+        let after = b.get_bucket_tagging().send().unwrap();
+        assert!(after.tags.is_empty() && after.meta.status == 404, "{front:?}: deleted");
+
+        // The bucket itself is untouched by ?tagging (PUT ?tagging must not read as PUT Bucket).
+        h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_tagging_errors_on_both_fronts() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        // No bucket: NoSuchBucket, not a silent bucket creation.
+        let put = h.send(
+            BUCKET,
+            Raw::put()
+                .query("tagging", "")
+                .xml("<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"),
+        );
+        assert_eq!(put.code(), (404, "NoSuchBucket".to_string()), "{front:?}");
+        h.create_bucket();
+        let bodies = [
+            ("<Tagging><TagSet></TagSet></Tagging>", 400, "MalformedXML"),
+            ("<Tagging><TagSet><Tag><Key></Key><Value>1</Value></Tag></TagSet></Tagging>", 400, "InvalidArgument"),
+            (
+                "<Tagging><TagSet><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></TagSet></Tagging>",
+                400,
+                "InvalidArgument",
+            ),
+            ("<NotTagging/>", 400, "MalformedXML"),
+        ];
+        for (body, status, code) in bodies {
+            let r = h.send(BUCKET, Raw::put().query("tagging", "").xml(body));
+            assert_eq!(r.code(), (status, code.to_string()), "{front:?}: {body}");
+        }
+        // Nothing was stored by the refused puts.
+        assert_eq!(h.send(BUCKET, Raw::get().query("tagging", "")).code(), (404, "NoSuchTagSet".to_string()));
+        // Object tagging is still not implemented (only the bucket call is).
+        h.put("a.txt", b"a");
+        let r = h.send(BUCKET, Raw::get().key("a.txt").query("tagging", ""));
+        assert_eq!(r.code().0, 501, "{front:?}");
+        // Another account is refused.
+        let other = h.anonymous();
+        let err = other.bucket(BUCKET).get_bucket_tagging().send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
+    }
+}
