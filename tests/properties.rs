@@ -19,6 +19,7 @@ use md5::Md5;
 use sha1::{Digest, Sha1};
 use tencent_cos::api::acl::{AccessControlPolicy, Grantee, Owner, Permission};
 use tencent_cos::api::bucket_acl::{GetBucketAclInput, PutBucketAclInput};
+use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, PutBucketTaggingInput, Tag};
 use tencent_cos::api::cors::{CorsRule, GetBucketCorsInput, PutBucketCorsInput};
 use tencent_cos::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
 use tencent_cos::api::object_acl::PutObjectAclInput;
@@ -891,4 +892,21 @@ fn every_operation_of_src_api_is_fuzzed() {
     }
     assert!(found >= 27, "only {found} operations found in src/api");
     assert!(missing.is_empty(), "add these parsers to tests/fuzz_shared/mod.rs: {missing:?}");
+}
+
+#[test]
+fn bucket_tagging_body_round_trips_through_our_parser() {
+    for_cases("put_bucket_tagging body", 0x7A66_0001, 400, |rng| {
+        let mut tags: Vec<Tag> = Vec::new();
+        for _ in 0..1 + rng.below(6) {
+            let key = non_empty_xml_string(rng, 30);
+            if !tags.iter().any(|t| t.key == key) {
+                tags.push(Tag::new(key, xml_string(rng, 40)));
+            }
+        }
+        let mut input = PutBucketTaggingInput { tags: tags.clone() };
+        let body = xml_body(&input.build().unwrap());
+        let read = GetBucketTaggingInput.parse(Response::from_bytes(200, [("x", "y")], body.clone().into_bytes()));
+        assert_eq!(read.unwrap_or_else(|e| panic!("{body}: {e}")).tags, tags, "{body}");
+    });
 }
