@@ -87,6 +87,69 @@ fn later_fixtures(root: &str) -> Vec<(Vec<u8>, Value)> {
         .collect()
 }
 
+// ---- bucket policy (JSON as a String; no Go later/ fixture: the body is JSON, not XML) ----
+
+/// What node sent for its object form (the SDK stringified it; a Rust caller passes the text).
+const POLICY_OBJECT_FORM: &str = r#"{"version":"2.0","Statement":[{"Principal":{"qcs":["qcs::cam::uin/100000000011:uin/100000000011"]},"Effect":"allow","Action":["name/cos:GetObject","name/cos:HeadObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/photos/2019 summer/*"],"Condition":{"ip_equal":{"qcs:ip":["10.0.0.0/8","192.168.1.1"]}}},{"Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Effect":"deny","Action":["name/cos:DeleteObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/中文目录/*"]}]}"#;
+const POLICY_STRING_FORM: &str = r#"{"Statement":[{"Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Effect":"deny","Action":["name/cos:DeleteObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/中文目录/*"]}]}"#;
+
+#[test]
+fn seq_01_put_bucket_policy_object_form() {
+    replay(1, Canned::new(204, ""), |_, b| {
+        b.put_bucket_policy(POLICY_OBJECT_FORM).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_02_put_bucket_policy_string_form() {
+    replay(2, Canned::new(204, ""), |_, b| {
+        b.put_bucket_policy(POLICY_STRING_FORM).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_03_get_bucket_policy() {
+    replay(3, Canned::new(200, POLICY_STRING_FORM).header("Content-Type", "application/json"), |_, b| {
+        let out = b.get_bucket_policy().send().unwrap();
+        assert_eq!(out.policy, POLICY_STRING_FORM);
+        assert_eq!(out.meta.status, 200);
+    });
+}
+
+#[test]
+fn seq_04_delete_bucket_policy() {
+    replay(4, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_policy().send().unwrap().meta.status, 204);
+    });
+}
+
+#[test]
+fn no_such_policy_reads_as_empty_and_other_errors_stay() {
+    let transport = ScriptedTransport::new();
+    transport.answer(Canned::new(
+        404,
+        "<Error><Code>NoSuchPolicy</Code><Message>none</Message><RequestId>req-2</RequestId></Error>",
+    ));
+    transport.answer(Canned::new(405, "<Error><Code>MethodNotAllowed</Code><Message>no</Message></Error>"));
+    let client = oracle_client(transport);
+    let out = client.bucket(BUCKET).get_bucket_policy().send().unwrap();
+    assert_eq!((out.policy.as_str(), out.meta.status), ("", 404));
+    assert_eq!(out.meta.headers.get("x-cos-request-id"), Some("req-2"));
+    let err = client.bucket(BUCKET).get_bucket_policy().send().unwrap_err();
+    assert_eq!(err.service().map(|e| (e.status, e.code.as_str())), Some((405, "MethodNotAllowed")));
+}
+
+#[test]
+fn a_policy_that_is_not_a_json_object_is_refused_before_any_request() {
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    for bad in ["", "   ", "[1]", "Statement", "{\"a\":1"] {
+        let text = client.bucket(BUCKET).put_bucket_policy(bad).send().unwrap_err().to_string();
+        assert!(text.contains("policy") && text.contains("JSON object"), "{bad:?}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+}
+
 // ---- bucket tagging ----
 
 #[test]

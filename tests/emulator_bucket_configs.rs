@@ -81,3 +81,38 @@ fn bucket_tagging_errors_on_both_fronts() {
         assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
     }
 }
+
+#[test]
+fn bucket_policy_is_stored_returned_and_deleted() {
+    let policy = r#"{"Statement":[{"Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Effect":"deny","Action":["name/cos:DeleteObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/中文目录/*"]}]}"#;
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+
+        let none = b.get_bucket_policy().send().unwrap();
+        assert_eq!((none.policy.as_str(), none.meta.status), ("", 404), "{front:?}: NoSuchPolicy read as empty");
+        assert_eq!(h.send(BUCKET, Raw::get().query("policy", "")).code(), (404, "NoSuchPolicy".to_string()));
+
+        assert_eq!(b.put_bucket_policy(policy).send().unwrap().meta.status, 204, "{front:?}");
+        let got = b.get_bucket_policy().send().unwrap();
+        assert_eq!(got.policy, policy, "{front:?}: byte for byte");
+        assert_eq!(got.meta.headers.get("content-type"), Some("application/json"), "{front:?}");
+
+        assert_eq!(b.delete_bucket_policy().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_policy().send().unwrap().meta.status, 404, "{front:?}: deleted");
+
+        // Refused bodies (sent raw: the client refuses them itself) store nothing.
+        for (body, code) in [("not json", "MalformedPolicy"), ("[]", "MalformedPolicy")] {
+            let r = h.send(BUCKET, Raw::put().query("policy", "").body(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        let big = format!("{{\"x\":\"{}\"}}", "a".repeat(20 * 1024));
+        assert_eq!(h.send(BUCKET, Raw::put().query("policy", "").body(big)).code().1, "PolicyTooLarge");
+        assert_eq!(b.get_bucket_policy().send().unwrap().meta.status, 404, "{front:?}");
+        // Another account may not read it.
+        let err = h.anonymous().bucket(BUCKET).get_bucket_policy().send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
+    }
+}

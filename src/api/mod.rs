@@ -7,6 +7,7 @@ mod acl_headers;
 pub mod bucket;
 pub mod bucket_acl;
 pub mod bucket_list;
+pub mod bucket_policy;
 pub mod bucket_tagging;
 pub mod cors;
 mod listing;

@@ -149,6 +149,8 @@ pub(crate) struct Part {
 pub(crate) struct BucketConfigs {
     /// Tags in the order they were put; `None` until tagged.
     pub(crate) tags: Option<Vec<(String, String)>>,
+    /// The policy JSON as put; `None` until set.
+    pub(crate) policy: Option<String>,
 }
 
 /// A bucket's CORS configuration.
