@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use shared_fixtures::go_fixtures_dir;
 use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
+use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
 use tencent_cos::{Bucket, Client};
@@ -241,5 +242,58 @@ fn bad_tags_are_refused_before_any_request() {
         let text = err.to_string();
         assert!(text.contains("tags") && text.contains(why), "{text}");
     }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket versioning ----
+
+#[test]
+fn seq_11_put_bucket_versioning() {
+    replay(11, Canned::new(200, ""), |_, b| {
+        b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_12_get_bucket_versioning() {
+    let body = "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>";
+    replay(12, Canned::new(200, body), |_, b| {
+        assert_eq!(b.get_bucket_versioning().send().unwrap().status, Some(VersioningStatus::Enabled));
+    });
+}
+
+#[test]
+fn go_later_versioning_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("VersioningConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "06 and 07 have the root VersioningConfiguration");
+    for (xml, json) in fixtures {
+        let out =
+            GetBucketVersioningInput.parse(Response::from_bytes(200, Vec::<(String, String)>::new(), xml)).unwrap();
+        let value = json!({ "Status": out.status.as_ref().map(|s| s.as_str()) });
+        assert_eq!(value, json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn versioning_never_set_and_unknown_statuses() {
+    let parse = |body: &str| {
+        GetBucketVersioningInput
+            .parse(Response::from_bytes(200, Vec::<(String, String)>::new(), body.as_bytes().to_vec()))
+            .unwrap()
+            .status
+    };
+    assert_eq!(parse("<VersioningConfiguration/>"), None);
+    assert_eq!(parse("<VersioningConfiguration><Status></Status></VersioningConfiguration>"), None);
+    assert_eq!(
+        parse("<VersioningConfiguration><Status>Paused</Status></VersioningConfiguration>"),
+        Some(VersioningStatus::Other("Paused".into()))
+    );
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let err = client.bucket(BUCKET).put_bucket_versioning(VersioningStatus::Other("On".into())).send().unwrap_err();
+    assert!(err.to_string().contains("status") && err.to_string().contains("\"On\""), "{err}");
     assert_eq!(transport.requests().len(), 0);
 }

@@ -6,6 +6,7 @@ mod emulator_support;
 
 use emulator_support::{BUCKET, Front, Harness, Raw};
 use tencent_cos::api::bucket_tagging::Tag;
+use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::emulator::Emulator;
 
 const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
@@ -114,5 +115,36 @@ fn bucket_policy_is_stored_returned_and_deleted() {
         // Another account may not read it.
         let err = h.anonymous().bucket(BUCKET).get_bucket_policy().send().unwrap_err();
         assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
+    }
+}
+
+#[test]
+fn bucket_versioning_status_is_kept() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        assert_eq!(b.get_bucket_versioning().send().unwrap().status, None, "{front:?}: never set");
+        assert_eq!(
+            h.send(BUCKET, Raw::get().query("versioning", "")).ok().text(),
+            "<?xml version='1.0' encoding='utf-8' ?>\n<VersioningConfiguration></VersioningConfiguration>"
+        );
+        for status in [VersioningStatus::Enabled, VersioningStatus::Suspended, VersioningStatus::Enabled] {
+            b.put_bucket_versioning(status.clone()).send().unwrap();
+            assert_eq!(b.get_bucket_versioning().send().unwrap().status, Some(status), "{front:?}");
+        }
+        for body in [
+            "<VersioningConfiguration><Status>Off</Status></VersioningConfiguration>",
+            "<VersioningConfiguration/>",
+            "<Versioning><Status>Enabled</Status></Versioning>",
+        ] {
+            let r = h.send(BUCKET, Raw::put().query("versioning", "").xml(body));
+            assert_eq!(r.code(), (400, "MalformedXML".to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_versioning().send().unwrap().status, Some(VersioningStatus::Enabled));
+        // DELETE ?versioning is no call: refused, and the bucket is still there.
+        assert_eq!(h.send(BUCKET, Raw::delete().query("versioning", "")).code().0, 405, "{front:?}");
+        h.send(BUCKET, Raw::head()).ok();
     }
 }

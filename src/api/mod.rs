@@ -9,6 +9,7 @@ pub mod bucket_acl;
 pub mod bucket_list;
 pub mod bucket_policy;
 pub mod bucket_tagging;
+pub mod bucket_versioning;
 pub mod cors;
 mod listing;
 pub mod multipart;

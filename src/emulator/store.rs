@@ -151,6 +151,8 @@ pub(crate) struct BucketConfigs {
     pub(crate) tags: Option<Vec<(String, String)>>,
     /// The policy JSON as put; `None` until set.
     pub(crate) policy: Option<String>,
+    /// `Enabled` or `Suspended`; `None` until set (objects are not versioned either way).
+    pub(crate) versioning: Option<String>,
 }
 
 /// A bucket's CORS configuration.
