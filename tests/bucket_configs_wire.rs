@@ -11,6 +11,9 @@ use common::{Canned, Recorded, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use shared_fixtures::go_fixtures_dir;
+use tencent_cos::api::bucket_lifecycle::{
+    GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition,
+};
 use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
 use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::http::Response;
@@ -295,5 +298,172 @@ fn versioning_never_set_and_unknown_statuses() {
     let client = oracle_client(transport.clone());
     let err = client.bucket(BUCKET).put_bucket_versioning(VersioningStatus::Other("On".into())).send().unwrap_err();
     assert!(err.to_string().contains("status") && err.to_string().contains("\"On\""), "{err}");
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket lifecycle ----
+
+#[test]
+fn seq_08_put_bucket_lifecycle() {
+    replay(8, Canned::new(200, ""), |_, b| {
+        b.put_bucket_lifecycle()
+            .rule(
+                LifecycleRule::new("archive logs")
+                    .filter(LifecycleFilter::prefix("logs/"))
+                    .transition_days(30, "STANDARD_IA")
+                    .transition_days(90, "ARCHIVE")
+                    .expiration_days(365),
+            )
+            .rule(LifecycleRule::new("abort-mpu").abort_incomplete_multipart_upload_days(7))
+            .rule(
+                LifecycleRule::new("tagged tmp")
+                    .enabled(false)
+                    .filter(LifecycleFilter::prefix("tmp/").tag("temp", "true").tag("owner", "a&b <c>"))
+                    .expiration_date("2030-01-01T00:00:00+08:00"),
+            )
+            .rule(
+                LifecycleRule::new("noncurrent")
+                    .filter(LifecycleFilter::prefix(""))
+                    .noncurrent_version_transition(30, "ARCHIVE")
+                    .noncurrent_version_expiration_days(60),
+            )
+            .send()
+            .unwrap();
+    });
+}
+
+#[test]
+fn seq_09_get_bucket_lifecycle() {
+    let body = "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Transition><Date>2030-01-01T00:00:00+08:00</Date><StorageClass>ARCHIVE</StorageClass></Transition><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration></Rule></LifecycleConfiguration>";
+    replay(9, Canned::new(200, body), |_, b| {
+        let rules = b.get_bucket_lifecycle().send().unwrap().rules;
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].filter, Some(LifecycleFilter { prefix: None, tags: vec![Tag::new("k", "v")] }));
+        let transition = LifecycleTransition {
+            days: None,
+            date: Some("2030-01-01T00:00:00+08:00".into()),
+            storage_class: "ARCHIVE".into(),
+        };
+        assert_eq!(rules[0].transitions, [transition]);
+        assert_eq!(rules[0].expiration.as_ref().unwrap().expired_object_delete_marker, Some(true));
+    });
+}
+
+#[test]
+fn seq_10_delete_bucket_lifecycle() {
+    replay(10, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_lifecycle().send().unwrap().meta.status, 204);
+    });
+}
+
+fn filter_value(f: &LifecycleFilter) -> Value {
+    let tags: Vec<Value> = f.tags.iter().map(|t| json!({ "Key": t.key, "Value": t.value })).collect();
+    if f.tags.len() > 1 || (!f.tags.is_empty() && f.prefix.is_some()) {
+        json!({ "And": { "Prefix": f.prefix, "Tag": tags } })
+    } else if let Some(p) = &f.prefix {
+        json!({ "Prefix": p })
+    } else {
+        json!({ "Tag": tags })
+    }
+}
+
+fn rule_value(r: &LifecycleRule) -> Value {
+    let mut m = serde_json::Map::new();
+    if let Some(id) = &r.id {
+        m.insert("ID".into(), json!(id));
+    }
+    if let Some(f) = &r.filter {
+        m.insert("Filter".into(), filter_value(f));
+    }
+    m.insert("Status".into(), json!(if r.enabled { "Enabled" } else { "Disabled" }));
+    if !r.transitions.is_empty() {
+        let t: Vec<Value> =
+            r.transitions.iter().map(|t| json!({ "Days": t.days, "StorageClass": t.storage_class })).collect();
+        m.insert("Transition".into(), json!(t));
+    }
+    if let Some(e) = &r.expiration {
+        m.insert("Expiration".into(), json!({ "Days": e.days }));
+    }
+    if !r.noncurrent_version_transitions.is_empty() {
+        let t: Vec<Value> = r
+            .noncurrent_version_transitions
+            .iter()
+            .map(|t| json!({ "NoncurrentDays": t.noncurrent_days, "StorageClass": t.storage_class }))
+            .collect();
+        m.insert("NoncurrentVersionTransition".into(), json!(t));
+    }
+    if let Some(d) = r.noncurrent_version_expiration_days {
+        m.insert("NoncurrentVersionExpiration".into(), json!({ "NoncurrentDays": d }));
+    }
+    if let Some(d) = r.abort_incomplete_multipart_upload_days {
+        m.insert("AbortIncompleteMultipartUpload".into(), json!({ "DaysAfterInitiation": d }));
+    }
+    Value::Object(m)
+}
+
+#[test]
+fn go_later_lifecycle_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("LifecycleConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "04 and 05 have the root LifecycleConfiguration");
+    for (xml, json) in fixtures {
+        let out =
+            GetBucketLifecycleInput.parse(Response::from_bytes(200, Vec::<(String, String)>::new(), xml)).unwrap();
+        let rules: Vec<Value> = out.rules.iter().map(rule_value).collect();
+        assert_eq!(json!({ "Rule": rules }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn no_such_lifecycle_reads_as_no_rules() {
+    let transport = ScriptedTransport::new();
+    transport.answer(Canned::new(
+        404,
+        "<Error><Code>NoSuchLifecycleConfiguration</Code><Message>none</Message><RequestId>req-3</RequestId></Error>",
+    ));
+    let out = oracle_client(transport).bucket(BUCKET).get_bucket_lifecycle().send().unwrap();
+    assert!(out.rules.is_empty());
+    assert_eq!(out.meta.status, 404);
+    assert_eq!(out.meta.headers.get("x-cos-request-id"), Some("req-3"));
+}
+
+#[test]
+fn bad_lifecycle_rules_are_refused_before_any_request() {
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut both = LifecycleRule::new("x");
+    both.transitions.push(LifecycleTransition {
+        days: Some(1),
+        date: Some("2030-01-01".into()),
+        storage_class: "ARCHIVE".into(),
+    });
+    let empty_tag = LifecycleRule::new("t").filter(LifecycleFilter::default().tag("", "v")).expiration_days(1);
+    let cases = [
+        (b.put_bucket_lifecycle().send().unwrap_err(), "at least one rule"),
+        (
+            b.put_bucket_lifecycle().rule(LifecycleRule::new("none")).send().unwrap_err(),
+            "rule 0: needs at least one action",
+        ),
+        (b.put_bucket_lifecycle().rule(both).send().unwrap_err(), "days or a date, not both"),
+        (
+            b.put_bucket_lifecycle().rule(LifecycleRule::new("c").transition_days(1, "")).send().unwrap_err(),
+            "storage class",
+        ),
+        (
+            b.put_bucket_lifecycle()
+                .rule(LifecycleRule::new("ok").expiration_days(1))
+                .rule(empty_tag)
+                .send()
+                .unwrap_err(),
+            "rule 1: a filter tag has an empty key",
+        ),
+    ];
+    for (err, why) in cases {
+        let text = err.to_string();
+        assert!(text.contains("rules") && text.contains(why), "{why}: {text}");
+    }
     assert_eq!(transport.requests().len(), 0);
 }

@@ -6,6 +6,7 @@ pub mod acl;
 mod acl_headers;
 pub mod bucket;
 pub mod bucket_acl;
+pub mod bucket_lifecycle;
 pub mod bucket_list;
 pub mod bucket_policy;
 pub mod bucket_tagging;

@@ -153,6 +153,8 @@ pub(crate) struct BucketConfigs {
     pub(crate) policy: Option<String>,
     /// `Enabled` or `Suspended`; `None` until set (objects are not versioned either way).
     pub(crate) versioning: Option<String>,
+    /// The lifecycle configuration in canonical XML; `None` until set (never acted on).
+    pub(crate) lifecycle: Option<String>,
 }
 
 /// A bucket's CORS configuration.
