@@ -5,6 +5,7 @@
 mod emulator_support;
 
 use emulator_support::{BUCKET, Front, Harness, Raw};
+use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::emulator::Emulator;
@@ -146,5 +147,60 @@ fn bucket_versioning_status_is_kept() {
         // DELETE ?versioning is no call: refused, and the bucket is still there.
         assert_eq!(h.send(BUCKET, Raw::delete().query("versioning", "")).code().0, 405, "{front:?}");
         h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_lifecycle_is_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let none = b.get_bucket_lifecycle().send().unwrap();
+        assert!(none.rules.is_empty() && none.meta.status == 404, "{front:?}: NoSuchLifecycleConfiguration");
+
+        let rules = vec![
+            LifecycleRule::new("archive")
+                .filter(LifecycleFilter::prefix("logs/"))
+                .transition_days(30, "STANDARD_IA")
+                .expiration_days(365),
+            LifecycleRule::new("tagged")
+                .enabled(false)
+                .filter(LifecycleFilter::prefix("tmp/").tag("temp", "true").tag("owner", "a&b <c>"))
+                .expiration_date("2030-01-01T00:00:00+08:00"),
+            LifecycleRule::new("noncurrent")
+                .noncurrent_version_transition(30, "ARCHIVE")
+                .noncurrent_version_expiration_days(60)
+                .abort_incomplete_multipart_upload_days(7),
+        ];
+        b.put_bucket_lifecycle().rules(rules.clone()).send().unwrap();
+        let got = b.get_bucket_lifecycle().send().unwrap();
+        assert_eq!((got.meta.status, &got.rules), (200, &rules), "{front:?}");
+        // Rules are never acted on: an object under logs/ stays.
+        h.put("logs/a.txt", b"a");
+        h.send(BUCKET, Raw::head().key("logs/a.txt")).ok();
+
+        assert_eq!(b.delete_bucket_lifecycle().send().unwrap().meta.status, 204);
+        assert_eq!(b.get_bucket_lifecycle().send().unwrap().meta.status, 404, "{front:?}: deleted");
+
+        let refused = [
+            ("<LifecycleConfiguration></LifecycleConfiguration>", "InvalidArgument"),
+            (
+                "<LifecycleConfiguration><Rule><ID>x</ID><Status>Enabled</Status></Rule></LifecycleConfiguration>",
+                "InvalidArgument",
+            ),
+            ("<LifecycleConfiguration><Rule><Status>Maybe</Status></Rule></LifecycleConfiguration>", "MalformedXML"),
+            (
+                "<LifecycleConfiguration><Rule><Status>Enabled</Status><Expiration><Days>x</Days></Expiration></Rule></LifecycleConfiguration>",
+                "MalformedXML",
+            ),
+            ("<Lifecycle/>", "MalformedXML"),
+        ];
+        for (body, code) in refused {
+            let r = h.send(BUCKET, Raw::put().query("lifecycle", "").xml(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_lifecycle().send().unwrap().meta.status, 404, "{front:?}: nothing stored");
     }
 }
