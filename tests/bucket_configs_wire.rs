@@ -11,6 +11,7 @@ use common::{Canned, Recorded, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use shared_fixtures::go_fixtures_dir;
+use tencent_cos::api::bucket_accelerate::GetBucketAccelerateInput;
 use tencent_cos::api::bucket_lifecycle::{
     GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition,
 };
@@ -465,5 +466,46 @@ fn bad_lifecycle_rules_are_refused_before_any_request() {
         let text = err.to_string();
         assert!(text.contains("rules") && text.contains(why), "{why}: {text}");
     }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket accelerate ----
+
+#[test]
+fn seq_34_put_bucket_accelerate() {
+    replay(34, Canned::new(200, ""), |_, b| {
+        b.put_bucket_accelerate(true).accelerate_type("COS").send().unwrap();
+    });
+}
+
+#[test]
+fn seq_35_get_bucket_accelerate() {
+    let body = "<AccelerateConfiguration><Status>Suspended</Status></AccelerateConfiguration>";
+    replay(35, Canned::new(200, body), |_, b| {
+        let out = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((out.status.as_deref(), out.accelerate_type), (Some("Suspended"), None));
+    });
+}
+
+#[test]
+fn go_later_accelerate_body_parses_to_its_values() {
+    let fixtures = later_fixtures("AccelerateConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 1, "16 has the root AccelerateConfiguration");
+    for (xml, json) in fixtures {
+        let out =
+            GetBucketAccelerateInput.parse(Response::from_bytes(200, Vec::<(String, String)>::new(), xml)).unwrap();
+        assert_eq!(json!({ "Status": out.status, "Type": out.accelerate_type }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn an_empty_accelerate_type_is_refused_before_any_request() {
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let err = client.bucket(BUCKET).put_bucket_accelerate(true).accelerate_type("").send().unwrap_err();
+    assert!(err.to_string().contains("accelerate_type"), "{err}");
     assert_eq!(transport.requests().len(), 0);
 }

@@ -204,3 +204,32 @@ fn bucket_lifecycle_is_stored_returned_and_deleted() {
         assert_eq!(b.get_bucket_lifecycle().send().unwrap().meta.status, 404, "{front:?}: nothing stored");
     }
 }
+
+#[test]
+fn bucket_accelerate_setting_is_kept() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let never = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((never.status, never.accelerate_type), (None, None), "{front:?}: never set");
+        b.put_bucket_accelerate(true).accelerate_type("COS").send().unwrap();
+        let on = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((on.status.as_deref(), on.accelerate_type.as_deref()), (Some("Enabled"), Some("COS")), "{front:?}");
+        b.put_bucket_accelerate(false).send().unwrap();
+        let off = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((off.status.as_deref(), off.accelerate_type), (Some("Suspended"), None), "{front:?}");
+        for (body, code) in [
+            ("<AccelerateConfiguration><Status>On</Status></AccelerateConfiguration>", "MalformedXML"),
+            (
+                "<AccelerateConfiguration><Status>Enabled</Status><Type>CDN</Type></AccelerateConfiguration>",
+                "InvalidArgument",
+            ),
+        ] {
+            let r = h.send(BUCKET, Raw::put().query("accelerate", "").xml(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_accelerate().send().unwrap().status.as_deref(), Some("Suspended"), "{front:?}");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod acl;
 mod acl_headers;
 pub mod bucket;
+pub mod bucket_accelerate;
 pub mod bucket_acl;
 pub mod bucket_lifecycle;
 pub mod bucket_list;

@@ -155,6 +155,8 @@ pub(crate) struct BucketConfigs {
     pub(crate) versioning: Option<String>,
     /// The lifecycle configuration in canonical XML; `None` until set (never acted on).
     pub(crate) lifecycle: Option<String>,
+    /// Accelerate Status and Type; `None` until set.
+    pub(crate) accelerate: Option<(String, Option<String>)>,
 }
 
 /// A bucket's CORS configuration.

@@ -3,6 +3,7 @@
 
 mod acl;
 mod bucket;
+mod bucket_accelerate;
 mod bucket_lifecycle;
 mod bucket_policy;
 mod bucket_tagging;
@@ -58,7 +59,7 @@ const UNSUPPORTED: &[&str] = &[
 
 /// The bucket-configuration subresources answered by their own handlers (in UNSUPPORTED too:
 /// the same name on an object stays unsupported). Their bodies are bounded like XML bodies.
-const BUCKET_CONFIGS: &[&str] = &["tagging", "policy", "versioning", "lifecycle"];
+const BUCKET_CONFIGS: &[&str] = &["tagging", "policy", "versioning", "lifecycle", "accelerate"];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
 /// object, e.g. object tagging, stays unsupported).
@@ -166,6 +167,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("tagging") => bucket_tagging::put_bucket_tagging(ctx, bucket),
         Method::Put if q("policy") => bucket_policy::put_bucket_policy(ctx, bucket),
         Method::Put if q("lifecycle") => bucket_lifecycle::put_bucket_lifecycle(ctx, bucket),
+        Method::Put if q("accelerate") => bucket_accelerate::put_bucket_accelerate(ctx, bucket),
         Method::Put if q("versioning") => bucket_versioning::put_bucket_versioning(ctx, bucket),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
@@ -173,6 +175,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("tagging") => bucket_tagging::get_bucket_tagging(ctx, bucket),
         Method::Get if q("policy") => bucket_policy::get_bucket_policy(ctx, bucket),
         Method::Get if q("lifecycle") => bucket_lifecycle::get_bucket_lifecycle(ctx, bucket),
+        Method::Get if q("accelerate") => bucket_accelerate::get_bucket_accelerate(ctx, bucket),
         Method::Get if q("versioning") => bucket_versioning::get_bucket_versioning(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
@@ -182,8 +185,8 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("tagging") => bucket_tagging::delete_bucket_tagging(ctx, bucket),
         Method::Delete if q("policy") => bucket_policy::delete_bucket_policy(ctx, bucket),
         Method::Delete if q("lifecycle") => bucket_lifecycle::delete_bucket_lifecycle(ctx, bucket),
-        // No DELETE ?versioning in COS: never let it fall through to DELETE Bucket.
-        Method::Delete if q("versioning") => Err(CosError::method_not_allowed()),
+        // No DELETE ?versioning or ?accelerate in COS: never let it fall through to DELETE Bucket.
+        Method::Delete if q("versioning") || q("accelerate") => Err(CosError::method_not_allowed()),
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
         Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
