@@ -384,7 +384,7 @@ fn deletes(h: &Harness) {
 
 fn unsupported_calls(h: &Harness) {
     h.create_bucket();
-    let r = h.send(BUCKET, Raw::get().query("tagging", ""));
+    let r = h.send(BUCKET, Raw::get().query("website", ""));
     assert_eq!(r.code(), (501, "NotImplemented".into()));
     assert_eq!(h.send(BUCKET, Raw::post().key("k").query("restore", "")).code(), (501, "NotImplemented".into()));
 }

@@ -19,6 +19,10 @@ use md5::Md5;
 use sha1::{Digest, Sha1};
 use tencent_cos::api::acl::{AccessControlPolicy, Grantee, Owner, Permission};
 use tencent_cos::api::bucket_acl::{GetBucketAclInput, PutBucketAclInput};
+use tencent_cos::api::bucket_lifecycle::{
+    GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition, PutBucketLifecycleInput,
+};
+use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, PutBucketTaggingInput, Tag};
 use tencent_cos::api::cors::{CorsRule, GetBucketCorsInput, PutBucketCorsInput};
 use tencent_cos::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
 use tencent_cos::api::object_acl::PutObjectAclInput;
@@ -891,4 +895,67 @@ fn every_operation_of_src_api_is_fuzzed() {
     }
     assert!(found >= 27, "only {found} operations found in src/api");
     assert!(missing.is_empty(), "add these parsers to tests/fuzz_shared/mod.rs: {missing:?}");
+}
+
+#[test]
+fn bucket_tagging_body_round_trips_through_our_parser() {
+    for_cases("put_bucket_tagging body", 0x7A66_0001, 400, |rng| {
+        let mut tags: Vec<Tag> = Vec::new();
+        for _ in 0..1 + rng.below(6) {
+            let key = non_empty_xml_string(rng, 30);
+            if !tags.iter().any(|t| t.key == key) {
+                tags.push(Tag::new(key, xml_string(rng, 40)));
+            }
+        }
+        let mut input = PutBucketTaggingInput { tags: tags.clone() };
+        let body = xml_body(&input.build().unwrap());
+        let read = GetBucketTaggingInput.parse(Response::from_bytes(200, [("x", "y")], body.clone().into_bytes()));
+        assert_eq!(read.unwrap_or_else(|e| panic!("{body}: {e}")).tags, tags, "{body}");
+    });
+}
+
+fn any_lifecycle_rule(rng: &mut Rng) -> LifecycleRule {
+    let mut rule = LifecycleRule::new(xml_string(rng, 30)).enabled(rng.one_in(2));
+    rule.id = rng.one_in(4).then(|| xml_string(rng, 30)).or(rule.id);
+    rule.filter = match rng.below(3) {
+        0 => None,
+        _ => {
+            let mut f = LifecycleFilter { prefix: rng.one_in(2).then(|| xml_string(rng, 30)), tags: Vec::new() };
+            for _ in 0..rng.below(3) {
+                f.tags.push(Tag::new(non_empty_xml_string(rng, 20), xml_string(rng, 20)));
+            }
+            Some(f)
+        }
+    };
+    for _ in 0..rng.below(3) {
+        let (days, date) =
+            if rng.one_in(2) { (Some(rng.next() % 10_000), None) } else { (None, Some(xml_string(rng, 30))) };
+        rule.transitions.push(LifecycleTransition { days, date, storage_class: non_empty_xml_string(rng, 20) });
+    }
+    if rng.one_in(2) {
+        rule = if rng.one_in(2) {
+            rule.expiration_days(rng.next() % 10_000)
+        } else {
+            rule.expiration_date(xml_string(rng, 30))
+        };
+    }
+    if rng.one_in(2) {
+        rule = rule.noncurrent_version_transition(rng.next() % 1000, non_empty_xml_string(rng, 20));
+    }
+    // Every rule needs one action: the abort one is always there when nothing else is.
+    if rule.transitions.is_empty() && rule.expiration.is_none() || rng.one_in(2) {
+        rule = rule.abort_incomplete_multipart_upload_days(rng.next() % 1000);
+    }
+    rule
+}
+
+#[test]
+fn bucket_lifecycle_body_round_trips_through_our_parser() {
+    for_cases("put_bucket_lifecycle body", 0x11FE_0001, 300, |rng| {
+        let rules: Vec<LifecycleRule> = (0..1 + rng.below(4)).map(|_| any_lifecycle_rule(rng)).collect();
+        let mut input = PutBucketLifecycleInput { rules: rules.clone() };
+        let body = xml_body(&input.build().unwrap());
+        let read = GetBucketLifecycleInput.parse(Response::from_bytes(200, [("x", "y")], body.clone().into_bytes()));
+        assert_eq!(read.unwrap_or_else(|e| panic!("{body}: {e}")).rules, rules, "{body}");
+    });
 }

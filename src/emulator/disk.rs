@@ -486,6 +486,7 @@ fn parse_bucket(text: &str) -> io::Result<BucketState> {
         created: 0,
         acl: Acl::private(),
         cors: None,
+        configs: Default::default(),
         objects: BTreeMap::new(),
         uploads: BTreeMap::new(),
     };

@@ -40,6 +40,8 @@ pub(crate) struct BucketState {
     pub(crate) created: u64,
     pub(crate) acl: Acl,
     pub(crate) cors: Option<CorsConfig>,
+    /// Bucket configurations beyond ACL and CORS (in memory only, not in a data directory).
+    pub(crate) configs: BucketConfigs,
     /// Keys in UTF-8 byte order (Rust's `String` order).
     pub(crate) objects: BTreeMap<String, Arc<StoredObject>>,
     /// Uploads by `(key, upload id)`, the order `ListMultipartUploads` uses.
@@ -140,6 +142,21 @@ pub(crate) struct Part {
     /// With quotes.
     pub(crate) etag: String,
     pub(crate) last_modified: u64,
+}
+
+/// A bucket's configurations set by the `?tagging` (and later) calls; empty when never set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BucketConfigs {
+    /// Tags in the order they were put; `None` until tagged.
+    pub(crate) tags: Option<Vec<(String, String)>>,
+    /// The policy JSON as put; `None` until set.
+    pub(crate) policy: Option<String>,
+    /// `Enabled` or `Suspended`; `None` until set (objects are not versioned either way).
+    pub(crate) versioning: Option<String>,
+    /// The lifecycle configuration in canonical XML; `None` until set (never acted on).
+    pub(crate) lifecycle: Option<String>,
+    /// Accelerate Status and Type; `None` until set.
+    pub(crate) accelerate: Option<(String, Option<String>)>,
 }
 
 /// A bucket's CORS configuration.

@@ -5,8 +5,15 @@
 #![allow(dead_code)]
 
 use tencent_cos::api::bucket::{DeleteBucketInput, GetBucketLocationInput, HeadBucketInput, PutBucketInput};
+use tencent_cos::api::bucket_accelerate::{GetBucketAccelerateInput, PutBucketAccelerateInput};
 use tencent_cos::api::bucket_acl::{GetBucketAclInput, PutBucketAclInput};
+use tencent_cos::api::bucket_lifecycle::{
+    DeleteBucketLifecycleInput, GetBucketLifecycleInput, PutBucketLifecycleInput,
+};
 use tencent_cos::api::bucket_list::GetBucketInput;
+use tencent_cos::api::bucket_policy::{DeleteBucketPolicyInput, GetBucketPolicyInput, PutBucketPolicyInput};
+use tencent_cos::api::bucket_tagging::{DeleteBucketTaggingInput, GetBucketTaggingInput, PutBucketTaggingInput};
+use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, PutBucketVersioningInput, VersioningStatus};
 use tencent_cos::api::cors::{DeleteBucketCorsInput, GetBucketCorsInput, PutBucketCorsInput};
 use tencent_cos::api::multipart::{MultipartAbortInput, MultipartInitInput, MultipartUploadInput};
 use tencent_cos::api::multipart_complete::MultipartCompleteInput;
@@ -61,6 +68,34 @@ pub const PARSERS: &[(&str, Parse)] = &[
     }),
     ("PutBucketCorsInput", |r| run(PutBucketCorsInput::default(), r)),
     ("DeleteBucketCorsInput", |r| run(DeleteBucketCorsInput, r)),
+    ("GetBucketTaggingInput", |r| run(GetBucketTaggingInput, r)),
+    ("GetBucketTaggingInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketTaggingInput.recover(error).map(drop)
+    }),
+    ("PutBucketTaggingInput", |r| run(PutBucketTaggingInput::default(), r)),
+    ("DeleteBucketTaggingInput", |r| run(DeleteBucketTaggingInput, r)),
+    ("GetBucketPolicyInput", |r| run(GetBucketPolicyInput, r)),
+    ("GetBucketPolicyInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketPolicyInput.recover(error).map(drop)
+    }),
+    ("PutBucketPolicyInput", |r| run(PutBucketPolicyInput::default(), r)),
+    ("DeleteBucketPolicyInput", |r| run(DeleteBucketPolicyInput, r)),
+    ("GetBucketVersioningInput", |r| run(GetBucketVersioningInput, r)),
+    ("PutBucketVersioningInput", |r| run(PutBucketVersioningInput { status: VersioningStatus::Enabled }, r)),
+    ("GetBucketLifecycleInput", |r| run(GetBucketLifecycleInput, r)),
+    ("GetBucketLifecycleInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketLifecycleInput.recover(error).map(drop)
+    }),
+    ("PutBucketLifecycleInput", |r| run(PutBucketLifecycleInput::default(), r)),
+    ("DeleteBucketLifecycleInput", |r| run(DeleteBucketLifecycleInput, r)),
+    ("GetBucketAccelerateInput", |r| run(GetBucketAccelerateInput, r)),
+    ("PutBucketAccelerateInput", |r| run(PutBucketAccelerateInput::default(), r)),
     ("GetObjectInput", |r| {
         // The body is read and checked against Content-Length, as `bytes()` does for a caller.
         GetObjectInput::default().parse(r)?.bytes().map(drop)

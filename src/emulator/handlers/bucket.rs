@@ -69,6 +69,7 @@ pub(crate) fn put_bucket(ctx: &Ctx<'_>, name: &str) -> Result<Outgoing, CosError
         created: ctx.now,
         acl,
         cors: None,
+        configs: Default::default(),
         objects: BTreeMap::new(),
         uploads: BTreeMap::new(),
     };

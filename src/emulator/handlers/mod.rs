@@ -3,6 +3,11 @@
 
 mod acl;
 mod bucket;
+mod bucket_accelerate;
+mod bucket_lifecycle;
+mod bucket_policy;
+mod bucket_tagging;
+mod bucket_versioning;
 mod copy;
 mod cors;
 mod listing;
@@ -52,6 +57,16 @@ const UNSUPPORTED: &[&str] = &[
     "notification",
 ];
 
+/// The bucket-configuration subresources answered by their own handlers (in UNSUPPORTED too:
+/// the same name on an object stays unsupported). Their bodies are bounded like XML bodies.
+const BUCKET_CONFIGS: &[&str] = &["tagging", "policy", "versioning", "lifecycle", "accelerate"];
+
+/// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
+/// object, e.g. object tagging, stays unsupported).
+fn bucket_level_handled(target: &Target, name: &str) -> bool {
+    matches!(target, Target::Bucket { key: None, .. }) && BUCKET_CONFIGS.contains(&name)
+}
+
 /// Everything a handler needs about the request being answered.
 pub(crate) struct Ctx<'a> {
     pub(crate) inner: &'a Inner,
@@ -88,11 +103,12 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
         return Ok(());
     };
     let q = |name: &str| req.has_query(name);
-    let xml_call = q("acl") || q("cors") || q("delete") || (req.method == Method::Post && q("uploadId"));
+    let config_call = key.is_none() && BUCKET_CONFIGS.iter().any(|n| q(n));
+    let xml_call = q("acl") || q("cors") || config_call || q("delete") || (req.method == Method::Post && q("uploadId"));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
-    let creates_bucket = key.is_none() && req.method == Method::Put && !q("acl") && !q("cors");
+    let creates_bucket = key.is_none() && req.method == Method::Put && !q("acl") && !q("cors") && !config_call;
     if creates_bucket {
         return Ok(());
     }
@@ -121,7 +137,7 @@ pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosErr
     }
     let principal = authenticate(inner, req, &sign_paths, now)?;
     let content_md5 = verify_content_md5(inner, req)?;
-    if let Some(name) = UNSUPPORTED.iter().find(|n| req.has_query(n)) {
+    if let Some(name) = UNSUPPORTED.iter().find(|n| req.has_query(n) && !bucket_level_handled(&target, n)) {
         return Err(CosError::not_implemented(&format!("?{name}")));
     }
     let out = match &target {
@@ -148,14 +164,29 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
     match ctx.req.method {
         Method::Put if q("acl") => acl::put_bucket_acl(ctx, bucket),
         Method::Put if q("cors") => cors::put_bucket_cors(ctx, bucket),
+        Method::Put if q("tagging") => bucket_tagging::put_bucket_tagging(ctx, bucket),
+        Method::Put if q("policy") => bucket_policy::put_bucket_policy(ctx, bucket),
+        Method::Put if q("lifecycle") => bucket_lifecycle::put_bucket_lifecycle(ctx, bucket),
+        Method::Put if q("accelerate") => bucket_accelerate::put_bucket_accelerate(ctx, bucket),
+        Method::Put if q("versioning") => bucket_versioning::put_bucket_versioning(ctx, bucket),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
+        Method::Get if q("tagging") => bucket_tagging::get_bucket_tagging(ctx, bucket),
+        Method::Get if q("policy") => bucket_policy::get_bucket_policy(ctx, bucket),
+        Method::Get if q("lifecycle") => bucket_lifecycle::get_bucket_lifecycle(ctx, bucket),
+        Method::Get if q("accelerate") => bucket_accelerate::get_bucket_accelerate(ctx, bucket),
+        Method::Get if q("versioning") => bucket_versioning::get_bucket_versioning(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
         Method::Head => bucket::head_bucket(ctx, bucket),
         Method::Delete if q("cors") => cors::delete_bucket_cors(ctx, bucket),
+        Method::Delete if q("tagging") => bucket_tagging::delete_bucket_tagging(ctx, bucket),
+        Method::Delete if q("policy") => bucket_policy::delete_bucket_policy(ctx, bucket),
+        Method::Delete if q("lifecycle") => bucket_lifecycle::delete_bucket_lifecycle(ctx, bucket),
+        // No DELETE ?versioning or ?accelerate in COS: never let it fall through to DELETE Bucket.
+        Method::Delete if q("versioning") || q("accelerate") => Err(CosError::method_not_allowed()),
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
         Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),

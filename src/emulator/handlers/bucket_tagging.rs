@@ -1,0 +1,74 @@
+//! PUT / GET / DELETE ?tagging on a bucket. The tags live in memory only (a data directory does
+//! not keep them across restarts yet).
+
+use crate::xml::{Element, parse_document};
+
+use super::super::access::Permission;
+use super::super::response::{CosError, Outgoing};
+use super::super::xml_out::Xml;
+use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, xml_body};
+
+/// Most tags one bucket may hold (the COS limit).
+const MAX_TAGS: usize = 50;
+
+fn parse_tagging(body: &[u8]) -> Result<Vec<(String, String)>, CosError> {
+    let bad = |why: String| CosError::malformed_xml(format!("The XML you provided was not well-formed: {why}"));
+    let doc = parse_document(body).map_err(|e| bad(e.to_string()))?;
+    let root = Element::root(&doc, "Tagging").map_err(|e| bad(e.to_string()))?;
+    let mut tags: Vec<(String, String)> = Vec::new();
+    let sets: Vec<Element<'_, '_>> = root.children("TagSet").collect();
+    for tag in sets.iter().flat_map(|set| set.children("Tag").collect::<Vec<_>>()) {
+        let key = tag.opt_text("Key").unwrap_or_default();
+        if key.is_empty() {
+            return Err(CosError::invalid_argument("A tag key must not be empty."));
+        }
+        if tags.iter().any(|(k, _)| *k == key) {
+            return Err(CosError::invalid_argument(format!("The tag key {key:?} is repeated.")));
+        }
+        tags.push((key, tag.opt_text("Value").unwrap_or_default()));
+    }
+    if tags.is_empty() || tags.len() > MAX_TAGS {
+        return Err(bad(format!("between 1 and {MAX_TAGS} <Tag> elements are needed")));
+    }
+    Ok(tags)
+}
+
+/// PUT Bucket tagging (owner only): replaces the tags.
+pub(crate) fn put_bucket_tagging(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let tags = parse_tagging(&xml_body(ctx)?)?;
+    let mut state = ctx.inner.write_state();
+    let b = find_bucket_mut(&mut state, ctx, bucket)?;
+    require_bucket(b, &ctx.principal, Permission::FullControl)?;
+    b.configs.tags = Some(tags);
+    Ok(Outgoing::empty(200))
+}
+
+/// GET Bucket tagging: 404 NoSuchTagSet when none is set.
+pub(crate) fn get_bucket_tagging(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let state = ctx.inner.read_state();
+    let b = find_bucket(&state, ctx, bucket)?;
+    require_bucket(b, &ctx.principal, Permission::FullControl)?;
+    let tags =
+        b.configs.tags.as_ref().ok_or_else(|| CosError::new(404, "NoSuchTagSet", "The TagSet does not exist."))?;
+    let mut x = Xml::new();
+    x.open("Tagging");
+    x.open("TagSet");
+    for (key, value) in tags {
+        x.open("Tag");
+        x.leaf("Key", key);
+        x.leaf("Value", value);
+        x.close("Tag");
+    }
+    x.close("TagSet");
+    x.close("Tagging");
+    Ok(Outgoing::xml(x.finish()))
+}
+
+/// DELETE Bucket tagging: 204 whether or not tags were set.
+pub(crate) fn delete_bucket_tagging(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let mut state = ctx.inner.write_state();
+    let b = find_bucket_mut(&mut state, ctx, bucket)?;
+    require_bucket(b, &ctx.principal, Permission::FullControl)?;
+    b.configs.tags = None;
+    Ok(Outgoing::empty(204))
+}

@@ -1,0 +1,235 @@
+//! The bucket-configuration calls (issue 14) against the emulator, on both fronts (in-process
+//! and HTTP): what is put is what is read, the "never configured" answer, delete, and the
+//! owner-only rule.
+
+mod emulator_support;
+
+use emulator_support::{BUCKET, Front, Harness, Raw};
+use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
+use tencent_cos::api::bucket_tagging::Tag;
+use tencent_cos::api::bucket_versioning::VersioningStatus;
+use tencent_cos::emulator::Emulator;
+
+const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
+
+#[test]
+fn bucket_tags_are_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+
+        let empty = b.get_bucket_tagging().send().unwrap();
+        assert!(empty.tags.is_empty(), "{front:?}");
+        assert_eq!(empty.meta.status, 404, "{front:?}: NoSuchTagSet read as empty");
+
+        let tags =
+            vec![Tag::new("team", "storage & infra"), Tag::new("项目", "甲 乙 <丙> \"q\""), Tag::new("empty", "")];
+        b.put_bucket_tagging().tags(tags.clone()).send().unwrap();
+        let got = b.get_bucket_tagging().send().unwrap();
+        assert_eq!(got.meta.status, 200, "{front:?}");
+        assert_eq!(got.tags, tags, "{front:?}: same tags, same order");
+
+        // A second put replaces, not merges.
+        b.put_bucket_tagging().tag("only", "one").send().unwrap();
+        assert_eq!(b.get_bucket_tagging().send().unwrap().tags, [Tag::new("only", "one")], "{front:?}");
+
+        assert_eq!(b.delete_bucket_tagging().send().unwrap().meta.status, 204, "{front:?}");
+        let after = b.get_bucket_tagging().send().unwrap();
+        assert!(after.tags.is_empty() && after.meta.status == 404, "{front:?}: deleted");
+
+        // The bucket itself is untouched by ?tagging (PUT ?tagging must not read as PUT Bucket).
+        h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_tagging_errors_on_both_fronts() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        // No bucket: NoSuchBucket, not a silent bucket creation.
+        let put = h.send(
+            BUCKET,
+            Raw::put()
+                .query("tagging", "")
+                .xml("<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>"),
+        );
+        assert_eq!(put.code(), (404, "NoSuchBucket".to_string()), "{front:?}");
+        h.create_bucket();
+        let bodies = [
+            ("<Tagging><TagSet></TagSet></Tagging>", 400, "MalformedXML"),
+            ("<Tagging><TagSet><Tag><Key></Key><Value>1</Value></Tag></TagSet></Tagging>", 400, "InvalidArgument"),
+            (
+                "<Tagging><TagSet><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></TagSet></Tagging>",
+                400,
+                "InvalidArgument",
+            ),
+            ("<NotTagging/>", 400, "MalformedXML"),
+        ];
+        for (body, status, code) in bodies {
+            let r = h.send(BUCKET, Raw::put().query("tagging", "").xml(body));
+            assert_eq!(r.code(), (status, code.to_string()), "{front:?}: {body}");
+        }
+        // Nothing was stored by the refused puts.
+        assert_eq!(h.send(BUCKET, Raw::get().query("tagging", "")).code(), (404, "NoSuchTagSet".to_string()));
+        // Object tagging is still not implemented (only the bucket call is).
+        h.put("a.txt", b"a");
+        let r = h.send(BUCKET, Raw::get().key("a.txt").query("tagging", ""));
+        assert_eq!(r.code().0, 501, "{front:?}");
+        // Another account is refused.
+        let other = h.anonymous();
+        let err = other.bucket(BUCKET).get_bucket_tagging().send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
+    }
+}
+
+#[test]
+fn bucket_policy_is_stored_returned_and_deleted() {
+    let policy = r#"{"Statement":[{"Principal":{"qcs":["qcs::cam::anyone:anyone"]},"Effect":"deny","Action":["name/cos:DeleteObject"],"Resource":["qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/中文目录/*"]}]}"#;
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+
+        let none = b.get_bucket_policy().send().unwrap();
+        assert_eq!((none.policy.as_str(), none.meta.status), ("", 404), "{front:?}: NoSuchPolicy read as empty");
+        assert_eq!(h.send(BUCKET, Raw::get().query("policy", "")).code(), (404, "NoSuchPolicy".to_string()));
+
+        assert_eq!(b.put_bucket_policy(policy).send().unwrap().meta.status, 204, "{front:?}");
+        let got = b.get_bucket_policy().send().unwrap();
+        assert_eq!(got.policy, policy, "{front:?}: byte for byte");
+        assert_eq!(got.meta.headers.get("content-type"), Some("application/json"), "{front:?}");
+
+        assert_eq!(b.delete_bucket_policy().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_policy().send().unwrap().meta.status, 404, "{front:?}: deleted");
+
+        // Refused bodies (sent raw: the client refuses them itself) store nothing.
+        for (body, code) in [("not json", "MalformedPolicy"), ("[]", "MalformedPolicy")] {
+            let r = h.send(BUCKET, Raw::put().query("policy", "").body(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        let big = format!("{{\"x\":\"{}\"}}", "a".repeat(20 * 1024));
+        assert_eq!(h.send(BUCKET, Raw::put().query("policy", "").body(big)).code().1, "PolicyTooLarge");
+        assert_eq!(b.get_bucket_policy().send().unwrap().meta.status, 404, "{front:?}");
+        // Another account may not read it.
+        let err = h.anonymous().bucket(BUCKET).get_bucket_policy().send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
+    }
+}
+
+#[test]
+fn bucket_versioning_status_is_kept() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        assert_eq!(b.get_bucket_versioning().send().unwrap().status, None, "{front:?}: never set");
+        assert_eq!(
+            h.send(BUCKET, Raw::get().query("versioning", "")).ok().text(),
+            "<?xml version='1.0' encoding='utf-8' ?>\n<VersioningConfiguration></VersioningConfiguration>"
+        );
+        for status in [VersioningStatus::Enabled, VersioningStatus::Suspended, VersioningStatus::Enabled] {
+            b.put_bucket_versioning(status.clone()).send().unwrap();
+            assert_eq!(b.get_bucket_versioning().send().unwrap().status, Some(status), "{front:?}");
+        }
+        for body in [
+            "<VersioningConfiguration><Status>Off</Status></VersioningConfiguration>",
+            "<VersioningConfiguration/>",
+            "<Versioning><Status>Enabled</Status></Versioning>",
+        ] {
+            let r = h.send(BUCKET, Raw::put().query("versioning", "").xml(body));
+            assert_eq!(r.code(), (400, "MalformedXML".to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_versioning().send().unwrap().status, Some(VersioningStatus::Enabled));
+        // DELETE ?versioning is no call: refused, and the bucket is still there.
+        assert_eq!(h.send(BUCKET, Raw::delete().query("versioning", "")).code().0, 405, "{front:?}");
+        h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_lifecycle_is_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let none = b.get_bucket_lifecycle().send().unwrap();
+        assert!(none.rules.is_empty() && none.meta.status == 404, "{front:?}: NoSuchLifecycleConfiguration");
+
+        let rules = vec![
+            LifecycleRule::new("archive")
+                .filter(LifecycleFilter::prefix("logs/"))
+                .transition_days(30, "STANDARD_IA")
+                .expiration_days(365),
+            LifecycleRule::new("tagged")
+                .enabled(false)
+                .filter(LifecycleFilter::prefix("tmp/").tag("temp", "true").tag("owner", "a&b <c>"))
+                .expiration_date("2030-01-01T00:00:00+08:00"),
+            LifecycleRule::new("noncurrent")
+                .noncurrent_version_transition(30, "ARCHIVE")
+                .noncurrent_version_expiration_days(60)
+                .abort_incomplete_multipart_upload_days(7),
+        ];
+        b.put_bucket_lifecycle().rules(rules.clone()).send().unwrap();
+        let got = b.get_bucket_lifecycle().send().unwrap();
+        assert_eq!((got.meta.status, &got.rules), (200, &rules), "{front:?}");
+        // Rules are never acted on: an object under logs/ stays.
+        h.put("logs/a.txt", b"a");
+        h.send(BUCKET, Raw::head().key("logs/a.txt")).ok();
+
+        assert_eq!(b.delete_bucket_lifecycle().send().unwrap().meta.status, 204);
+        assert_eq!(b.get_bucket_lifecycle().send().unwrap().meta.status, 404, "{front:?}: deleted");
+
+        let refused = [
+            ("<LifecycleConfiguration></LifecycleConfiguration>", "InvalidArgument"),
+            (
+                "<LifecycleConfiguration><Rule><ID>x</ID><Status>Enabled</Status></Rule></LifecycleConfiguration>",
+                "InvalidArgument",
+            ),
+            ("<LifecycleConfiguration><Rule><Status>Maybe</Status></Rule></LifecycleConfiguration>", "MalformedXML"),
+            (
+                "<LifecycleConfiguration><Rule><Status>Enabled</Status><Expiration><Days>x</Days></Expiration></Rule></LifecycleConfiguration>",
+                "MalformedXML",
+            ),
+            ("<Lifecycle/>", "MalformedXML"),
+        ];
+        for (body, code) in refused {
+            let r = h.send(BUCKET, Raw::put().query("lifecycle", "").xml(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_lifecycle().send().unwrap().meta.status, 404, "{front:?}: nothing stored");
+    }
+}
+
+#[test]
+fn bucket_accelerate_setting_is_kept() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let never = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((never.status, never.accelerate_type), (None, None), "{front:?}: never set");
+        b.put_bucket_accelerate(true).accelerate_type("COS").send().unwrap();
+        let on = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((on.status.as_deref(), on.accelerate_type.as_deref()), (Some("Enabled"), Some("COS")), "{front:?}");
+        b.put_bucket_accelerate(false).send().unwrap();
+        let off = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((off.status.as_deref(), off.accelerate_type), (Some("Suspended"), None), "{front:?}");
+        for (body, code) in [
+            ("<AccelerateConfiguration><Status>On</Status></AccelerateConfiguration>", "MalformedXML"),
+            (
+                "<AccelerateConfiguration><Status>Enabled</Status><Type>CDN</Type></AccelerateConfiguration>",
+                "InvalidArgument",
+            ),
+        ] {
+            let r = h.send(BUCKET, Raw::put().query("accelerate", "").xml(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_accelerate().send().unwrap().status.as_deref(), Some("Suspended"), "{front:?}");
+    }
+}
