@@ -311,7 +311,7 @@ impl Client {
                 _ => send_body,
             };
             let request =
-                Request { method, url: self.connect_url(&url, &endpoint), headers: wire_headers, body: send_body };
+                Request { method, url: self.connect_url(url, endpoint), headers: wire_headers, body: send_body };
             call.requests += 1;
             let outcome = self.inner.transport.send(request);
             let can_retry = replayable && call.can_retry(policy);
