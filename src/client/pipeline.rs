@@ -313,10 +313,13 @@ impl Client {
             let request =
                 Request { method, url: self.connect_url(url, endpoint), headers: wire_headers, body: send_body };
             call.requests += 1;
+            let started = std::time::Instant::now();
             let outcome = self.inner.transport.send(request);
+            log_outcome(method, url, &outcome, started.elapsed(), call.requests);
             let can_retry = replayable && call.can_retry(policy);
             match outcome {
                 Ok(response) if response.status >= 500 && can_retry => {
+                    log::info!("retrying {method} {}: status {}", crate::http::redacted_url(url), response.status);
                     drop(response);
                     call.backoff(policy)?;
                 }
@@ -338,6 +341,7 @@ impl Client {
                     });
                     match offset {
                         Some(offset) => {
+                            log::warn!("clock skew: COS's clock is {offset} s from ours; signing with it from now on");
                             self.inner.clock_offset.store(offset, Ordering::Relaxed);
                             call.skew_corrected = true;
                         }
@@ -360,6 +364,7 @@ impl Client {
                         && can_retry
                         && (idempotent || e.transport_kind() == Some(TransportErrorKind::Connect)) =>
                 {
+                    log::info!("retrying {method} {}: {e}", crate::http::redacted_url(url));
                     call.backoff(policy)?;
                 }
                 Err(e) => return Err(e),
@@ -537,4 +542,21 @@ pub(crate) fn build_url(endpoint: &Endpoint, key: Option<&str>, query: &[(String
 fn location_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split_once('?').map_or(rest, |(path, _)| path)
+}
+
+/// One request at debug level: method, URL (signature and token redacted), status or error,
+/// duration, COS's request id, and the attempt number within the call.
+fn log_outcome(method: Method, url: &str, outcome: &Result<Response>, took: std::time::Duration, attempt: u32) {
+    if !log::log_enabled!(log::Level::Debug) {
+        return;
+    }
+    let url = crate::http::redacted_url(url);
+    let ms = took.as_secs_f64() * 1000.0;
+    match outcome {
+        Ok(r) => {
+            let id = r.headers.get("x-cos-request-id").unwrap_or("-");
+            log::debug!("{method} {url} -> {} in {ms:.1} ms (request id {id}, attempt {attempt})", r.status);
+        }
+        Err(e) => log::debug!("{method} {url} -> failed in {ms:.1} ms: {e} (attempt {attempt})"),
+    }
 }

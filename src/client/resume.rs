@@ -201,6 +201,7 @@ impl ResumingBody {
         if !self.call.can_retry(policy) {
             return Err(broken);
         }
+        log::info!("object body broke off after {} bytes ({broken}); resuming with a ranged GET", self.pos);
         self.call.backoff(policy).map_err(Error::into_io)?;
         let body = self.request_rest().map_err(Error::into_io)?;
         self.inner = body;
