@@ -7,9 +7,8 @@
 mod common;
 mod shared_fixtures;
 
-use common::{Canned, Recorded, ScriptedTransport, oracle_client};
+use common::{Canned, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use shared_fixtures::go_fixtures_dir;
 use tencent_cos::api::bucket_accelerate::GetBucketAccelerateInput;
 use tencent_cos::api::bucket_lifecycle::{
@@ -23,42 +22,6 @@ use tencent_cos::{Bucket, Client};
 
 const BUCKET: &str = "examplebucket-1250000000";
 
-/// The wave-2 node recording, by sequence number.
-fn node_request(seq: u64) -> Value {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/node_requests_wave2.jsonl")).unwrap();
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|r| r["seq"] == seq)
-        .unwrap_or_else(|| panic!("no seq {seq}"))
-}
-
-/// Same comparison as `common::assert_matches_node`, against the wave-2 file: `User-Agent` and
-/// `Connection` left out (ours names this crate; keep-alive is node's agent).
-fn assert_matches_wave2(seq: u64, ours: &Recorded) {
-    let node = node_request(seq);
-    let call = node["call"].as_str().unwrap_or("?");
-    assert_eq!(ours.method, node["method"].as_str().unwrap(), "seq {seq} {call}: method");
-    assert_eq!(ours.target(), node["target"].as_str().unwrap(), "seq {seq} {call}: target");
-    let theirs: Vec<(String, String)> = node["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent") && !n.eq_ignore_ascii_case("connection"))
-        .collect();
-    let mine: Vec<(String, String)> =
-        ours.headers.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("user-agent")).cloned().collect();
-    assert_eq!(mine, theirs, "seq {seq} {call}: headers (names, values, order)");
-    if let Some(text) = node["body_text"].as_str() {
-        assert_eq!(String::from_utf8_lossy(&ours.body), text, "seq {seq} {call}: body");
-    }
-    assert_eq!(ours.body.len() as u64, node["body_len"].as_u64().unwrap(), "seq {seq} {call}: body length");
-    let digest: String = Sha256::digest(&ours.body).iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(digest, node["body_sha256"].as_str().unwrap(), "seq {seq} {call}: body SHA-256");
-}
-
 fn replay(seq: u64, answer: Canned, call: impl FnOnce(&Client, &Bucket)) {
     let transport = ScriptedTransport::new();
     transport.answer(answer);
@@ -67,7 +30,7 @@ fn replay(seq: u64, answer: Canned, call: impl FnOnce(&Client, &Bucket)) {
     call(&client, &bucket);
     let sent = transport.requests();
     assert_eq!(sent.len(), 1, "seq {seq}: one request");
-    assert_matches_wave2(seq, &sent[0]);
+    common::assert_matches_recorded("node_requests_wave2.jsonl", seq, &sent[0]);
 }
 
 /// The `later/` fixtures whose root is `root`, as (xml bytes, json description); empty (after

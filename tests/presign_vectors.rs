@@ -13,13 +13,8 @@ const VERSION: &str = "MTg0NDUxNzgxMjEzNTU3NTk1Mjk";
 
 /// The `sdk_result` the node SDK returned for recorded call `seq`.
 fn node_result(seq: u64) -> serde_json::Value {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/node_requests_wave2.jsonl")).unwrap();
-    let line = text
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["seq"] == seq)
-        .unwrap_or_else(|| panic!("no seq {seq}"));
+    let all = common::recorded_requests("node_requests_wave2.jsonl");
+    let line = all.into_iter().find(|v| v["seq"] == seq).unwrap_or_else(|| panic!("no seq {seq}"));
     assert_eq!(line["sent_by"], "driver", "seq {seq} is a signing call");
     line["sdk_result"].clone()
 }

@@ -102,22 +102,34 @@ pub fn oracle_client(transport: ScriptedTransport) -> tencent_cos::Client {
         .unwrap()
 }
 
-/// The recorded node SDK requests, by sequence number.
-pub fn node_requests() -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/node_requests.jsonl")).unwrap();
+/// The recorded node SDK requests of `tests/data/{file}`, in order.
+pub fn recorded_requests(file: &str) -> Vec<serde_json::Value> {
+    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
+/// The recorded node SDK requests of the reference's calls, by sequence number.
+pub fn node_requests() -> Vec<serde_json::Value> {
+    recorded_requests("node_requests.jsonl")
+}
+
 /// Asserts that `ours` is the request the node SDK sent as `seq` in
-/// `tests/data/node_requests.jsonl`: method, target (path and query byte for byte), every header
-/// in order with its value (Authorization included), and the body's length and SHA-256.
+/// `tests/data/node_requests.jsonl` (see [`assert_matches_recorded`]).
+pub fn assert_matches_node(seq: u64, ours: &Recorded) {
+    assert_matches_recorded("node_requests.jsonl", seq, ours);
+}
+
+/// Asserts that `ours` is the request the node SDK sent as `seq` in `tests/data/{file}`:
+/// method, target (path and query byte for byte), every header in order with its value
+/// (Authorization included), and the body's length and SHA-256.
 ///
 /// Left out on purpose: `User-Agent` (ours names this crate) and `Connection: keep-alive` (added
 /// by node's HTTP agent; connection reuse is the transport's business).
-pub fn assert_matches_node(seq: u64, ours: &Recorded) {
+pub fn assert_matches_recorded(file: &str, seq: u64, ours: &Recorded) {
     use sha2::{Digest, Sha256};
-    let all = node_requests();
-    let node = all.iter().find(|r| r["seq"] == seq).unwrap_or_else(|| panic!("no seq {seq}"));
+    let all = recorded_requests(file);
+    let node = all.iter().find(|r| r["seq"] == seq).unwrap_or_else(|| panic!("no seq {seq} in {file}"));
     let call = node["call"].as_str().unwrap_or("?");
     assert_eq!(ours.method, node["method"].as_str().unwrap(), "seq {seq} {call}: method");
     assert_eq!(ours.target(), node["target"].as_str().unwrap(), "seq {seq} {call}: target");
