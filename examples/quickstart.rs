@@ -329,7 +329,7 @@ fn multipart(s: &Session) -> Result<(String, u64, usize), Box<dyn Error>> {
         .on_progress(move |p| {
             counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut line = String::new();
-            let _ = write!(line, "  progress: {:>3.0}% ({} of {} bytes", p.percent * 100.0, p.loaded, p.total);
+            let _ = write!(line, "  progress: {:>3.0}% ({} of {} bytes", p.fraction * 100.0, p.loaded, p.total);
             let _ = write!(line, ", {:.1} MiB/s)", p.speed / (1024.0 * 1024.0));
             say(&line);
         })

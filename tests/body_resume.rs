@@ -96,7 +96,6 @@ impl Server {
     fn client(&self, max_retries: u32) -> Client {
         Client::builder()
             .endpoint_url(&format!("http://{}", self.addr))
-            .unwrap()
             .region("ap-guangzhou")
             .secret("AKIDTEST", "secret-key-for-tests")
             // Long enough that a loaded machine never times out a read by itself.

@@ -14,7 +14,6 @@ fn setup() -> (ServerHandle, Client) {
     let server = Emulator::new().serve("127.0.0.1:0").unwrap();
     let client = Client::builder()
         .endpoint_url(&server.url())
-        .unwrap()
         .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
         .region("ap-guangzhou")
         .build()

@@ -100,7 +100,7 @@ fn an_unscoped_provider_is_called_once_for_every_scope() {
     let client = Client::builder()
         .temporary_credentials(move || {
             *counter.lock().unwrap() += 1;
-            Ok::<_, std::io::Error>(keys_for(&CredentialScope { bucket: None, region: None }))
+            Ok(keys_for(&CredentialScope { bucket: None, region: None }))
         })
         .region("ap-guangzhou")
         .transport(transport)

@@ -143,7 +143,7 @@ fn temporary_credentials(h: &Harness) {
     let emulator = h.emulator.clone();
     let provided = h
         .builder()
-        .temporary_credentials(move || emulator.issue_temporary_credentials(DEFAULT_SECRET_ID, 900))
+        .temporary_credentials(move || Ok(emulator.issue_temporary_credentials(DEFAULT_SECRET_ID, 900)?))
         .build()
         .unwrap();
     let r = provided.bucket(BUCKET).execute(Raw::get().key("t")).unwrap();

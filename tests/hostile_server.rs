@@ -40,7 +40,6 @@ fn client(addr: &str, timeout: Duration) -> Client {
         .secret("AKIDTEST", "k")
         .region("ap-guangzhou")
         .endpoint_url(&format!("http://{addr}"))
-        .unwrap()
         .timeout(timeout)
         .retry(RetryPolicy::none())
         .build()
@@ -182,7 +181,6 @@ fn cut_then_resumed_with(resume_answer: &[u8]) -> Result<Vec<u8>, Error> {
         .secret("AKIDTEST", "k")
         .region("ap-guangzhou")
         .endpoint_url(&format!("http://{addr}"))
-        .unwrap()
         .retry(RetryPolicy { max_retries: 3, initial_backoff: Duration::ZERO, max_backoff: Duration::ZERO })
         .build()
         .unwrap();

@@ -150,7 +150,7 @@ fn temporary_credentials_are_fetched_once_for_eight_threads_and_refreshed_before
         .temporary_credentials(move || {
             let n = c.fetch_add(1, Ordering::SeqCst) + 1;
             std::thread::sleep(Duration::from_millis(50)); // let the other threads pile up
-            Ok::<_, std::io::Error>(temp(&format!("AKIDTMP{n}"), k.load(Ordering::SeqCst) + 1000))
+            Ok(temp(&format!("AKIDTMP{n}"), k.load(Ordering::SeqCst) + 1000))
         })
         .region("ap-guangzhou")
         .clock({
@@ -189,7 +189,7 @@ fn temporary_credentials_are_fetched_once_for_eight_threads_and_refreshed_before
 fn a_failing_provider_is_a_credentials_error_and_sends_nothing() {
     let t = ScriptedTransport::new();
     let client = Client::builder()
-        .temporary_credentials(|| Err::<TemporaryCredentials, _>(std::io::Error::other("sts down")))
+        .temporary_credentials(|| Err(std::io::Error::other("sts down").into()))
         .region("ap-guangzhou")
         .transport(t.clone())
         .build()
@@ -313,12 +313,9 @@ fn no_public_type_prints_a_secret() {
     let params = tencent_cos::AuthorizationParams { secret_id: "AKIDVISIBLE", secret_key: KEY, ..Default::default() };
     let auth = client.get_auth(&Default::default()).unwrap();
     let builder = Client::builder().credentials(creds.clone());
-    let temp_client = Client::builder()
-        .temporary_credentials(move || Ok::<_, std::io::Error>(temp("AKIDTMP", u64::MAX)))
-        .build()
-        .unwrap();
+    let temp_client = Client::builder().temporary_credentials(move || Ok(temp("AKIDTMP", u64::MAX))).build().unwrap();
     let failing = Client::builder()
-        .temporary_credentials(|| Err::<TemporaryCredentials, _>(std::io::Error::other("refused")))
+        .temporary_credentials(|| Err(std::io::Error::other("refused").into()))
         .region("ap-guangzhou")
         .transport(ScriptedTransport::new())
         .build()

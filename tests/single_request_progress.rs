@@ -26,7 +26,7 @@ fn assert_complete(seen: &[ProgressInfo], total: u64, what: &str) {
     assert!(seen.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{what}: went back: {seen:?}");
     assert!(seen.iter().all(|p| p.total == total), "{what}: total: {seen:?}");
     let last = seen.last().unwrap();
-    assert_eq!((last.loaded, last.percent), (total, 1.0), "{what}");
+    assert_eq!((last.loaded, last.fraction), (total, 1.0), "{what}");
     assert_eq!(seen.iter().filter(|p| p.loaded == total).count(), 1, "{what}: one final report: {seen:?}");
 }
 

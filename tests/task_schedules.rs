@@ -132,7 +132,7 @@ impl Observer {
             match MultipartUploadInput::default().parse(copy_of()) {
                 Ok(out) => {
                     let expected = self.part_crcs.get(part as usize - 1).copied();
-                    out.etag.is_some() && out.crc64.is_none_or(|c| Some(c) == expected)
+                    !out.etag.is_empty() && out.crc64.is_none_or(|c| Some(c) == expected)
                 }
                 Err(_) => false,
             }
@@ -488,7 +488,7 @@ fn run_schedule(seed: u64) -> Ended {
             }
             let seen = run.progress.lock().unwrap();
             let last = seen.last().copied().unwrap_or_else(|| run.fail("no progress report"));
-            if (last.loaded, last.total, last.percent) != (size as u64, size as u64, 1.0) {
+            if (last.loaded, last.total, last.fraction) != (size as u64, size as u64, 1.0) {
                 run.fail(format!("the last report is {last:?}"));
             }
         }

@@ -284,7 +284,7 @@ fn hash_progress_totals_the_whole_file() {
     assert!(hashed.iter().all(|p| p.total == total), "{hashed:?}");
     assert!(hashed.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{hashed:?}");
     let last = hashed.last().unwrap();
-    assert_eq!((last.loaded, last.total, last.percent), (total, total, 1.0));
+    assert_eq!((last.loaded, last.total, last.fraction), (total, total, 1.0));
     assert_eq!(setup.object("hash.bin").as_deref(), Some(&data[..]));
 }
 

@@ -91,8 +91,8 @@ fn progress_is_monotonic_and_ends_at_exactly_100_percent() {
         assert!(seen.len() >= 2, "{seen:?}");
         assert!(seen.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{seen:?}");
         let last = seen.last().unwrap();
-        assert_eq!((last.loaded, last.total, last.percent), (data.len() as u64, data.len() as u64, 1.0));
-        assert_eq!(seen.iter().filter(|p| p.percent == 1.0).count(), 1, "one final call");
+        assert_eq!((last.loaded, last.total, last.fraction), (data.len() as u64, data.len() as u64, 1.0));
+        assert_eq!(seen.iter().filter(|p| p.fraction == 1.0).count(), 1, "one final call");
     }
 }
 

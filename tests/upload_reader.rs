@@ -207,10 +207,10 @@ fn progress_has_no_total_until_the_end_then_ends_at_exactly_the_size() {
         .unwrap();
     let seen = seen.lock().unwrap();
     let (last, during) = seen.split_last().unwrap();
-    assert_eq!((last.loaded, last.total, last.percent), (len as u64, len as u64, 1.0));
+    assert_eq!((last.loaded, last.total, last.fraction), (len as u64, len as u64, 1.0));
     assert!(!during.is_empty());
     for p in during {
-        assert_eq!((p.total, p.percent), (0, 0.0), "{p:?}");
+        assert_eq!((p.total, p.fraction), (0, 0.0), "{p:?}");
         // Sums of whole parts confirmed (the 5-byte last part may be answered first).
         assert!([0, 5].contains(&(p.loaded % MIB as u64)) && p.loaded <= len as u64, "{p:?}");
     }

@@ -95,7 +95,6 @@ fn body_is_streamed_with_a_signed_content_length_and_a_404_is_a_response() {
         .secret("AKIDTEST", "k")
         .region("ap-guangzhou")
         .endpoint_url(&format!("http://{addr}"))
-        .unwrap()
         .build()
         .unwrap();
     let bucket = client.bucket("examplebucket-1250000000");

@@ -55,9 +55,10 @@ pub fn connect(env: &Env) -> Result<Connection, String> {
             }
             let keys = if token.is_some() { "temporary keys" } else { "permanent keys" };
             let mut builder = builder.credentials(credentials);
+            let at_url = endpoint.is_some_and(|e| e.contains("://"));
             let (at, reached) = match endpoint {
                 Some(e) if e.contains("://") => {
-                    builder = builder.endpoint_url(e).map_err(|err| format!("COS_ENDPOINT={e:?}: {err}"))?;
+                    builder = builder.endpoint_url(e);
                     (format!(" at {e}"), e.to_owned())
                 }
                 Some(template) => {
@@ -73,7 +74,9 @@ pub fn connect(env: &Env) -> Result<Connection, String> {
                 None => (String::new(), format!("https://{{Bucket}}.cos.{region}.myqcloud.com")),
             };
             let description = format!("real COS{at}, region {region}, {keys} from COS_SECRET_ID/COS_SECRET_KEY");
+            let named = endpoint.filter(|_| at_url);
             finish(builder, region, description, reached, false)
+                .map_err(|e| named.map_or_else(|| e.clone(), |u| format!("COS_ENDPOINT={u:?}: {e}")))
         }
         (Some(_), None) => Err("COS_SECRET_ID is set but COS_SECRET_KEY is not".into()),
         (None, Some(_)) => Err("COS_SECRET_KEY is set but COS_SECRET_ID is not".into()),
@@ -87,9 +90,10 @@ pub fn connect(env: &Env) -> Result<Connection, String> {
             let region = env.var("COS_REGION").unwrap_or(DEFAULT_REGION);
             let builder = builder.secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY);
             if let Some(url) = url {
-                let builder = builder.endpoint_url(url).map_err(|e| format!("COS_EMULATOR_URL={url:?}: {e}"))?;
+                let builder = builder.endpoint_url(url);
                 let description = format!("the emulator at {url}, region {region}");
                 finish(builder, region, description, url.to_owned(), false)
+                    .map_err(|e| format!("COS_EMULATOR_URL={url:?}: {e}"))
             } else if let Some(transport) = &env.transport {
                 let description = format!("an emulator in this process, region {region}");
                 finish(builder.transport(transport.clone()), region, description, "the emulator".into(), false)

@@ -1,6 +1,7 @@
 //! `get_bucket` (List Objects, v1) and an iterator over every object of a listing.
 
 use std::collections::HashSet;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use std::vec;
 
 use crate::api::acl::Owner;
@@ -43,7 +44,8 @@ pub struct GetBucketInput {
 pub struct Object {
     /// Key (decoded when the listing used `encoding_type("url")`).
     pub key: String,
-    /// LastModified, as COS sent it (ISO 8601, e.g. `2019-05-27T11:26:14.000Z`).
+    /// LastModified, as COS sent it (ISO 8601, e.g. `2019-05-27T11:26:14.000Z`); typed by
+    /// [`Object::last_modified_time`].
     pub last_modified: String,
     /// ETag, quotes included (`"f173c1199e3d3b53dd91223cae16fb42"`).
     pub etag: String,
@@ -53,6 +55,70 @@ pub struct Object {
     pub owner: Option<Owner>,
     /// StorageClass, e.g. `STANDARD`.
     pub storage_class: String,
+}
+
+impl Object {
+    /// [`last_modified`](Self::last_modified) as a time (to the second), read by the library's
+    /// one ISO-8601 parser ([`parse_iso8601`](crate::transfer::cleanup::parse_iso8601));
+    /// `None` when COS sent none or another format.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// let object = tencent_cos::api::Object { last_modified: "2023-11-14T22:13:20.000Z".into(), ..Default::default() };
+    /// assert_eq!(object.last_modified_time(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+    /// assert_eq!(tencent_cos::api::Object::default().last_modified_time(), None);
+    /// ```
+    pub fn last_modified_time(&self) -> Option<SystemTime> {
+        let secs = crate::transfer::cleanup::parse_iso8601(&self.last_modified)?;
+        Some(UNIX_EPOCH + Duration::from_secs(secs))
+    }
+}
+
+/// One entry of a delimited listing: an object, or a common prefix (a "directory") that
+/// stands for every key below it. See [`GetBucket::entries`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// An object (`<Contents>`).
+    Object(Object),
+    /// A common prefix (`<CommonPrefixes><Prefix>`), delimiter included, e.g. `photos/2024/`.
+    Prefix(String),
+}
+
+impl Entry {
+    /// The object's key, or the prefix.
+    pub fn name(&self) -> &str {
+        match self {
+            Entry::Object(o) => &o.key,
+            Entry::Prefix(p) => p,
+        }
+    }
+}
+
+impl GetBucketOutput {
+    /// This page's objects and common prefixes in one sequence, sorted by name (COS sends
+    /// each list sorted; the two are merged).
+    pub fn entries(self) -> vec::IntoIter<Entry> {
+        merge_entries(self.contents, self.common_prefixes).into_iter()
+    }
+}
+
+/// The objects and prefixes of one page, merged by name.
+fn merge_entries(contents: Vec<Object>, prefixes: Vec<String>) -> Vec<Entry> {
+    let mut merged = Vec::with_capacity(contents.len() + prefixes.len());
+    let (mut objects, mut prefixes) = (contents.into_iter().peekable(), prefixes.into_iter().peekable());
+    loop {
+        let take_object = match (objects.peek(), prefixes.peek()) {
+            (Some(o), Some(p)) => o.key <= *p,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return merged,
+        };
+        if take_object {
+            merged.extend(objects.next().map(Entry::Object));
+        } else {
+            merged.extend(prefixes.next().map(Entry::Prefix));
+        }
+    }
 }
 
 /// Output of `get_bucket` (`ListBucketResult`).
@@ -259,7 +325,8 @@ impl<'a> GetBucket<'a> {
     }
 
     /// Every object of the listing, page after page (following NextMarker, or the last entry
-    /// when COS sends none). CommonPrefixes are not yielded. Stops after the first error.
+    /// when COS sends none). CommonPrefixes are not yielded ([`entries`](Self::entries) yields
+    /// both). Stops after the first error.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
@@ -271,11 +338,31 @@ impl<'a> GetBucket<'a> {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn objects(self) -> ListObjects<'a> {
+        ListObjects { entries: self.entries() }
+    }
+
+    /// Every object and every common prefix of the listing, page after page, each page's in
+    /// name order: with `.delimiter("/")`, one "directory level" as `ls` shows it. Stops after
+    /// the first error.
+    ///
+    /// ```no_run
+    /// use tencent_cos::api::Entry;
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// for entry in bucket.get_bucket().prefix("photos/").delimiter("/").entries() {
+    ///     match entry? {
+    ///         Entry::Prefix(dir) => println!("DIR {dir}"),
+    ///         Entry::Object(object) => println!("{} {}", object.size, object.key),
+    ///     }
+    /// }
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn entries(self) -> ListEntries<'a> {
         let mut input = self.input;
         // Our own pager asks for URL-encoded keys (decoded in the output): one key with a
         // character XML cannot carry would otherwise break every listing of its prefix.
         input.encoding_type.get_or_insert_with(|| "url".to_owned());
-        ListObjects {
+        ListEntries {
             bucket: self.bucket,
             input,
             page: Vec::new().into_iter(),
@@ -289,9 +376,30 @@ impl<'a> GetBucket<'a> {
 #[must_use = "iterators do nothing unless consumed"]
 #[derive(Debug)]
 pub struct ListObjects<'a> {
+    entries: ListEntries<'a>,
+}
+
+impl Iterator for ListObjects<'_> {
+    type Item = Result<Object>;
+
+    fn next(&mut self) -> Option<Result<Object>> {
+        loop {
+            match self.entries.next()? {
+                Ok(Entry::Object(object)) => return Some(Ok(object)),
+                Ok(Entry::Prefix(_)) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// Iterator over every object and common prefix of a listing; see [`GetBucket::entries`].
+#[must_use = "iterators do nothing unless consumed"]
+#[derive(Debug)]
+pub struct ListEntries<'a> {
     bucket: &'a Bucket,
     input: GetBucketInput,
-    page: vec::IntoIter<Object>,
+    page: vec::IntoIter<Entry>,
     state: PageState,
     /// Every marker followed so far: a listing that comes back to one is looping.
     seen: HashSet<String>,
@@ -309,13 +417,13 @@ enum PageState {
     Done,
 }
 
-impl Iterator for ListObjects<'_> {
-    type Item = Result<Object>;
+impl Iterator for ListEntries<'_> {
+    type Item = Result<Entry>;
 
-    fn next(&mut self) -> Option<Result<Object>> {
+    fn next(&mut self) -> Option<Result<Entry>> {
         loop {
-            if let Some(object) = self.page.next() {
-                return Some(Ok(object));
+            if let Some(entry) = self.page.next() {
+                return Some(Ok(entry));
             }
             match std::mem::replace(&mut self.state, PageState::Done) {
                 PageState::Done | PageState::Last => return None,
@@ -340,7 +448,7 @@ impl Iterator for ListObjects<'_> {
                 }
                 Err(e) => PageState::Failed(e),
             };
-            self.page = page.contents.into_iter();
+            self.page = page.entries();
         }
     }
 }

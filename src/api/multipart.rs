@@ -175,8 +175,9 @@ impl Default for MultipartUploadInput {
 pub struct MultipartUploadOutput {
     /// Status and every header.
     pub meta: ResponseMeta,
-    /// `ETag` of the part, quotes included: needed by `multipart_complete`.
-    pub etag: Option<String>,
+    /// `ETag` of the part, quotes included: needed by `multipart_complete`. A 200 answer
+    /// without one is an error ([`Error::Xml`](crate::Error::Xml) naming `ETag`).
+    pub etag: String,
     /// `x-cos-hash-crc64ecma` of the part.
     pub crc64: Option<u64>,
 }
@@ -206,11 +207,13 @@ impl Operation for MultipartUploadInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<MultipartUploadOutput> {
-        Ok(MultipartUploadOutput {
-            etag: header_text(&response.headers, "etag"),
-            crc64: crc64_header(&response.headers),
-            meta: response_meta(&response),
-        })
+        let etag = header_text(&response.headers, "etag").ok_or_else(|| {
+            Error::Xml(format!(
+                "part {} of {:?}: the answer has no ETag header (multipart_complete needs it)",
+                self.part_number, self.key
+            ))
+        })?;
+        Ok(MultipartUploadOutput { etag, crc64: crc64_header(&response.headers), meta: response_meta(&response) })
     }
 }
 

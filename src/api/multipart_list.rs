@@ -52,6 +52,22 @@ pub struct Upload {
     pub initiated: Option<String>,
 }
 
+impl Upload {
+    /// [`initiated`](Self::initiated) as a time (to the second), read by the library's one
+    /// ISO-8601 parser ([`parse_iso8601`](crate::transfer::cleanup::parse_iso8601)); `None`
+    /// when COS sent none or another format (such as `Wed Jan 18 16:04:17 2017`).
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// let upload = tencent_cos::api::Upload { initiated: Some("2023-11-14T22:13:20.000Z".into()), ..Default::default() };
+    /// assert_eq!(upload.initiated_time(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+    /// ```
+    pub fn initiated_time(&self) -> Option<std::time::SystemTime> {
+        let secs = crate::transfer::cleanup::parse_iso8601(self.initiated.as_deref()?)?;
+        Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+    }
+}
+
 /// What `multipart_list` returns (the `ListMultipartUploadsResult` document).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -13,7 +13,7 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::ops::{RangeFrom, RangeInclusive};
+use std::ops::{Bound, Range, RangeBounds, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToInclusive};
 
 use crate::api::object::{
     Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, push_header, read_condition_methods, response_meta,
@@ -25,15 +25,21 @@ use crate::operation::{Operation, OperationRequest};
 
 /// A byte range of an object (HTTP `Range`).
 ///
-/// From Rust ranges: `0..=4` is `bytes=0-4` (the first five bytes) and `10..` is `bytes=10-`
-/// (from byte 10 to the end). `..100` is deliberately not accepted: in HTTP `bytes=-100` means
-/// the *last* 100 bytes, not the first; write that as `ByteRange::Raw("bytes=-100".into())` (or
-/// `.range_header("bytes=-100")`).
+/// From any Rust range of `u64` ([`RangeBounds`]), with Rust's meaning: `0..100` and `0..=99`
+/// are both `bytes=0-99` (the first hundred bytes), `10..` is `bytes=10-` (from byte 10 to the
+/// end), `..100` is `bytes=0-99`. An empty range (`5..5`, `5..=4`) is refused by
+/// [`header_value`](Self::header_value), so a call fails naming `range` before any request. HTTP's
+/// suffix form `bytes=-100` (the *last* 100 bytes) has no Rust range: write it
+/// `ByteRange::Raw("bytes=-100".into())` (or `.range_header("bytes=-100")`).
 ///
 /// ```
-/// use tencent_cos::api::object_get::ByteRange;
+/// use tencent_cos::api::ByteRange;
+/// assert_eq!(ByteRange::from(0..100).header_value()?, "bytes=0-99");
 /// assert_eq!(ByteRange::from(0..=4).header_value()?, "bytes=0-4");
 /// assert_eq!(ByteRange::from(10..).header_value()?, "bytes=10-");
+/// assert_eq!(ByteRange::from(..100).header_value()?, "bytes=0-99");
+/// let empty = ByteRange::from(5..5).header_value().unwrap_err();
+/// assert!(empty.to_string().contains("range"), "{empty}");
 /// assert!(ByteRange::from(5..=4).header_value().is_err());
 /// # Ok::<(), tencent_cos::Error>(())
 /// ```
@@ -53,6 +59,11 @@ pub enum ByteRange {
     },
     /// A `Range` value sent as given, e.g. `bytes=-100` (the last 100 bytes).
     Raw(String),
+    /// A Rust range with no byte in it (`5..5`, `0..0`, `..0`): refused before any request.
+    Empty {
+        /// The range as written, for the error.
+        written: String,
+    },
 }
 
 impl ByteRange {
@@ -66,13 +77,66 @@ impl ByteRange {
             ByteRange::From { start } => Ok(format!("bytes={start}-")),
             ByteRange::Raw(raw) if raw.is_empty() => Err(Error::invalid("range", "must not be empty")),
             ByteRange::Raw(raw) => Ok(raw.clone()),
+            ByteRange::Empty { written } => Err(Error::invalid("range", format!("{written} holds no byte"))),
         }
+    }
+
+    /// Any Rust range of `u64`, as [`From`] takes each kind of it.
+    fn from_bounds(range: &impl RangeBounds<u64>, written: impl FnOnce() -> String) -> ByteRange {
+        let start = match range.start_bound() {
+            Bound::Included(&s) => Some(s),
+            Bound::Excluded(&s) => s.checked_add(1),
+            Bound::Unbounded => Some(0),
+        };
+        // The last byte included; `None` for an exclusive end of 0 (nothing before it).
+        let end = match range.end_bound() {
+            Bound::Unbounded => {
+                return start
+                    .map_or_else(|| ByteRange::Empty { written: written() }, |start| ByteRange::From { start });
+            }
+            Bound::Included(&e) => Some(e),
+            Bound::Excluded(&e) => e.checked_sub(1),
+        };
+        match (start, end) {
+            (Some(start), Some(end)) if start <= end => ByteRange::Inclusive { start, end },
+            _ => ByteRange::Empty { written: written() },
+        }
+    }
+}
+
+impl From<Range<u64>> for ByteRange {
+    fn from(r: Range<u64>) -> Self {
+        ByteRange::from_bounds(&r, || format!("{r:?}"))
+    }
+}
+
+impl From<RangeTo<u64>> for ByteRange {
+    fn from(r: RangeTo<u64>) -> Self {
+        ByteRange::from_bounds(&r, || format!("{r:?}"))
+    }
+}
+
+impl From<RangeToInclusive<u64>> for ByteRange {
+    fn from(r: RangeToInclusive<u64>) -> Self {
+        ByteRange::from_bounds(&r, || format!("{r:?}"))
+    }
+}
+
+impl From<RangeFull> for ByteRange {
+    fn from(_: RangeFull) -> Self {
+        ByteRange::From { start: 0 }
+    }
+}
+
+impl From<(Bound<u64>, Bound<u64>)> for ByteRange {
+    fn from(r: (Bound<u64>, Bound<u64>)) -> Self {
+        ByteRange::from_bounds(&r, || format!("{r:?}"))
     }
 }
 
 impl From<RangeInclusive<u64>> for ByteRange {
     fn from(r: RangeInclusive<u64>) -> Self {
-        ByteRange::Inclusive { start: *r.start(), end: *r.end() }
+        ByteRange::from_bounds(&r, || format!("{r:?}"))
     }
 }
 
@@ -282,10 +346,11 @@ pub struct GetObject<'a> {
 }
 
 impl GetObject<'_> {
-    /// `Range` from a Rust range: `0..=4` (bytes 0 to 4) or `10..` (from byte 10 to the end).
-    /// See [`ByteRange`] for why `..n` is not accepted.
+    /// `Range` from any Rust range: `0..100` or `0..=99` (the first hundred bytes), `10..` (from
+    /// byte 10 to the end); an empty range fails naming `range` before any request. See
+    /// [`ByteRange`] for the last-N-bytes form.
     ///
-    #[doc = builder_doc!("get_object(\"a.txt\")", "range(0..=4)")]
+    #[doc = builder_doc!("get_object(\"a.txt\")", "range(0..100)")]
     pub fn range(mut self, range: impl Into<ByteRange>) -> Self {
         self.input.range = Some(range.into());
         self

@@ -321,7 +321,7 @@ impl PutObject<'_> {
     /// percent}` with `loaded` the body bytes sent, at most once per ProgressInterval, and a
     /// last call at exactly `total` once COS has answered. A retry does not move it back.
     ///
-    #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").on_progress(|p| eprintln!(\"{:.0}%\", p.percent * 100.0))")]
+    #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").on_progress(|p| eprintln!(\"{:.0}%\", p.fraction * 100.0))")]
     pub fn on_progress(mut self, f: impl Fn(&crate::transfer::ProgressInfo) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(crate::transfer::progress::ProgressHook(Arc::new(f)));
         self

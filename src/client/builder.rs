@@ -25,6 +25,8 @@ pub struct ClientBuilder {
     /// The provider, and whether it is told the scope.
     temporary: Option<(Arc<TemporaryFetch>, bool)>,
     clock: Option<Arc<Clock>>,
+    /// Why the last `endpoint_url` was refused: reported by `build`, so the chain goes on.
+    endpoint_error: Option<Error>,
 }
 
 type TemporaryFetch = crate::auth::TemporaryFetch;
@@ -47,6 +49,7 @@ impl Client {
             credentials: CredentialSource::Anonymous,
             temporary: None,
             clock: None,
+            endpoint_error: None,
         }
     }
 
@@ -100,15 +103,28 @@ impl ClientBuilder {
     /// When many threads need keys at once it runs once. A failing provider surfaces as
     /// [`Error::Credentials`].
     ///
+    /// The provider's error type is fixed (any error converts into it with `?` or `.into()`),
+    /// so a closure that only ever returns `Ok(..)` needs no annotation:
+    ///
     /// ```
     /// use tencent_cos::{Client, TemporaryCredentials};
-    /// let client = Client::builder()
+    /// let tmp = TemporaryCredentials {
+    ///     tmp_secret_id: "AKIDtmp".into(),
+    ///     tmp_secret_key: "tmpkey".into(),
+    ///     security_token: "token".into(),
+    ///     expired_time: 4_000_000_000,
+    ///     start_time: None,
+    /// };
+    /// let client = Client::builder().temporary_credentials(move || Ok(tmp.clone())).region("ap-guangzhou").build()?;
+    ///
+    /// // Ask your STS server here: its errors convert with `?`.
+    /// let from_sts = Client::builder()
     ///     .temporary_credentials(|| {
-    ///         // Ask your STS server here.
-    ///         Ok::<_, std::io::Error>(TemporaryCredentials {
-    ///             tmp_secret_id: "AKIDtmp".into(),
-    ///             tmp_secret_key: "tmpkey".into(),
-    ///             security_token: "token".into(),
+    ///         let answer = std::fs::read_to_string("/nonexistent/sts-answer")?;
+    ///         Ok(TemporaryCredentials {
+    ///             tmp_secret_id: answer.clone(),
+    ///             tmp_secret_key: answer.clone(),
+    ///             security_token: answer,
     ///             expired_time: 4_000_000_000,
     ///             start_time: None,
     ///         })
@@ -117,12 +133,14 @@ impl ClientBuilder {
     ///     .build()?;
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn temporary_credentials<F, E>(mut self, provider: F) -> Self
+    pub fn temporary_credentials<F>(mut self, provider: F) -> Self
     where
-        F: Fn() -> std::result::Result<TemporaryCredentials, E> + Send + Sync + 'static,
-        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+        F: Fn() -> std::result::Result<TemporaryCredentials, Box<dyn std::error::Error + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
     {
-        self.temporary = Some((Arc::new(move |_: &CredentialScope<'_>| provider().map_err(Into::into)), false));
+        self.temporary = Some((Arc::new(move |_: &CredentialScope<'_>| provider()), false));
         self
     }
 
@@ -132,9 +150,9 @@ impl ClientBuilder {
     /// refreshed as with [`temporary_credentials`](Self::temporary_credentials).
     ///
     /// ```
-    /// use tencent_cos::{Client, CredentialScope, TemporaryCredentials};
+    /// use tencent_cos::{Client, TemporaryCredentials};
     /// let client = Client::builder()
-    ///     .temporary_credentials_for(|scope: &CredentialScope<'_>| {
+    ///     .temporary_credentials_for(|scope| {
     ///         // Ask your STS server for keys limited to scope.bucket in scope.region.
     ///         let _ = (scope.bucket, scope.region);
     ///         Ok(TemporaryCredentials {
@@ -319,23 +337,38 @@ impl ClientBuilder {
     }
 
     /// Everything at `http://{addr}/{bucket}/{key}`: an emulator or a private deployment.
+    /// The chain goes on whatever the URL; one that is not `http(s)://HOST[:PORT]` makes
+    /// [`build`](Self::build) fail naming `endpoint_url`, before any request.
     ///
     /// ```
-    /// let client = tencent_cos::Client::builder().endpoint_url("http://127.0.0.1:9000")?.region("ap-guangzhou").build()?;
+    /// let client = tencent_cos::Client::builder().endpoint_url("http://127.0.0.1:9000").region("ap-guangzhou").build()?;
     /// assert_eq!(client.config().domain, "127.0.0.1:9000");
+    /// let refused = tencent_cos::Client::builder().endpoint_url("127.0.0.1:9000").region("ap-guangzhou").build();
+    /// assert!(refused.unwrap_err().to_string().contains("endpoint_url"));
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn endpoint_url(mut self, url: &str) -> Result<Self> {
-        let (scheme, rest) = url
+    pub fn endpoint_url(mut self, url: impl AsRef<str>) -> Self {
+        let url = url.as_ref();
+        let parsed = url
             .split_once("://")
-            .ok_or_else(|| Error::invalid("endpoint_url", "must start with http:// or https://"))?;
-        self.config.protocol =
-            Protocol::parse(scheme).ok_or_else(|| Error::invalid("endpoint_url", "scheme must be http or https"))?;
-        let host = rest.trim_end_matches('/');
-        self.config.domain = host.to_owned();
-        self.config.service_domain = host.to_owned();
-        self.config.force_path_style = true;
-        Ok(self)
+            .ok_or_else(|| Error::invalid("endpoint_url", format!("{url:?} must start with http:// or https://")))
+            .and_then(|(scheme, rest)| {
+                let protocol = Protocol::parse(scheme).ok_or_else(|| {
+                    Error::invalid("endpoint_url", format!("{url:?}: the scheme must be http or https"))
+                })?;
+                Ok((protocol, rest.trim_end_matches('/')))
+            });
+        match parsed {
+            Ok((protocol, host)) => {
+                self.config.protocol = protocol;
+                self.config.domain = host.to_owned();
+                self.config.service_domain = host.to_owned();
+                self.config.force_path_style = true;
+                self.endpoint_error = None;
+            }
+            Err(e) => self.endpoint_error = Some(e),
+        }
+        self
     }
 
     /// UseAccelerate: `{Bucket}.cos.accelerate.myqcloud.com`.
@@ -439,6 +472,9 @@ impl ClientBuilder {
 
     /// Checks the options and builds the client.
     pub fn build(self) -> Result<Client> {
+        if let Some(e) = self.endpoint_error {
+            return Err(e);
+        }
         self.config.validate()?;
         // user_agent is checked by Config::validate above.
         if let CredentialSource::Static(c) = &self.credentials {

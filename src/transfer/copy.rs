@@ -204,7 +204,7 @@ impl Bucket {
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let out = bucket
     ///     .slice_copy_file("copies/big.iso", "sourcebucket-1250000000.cos.ap-shanghai.myqcloud.com/big.iso")
-    ///     .on_progress(|p| eprintln!("{:.0}%", p.percent * 100.0))
+    ///     .on_progress(|p| eprintln!("{:.0}%", p.fraction * 100.0))
     ///     .send()?;
     /// println!("{} {:?}", out.etag, out.crc64);
     /// # Ok::<(), tencent_cos::Error>(())

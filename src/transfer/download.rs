@@ -172,7 +172,7 @@ impl Bucket {
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let out = bucket
     ///     .download_file("backups/db.tar", "/data/db.tar")
-    ///     .on_progress(|p| eprintln!("{:.0}% {} B/s", p.percent * 100.0, p.speed))
+    ///     .on_progress(|p| eprintln!("{:.0}% {} B/s", p.fraction * 100.0, p.speed))
     ///     .send()?;
     /// println!("{} bytes, CRC-64 {:?}", out.size, out.crc64);
     /// # Ok::<(), tencent_cos::Error>(())

@@ -1,4 +1,4 @@
-//! Progress of a transfer: `{loaded, total, speed, percent}`, at most once per interval, always
+//! Progress of a transfer: `{loaded, total, speed, fraction}`, at most once per interval, always
 //! a final call at 100%, and `loaded` never goes backwards.
 
 use std::collections::VecDeque;
@@ -16,8 +16,24 @@ pub struct ProgressInfo {
     /// (since the newest count at least a second old), not the average since the start, as
     /// the JS SDK reports it. Parts reused from an earlier upload are not counted.
     pub speed: f64,
-    /// `loaded / total` in `0.0..=1.0` (1.0 for an empty transfer).
-    pub percent: f64,
+    /// `loaded / total` in `0.0..=1.0` (1.0 for an empty transfer): multiply by 100 for a
+    /// percentage. The JS SDK calls it `percent`.
+    pub fraction: f64,
+}
+
+impl ProgressInfo {
+    /// The old name of [`fraction`](Self::fraction): `loaded / total` in `0.0..=1.0`, *not*
+    /// 0 to 100.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// let p = tencent_cos::transfer::progress::ProgressInfo { loaded: 1, total: 4, speed: 0.0, fraction: 0.25 };
+    /// assert_eq!((p.percent(), p.fraction * 100.0), (0.25, 25.0));
+    /// ```
+    #[deprecated(note = "a fraction in 0.0..=1.0, not a percentage: use the `fraction` field")]
+    pub fn percent(&self) -> f64 {
+        self.fraction
+    }
 }
 
 /// A progress callback.
@@ -206,12 +222,12 @@ impl ProgressTracker {
             }
             _ => 0.0,
         };
-        let percent = match s.total {
+        let fraction = match s.total {
             None => 0.0,
             Some(0) => 1.0,
             Some(total) => ((loaded as f64 / total as f64) * 100.0).floor() / 100.0,
         };
-        ProgressInfo { loaded, total: s.total.unwrap_or(0), speed, percent }
+        ProgressInfo { loaded, total: s.total.unwrap_or(0), speed, fraction }
     }
 
     /// The current state as a report (for task lists).
@@ -238,7 +254,7 @@ mod tests {
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 2, "one immediate report, then throttled until the final one: {seen:?}");
         assert_eq!(seen[0].loaded, 100);
-        assert_eq!((seen[1].loaded, seen[1].percent), (1000, 1.0));
+        assert_eq!((seen[1].loaded, seen[1].fraction), (1000, 1.0));
     }
 
     #[test]
@@ -271,15 +287,15 @@ mod tests {
     #[test]
     fn an_empty_transfer_is_complete() {
         let t = ProgressTracker::new(0, Duration::ZERO, None);
-        assert_eq!(t.snapshot().percent, 1.0);
+        assert_eq!(t.snapshot().fraction, 1.0);
     }
 
     #[test]
     fn an_unknown_total_is_0_percent_until_set() {
         let t = ProgressTracker::total_unknown(Duration::ZERO, None);
-        assert_eq!((t.snapshot().total, t.snapshot().percent), (0, 0.0));
+        assert_eq!((t.snapshot().total, t.snapshot().fraction), (0, 0.0));
         t.set_total(10);
         t.add(5);
-        assert_eq!((t.snapshot().loaded, t.snapshot().total, t.snapshot().percent), (5, 10, 0.5));
+        assert_eq!((t.snapshot().loaded, t.snapshot().total, t.snapshot().fraction), (5, 10, 0.5));
     }
 }

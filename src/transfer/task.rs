@@ -502,7 +502,7 @@ macro_rules! task_callback_methods {
             #[doc = "Progress: `{loaded, total, speed, percent}` over the bytes transferred, at most once per"]
             #[doc = "ProgressInterval, never going back, always a final call at 100%."]
             #[doc = ""]
-            #[doc = $crate::api::object::builder_doc!($call, "on_progress(|p| eprintln!(\"{:.0}%\", p.percent * 100.0))")]
+            #[doc = $crate::api::object::builder_doc!($call, "on_progress(|p| eprintln!(\"{:.0}%\", p.fraction * 100.0))")]
             pub fn on_progress(mut self, f: impl Fn(&$crate::transfer::ProgressInfo) + Send + Sync + 'static) -> Self {
                 self.$field.on_progress = Some(std::sync::Arc::new(f));
                 self
@@ -572,7 +572,7 @@ fn addressed(bucket: &Bucket, mut out: TransferOutput) -> TransferOutput {
 /// let bucket = client.bucket("examplebucket-1250000000");
 /// # let _ = &bucket;
 /// for task in client.get_task_list() {
-///     println!("{} {:?} {:.0}%", task.id, task.state, task.progress.percent * 100.0);
+///     println!("{} {:?} {:.0}%", task.id, task.state, task.progress.fraction * 100.0);
 ///     client.pause_task(&task.id);
 /// }
 /// # Ok::<(), tencent_cos::Error>(())

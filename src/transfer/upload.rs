@@ -178,7 +178,7 @@ impl Bucket {
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let out = bucket
     ///     .slice_upload_file("backups/db.tar", "/data/db.tar")
-    ///     .on_progress(|p| eprintln!("{:.0}% {} B/s", p.percent * 100.0, p.speed))
+    ///     .on_progress(|p| eprintln!("{:.0}% {} B/s", p.fraction * 100.0, p.speed))
     ///     .send()?;
     /// println!("{} {:?}", out.etag, out.crc64);
     /// # Ok::<(), tencent_cos::Error>(())
@@ -227,8 +227,8 @@ macro_rules! upload_option_setters {
         }
 
         /// A `x-cos-meta-{name}` header.
-        pub fn meta(mut self, name: impl AsRef<str>, value: impl Into<String>) -> Self {
-            self.options.attributes.headers.push((format!("x-cos-meta-{}", name.as_ref()), value.into()));
+        pub fn meta(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.options.attributes.headers.push((format!("x-cos-meta-{}", name.into()), value.into()));
             self
         }
 
@@ -629,6 +629,5 @@ fn upload_one_part(
         return Err(Error::integrity(format!("part {} of {key}", part.number), "CRC-64", local, remote)
             .with_note("local value expected, COS value got"));
     }
-    let etag = out.etag.ok_or_else(|| Error::Xml(format!("part {} of {key}: no ETag in the answer", part.number)))?;
-    Ok(UploadedPart { number: part.number, etag, crc64: local, len: part.len })
+    Ok(UploadedPart { number: part.number, etag: out.etag, crc64: local, len: part.len })
 }

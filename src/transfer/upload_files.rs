@@ -48,7 +48,7 @@ impl Bucket {
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let results = bucket
     ///     .upload_files([("a.txt", "./a.txt"), ("b.bin", "./b.bin")])
-    ///     .on_progress(|p| eprintln!("{:.0}%", p.percent * 100.0))
+    ///     .on_progress(|p| eprintln!("{:.0}%", p.fraction * 100.0))
     ///     .send();
     /// for (key, result) in results {
     ///     println!("{key}: {:?}", result.map(|o| o.etag));

@@ -449,7 +449,7 @@ impl PartJob {
                 return Err(Error::integrity(format!("part {} of {}", self.number, self.key), "CRC-64", local, remote)
                     .with_note("local value expected, COS value got"));
             }
-            out.etag.ok_or_else(|| Error::Xml(format!("part {} of {}: no ETag in the answer", self.number, self.key)))
+            Ok(out.etag)
         });
         let size = self.buffer.len();
         drop(body);

@@ -80,7 +80,7 @@ pub fn anonymous_access(env: &Env) {
         .send()
         .unwrap()
         .upload_id;
-    let part = bucket.multipart_upload("open-multi.bin", &id, 1, "multi").send().unwrap().etag.unwrap();
+    let part = bucket.multipart_upload("open-multi.bin", &id, 1, "multi").send().unwrap().etag;
     bucket.multipart_complete("open-multi.bin", &id, [(1, part)]).send().unwrap();
     assert_eq!(anonymous.get_object("open-multi.bin").send().unwrap().bytes().unwrap(), b"multi");
     assert_eq!(failure(anonymous.get_object("a.txt").send()), denied());
@@ -122,7 +122,7 @@ pub fn temporary_credentials(env: &Env) {
         .builder()
         .temporary_credentials(move || {
             counter.fetch_add(1, Ordering::SeqCst);
-            emulator.issue_temporary_credentials(DEFAULT_SECRET_ID, 1800)
+            Ok(emulator.issue_temporary_credentials(DEFAULT_SECRET_ID, 1800)?)
         })
         .build()
         .unwrap();
@@ -140,7 +140,7 @@ pub fn temporary_credentials(env: &Env) {
     let issued = env.emulator.issue_temporary_credentials(DEFAULT_SECRET_ID, 1800).unwrap();
     let with_token = |token: &str, expired_time: u64| {
         let creds = TemporaryCredentials { security_token: token.to_owned(), expired_time, ..issued.clone() };
-        env.builder().temporary_credentials(move || Ok::<_, std::io::Error>(creds.clone())).build().unwrap()
+        env.builder().temporary_credentials(move || Ok(creds.clone())).build().unwrap()
     };
     let wrong = with_token("not-the-token", issued.expired_time);
     assert_eq!(failure(wrong.bucket(BUCKET).get_object("tmp.txt").send()), (403, "InvalidToken".into()));
@@ -157,16 +157,13 @@ pub fn temporary_credentials(env: &Env) {
     env.emulator.add_temporary_credentials(DEFAULT_SECRET_ID, &expired).unwrap();
     let stale = env
         .builder()
-        .temporary_credentials(move || {
-            Ok::<_, std::io::Error>(TemporaryCredentials { expired_time: now + 3600, ..expired.clone() })
-        })
+        .temporary_credentials(move || Ok(TemporaryCredentials { expired_time: now + 3600, ..expired.clone() }))
         .build()
         .unwrap();
     assert_eq!(failure(stale.bucket(BUCKET).get_object("tmp.txt").send()), (403, "ExpiredToken".into()));
 
     // A provider that fails is the client's error, before any request.
-    let failing =
-        env.builder().temporary_credentials(|| Err::<TemporaryCredentials, _>(std::io::Error::other("sts down")));
+    let failing = env.builder().temporary_credentials(|| Err(std::io::Error::other("sts down").into()));
     let err = failing.build().unwrap().bucket(BUCKET).get_object("tmp.txt").send().unwrap_err();
     assert!(matches!(err, tencent_cos::Error::Credentials(ref m) if m.contains("sts down")), "{err}");
 }

@@ -40,11 +40,11 @@ pub fn multipart_upload_flow(env: &Env) {
 
     let (first, second) = (pattern(MIB, 1), pattern(300_000, 2));
     let stale = bucket.multipart_upload("big/data.bin", id, 1, pattern(MIB, 9)).send().unwrap();
-    assert_eq!(stale.etag.as_deref(), Some(etag_of(&pattern(MIB, 9)).as_str()));
+    assert_eq!(stale.etag, etag_of(&pattern(MIB, 9)));
     let part1 = bucket.multipart_upload("big/data.bin", id, 1, first.clone()).send().unwrap();
-    assert_eq!((part1.etag.clone().unwrap(), part1.crc64), (etag_of(&first), Some(crc64(&first))));
+    assert_eq!((part1.etag.clone(), part1.crc64), (etag_of(&first), Some(crc64(&first))));
     let part2 = bucket.upload_part("big/data.bin", id, 2, second.clone()).content_md5(true).send().unwrap();
-    assert_eq!((part2.etag.clone().unwrap(), part2.crc64), (etag_of(&second), Some(crc64(&second))));
+    assert_eq!((part2.etag.clone(), part2.crc64), (etag_of(&second), Some(crc64(&second))));
 
     let listed = bucket.multipart_list_part("big/data.bin", id).send().unwrap();
     assert_eq!((listed.bucket.as_str(), listed.key.as_str(), listed.upload_id.as_str()), (BUCKET, "big/data.bin", id));
@@ -99,7 +99,7 @@ pub fn upload_part_copy(env: &Env) {
         .send()
         .unwrap();
     assert_eq!(rest.etag, etag_of(&source[MIB..]));
-    let tail = bucket.multipart_upload("joined.bin", &id, 3, "the end").send().unwrap().etag.unwrap();
+    let tail = bucket.multipart_upload("joined.bin", &id, 3, "the end").send().unwrap().etag;
 
     let guarded = bucket
         .upload_part_copy("joined.bin", &id, 4)
@@ -122,8 +122,8 @@ pub fn upload_part_copy(env: &Env) {
 pub fn multipart_errors(env: &Env) {
     let bucket = env.create_bucket();
     let id = bucket.multipart_init("e.bin").send().unwrap().upload_id;
-    let small1 = bucket.multipart_upload("e.bin", &id, 1, "first").send().unwrap().etag.unwrap();
-    let small2 = bucket.multipart_upload("e.bin", &id, 2, "second").send().unwrap().etag.unwrap();
+    let small1 = bucket.multipart_upload("e.bin", &id, 1, "first").send().unwrap().etag;
+    let small2 = bucket.multipart_upload("e.bin", &id, 2, "second").send().unwrap().etag;
 
     let complete = |parts: Vec<(u32, String)>| failure(bucket.multipart_complete("e.bin", &id, parts).send());
     assert_eq!(complete(vec![(1, small1.clone()), (2, small2.clone())]), (400, "EntityTooSmall".into()));

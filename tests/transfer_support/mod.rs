@@ -219,7 +219,7 @@ impl Setup {
     fn base(&self) -> ClientBuilder {
         let b = Client::builder().secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).region("ap-guangzhou");
         match &self.server {
-            Some(s) => b.endpoint_url(&s.url()).unwrap(),
+            Some(s) => b.endpoint_url(s.url()),
             None => b,
         }
     }
@@ -395,8 +395,8 @@ pub fn assert_progress_complete(seen: &[tencent_cos::transfer::ProgressInfo], to
     assert!(seen.windows(2).all(|w| w[0].loaded <= w[1].loaded), "{seen:?}");
     assert!(seen.iter().all(|p| p.total == total), "{seen:?}");
     let last = seen.last().unwrap();
-    assert_eq!((last.loaded, last.percent), (total, 1.0));
-    assert_eq!(seen.iter().filter(|p| p.percent == 1.0).count(), 1, "one final call");
+    assert_eq!((last.loaded, last.fraction), (total, 1.0));
+    assert_eq!(seen.iter().filter(|p| p.fraction == 1.0).count(), 1, "one final call");
 }
 
 /// A slot for a task's id, filled by the `on_task_ready` callback [`TaskId::recorder`] gives.
