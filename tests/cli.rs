@@ -52,12 +52,18 @@ fn ok(env: &Env, args: &[&str], lines: &[String]) {
 
 /// The commands go to `emulator`; no variable set, no progress bars drawn.
 fn env_on(emulator: &Emulator) -> Env {
-    Env { vars: BTreeMap::new(), transport: Some(Arc::new(emulator.clone())), progress_bars: false, now: None }
+    Env {
+        vars: BTreeMap::new(),
+        transport: Some(Arc::new(emulator.clone())),
+        progress_bars: false,
+        home: None,
+        interrupt: None,
+    }
 }
 
 fn env_with(vars: &[(&str, &str)]) -> Env {
     let vars = vars.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
-    Env { vars, transport: None, progress_bars: false, now: None }
+    Env { vars, transport: None, progress_bars: false, home: None, interrupt: None }
 }
 
 /// `2023-11-14T22:13:20.000Z`, derived from the HTTP date (not from the emulator's formatter).
@@ -111,7 +117,8 @@ fn every_command_on_one_emulator() {
     assert!(emulator.pending_uploads(PHOTOS).is_empty());
 
     let (big_line, small_line) = (object_line(big.len(), &date, "big.bin"), object_line(27, &date, "notes/small.txt"));
-    ok(&env, &["ls", "cos://photos-1250000000"], &[dir_line("notes/"), big_line.clone()]);
+    // One level: objects and DIRs in name order (get_bucket().entries()).
+    ok(&env, &["ls", "cos://photos-1250000000"], &[big_line.clone(), dir_line("notes/")]);
     ok(&env, &["ls", "cos://photos-1250000000/notes"], &[dir_line("notes/")]);
     ok(&env, &["ls", "cos://photos-1250000000/notes/"], std::slice::from_ref(&small_line));
     ok(&env, &["ls", "-r", "cos://photos-1250000000"], &[big_line, small_line]);
@@ -304,8 +311,13 @@ impl Front {
             Front { env, spy: None, server: Some(server) }
         } else {
             let spy = Spy::new(emulator.clone());
-            let env =
-                Env { vars: BTreeMap::new(), transport: Some(Arc::new(spy.clone())), progress_bars: false, now: None };
+            let env = Env {
+                vars: BTreeMap::new(),
+                transport: Some(Arc::new(spy.clone())),
+                progress_bars: false,
+                home: None,
+                interrupt: None,
+            };
             Front { env, spy: Some(spy), server: None }
         }
     }
@@ -720,7 +732,7 @@ fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
     let check = format!(
         r#"{{"etag":"{etag}","key":"d/check.txt","last_modified":"{date}","size":9,"storage_class":"STANDARD"}}"#
     );
-    ok(env, &["ls", "--json", &format!("cos://{PHOTOS}/d/")], &[r#"{"prefix":"d/sub/"}"#.to_owned(), check.clone()]);
+    ok(env, &["ls", "--json", &format!("cos://{PHOTOS}/d/")], &[check.clone(), r#"{"prefix":"d/sub/"}"#.to_owned()]);
     let o = cos(env, &["ls", "-r", "--json", &format!("cos://{PHOTOS}")]);
     let keys: Vec<String> = o
         .out
@@ -738,26 +750,36 @@ fn lsparts_shows_ages_and_abort_takes_the_old_ones() {
 }
 
 fn lsparts_and_abort(http: bool) {
+    // The uploads are started in the past by the emulator's clock (through a client whose
+    // clock agrees with it, so its signatures hold); the CLI then runs on the real clock, the
+    // emulator's set back to it: ages come from the library's parse of `Initiated`.
     let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-    let clock = Arc::new(std::sync::atomic::AtomicU64::new(real_now + 10));
+    let (t_old, t_new) = (real_now - 4390, real_now - 3600);
+    let clock = Arc::new(std::sync::atomic::AtomicU64::new(t_old));
     let read = clock.clone();
     let emulator = Emulator::builder().clock(move || read.load(std::sync::atomic::Ordering::SeqCst)).build();
-    let front = Front::new(&emulator, http);
-    let mut env = front.env.clone();
-    made(&env, PHOTOS);
-    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
-    let photos = connection.client.bucket(PHOTOS);
+    let back_then = clock.clone();
+    let photos = tencent_cos::Client::builder()
+        .secret(tencent_cos::emulator::DEFAULT_SECRET_ID, tencent_cos::emulator::DEFAULT_SECRET_KEY)
+        .region("ap-guangzhou")
+        .transport(emulator.clone())
+        .clock(move || back_then.load(std::sync::atomic::Ordering::SeqCst))
+        .build()
+        .unwrap()
+        .bucket(PHOTOS);
+    photos.put_bucket().send().unwrap();
     let old = photos.multipart_init("logs/old.bin").send().unwrap().upload_id;
-    // Within the 15 minutes a signature is valid for.
-    clock.store(real_now + 800, std::sync::atomic::Ordering::SeqCst);
+    clock.store(t_new, std::sync::atomic::Ordering::SeqCst);
     let new = photos.multipart_init("logs/new.bin").send().unwrap().upload_id;
     let other = photos.multipart_init("other.bin").send().unwrap().upload_id;
-    env.now = Some(real_now + 800 + 3600);
-    let (t_old, t_new) = (iso8601(real_now + 10), iso8601(real_now + 800));
+    clock.store(real_now, std::sync::atomic::Ordering::SeqCst);
+    let front = Front::new(&emulator, http);
+    let env = front.env.clone();
 
+    // Ages are 1h13m10s and 1h0m0s, plus the seconds this test takes (far below a minute).
     let lines = [
-        format!("{t_new}  {:>7}  {new}  logs/new.bin", "1h0m"),
-        format!("{t_old}  {:>7}  {old}  logs/old.bin", "1h13m"),
+        format!("{}  {:>7}  {new}  logs/new.bin", iso8601(t_new), "1h0m"),
+        format!("{}  {:>7}  {old}  logs/old.bin", iso8601(t_old), "1h13m"),
     ];
     let o = cos(&env, &["lsparts", &format!("cos://{PHOTOS}/logs/")]);
     assert_eq!((o.code, o.err.as_str()), (0, ""), "{o:?}");
@@ -768,14 +790,14 @@ fn lsparts_and_abort(http: bool) {
     assert_eq!(got, expected);
 
     let aborted = [
-        format!("aborted cos://{PHOTOS}/logs/old.bin (upload {old}, age 1h13m)"),
+        format!("aborted cos://{PHOTOS}/logs/old.bin (upload {old})"),
         format!("aborted 1 upload(s) under cos://{PHOTOS}/logs/"),
     ];
     ok(&env, &["abort", "--older-than", "65m", &format!("cos://{PHOTOS}/logs/")], &aborted);
     let pending: Vec<String> = emulator.pending_uploads(PHOTOS).into_iter().map(|(k, _)| k).collect();
     assert_eq!(pending, ["logs/new.bin", "other.bin"]);
     let aborted = [
-        format!("aborted cos://{PHOTOS}/logs/new.bin (upload {new}, age 1h0m)"),
+        format!("aborted cos://{PHOTOS}/logs/new.bin (upload {new})"),
         format!("aborted 1 upload(s) under cos://{PHOTOS}/logs/"),
     ];
     ok(&env, &["abort", &format!("cos://{PHOTOS}/logs/")], &aborted);
@@ -914,4 +936,167 @@ fn the_hash_phase_is_its_own_bar_and_position_and_total_move_together() {
     on_progress(&info(7 * MIB as u64, 0));
     assert_eq!(bar.state(), (7 * MIB as u64, Some(7 * MIB as u64), false));
     bar.clear();
+}
+
+/// The `cos` process of the child-process tests: this test binary started again with
+/// `COS_CLI_CHILD_ARGS` (the arguments, separated by U+001F) runs the example's whole `main`
+/// (logger, Ctrl-C handler, process environment) and exits with its status.
+#[test]
+#[ignore = "run by the child-process tests as the `cos` process"]
+fn cos_child_process() {
+    let args = std::env::var("COS_CLI_CHILD_ARGS").expect("only started by the child-process tests");
+    let code = cos::run_process(args.split('\u{1f}').map(std::ffi::OsString::from).collect());
+    std::process::exit(i32::from(code));
+}
+
+/// Starts `cos ARGS` as a process (see [`cos_child_process`]) with only `vars` of the `COS_*`
+/// variables, HOME an empty directory, stdin `stdin`.
+fn spawn_cos(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> std::process::Child {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args(["--ignored", "--exact", "cos_child_process", "--nocapture", "--test-threads=1", "-q"]);
+    for name in Env::NAMES {
+        command.env_remove(name);
+    }
+    command.env("COS_CLI_CHILD_ARGS", args.join("\u{1f}")).env("HOME", home).envs(vars.iter().copied());
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    command.spawn().unwrap()
+}
+
+/// Waits for `child` at most `limit` (killing it after), then its status and stderr.
+fn finish_child(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String) {
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!("cos did not end within {limit:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn vv_shows_each_request_on_stderr_and_no_secret() {
+    let emulator = Emulator::new();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let home = TempDir::new();
+    let keys = [
+        ("COS_SECRET_ID", tencent_cos::emulator::DEFAULT_SECRET_ID),
+        ("COS_SECRET_KEY", tencent_cos::emulator::DEFAULT_SECRET_KEY),
+        ("COS_REGION", "ap-guangzhou"),
+        ("COS_ENDPOINT", url.as_str()),
+    ];
+    let (code, err) =
+        finish_child(spawn_cos(&["-vv", "mb", &format!("cos://{PHOTOS}")], &keys, &home.path), Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].starts_with("cos: target: real COS at "), "{err}");
+    let request = format!("cos: debug: PUT {url}/{PHOTOS}/ -> 200 in ");
+    assert!(lines.iter().any(|l| l.starts_with(&request) && l.contains("(request id ")), "{request:?} in {err}");
+    assert!(!err.contains(tencent_cos::emulator::DEFAULT_SECRET_KEY), "{err}");
+    assert!(!err.contains("q-signature"), "{err}");
+    // -v alone: info and above, so no request line.
+    let (code, err) = finish_child(spawn_cos(&["-v", "ls"], &keys, &home.path), Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("cos: debug:"), "{err}");
+    server.shutdown();
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_pauses_a_put_keeps_the_upload_and_exits_130() {
+    // The emulator reads its clock for every request: a clock that takes 100 ms makes every
+    // answer slow, so the 16-part upload is still running when SIGINT comes.
+    let slow = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let is_slow = slow.clone();
+    let emulator = Emulator::builder()
+        .clock(move || {
+            if is_slow.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+        })
+        .build();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let vars = [("COS_EMULATOR_URL", url.as_str())];
+    made(&env_with(&vars), PHOTOS);
+    let dir = TempDir::new();
+    let file = dir.join("big.bin");
+    let data = pattern(16 * MIB, 5);
+    std::fs::write(&file, &data).unwrap();
+    let child = spawn_cos(&["put", file.to_str().unwrap(), &format!("cos://{PHOTOS}/big.bin")], &vars, &dir.path);
+    // Wait (bounded) until the upload exists and has a part, then interrupt.
+    let start = std::time::Instant::now();
+    while emulator.pending_uploads(PHOTOS).is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(60), "the upload never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    // SAFETY: kill(2) on the child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let (code, err) = finish_child(child, Duration::from_secs(60));
+    assert_eq!(code, Some(130), "{err}");
+    let pending = emulator.pending_uploads(PHOTOS);
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    let (key, upload_id) = &pending[0];
+    assert_eq!(key, "big.bin");
+    let said = format!(
+        "cos: put {} cos://{PHOTOS}/big.bin interrupted: kept upload {upload_id} of cos://{PHOTOS}/big.bin with ",
+        file.display()
+    );
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.starts_with(&said)
+                && l.ends_with(" part(s) done; the same put resumes it, `cos abort` removes it")),
+        "{said:?} in {err}"
+    );
+    slow.store(false, std::sync::atomic::Ordering::SeqCst);
+    let o = cos(&env_with(&vars), &["lsparts", &format!("cos://{PHOTOS}")]);
+    assert_eq!((o.code, o.out.lines().count()), (0, 1), "{o:?}");
+    assert!(o.out.trim_end().ends_with(&format!("  {upload_id}  big.bin")), "{o:?}");
+    // The same put resumes it.
+    let o = cos(&env_with(&vars), &["put", file.to_str().unwrap(), &format!("cos://{PHOTOS}/big.bin")]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.out.contains("multipart, resumed "), "{o:?}");
+    assert!(emulator.object_bytes(PHOTOS, "big.bin").unwrap() == data);
+    server.shutdown();
+}
+
+#[test]
+fn coscli_yaml_is_read_when_no_variable_is_set_and_the_environment_wins() {
+    let home = TempDir::new();
+    let yaml = "cos:\n  base:\n    secretid: AKIDfromyaml\n    secretkey: yaml-secret-key\n    sessiontoken: \"\"\n    protocol: https\n  buckets:\n  - name: photos-1250000000\n    alias: photos\n    region: ap-chengdu\n    endpoint: cos.ap-chengdu.myqcloud.com\n  - name: other-1250000000\n    region: ap-beijing\n";
+    std::fs::write(home.join(".cos.yaml"), yaml).unwrap();
+    let mut env = env_with(&[]);
+    env.home = Some(home.path.clone());
+    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        connection.description,
+        "real COS at {Bucket}.cos.ap-chengdu.myqcloud.com, region ap-chengdu, permanent keys from ~/.cos.yaml"
+    );
+    assert_eq!(connection.client.config().domain, "{Bucket}.cos.ap-chengdu.myqcloud.com");
+    assert!(!connection.description.contains("yaml-secret-key"));
+    // Any COS_* variable: the file is not read.
+    let mut env = env_with(&[("COS_REGION", "ap-shanghai")]);
+    env.home = Some(home.path.clone());
+    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        connection.description,
+        "an emulator in this process, region ap-shanghai"
+            .replace("an emulator", "a new emulator")
+            .replace("process,", "process (gone at exit),")
+    );
+    // A file without keys is no configuration.
+    std::fs::write(home.join(".cos.yaml"), "cos:\n  base:\n    protocol: https\n").unwrap();
+    let mut env = env_with(&[]);
+    env.home = Some(home.path.clone());
+    assert!(cos::target::coscli_config(&env).is_none());
 }

@@ -6,7 +6,7 @@
 //! | 0 | success; also `--help` and `--version` |
 //! | 1 | the operation failed: one `cos: COMMAND failed: REASON` line on stderr (and COS's code and request id when COS answered) |
 //! | 2 | a usage or configuration error: one `cos: REASON (HINT)` line on stderr, before any request |
-//! | 130 | interrupted (Ctrl-C): the shell's status for SIGINT; an interrupted `put` can be resumed |
+//! | 130 | interrupted (Ctrl-C): the shell's status for SIGINT. A `put` being interrupted pauses: parts in flight finish, the multipart upload stays, stderr says its upload id and parts done, and the same `put` resumes it (`lsparts` lists it, `abort` removes it). Any other command (or a second Ctrl-C) stops at once |
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,6 +31,9 @@ target, from the environment:
   COS_EMULATOR_URL  an emulator (`cargo run --example emulator -- --addr 127.0.0.1:9000`)
   none of these     an emulator in this process: empty at start, gone at exit
 
+  ~/.cos.yaml       when no COS_* variable is set: coscli's secretid, secretkey, sessiontoken
+                    and the region and endpoint of its first bucket
+
 exit status: 0 success, 1 the operation failed, 2 usage or configuration error, 130 interrupted";
 
 /// `cos`: the arguments as clap sees them.
@@ -38,9 +41,10 @@ exit status: 0 success, 1 the operation failed, 2 usage or configuration error, 
 #[command(name = "cos", version, about = "A command-line client for Tencent COS", after_help = AFTER_HELP)]
 #[command(color = clap::ColorChoice::Never, disable_help_subcommand = true)]
 pub struct Args {
-    /// Say which target is used (never a secret).
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
+    /// Say which target is used (never a secret); -v also shows the library's info lines
+    /// (retries, resumes), -vv its debug lines (each request: method, URL, status, time).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Commands,
 }
@@ -190,10 +194,45 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// The command line or the environment is wrong.
 pub const EXIT_USAGE: u8 = 2;
+/// Interrupted (Ctrl-C): 128 + SIGINT, as shells report it.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
-/// What `run` takes from outside the arguments: the variables that choose the target, a
-/// transport to use instead of a fresh emulator, whether to draw progress bars, and the clock
-/// that ages multipart uploads. Nothing is read from the process environment but through
+/// Ctrl-C as the commands see it: set by the SIGINT handler of `main`, read by a transfer that
+/// can stop cleanly (`put`), which arms it while it runs.
+#[derive(Debug, Default)]
+pub struct Interrupt {
+    armed: std::sync::atomic::AtomicBool,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl Interrupt {
+    /// A new one, never interrupted (`const` for a `static`).
+    pub const fn new() -> Interrupt {
+        Interrupt { armed: std::sync::atomic::AtomicBool::new(false), count: std::sync::atomic::AtomicUsize::new(0) }
+    }
+
+    /// Records a Ctrl-C; true when the process must stop at once (nothing armed, or a second one).
+    /// Only atomics: safe in a signal handler.
+    pub fn signal(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        let n = self.count.fetch_add(1, SeqCst) + 1;
+        !self.armed.load(SeqCst) || n > 1
+    }
+
+    /// A transfer that stops cleanly on Ctrl-C runs between `arm(true)` and `arm(false)`.
+    pub fn arm(&self, on: bool) {
+        self.armed.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// True once Ctrl-C was pressed.
+    pub fn is_set(&self) -> bool {
+        self.count.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+}
+
+/// What `run` takes from outside the arguments: the variables that choose the target (and
+/// coscli's `~/.cos.yaml`), a transport to use instead of a fresh emulator, whether to draw
+/// progress bars, and Ctrl-C. Nothing is read from the process environment but through
 /// [`Env::from_process`].
 #[derive(Clone, Default)]
 pub struct Env {
@@ -204,8 +243,11 @@ pub struct Env {
     pub transport: Option<Arc<dyn Transport>>,
     /// Draw progress bars on stderr (when it is a terminal).
     pub progress_bars: bool,
-    /// Now, in Unix seconds, for the age of uploads; `None`: the system clock.
-    pub now: Option<u64>,
+    /// The home directory whose `.cos.yaml` (coscli's configuration) is read when no `COS_*`
+    /// variable is set; `None`: none is read.
+    pub home: Option<PathBuf>,
+    /// Ctrl-C, when the process handles it; `None`: never interrupted.
+    pub interrupt: Option<&'static Interrupt>,
 }
 
 impl Env {
@@ -213,22 +255,16 @@ impl Env {
     pub const NAMES: [&str; 6] =
         ["COS_SECRET_ID", "COS_SECRET_KEY", "COS_SECURITY_TOKEN", "COS_REGION", "COS_ENDPOINT", "COS_EMULATOR_URL"];
 
-    /// The [`Env::NAMES`] variables of this process.
-    pub fn from_process(progress_bars: bool) -> Env {
+    /// The [`Env::NAMES`] variables of this process, and `$HOME`.
+    pub fn from_process(progress_bars: bool, interrupt: Option<&'static Interrupt>) -> Env {
         let vars = Self::NAMES.iter().filter_map(|&n| std::env::var(n).ok().map(|v| (n.to_owned(), v))).collect();
-        Env { vars, transport: None, progress_bars, now: None }
+        let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+        Env { vars, transport: None, progress_bars, home, interrupt }
     }
 
     /// A variable's value; `None` when unset or empty.
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
-    }
-
-    /// Now in Unix seconds.
-    pub fn now(&self) -> u64 {
-        self.now.unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-        })
     }
 }
 
@@ -367,8 +403,8 @@ impl fmt::Display for Command {
 pub enum Invocation {
     /// `--help` (of `cos` or of a command) or `--version`: the text to print on stdout.
     Print(String),
-    /// A command; `verbose` with `-v`.
-    Run { command: Command, verbose: bool },
+    /// A command; `verbose`: how many `-v`.
+    Run { command: Command, verbose: u8 },
 }
 
 /// A usage error: one line, `REASON (HINT)`.
@@ -588,7 +624,8 @@ fn command(parsed: Commands) -> Result<Command, String> {
 
 /// Runs the command line `args` (without the program name): `input` is what `put -` reads,
 /// the results go on `out`, progress, notes and errors on `err`. Returns the exit status
-/// ([`EXIT_OK`], [`EXIT_FAILED`], [`EXIT_USAGE`]). Never panics on what it is given.
+/// ([`EXIT_OK`], [`EXIT_FAILED`], [`EXIT_USAGE`], [`EXIT_INTERRUPTED`]). Never panics on
+/// what it is given.
 pub fn run(args: &[String], env: &Env, input: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     // Output that cannot be written (a closed pipe) cannot be reported either: ignored.
     let (command, verbose) = match parse(args) {
@@ -609,7 +646,7 @@ pub fn run(args: &[String], env: &Env, input: &mut dyn Read, out: &mut dyn Write
             return EXIT_USAGE;
         }
     };
-    if verbose {
+    if verbose > 0 {
         let _ = writeln!(err, "cos: target: {}", connection.description);
     }
     if connection.ephemeral {
@@ -617,6 +654,10 @@ pub fn run(args: &[String], env: &Env, input: &mut dyn Read, out: &mut dyn Write
     }
     match commands::execute(&connection, &command, env, input, out, err) {
         Ok(()) => EXIT_OK,
+        Err(Failure::Interrupted(kept)) => {
+            let _ = writeln!(err, "cos: {command} interrupted: {kept}");
+            EXIT_INTERRUPTED
+        }
         Err(failure) => {
             report(&command, &connection, &failure, err);
             EXIT_FAILED

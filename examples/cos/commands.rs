@@ -4,11 +4,12 @@ use std::fmt;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use tencent_cos::api::object_delete::MAX_DELETE_OBJECTS;
+use tencent_cos::api::Entry;
+use tencent_cos::api::MAX_DELETE_OBJECTS;
 use tencent_cos::transfer::download::local_path_for_key;
 use tencent_cos::{Bucket, Error};
 
-use super::cli::{Command, CosPath, Env};
+use super::cli::{self, Command, CosPath, Env};
 use super::progress::Bar;
 use super::target::Connection;
 use super::tree;
@@ -20,13 +21,15 @@ pub enum Failure {
     Cos(Error),
     /// Something the command itself found wrong.
     Local(String),
+    /// Ctrl-C stopped the command; what was kept for resuming.
+    Interrupted(String),
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Cos(e) => write!(f, "{e}"),
-            Failure::Local(message) => f.write_str(message),
+            Failure::Local(message) | Failure::Interrupted(message) => f.write_str(message),
         }
     }
 }
@@ -68,7 +71,7 @@ pub fn execute(
             bucket(path).delete_bucket().send()?;
             Ok(writeln!(out, "removed bucket cos://{}", path.bucket)?)
         }
-        Command::Put { local, dest } => put(&bucket(dest), local, dest, progress_bars, out),
+        Command::Put { local, dest } => put(&bucket(dest), local, dest, env, out),
         Command::PutStdin { dest } => {
             let bar = Bar::new("put", progress_bars);
             let uploaded = bucket(dest).upload_reader(&dest.key, input).on_progress(bar.on_progress()).send();
@@ -121,35 +124,39 @@ pub fn execute(
             Ok(writeln!(out, "{bytes} bytes in {objects} object(s) under {path}")?)
         }
         Command::Lsparts(path) => {
-            for upload in unfinished(&bucket(path), &path.key)? {
-                let age = age_of(&upload, env.now());
+            let bucket = bucket(path);
+            // The server's clock as the client knows it, as `abort --older-than` ages uploads.
+            let local = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let now = local.saturating_add_signed(bucket.client().clock_offset());
+            for upload in bucket.multipart_list().prefix(path.key.as_str()).all_uploads()? {
                 let initiated = upload.initiated.as_deref().unwrap_or("?");
-                let age = age.map_or_else(|| "?".to_owned(), format_age);
+                let age = age_of(&upload, now).map_or_else(|| "?".to_owned(), format_age);
                 writeln!(out, "{initiated:<24}  {age:>7}  {}  {}", upload.upload_id, upload.key)?;
             }
             Ok(())
         }
         Command::Abort { path, older_than } => {
             let bucket = bucket(path);
-            let mut aborted = 0usize;
-            for upload in unfinished(&bucket, &path.key)? {
-                let age = age_of(&upload, env.now());
-                // An upload whose age cannot be told is kept when an age is asked for.
-                if older_than.is_some_and(|min| age.is_none_or(|a| a < min)) {
-                    continue;
-                }
-                bucket.multipart_abort(&upload.key, &upload.upload_id).send()?;
-                let age = age.map_or_else(|| "?".to_owned(), format_age);
-                writeln!(
-                    out,
-                    "aborted cos://{}/{} (upload {}, age {age})",
-                    bucket.name(),
-                    upload.key,
-                    upload.upload_id
-                )?;
-                aborted += 1;
+            let older_than = std::time::Duration::from_secs(older_than.unwrap_or(0));
+            let done = bucket.abort_incomplete_uploads(path.key.as_str(), older_than).send()?;
+            for (key, upload_id) in &done.aborted {
+                writeln!(out, "aborted cos://{}/{key} (upload {upload_id})", bucket.name())?;
             }
-            Ok(writeln!(out, "aborted {aborted} upload(s) under {path}")?)
+            for f in &done.failed {
+                writeln!(
+                    err,
+                    "cos: could not abort cos://{}/{} (upload {}): {}",
+                    bucket.name(),
+                    f.key,
+                    f.upload_id,
+                    f.error
+                )?;
+            }
+            if !done.failed.is_empty() {
+                let (failed, aborted) = (done.failed.len(), done.aborted.len());
+                return Err(Failure::Local(format!("{failed} upload(s) could not be aborted ({aborted} were)")));
+            }
+            Ok(writeln!(out, "aborted {} upload(s) under {path}", done.aborted.len())?)
         }
         Command::Cp { source, dest } => {
             let name = source.key.rsplit('/').next().unwrap_or(&source.key);
@@ -197,7 +204,7 @@ fn list_buckets(connection: &Connection, json: bool, out: &mut dyn Write) -> Res
 
 /// One object line: size, last modified, key; or a JSON object with these and the ETag and
 /// storage class.
-fn object_line(out: &mut dyn Write, object: &tencent_cos::api::bucket_list::Object, json: bool) -> std::io::Result<()> {
+fn object_line(out: &mut dyn Write, object: &tencent_cos::api::Object, json: bool) -> std::io::Result<()> {
     if json {
         let line = serde_json::json!({
             "key": object.key,
@@ -212,32 +219,17 @@ fn object_line(out: &mut dyn Write, object: &tencent_cos::api::bucket_list::Obje
     }
 }
 
-/// One level under `prefix`, delimited by `/`: the common prefixes as `DIR`, then the objects,
-/// page by page.
+/// One level under `prefix`, delimited by `/`: objects and common prefixes (`DIR`) in name
+/// order, page by page (`get_bucket().entries()`).
 fn list_level(bucket: &Bucket, prefix: &str, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
-    let mut marker: Option<String> = None;
-    loop {
-        let mut request = bucket.get_bucket().prefix(prefix).delimiter("/");
-        if let Some(m) = &marker {
-            request = request.marker(m);
-        }
-        let page = request.send()?;
-        for dir in &page.common_prefixes {
-            if json {
-                writeln!(out, "{}", serde_json::json!({ "prefix": dir }))?;
-            } else {
-                writeln!(out, "{:>12}  {:<24}  {dir}", "DIR", "")?;
-            }
-        }
-        for object in &page.contents {
-            object_line(out, object, json)?;
-        }
-        match page.next_page_marker()? {
-            Some(next) if marker.as_ref() != Some(&next) => marker = Some(next),
-            Some(next) => return Err(Failure::Local(format!("the listing did not advance past {next:?}"))),
-            None => return Ok(()),
+    for entry in bucket.get_bucket().prefix(prefix).delimiter("/").entries() {
+        match entry? {
+            Entry::Prefix(dir) if json => writeln!(out, "{}", serde_json::json!({ "prefix": dir }))?,
+            Entry::Prefix(dir) => writeln!(out, "{:>12}  {:<24}  {dir}", "DIR", "")?,
+            Entry::Object(object) => object_line(out, &object, json)?,
         }
     }
+    Ok(())
 }
 
 /// Every object under `prefix`, however deep, with the paging iterator.
@@ -248,7 +240,7 @@ fn list_all(bucket: &Bucket, prefix: &str, json: bool, out: &mut dyn Write) -> R
     Ok(())
 }
 
-fn put(bucket: &Bucket, local: &Path, dest: &CosPath, bars: bool, out: &mut dyn Write) -> Result<(), Failure> {
+fn put(bucket: &Bucket, local: &Path, dest: &CosPath, env: &Env, out: &mut dyn Write) -> Result<(), Failure> {
     let metadata = std::fs::metadata(local).map_err(|e| Failure::Local(format!("{}: {e}", local.display())))?;
     if metadata.is_dir() {
         return Err(Failure::Local(format!("{} is a directory; put -r uploads a directory", local.display())));
@@ -258,9 +250,13 @@ fn put(bucket: &Bucket, local: &Path, dest: &CosPath, bars: bool, out: &mut dyn 
         .and_then(|n| n.to_str())
         .ok_or_else(|| Failure::Local(format!("{} has no file name that can end a key (UTF-8)", local.display())))?;
     let key = dest.key_or_in_dir(name);
-    let bar = Bar::new("put", bars);
-    let uploaded =
-        bucket.upload_file(&key, local).on_progress(bar.on_progress()).on_hash_progress(bar.on_hash_progress()).send();
+    let bar = Bar::new("put", env.progress_bars);
+    let task =
+        bucket.upload_file(&key, local).on_progress(bar.on_progress()).on_hash_progress(bar.on_hash_progress()).start();
+    let uploaded = match task {
+        Ok(task) => wait_or_pause(bucket, &key, task, env.interrupt),
+        Err(e) => Err(e.into()),
+    };
     bar.clear();
     let uploaded = uploaded?;
     let kind = match (uploaded.upload_id.is_some(), uploaded.resumed_parts) {
@@ -270,6 +266,53 @@ fn put(bucket: &Bucket, local: &Path, dest: &CosPath, bars: bool, out: &mut dyn 
     };
     writeln!(out, "uploaded {} -> cos://{}/{key} ({} bytes{kind})", local.display(), bucket.name(), uploaded.size)?;
     Ok(())
+}
+
+/// Waits for an upload; on Ctrl-C pauses it (parts in flight finish, the multipart upload
+/// stays on COS) and fails with what was kept: the upload id and the parts done.
+fn wait_or_pause(
+    bucket: &Bucket,
+    key: &str,
+    task: tencent_cos::transfer::TaskHandle,
+    interrupt: Option<&cli::Interrupt>,
+) -> Result<tencent_cos::transfer::TransferOutput, Failure> {
+    use tencent_cos::transfer::TaskState;
+    const TICK: std::time::Duration = std::time::Duration::from_millis(50);
+    let Some(interrupt) = interrupt else { return Ok(task.wait()?) };
+    interrupt.arm(true);
+    while !interrupt.is_set() {
+        if let Some(result) = task.wait_timeout(TICK) {
+            interrupt.arm(false);
+            return Ok(result?);
+        }
+    }
+    task.pause();
+    // Parts in flight finish first: bounded by the client's timeouts, checked every tick.
+    let paused = loop {
+        match task.state() {
+            TaskState::Paused => break true,
+            state if state.is_finished() => break false,
+            _ => std::thread::sleep(TICK),
+        }
+    };
+    if !paused {
+        // It finished while pausing: its result stands.
+        interrupt.arm(false);
+        return match task.wait_timeout(TICK) {
+            Some(result) => Ok(result?),
+            None => Err(Failure::Local("the upload neither finished nor paused".into())),
+        };
+    }
+    let kept = bucket.multipart_list().prefix(key).all_uploads()?.into_iter().filter(|u| u.key == key).last();
+    let Some(upload) = kept else {
+        return Err(Failure::Interrupted("nothing was uploaded yet; nothing kept".into()));
+    };
+    let parts = bucket.multipart_list_part(key, &upload.upload_id).all_parts()?.len();
+    Err(Failure::Interrupted(format!(
+        "kept upload {} of cos://{}/{key} with {parts} part(s) done; the same put resumes it, `cos abort` removes it",
+        upload.upload_id,
+        bucket.name()
+    )))
 }
 
 /// `LOCAL` names a directory when it is one or ends in a separator: the object goes to
@@ -363,60 +406,11 @@ pub fn hash(mut reader: impl Read) -> std::io::Result<(u64, String)> {
     Ok((crc.finish(), hex))
 }
 
-/// Every unfinished multipart upload under `prefix`, page by page (key and upload-id markers).
-fn unfinished(bucket: &Bucket, prefix: &str) -> Result<Vec<tencent_cos::api::multipart_list::Upload>, Failure> {
-    let mut uploads = Vec::new();
-    let mut markers: Option<(String, String)> = None;
-    loop {
-        let mut request = bucket.multipart_list().prefix(prefix);
-        if let Some((key, id)) = &markers {
-            request = request.key_marker(key).upload_id_marker(id);
-        }
-        let page = request.send()?;
-        let last = page.uploads.last().map(|u| (u.key.clone(), u.upload_id.clone()));
-        uploads.extend(page.uploads);
-        if !page.is_truncated {
-            return Ok(uploads);
-        }
-        let next = match (page.next_key_marker, page.next_upload_id_marker) {
-            (Some(k), Some(i)) if !k.is_empty() => Some((k, i)),
-            _ => last,
-        };
-        match next {
-            Some(next) if markers.as_ref() != Some(&next) => markers = Some(next),
-            _ => return Err(Failure::Local("the upload listing did not advance".into())),
-        }
-    }
-}
-
-/// Seconds since the upload started, from its `Initiated` time; `None` when COS sent none or
-/// one that is not `YYYY-MM-DDTHH:MM:SS[.fff]Z`.
-fn age_of(upload: &tencent_cos::api::multipart_list::Upload, now: u64) -> Option<u64> {
-    let started = parse_iso8601(upload.initiated.as_deref()?)?;
+/// Seconds since the upload started, from its `Initiated` time (the library's ISO-8601
+/// parser); `None` when COS sent none or another format.
+fn age_of(upload: &tencent_cos::api::Upload, now: u64) -> Option<u64> {
+    let started = upload.initiated_time()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     Some(now.saturating_sub(started))
-}
-
-/// `2023-11-14T22:13:20.000Z` (fraction optional) in Unix seconds.
-pub fn parse_iso8601(text: &str) -> Option<u64> {
-    let text = text.strip_suffix('Z')?;
-    let text = text.split_once('.').map_or(text, |(whole, _)| whole);
-    let (date, time) = text.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.splitn(3, ':').map(|p| p.parse::<i64>().ok());
-    let (h, min, s) = (t.next()??, t.next()??, t.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || s > 60 {
-        return None;
-    }
-    // Days from the civil date (H. Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + h * 3600 + min * 60 + s).ok()
 }
 
 /// `45s`, `12m30s`, `2h0m`, `3d4h`.

@@ -39,18 +39,95 @@ pub mod progress;
 pub mod target;
 pub mod tree;
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
+    ExitCode::from(run_process(std::env::args_os().skip(1).collect()))
+}
+
+/// Ctrl-C of this process (see [`cli::Interrupt`]).
+static INTERRUPT: cli::Interrupt = cli::Interrupt::new();
+
+/// The whole program but `exit`: the stderr logger of `-v` / `-vv`, the Ctrl-C handler, the
+/// process's environment, stdin, stdout and stderr around [`cli::run`]. Returns the exit status.
+pub fn run_process(args: Vec<OsString>) -> u8 {
+    let args: Result<Vec<String>, _> = args.into_iter().map(|a| a.into_string()).collect();
     let Ok(args) = args else {
         eprintln!("cos: arguments must be valid UTF-8 (see `cos --help`)");
-        return ExitCode::from(cli::EXIT_USAGE);
+        return cli::EXIT_USAGE;
     };
-    let env = cli::Env::from_process(std::io::stderr().is_terminal());
+    if let Ok(cli::Invocation::Run { verbose, .. }) = cli::parse(&args) {
+        StderrLog::install(verbose);
+    }
+    on_ctrl_c::install(&INTERRUPT);
+    let env = cli::Env::from_process(std::io::stderr().is_terminal(), Some(&INTERRUPT));
     // Unlocked handles: the progress bar draws on stderr from the transfer's worker threads.
     let mut stdin = std::io::stdin().lock();
-    let code = cli::run(&args, &env, &mut stdin, &mut std::io::stdout(), &mut std::io::stderr());
-    ExitCode::from(code)
+    cli::run(&args, &env, &mut stdin, &mut std::io::stdout(), &mut std::io::stderr())
+}
+
+/// `-v`: the library's info lines (retries, resumes, clock skew) on stderr; `-vv` its debug
+/// lines too (each request: method, redacted URL, status, time, request id). The library
+/// never logs a secret; other crates' lines (ureq's) are left out.
+struct StderrLog;
+
+impl StderrLog {
+    fn install(verbose: u8) {
+        let level = match verbose {
+            0 => return,
+            1 => log::LevelFilter::Info,
+            _ => log::LevelFilter::Debug,
+        };
+        if log::set_logger(&StderrLog).is_ok() {
+            log::set_max_level(level);
+        }
+    }
+}
+
+impl log::Log for StderrLog {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target().starts_with("tencent_cos") && metadata.level() <= log::max_level()
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            let level = record.level().as_str().to_ascii_lowercase();
+            eprintln!("cos: {level}: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// SIGINT: counted in an [`cli::Interrupt`]; when no transfer is armed to stop cleanly (or on
+/// a second Ctrl-C) the process exits 130 at once, as without a handler.
+#[cfg(unix)]
+mod on_ctrl_c {
+    use std::sync::OnceLock;
+
+    static TARGET: OnceLock<&'static super::cli::Interrupt> = OnceLock::new();
+
+    extern "C" fn handler(_: libc::c_int) {
+        // Only atomics and _exit: async-signal-safe.
+        if TARGET.get().is_none_or(|interrupt| interrupt.signal()) {
+            // SAFETY: _exit is async-signal-safe and ends the process.
+            unsafe { libc::_exit(i32::from(super::cli::EXIT_INTERRUPTED)) }
+        }
+    }
+
+    pub fn install(interrupt: &'static super::cli::Interrupt) {
+        let _ = TARGET.set(interrupt);
+        // SAFETY: `handler` only touches atomics and calls _exit.
+        unsafe {
+            libc::signal(libc::SIGINT, handler as extern "C" fn(libc::c_int) as libc::sighandler_t);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod on_ctrl_c {
+    /// Elsewhere Ctrl-C ends the process as usual (the upload stays resumable all the same).
+    pub fn install(_: &'static super::cli::Interrupt) {}
 }

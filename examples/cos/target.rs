@@ -34,6 +34,16 @@ pub struct Connection {
 /// keys half set, keys without a region, keys together with `COS_EMULATOR_URL`, `COS_ENDPOINT`
 /// without keys, a bad URL or region.
 pub fn connect(env: &Env) -> Result<Connection, String> {
+    let from_yaml;
+    let config = coscli_config(env);
+    let from_cos_yaml = config.is_some();
+    let env = match config {
+        Some(vars) => {
+            from_yaml = Env { vars, ..env.clone() };
+            &from_yaml
+        }
+        None => env,
+    };
     let (id, key) = (env.var("COS_SECRET_ID"), env.var("COS_SECRET_KEY"));
     let token = env.var("COS_SECURITY_TOKEN");
     let url = env.var("COS_EMULATOR_URL");
@@ -73,7 +83,8 @@ pub fn connect(env: &Env) -> Result<Connection, String> {
                 }
                 None => (String::new(), format!("https://{{Bucket}}.cos.{region}.myqcloud.com")),
             };
-            let description = format!("real COS{at}, region {region}, {keys} from COS_SECRET_ID/COS_SECRET_KEY");
+            let source = if from_cos_yaml { "~/.cos.yaml" } else { "COS_SECRET_ID/COS_SECRET_KEY" };
+            let description = format!("real COS{at}, region {region}, {keys} from {source}");
             let named = endpoint.filter(|_| at_url);
             finish(builder, region, description, reached, false)
                 .map_err(|e| named.map_or_else(|| e.clone(), |u| format!("COS_ENDPOINT={u:?}: {e}")))
@@ -103,6 +114,41 @@ pub fn connect(env: &Env) -> Result<Connection, String> {
             }
         }
     }
+}
+
+/// coscli's `~/.cos.yaml` as `COS_*` variables, when no `COS_*` variable is set and the file
+/// has a secretid and a secretkey: `cos.base`'s secretid, secretkey, sessiontoken, and the
+/// region and endpoint of the first bucket entry (an endpoint without a scheme is a host after
+/// the bucket: `{Bucket}.ENDPOINT`). A line reader for that shape, not a YAML parser.
+pub fn coscli_config(env: &Env) -> Option<std::collections::BTreeMap<String, String>> {
+    if Env::NAMES.iter().any(|n| env.var(n).is_some()) {
+        return None;
+    }
+    let text = std::fs::read_to_string(env.home.as_ref()?.join(".cos.yaml")).ok()?;
+    let mut vars = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim().trim_start_matches("- ");
+        let Some((name, value)) = line.split_once(':') else { continue };
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        let var = match name.trim() {
+            "secretid" => "COS_SECRET_ID",
+            "secretkey" => "COS_SECRET_KEY",
+            "sessiontoken" => "COS_SECURITY_TOKEN",
+            "region" => "COS_REGION",
+            "endpoint" => "COS_ENDPOINT",
+            _ => continue,
+        };
+        if value.is_empty() || vars.contains_key(var) {
+            continue;
+        }
+        let value = if var == "COS_ENDPOINT" && !value.contains("://") && !value.contains('{') {
+            format!("{{Bucket}}.{value}")
+        } else {
+            value.to_owned()
+        };
+        vars.insert(var.to_owned(), value);
+    }
+    (vars.contains_key("COS_SECRET_ID") && vars.contains_key("COS_SECRET_KEY")).then_some(vars)
 }
 
 fn finish(

@@ -493,3 +493,60 @@ impl Bucket {
         self.get_bucket().prefix(prefix).objects()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::Entry;
+    use crate::Client;
+    use crate::http::{Request, Response};
+    use crate::transport::Transport;
+
+    /// Answers each request with the next listing page, and keeps the query strings asked.
+    struct Pages {
+        answers: Mutex<Vec<&'static str>>,
+        asked: Mutex<Vec<String>>,
+    }
+
+    impl Transport for Pages {
+        fn send(&self, request: Request) -> crate::Result<Response> {
+            self.asked.lock().unwrap().push(request.url.split_once('?').map_or("", |(_, q)| q).to_owned());
+            let body = self.answers.lock().unwrap().remove(0);
+            Ok(Response::from_bytes(200, [("Content-Type", "application/xml")], body.as_bytes().to_vec()))
+        }
+    }
+
+    const PAGE_1: &str = "<ListBucketResult><Name>b-1250000000</Name><Prefix></Prefix><Delimiter>/</Delimiter>\
+        <IsTruncated>true</IsTruncated><NextMarker>c/</NextMarker>\
+        <Contents><Key>a.txt</Key><LastModified>2023-11-14T22:13:20.000Z</LastModified><Size>3</Size></Contents>\
+        <Contents><Key>c.txt</Key><Size>4</Size></Contents>\
+        <CommonPrefixes><Prefix>b/</Prefix></CommonPrefixes><CommonPrefixes><Prefix>c/</Prefix></CommonPrefixes>\
+        </ListBucketResult>";
+    const PAGE_2: &str = "<ListBucketResult><Name>b-1250000000</Name><IsTruncated>false</IsTruncated>\
+        <CommonPrefixes><Prefix>d/</Prefix></CommonPrefixes>\
+        <Contents><Key>e.txt</Key><Size>5</Size></Contents></ListBucketResult>";
+
+    #[test]
+    fn entries_yield_objects_and_prefixes_in_name_order_across_pages() {
+        let pages = std::sync::Arc::new(Pages { answers: Mutex::new(vec![PAGE_1, PAGE_2]), asked: Mutex::default() });
+        let client =
+            Client::builder().secret("AKIDx", "key").region("ap-guangzhou").transport(pages.clone()).build().unwrap();
+        let bucket = client.bucket("b-1250000000");
+        let entries: Vec<Entry> = bucket.get_bucket().delimiter("/").entries().map(Result::unwrap).collect();
+        let names: Vec<(&str, bool)> = entries.iter().map(|e| (e.name(), matches!(e, Entry::Prefix(_)))).collect();
+        assert_eq!(
+            names,
+            [("a.txt", false), ("b/", true), ("c.txt", false), ("c/", true), ("d/", true), ("e.txt", false)]
+        );
+        let Entry::Object(first) = &entries[0] else { unreachable!() };
+        assert_eq!(first.last_modified, "2023-11-14T22:13:20.000Z");
+        assert_eq!(
+            first.last_modified_time(),
+            Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000))
+        );
+        let asked = pages.asked.lock().unwrap().clone();
+        assert_eq!(asked.len(), 2, "{asked:?}");
+        assert!(asked[1].contains("marker=c%2F"), "the second page starts at NextMarker: {asked:?}");
+    }
+}

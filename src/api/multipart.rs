@@ -404,3 +404,27 @@ impl Bucket {
         MultipartAbort { bucket: self, input: MultipartAbortInput { key: key.into(), upload_id: upload_id.into() } }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MultipartUploadInput;
+    use crate::error::Error;
+    use crate::http::Response;
+    use crate::operation::Operation;
+
+    #[test]
+    fn a_part_answer_without_etag_is_an_error_naming_etag() {
+        let mut input = MultipartUploadInput { key: "big.bin".into(), upload_id: "u1".into(), ..Default::default() };
+        let out = input.parse(Response::from_bytes(200, [("ETag", "\"abc\"")], Vec::new())).unwrap();
+        assert_eq!(out.etag, "\"abc\"");
+        match input.parse(Response::from_bytes(200, [("x-cos-request-id", "r1")], Vec::new())) {
+            Err(Error::Xml(message)) => {
+                assert_eq!(
+                    message,
+                    "part 1 of \"big.bin\": the answer has no ETag header (multipart_complete needs it)"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -226,7 +226,23 @@ macro_rules! upload_option_setters {
             self
         }
 
-        /// A `x-cos-meta-{name}` header.
+        /// A `x-cos-meta-{name}` header. The same signature as every other `meta` (the
+        /// single-request calls' too), so one helper feeds them all:
+        ///
+        /// ```no_run
+        /// # let client = tencent_cos::Client::from_env()?;
+        /// # let bucket = client.bucket("examplebucket-1250000000");
+        /// fn tagged<N: Into<String>>(bucket: &tencent_cos::Bucket, name: N, big: bool) -> tencent_cos::Result<()> {
+        ///     if big {
+        ///         bucket.upload_file("big.bin", "big.bin").meta(name, "v").send()?;
+        ///     } else {
+        ///         bucket.put_object("small.txt").body("x").meta(name, "v").send()?;
+        ///     }
+        ///     Ok(())
+        /// }
+        /// tagged(&bucket, String::from("project"), true)?;
+        /// # Ok::<(), tencent_cos::Error>(())
+        /// ```
         pub fn meta(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
             self.options.attributes.headers.push((format!("x-cos-meta-{}", name.into()), value.into()));
             self
