@@ -303,7 +303,7 @@ fn wait_or_pause(
             None => Err(Failure::Local("the upload neither finished nor paused".into())),
         };
     }
-    let kept = bucket.multipart_list().prefix(key).all_uploads()?.into_iter().filter(|u| u.key == key).last();
+    let kept = bucket.multipart_list().prefix(key).all_uploads()?.into_iter().rfind(|u| u.key == key);
     let Some(upload) = kept else {
         return Err(Failure::Interrupted("nothing was uploaded yet; nothing kept".into()));
     };

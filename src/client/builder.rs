@@ -347,8 +347,7 @@ impl ClientBuilder {
     /// assert!(refused.unwrap_err().to_string().contains("endpoint_url"));
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn endpoint_url(mut self, url: impl AsRef<str>) -> Self {
-        let url = url.as_ref();
+    pub fn endpoint_url(mut self, url: &str) -> Self {
         let parsed = url
             .split_once("://")
             .ok_or_else(|| Error::invalid("endpoint_url", format!("{url:?} must start with http:// or https://")))

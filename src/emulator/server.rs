@@ -135,7 +135,7 @@ impl ServerHandle {
     /// use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
     /// let server = Emulator::new().serve("127.0.0.1:0")?;
     /// let client = Client::builder()
-    ///     .endpoint_url(server.url())
+    ///     .endpoint_url(&server.url())
     ///     .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
     ///     .region("ap-guangzhou")
     ///     .build()?;

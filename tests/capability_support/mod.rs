@@ -90,7 +90,7 @@ impl Env {
     pub fn builder(&self) -> ClientBuilder {
         let builder = Client::builder().region(REGION).retry(RetryPolicy::none()).transport(self.transport.clone());
         match &self.server {
-            Some(s) => builder.endpoint_url(s.url()),
+            Some(s) => builder.endpoint_url(&s.url()),
             None => builder,
         }
     }

@@ -165,7 +165,7 @@ impl Harness {
         let b = Client::builder().region(REGION).retry(RetryPolicy::none());
         match &self.server {
             None => b.transport(self.emulator.clone()),
-            Some(s) => b.endpoint_url(s.url()),
+            Some(s) => b.endpoint_url(&s.url()),
         }
     }
 

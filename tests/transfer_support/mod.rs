@@ -219,7 +219,7 @@ impl Setup {
     fn base(&self) -> ClientBuilder {
         let b = Client::builder().secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).region("ap-guangzhou");
         match &self.server {
-            Some(s) => b.endpoint_url(s.url()),
+            Some(s) => b.endpoint_url(&s.url()),
             None => b,
         }
     }
