@@ -135,7 +135,7 @@ fn seq21_multipart_upload_part_one() {
 #[test]
 fn seq22_multipart_upload_part_two() {
     let body = recorded(22)["body_text"].as_str().unwrap().to_owned();
-    replay(22, Canned::new(200, ""), |b| b.multipart_upload(BIG, UPLOAD_ID, 2, body).send());
+    replay(22, Canned::new(200, "").header("ETag", "\"p2\""), |b| b.multipart_upload(BIG, UPLOAD_ID, 2, body).send());
 }
 
 #[test]

@@ -18,17 +18,21 @@
 //! - `rm`: `delete_object`; `-r` lists the prefix and deletes with `delete_multiple_object`, 1000
 //!   keys a request;
 //! - `signurl`: `get_object_url`; `stat`: `head_object`; `hash`: CRC-64 and MD5 of a file or a
-//!   body; `du`: `list_objects_iter`; `lsparts` / `abort`: `multipart_list` page by page and
-//!   `multipart_abort`, the age from each upload's `Initiated`.
+//!   body; `du`: `list_objects_iter`; `lsparts`: `multipart_list().all_uploads()`, the age from
+//!   `Upload::initiated_time`; `abort`: `abort_incomplete_uploads`.
 //!
-//! `put`, `get` and `cp` draw a progress bar on stderr when it is a terminal ([`progress`]). An
-//! interrupted `put` of a big file leaves its parts on COS and the same `put` again reuses them
-//! (its line says `resumed N part(s)`); an interrupted `get` leaves `LOCAL.<random>.part` and
+//! `put`, `get` and `cp` draw a progress bar on stderr when it is a terminal ([`progress`]). A
+//! `put` of a big file runs as a task: Ctrl-C pauses it, leaving its parts on COS (stderr names
+//! the upload id and the parts done, exit 130), and the same `put` again reuses them (its line
+//! says `resumed N part(s)`); any other command stops at once on Ctrl-C. An interrupted `get`
+//! leaves `LOCAL.<random>.part` and
 //! `LOCAL.cosdownload`, and the same `get` again fetches only what is missing.
 //!
 //! Where it goes ([`target`]): `COS_SECRET_ID`/`COS_SECRET_KEY`/`COS_REGION` (and
 //! `COS_SECURITY_TOKEN`, `COS_ENDPOINT`) for real COS; else `COS_EMULATOR_URL`; else an
-//! emulator in this process. Exit statuses are in [`cli`]: 0, 1, 2, 130.
+//! emulator in this process; with no `COS_*` variable at all, coscli's `~/.cos.yaml` when it has
+//! keys. Exit statuses are in [`cli`]: 0, 1, 2, 130. `-v` / `-vv` show the library's `log`
+//! lines at info / debug on stderr ([`run_process`]).
 //!
 //! The logic lives in [`cli::run`], which takes the arguments, an [`cli::Env`], stdin and two
 //! writers, so `tests/cli.rs` runs it in-process against one emulator.
