@@ -339,7 +339,7 @@ impl Bucket {
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let upload = bucket.multipart_init("big.bin").content_type("application/octet-stream").send()?;
     /// let part = bucket.multipart_upload("big.bin", &upload.upload_id, 1, vec![0u8; 1 << 20]).send()?;
-    /// bucket.multipart_complete("big.bin", &upload.upload_id, [(1, part.etag.unwrap_or_default())]).send()?;
+    /// bucket.multipart_complete("big.bin", &upload.upload_id, [(1, part.etag)]).send()?;
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn multipart_init(&self, key: impl Into<String>) -> MultipartInit<'_> {
