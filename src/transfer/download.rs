@@ -13,7 +13,7 @@
 //!
 //! Cancel reaches the requests: a part's GET (and HEAD, and the one GET of a small object)
 //! carries the task's [`CancelToken`], so `cancel()` stops its retries and backoff at once and
-//! ends its body between two 64 KiB reads; `wait()` then returns `Error::Cancelled` promptly.
+//! ends its body between two 128 KiB reads; `wait()` then returns `Error::Cancelled` promptly.
 //!
 //! # On disk: safe in a directory other users can write to
 //!
@@ -63,7 +63,7 @@
 //! part 3 4473622397839271235
 //! ```
 //!
-//! Memory: one 64 KiB buffer per part in flight, so ChunkParallelLimit x 64 KiB per download
+//! Memory: one 128 KiB buffer per part in flight, so ChunkParallelLimit x 128 KiB per download
 //! (and FileParallelLimit downloads at once), whatever the part size.
 //!
 //! Disk: a new data file gets its blocks reserved at once (Linux `fallocate`, so a full disk
@@ -100,8 +100,10 @@ use crate::transfer::task::{
 };
 use crate::transfer::upload::{MAX_PARTS, part_size_for};
 
-/// The buffer each part in flight streams through.
-const STREAM_BUFFER: usize = 64 * 1024;
+/// The buffer each part in flight streams through: half the transport's 256 KiB receive
+/// buffer, so a read usually takes a whole half of it, and each write to the file is large
+/// (64 KiB reads from ureq's 128 KiB buffer cost 5-8% more client CPU a GiB, `benches/e2e.rs`).
+const STREAM_BUFFER: usize = 128 * 1024;
 /// Bytes of a part written before their write-back to disk is started (and the rest at the
 /// part's end): the disk writes while the download goes on, so the fsync before the final
 /// rename waits for the last few MiB instead of the whole file.
@@ -176,7 +178,7 @@ impl Bucket {
     /// resumable (the Node SDK's `downloadFile`). See [the module](crate::transfer::download)
     /// for the files it keeps beside `path` (`<path>.<random>.part`, `<path>.cosdownload`),
     /// when, and why they are safe in a shared directory. Memory:
-    /// ChunkParallelLimit x 64 KiB per download, whatever the object size.
+    /// ChunkParallelLimit x 128 KiB per download, whatever the object size.
     ///
     /// ```no_run
     /// let client = tencent_cos::Client::from_env()?;
