@@ -401,7 +401,7 @@ fn parts_in_flight_stay_within_the_limits() {
     let keys = spy.max_keys_in_flight.load(Ordering::SeqCst);
     let parts = spy.max_parts_in_flight.load(Ordering::SeqCst);
     assert_eq!(keys, 2, "FileParallelLimit 2, and the two file workers overlap");
-    assert!((4..=6).contains(&parts), "at most 2 downloads x 3 ranged GETs (each one 64 KiB buffer): {parts}");
+    assert!((4..=6).contains(&parts), "at most 2 downloads x 3 ranged GETs (each one 128 KiB buffer): {parts}");
 }
 
 /// A body that gives 1 KiB every 10 ms: a 1 MiB part takes 10 s.

@@ -51,6 +51,50 @@ pub fn rounds_with_setup(rounds: usize, mut setup: impl FnMut(), mut f: impl FnM
     Rounds { times }
 }
 
+/// Like [`rounds_with_setup`], also measuring the CPU seconds (user + system, all threads) of
+/// this process over each timed run alone, as the node SDK's bench worker measures its own:
+/// the setup, the warm-up and the client's construction are not counted.
+pub fn rounds_with_setup_cpu(rounds: usize, mut setup: impl FnMut(), mut f: impl FnMut()) -> (Rounds, Vec<f64>) {
+    setup();
+    f();
+    let mut cpu = Vec::new();
+    let times = (0..rounds)
+        .map(|_| {
+            setup();
+            let cpu_start = self_cpu_precise();
+            let start = Instant::now();
+            f();
+            let elapsed = start.elapsed();
+            cpu.extend(cpu_start.zip(self_cpu_precise()).map(|(a, b)| b - a));
+            elapsed
+        })
+        .collect();
+    (Rounds { times }, cpu)
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far, to the microsecond
+/// (`getrusage`; `/proc` counts 10 ms ticks, too coarse for one round).
+#[cfg(unix)]
+pub fn self_cpu_precise() -> Option<f64> {
+    unsafe extern "C" {
+        /// `struct rusage` starts with two `struct timeval` (16 bytes each on 64-bit Linux)
+        /// and has 14 `long`s after them: 18 words in all.
+        fn getrusage(who: i32, usage: *mut [i64; 18]) -> i32;
+    }
+    let mut usage = [0i64; 18];
+    // SAFETY: `usage` is as large as `struct rusage` on 64-bit Linux and writable; 0 is RUSAGE_SELF.
+    if cfg!(target_pointer_width = "64") && unsafe { getrusage(0, &mut usage) } == 0 {
+        let seconds = |s: i64, us: i64| s as f64 + us as f64 / 1e6;
+        return Some(seconds(usage[0], usage[1]) + seconds(usage[2], usage[3]));
+    }
+    self_cpu_seconds()
+}
+
+#[cfg(not(unix))]
+pub fn self_cpu_precise() -> Option<f64> {
+    self_cpu_seconds()
+}
+
 /// Prints the table header.
 pub fn header(title: &str, unit: &str) {
     println!("\n## {title}\n");

@@ -4,8 +4,9 @@
 //! ones, reflected input and output. Check value of `b"123456789"` is `0x995DC9BBDF1939FA`.
 //!
 //! The CRC is computed over every uploaded byte, so it has to keep up with the network:
-//! - on x86_64 CPUs with PCLMULQDQ, inputs of at least 256 bytes are folded 128 bytes at a time with
-//!   carry-less multiplication (the method of Intel's "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ");
+//! - on x86_64 CPUs with PCLMULQDQ, and on aarch64 CPUs with PMULL (the same code, lane for lane), inputs of at least
+//!   256 bytes are folded 128 bytes at a time with carry-less multiplication (the method of Intel's "Fast CRC
+//!   Computation for Generic Polynomials Using PCLMULQDQ");
 //! - everywhere else (and for short inputs and tails) a slice-by-16 table lookup is used, with tables built at compile
 //!   time by `const fn`, so there is no lazy initialisation and no build script.
 //!
@@ -47,7 +48,7 @@ const fn make_tables() -> [[u64; 256]; 16] {
 }
 
 /// Below this length the SIMD path is not worth its setup and final reduction; it also needs one full 128-byte block.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const CLMUL_MIN_LEN: usize = 256;
 
 /// Streaming CRC-64/XZ.
@@ -209,6 +210,12 @@ fn update(state: u64, data: &[u8]) -> u64 {
         // SAFETY: `update_clmul` only requires the `pclmulqdq` target feature, detected on this CPU just above.
         return unsafe { update_clmul(state, data) };
     }
+    #[cfg(target_arch = "aarch64")]
+    if data.len() >= CLMUL_MIN_LEN && std::arch::is_aarch64_feature_detected!("pmull") {
+        // SAFETY: `update_pmull` only requires NEON and PMULL (the `aes` target feature), detected on this CPU
+        // just above (PMULL implies NEON).
+        return unsafe { update_pmull(state, data) };
+    }
     update_table(state, data)
 }
 
@@ -247,16 +254,16 @@ fn update_table(mut state: u64, data: &[u8]) -> u64 {
 // carry-less product comes out one bit short of the 128-bit reflected layout (it is `a * b / x`), so folding a
 // 128-bit lane forward by `d` bits uses `x^(d - 1)` for its low-degree half and `x^(d + 63)` for its high-degree
 // half. Generated (and cross-checked against the bitwise CRC) with a short Python script.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const K_127: u64 = 0xdabe_95af_c787_5f40;
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const K_191: u64 = 0xe05d_d497_ca39_3ae4;
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const K_1023: u64 = 0xd7d8_6b2a_f73d_e740;
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const K_1087: u64 = 0x8757_d71d_4fcc_1000;
 /// `(x^(d - 1), x^(d + 63))` for `d = 896, 768, ..., 128` bits: folds lane `i` of 8 onto lane 7.
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const K_LANES: [(u64, u64); 7] = [
     (0x9478_74de_5950_52cb, 0x9e73_5cb5_9b47_24da),
     (0xe4ce_2cd5_5fea_0037, 0x2fe3_fd29_20ce_82ec),
@@ -322,6 +329,68 @@ fn update_clmul(state: u64, data: &[u8]) -> u64 {
     // `acc` now stands for 16 message bytes processed from a zero register.
     let lo = _mm_cvtsi128_si64(acc) as u64;
     let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc)) as u64;
+    let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_le_bytes();
+    update_table(update_table(0, &bytes), tail)
+}
+
+/// aarch64 path: the x86_64 algorithm above, lane for lane, with PMULL (`vmull_p64`) for PCLMULQDQ: eight 128-bit
+/// lanes folded 128 bytes per step, merged, folded over the remaining 16-byte blocks, reduced by the table path.
+#[cfg(target_arch = "aarch64")]
+#[target_feature(enable = "neon,aes")]
+fn update_pmull(state: u64, data: &[u8]) -> u64 {
+    use std::arch::aarch64::{
+        uint64x2_t, vcombine_u64, vcreate_u64, veorq_u64, vgetq_lane_u64, vld1q_u8, vmull_high_p64, vmull_p64,
+        vreinterpretq_p64_u64, vreinterpretq_u64_p128, vreinterpretq_u64_u8,
+    };
+
+    #[target_feature(enable = "neon")]
+    fn load(bytes: &[u8; 16]) -> uint64x2_t {
+        // SAFETY: `bytes` is a valid, readable 16-byte region; `vld1q_u8` has no alignment requirement. Lane 0 holds
+        // the first 8 bytes, as `_mm_loadu_si128`'s low qword does (aarch64 Linux is little-endian).
+        vreinterpretq_u64_u8(unsafe { vld1q_u8(bytes.as_ptr()) })
+    }
+    // As the x86_64 `fold`: lane 0 of `x` times lane 0 of `k`, xor lane 1 times lane 1.
+    #[target_feature(enable = "neon,aes")]
+    fn fold(x: uint64x2_t, k: uint64x2_t) -> uint64x2_t {
+        let low = vmull_p64(vgetq_lane_u64::<0>(x), vgetq_lane_u64::<0>(k));
+        let high = vmull_high_p64(vreinterpretq_p64_u64(x), vreinterpretq_p64_u64(k));
+        veorq_u64(vreinterpretq_u64_p128(low), vreinterpretq_u64_p128(high))
+    }
+    // `(x^(d - 1), x^(d + 63))` into the lanes `fold` multiplies them with (as `_mm_set_epi64x(low, high)`).
+    #[target_feature(enable = "neon")]
+    fn consts(k_low_degree: u64, k_high_degree: u64) -> uint64x2_t {
+        vcombine_u64(vcreate_u64(k_high_degree), vcreate_u64(k_low_degree))
+    }
+
+    let (blocks, rest) = data.as_chunks::<128>();
+    let Some((first, blocks)) = blocks.split_first() else {
+        return update_table(state, data);
+    };
+    let (first_lanes, _) = first.as_chunks::<16>();
+    let mut lanes: [uint64x2_t; 8] = std::array::from_fn(|i| load(&first_lanes[i]));
+    // A CRC register is equivalent to XOR-ing it into the first 8 message bytes and starting from zero.
+    lanes[0] = veorq_u64(lanes[0], vcombine_u64(vcreate_u64(state), vcreate_u64(0)));
+
+    let k1024 = consts(K_1023, K_1087);
+    for block in blocks {
+        for (lane, chunk) in lanes.iter_mut().zip(block.as_chunks::<16>().0) {
+            *lane = veorq_u64(fold(*lane, k1024), load(chunk));
+        }
+    }
+
+    let mut acc = lanes[7];
+    for (lane, &(lo, hi)) in lanes.iter().zip(&K_LANES) {
+        acc = veorq_u64(acc, fold(*lane, consts(lo, hi)));
+    }
+
+    let (chunks, tail) = rest.as_chunks::<16>();
+    let k128 = consts(K_127, K_191);
+    for chunk in chunks {
+        acc = veorq_u64(fold(acc, k128), load(chunk));
+    }
+
+    // `acc` now stands for 16 message bytes processed from a zero register.
+    let (lo, hi) = (vgetq_lane_u64::<0>(acc), vgetq_lane_u64::<1>(acc));
     let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_le_bytes();
     update_table(update_table(0, &bytes), tail)
 }
@@ -437,6 +506,30 @@ mod tests {
         for start in 0..16 {
             // SAFETY: pclmulqdq was detected above.
             let simd = unsafe { update_clmul(!0, &big[start..]) };
+            assert_eq!(simd, update_table(!0, &big[start..]), "start {start}");
+        }
+    }
+
+    #[cfg(target_arch = "aarch64")]
+    #[test]
+    fn pmull_matches_table() {
+        if !std::arch::is_aarch64_feature_detected!("pmull") {
+            return;
+        }
+        let mut rng = XorShift(3);
+        let buf = rng.bytes(4096 + 16);
+        for len in 0..=4096 {
+            let start = len % 16; // all misalignments
+            let data = &buf[start..start + len];
+            let state = rng.next();
+            // SAFETY: pmull was detected above.
+            let simd = unsafe { update_pmull(state, data) };
+            assert_eq!(simd, update_table(state, data), "len {len} start {start}");
+        }
+        let big = rng.bytes(1 << 20);
+        for start in 0..16 {
+            // SAFETY: pmull was detected above.
+            let simd = unsafe { update_pmull(!0, &big[start..]) };
             assert_eq!(simd, update_table(!0, &big[start..]), "start {start}");
         }
     }

@@ -10,7 +10,7 @@
 //! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
 //! |---|---|---|---|---|
 //! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
-//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload, copy and download part requests and every part's retry backoff stop (a download's body stops between two 64 KiB reads); aborts the upload; Canceled | blocks |
+//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload, copy and download part requests and every part's retry backoff stop (a download's body stops between two 128 KiB reads); aborts the upload; Canceled | blocks |
 //! | Paused | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
 //! | Error | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
 //! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |

@@ -19,9 +19,7 @@
 //! `percent` 0.0 while the length is unknown, then a last report with the final size at 100%.
 
 use std::io::{self, Read};
-use std::sync::Arc;
-
-use crossbeam_channel::unbounded;
+use std::sync::{Arc, OnceLock};
 
 use crate::api::multipart::{MultipartInitInput, MultipartUploadInput};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
@@ -31,7 +29,7 @@ use crate::client::{Bucket, CallOptions};
 use crate::error::{Error, Result};
 use crate::http::Body;
 use crate::transfer::multipart::{RunMark, abort, complete_or_abort, initiate};
-use crate::transfer::parts::{combine_crcs, with_retries_until};
+use crate::transfer::parts::{PartWork, PartsControl, PartsEnd, combine_crcs, run_part_jobs};
 use crate::transfer::progress::{ProgressInfo, ProgressTracker};
 use crate::transfer::task::TransferOutput;
 
@@ -288,7 +286,9 @@ impl StreamUpload<'_> {
         })
     }
 
-    /// Reads and sends every part (the first already read into `first`), then completes.
+    /// Reads and sends every part (the first already read into `first`), then completes. The
+    /// parts are a lazy iterator over the stream, sent by the one loop every transfer uses
+    /// ([`run_part_jobs`]): the next part is read while the others are in flight.
     fn send_parts(
         &self,
         stream: &mut PartReader<'_>,
@@ -298,78 +298,41 @@ impl StreamUpload<'_> {
     ) -> Result<TransferOutput> {
         let runtime = crate::transfer::runtime(self.bucket.client());
         let config = self.bucket.client().config();
-        let (tx, rx) = unbounded::<Result<SentPart>>();
-        let mut sent: Vec<SentPart> = Vec::new();
-        let mut in_flight = 0usize;
-        let mut failure: Option<Error> = None;
-        let mut next: Option<(Arc<[u8]>, usize)> = Some((first.clone(), first.len()));
-        let mut number = 1u32;
-        loop {
-            // Send what is read, then read the next part while at most `limit` are in flight.
-            while failure.is_none() && in_flight < self.limit {
-                let Some((buffer, len)) = next.take() else { break };
-                if u64::from(number) > config.max_part_number {
-                    failure = Some(Error::invalid(
-                        "part_size",
-                        format!(
-                            "the stream is longer than {} parts starting at {} bytes; set a larger part_size",
-                            config.max_part_number, self.part_size
-                        ),
-                    ));
-                    break;
-                }
-                let part = PartJob {
-                    bucket: self.bucket.clone(),
-                    key: self.input.key.clone(),
-                    upload_id: upload_id.to_owned(),
-                    number,
-                    buffer,
-                    len,
-                    retries: config.chunk_retry_times,
-                    cancel: self.cancel.clone(),
-                };
-                let tx = tx.clone();
-                if !runtime.part_pool.submit(move || {
-                    let _ = tx.send(part.send());
-                }) {
-                    failure = Some(Error::Cancelled);
-                    break;
-                }
-                in_flight += 1;
-                number += 1;
-                if let Err(e) = self.cancel.check() {
-                    failure = Some(e);
-                    break;
-                }
-                let size = part_size_of(self.part_size, number);
-                let mut buffer = runtime.part_buffers.take(size as usize);
-                match fill_buffer(stream, &mut buffer) {
-                    Ok(0) => runtime.part_buffers.give_back(size as usize, buffer),
-                    Ok(n) => next = Some((buffer, n)),
-                    Err(e) => failure = Some(e),
-                }
+        let len = first.len();
+        let mut first = Some(self.part(1, first, len));
+        let (mut number, mut over) = (1u32, false);
+        let parts = std::iter::from_fn(|| {
+            if let Some(part) = first.take() {
+                return Some(Ok(part));
             }
-            if in_flight == 0 {
-                break;
+            if over {
+                return None;
             }
-            match rx.recv() {
-                Ok(Ok(part)) => {
-                    self.progress.add(part.len);
-                    sent.push(part);
-                }
-                Ok(Err(e)) => {
-                    failure.get_or_insert(e);
-                }
-                Err(_) => {
-                    failure.get_or_insert(Error::Cancelled);
-                    break;
-                }
-            }
-            in_flight -= 1;
-        }
-        if let Some(e) = failure {
-            return Err(e);
-        }
+            number += 1;
+            let next = self.read_part(stream, number, config.max_part_number).transpose();
+            over = !matches!(next, Some(Ok(_)));
+            next
+        });
+        let work: PartWork<StreamPart, SentPart> = {
+            let (bucket, key, upload_id) = (self.bucket.clone(), self.input.key.clone(), upload_id.to_owned());
+            let cancel = self.cancel.clone();
+            Arc::new(move |part: &StreamPart| part.send(&bucket, &key, &upload_id, &cancel))
+        };
+        let control = PartsControl { stop: &|| self.cancel.is_cancelled(), cancel: self.cancel.clone() };
+        let outcome = run_part_jobs(
+            &runtime.part_pool,
+            &control,
+            parts,
+            self.limit,
+            config.chunk_retry_times,
+            work,
+            |part: &SentPart| self.progress.add(part.len),
+        );
+        let mut sent = match outcome.end {
+            PartsEnd::Complete => outcome.done,
+            PartsEnd::Stopped => return Err(Error::Cancelled),
+            PartsEnd::Failed(e) => return Err(e),
+        };
         sent.sort_by_key(|p| p.number);
         let size: u64 = sent.iter().map(|p| p.len).sum();
         let whole_crc = combine_crcs(sent.iter().map(|p| (p.crc64, p.len)));
@@ -404,6 +367,38 @@ impl StreamUpload<'_> {
             meta: out.meta,
         })
     }
+
+    /// Part `number` of the stream read into a pooled buffer; `None` once the stream has
+    /// ended. A cancel, a read error, or a part past `max_part_number` is the error.
+    fn read_part(&self, stream: &mut PartReader<'_>, number: u32, max_part_number: u64) -> Result<Option<StreamPart>> {
+        self.cancel.check()?;
+        let buffers = &crate::transfer::runtime(self.bucket.client()).part_buffers;
+        let size = part_size_of(self.part_size, number) as usize;
+        let mut buffer = buffers.take(size);
+        let read = fill_buffer(stream, &mut buffer);
+        let len = match read {
+            Ok(n) if n > 0 && u64::from(number) <= max_part_number => n,
+            other => {
+                buffers.give_back(size, buffer);
+                return match other {
+                    Err(e) => Err(e),
+                    Ok(0) => Ok(None),
+                    Ok(_) => Err(Error::invalid(
+                        "part_size",
+                        format!(
+                            "the stream is longer than {max_part_number} parts starting at {} bytes; set a larger part_size",
+                            self.part_size
+                        ),
+                    )),
+                };
+            }
+        };
+        Ok(Some(self.part(number, buffer, len)))
+    }
+
+    fn part(&self, number: u32, buffer: Arc<[u8]>, len: usize) -> StreamPart {
+        StreamPart { bucket: self.bucket.clone(), number, buffer, len, crc64: OnceLock::new() }
+    }
 }
 
 /// Fills a pooled buffer that nobody else holds.
@@ -412,50 +407,50 @@ fn fill_buffer(stream: &mut PartReader<'_>, buffer: &mut Arc<[u8]>) -> Result<us
     Ok(stream.fill(buf)?)
 }
 
-/// One part, on a part worker: sent from its buffer, retried, checked against COS's CRC-64.
-struct PartJob {
+/// One part read from the stream, sent (and retried) from its buffer on a part worker; the
+/// buffer goes back to the client's pool when the job is dropped, after its last attempt.
+struct StreamPart {
     bucket: Bucket,
-    key: String,
-    upload_id: String,
     number: u32,
     buffer: Arc<[u8]>,
+    /// The part's bytes: the first `len` of the buffer.
     len: usize,
-    retries: u32,
-    cancel: CancelToken,
+    /// Their CRC-64, computed by the first attempt.
+    crc64: OnceLock<u64>,
 }
 
-impl PartJob {
-    fn send(self) -> Result<SentPart> {
-        let runtime = crate::transfer::runtime(self.bucket.client());
+impl StreamPart {
+    /// One attempt: the part's bytes in one request, checked against COS's CRC-64.
+    fn send(&self, bucket: &Bucket, key: &str, upload_id: &str, cancel: &CancelToken) -> Result<SentPart> {
+        let buffer = &self.buffer;
         // The last part is shorter than its buffer: send a copy of exactly its bytes.
-        let body: Arc<[u8]> =
-            if self.len == self.buffer.len() { self.buffer.clone() } else { Arc::from(&self.buffer[..self.len]) };
-        let local = crate::checksum::crc64(&body);
-        let options = CallOptions::new().cancel(self.cancel.clone());
-        let result = with_retries_until(self.retries, &self.cancel, || {
-            let out = self.bucket.execute_with(
-                MultipartUploadInput {
-                    key: self.key.clone(),
-                    upload_id: self.upload_id.clone(),
-                    part_number: self.number,
-                    body: Body::Bytes(body.clone()),
-                    ..Default::default()
-                },
-                &options,
-            )?;
-            if let Some(remote) = out.crc64
-                && remote != local
-            {
-                return Err(Error::integrity(format!("part {} of {}", self.number, self.key), "CRC-64", local, remote)
-                    .with_note("local value expected, COS value got"));
-            }
-            Ok(out.etag)
-        });
-        let size = self.buffer.len();
-        drop(body);
-        runtime.part_buffers.give_back(size, self.buffer);
-        let etag = result?;
-        Ok(SentPart { number: self.number, etag, crc64: local, len: self.len as u64 })
+        let body: Arc<[u8]> = if self.len == buffer.len() { buffer.clone() } else { Arc::from(&buffer[..self.len]) };
+        let local = *self.crc64.get_or_init(|| crate::checksum::crc64(&body));
+        let out = bucket.execute_with(
+            MultipartUploadInput {
+                key: key.to_owned(),
+                upload_id: upload_id.to_owned(),
+                part_number: self.number,
+                body: Body::Bytes(body),
+                ..Default::default()
+            },
+            &CallOptions::new().cancel(cancel.clone()),
+        )?;
+        if let Some(remote) = out.crc64
+            && remote != local
+        {
+            return Err(Error::integrity(format!("part {} of {key}", self.number), "CRC-64", local, remote)
+                .with_note("local value expected, COS value got"));
+        }
+        Ok(SentPart { number: self.number, etag: out.etag, crc64: local, len: self.len as u64 })
+    }
+}
+
+impl Drop for StreamPart {
+    fn drop(&mut self) {
+        let buffer = std::mem::replace(&mut self.buffer, Arc::from(&[][..]));
+        let size = buffer.len();
+        crate::transfer::runtime(self.bucket.client()).part_buffers.give_back(size, buffer);
     }
 }
 
