@@ -16,6 +16,10 @@ use tencent_cos::api::bucket_lifecycle::{
 };
 use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
 use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
+use tencent_cos::api::{
+    EncryptionRule, GetBucketEncryptionInput, GetBucketRefererInput, GetBucketWebsiteInput, RefererConfiguration,
+    RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+};
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
 use tencent_cos::{Bucket, Client};
@@ -470,5 +474,270 @@ fn an_empty_accelerate_type_is_refused_before_any_request() {
     let client = oracle_client(transport.clone());
     let err = client.bucket(BUCKET).put_bucket_accelerate(true).accelerate_type("").send().unwrap_err();
     assert!(err.to_string().contains("accelerate_type"), "{err}");
+    assert_eq!(transport.requests().len(), 0);
+}
+
+/// A JSON object of the pairs that are set (the fixtures' `expect` leaves absent elements out).
+fn obj(pairs: &[(&str, Option<Value>)]) -> Value {
+    Value::Object(pairs.iter().filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v))).collect())
+}
+
+fn s(v: &Option<String>) -> Option<Value> {
+    v.as_ref().map(|v| json!(v))
+}
+
+fn parse_later<O: Operation>(mut input: O, xml: Vec<u8>) -> O::Output {
+    input.parse(Response::from_bytes(200, Vec::<(String, String)>::new(), xml)).unwrap()
+}
+
+/// A 404 with `code` answered to a GET, as (output of `call`, requests sent).
+fn not_found<T>(code: &str, call: impl FnOnce(&Bucket) -> T) -> T {
+    let transport = ScriptedTransport::new();
+    transport.answer(Canned::new(
+        404,
+        format!("<Error><Code>{code}</Code><Message>none</Message><RequestId>req-9</RequestId></Error>"),
+    ));
+    let client = oracle_client(transport);
+    call(&client.bucket(BUCKET))
+}
+
+// ---- bucket website ----
+
+fn node_website() -> WebsiteConfiguration {
+    let mut config = WebsiteConfiguration::index("index.html").redirect_all_requests_to("https");
+    config.auto_addressing = Some("Disabled".into());
+    config.error_document =
+        Some(WebsiteErrorDocument { key: "errors/404 page.html".into(), original_http_status: Some("Enabled".into()) });
+    config
+        .routing_rule(RoutingRule::on_error_code("404").protocol("https").replace_key_with("404.html"))
+        .routing_rule(RoutingRule::on_key_prefix("docs/").protocol("https").replace_key_prefix_with("documents/"))
+}
+
+#[test]
+fn seq_17_put_bucket_website() {
+    replay(17, Canned::new(200, ""), |_, b| {
+        b.put_bucket_website(node_website()).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_18_get_bucket_website() {
+    let body = "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><ErrorDocument><Key>e.html</Key></ErrorDocument></WebsiteConfiguration>";
+    replay(18, Canned::new(200, body), |_, b| {
+        let out = b.get_bucket_website().send().unwrap();
+        assert_eq!(out.website.index_document.as_deref(), Some("index.html"));
+        assert_eq!(out.website.error_document.unwrap().key, "e.html");
+        assert_eq!(out.meta.status, 200);
+    });
+}
+
+#[test]
+fn seq_19_delete_bucket_website() {
+    replay(19, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_website().send().unwrap().meta.status, 204);
+    });
+}
+
+#[test]
+fn go_later_website_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("WebsiteConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "08 and 09 have the root WebsiteConfiguration");
+    for (xml, json) in fixtures {
+        let w = parse_later(GetBucketWebsiteInput, xml).website;
+        let rules: Vec<Value> = w
+            .routing_rules
+            .iter()
+            .map(|r| {
+                json!({
+                    "Condition": obj(&[
+                        ("HttpErrorCodeReturnedEquals", s(&r.condition.http_error_code_returned_equals)),
+                        ("KeyPrefixEquals", s(&r.condition.key_prefix_equals)),
+                    ]),
+                    "Redirect": obj(&[
+                        ("Protocol", s(&r.redirect.protocol)),
+                        ("ReplaceKeyWith", s(&r.redirect.replace_key_with)),
+                        ("ReplaceKeyPrefixWith", s(&r.redirect.replace_key_prefix_with)),
+                    ]),
+                })
+            })
+            .collect();
+        let value = obj(&[
+            ("IndexDocument", w.index_document.as_ref().map(|s| json!({ "Suffix": s }))),
+            ("RedirectAllRequestsTo", w.redirect_all_requests_to.as_ref().map(|p| json!({ "Protocol": p }))),
+            ("ErrorDocument", w.error_document.as_ref().map(|e| json!({ "Key": e.key }))),
+            ("RoutingRules", Some(json!({ "RoutingRule": rules }))),
+        ]);
+        assert_eq!(value, json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn no_such_website_reads_as_empty() {
+    let out = not_found("NoSuchWebsiteConfiguration", |b| b.get_bucket_website().send().unwrap());
+    assert_eq!(out.website, WebsiteConfiguration::default());
+    assert_eq!((out.meta.status, out.meta.headers.get("x-cos-request-id")), (404, Some("req-9")));
+    let err = not_found("NoSuchBucket", |b| b.get_bucket_website().send().unwrap_err());
+    assert_eq!(err.service().map(|e| e.code.as_str()), Some("NoSuchBucket"));
+}
+
+#[test]
+fn bad_website_configurations_are_refused_before_any_request() {
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let both = RoutingRule::on_key_prefix("a/").replace_key_with("x").replace_key_prefix_with("y");
+    let cases = [
+        (WebsiteConfiguration::default(), "an index document suffix is needed"),
+        (WebsiteConfiguration::index("i.html").redirect_all_requests_to("ftp"), "\"ftp\" is not one of http, https"),
+        (WebsiteConfiguration::index("i.html").error_document(""), "error document key is empty"),
+        (WebsiteConfiguration::index("i.html").routing_rule(RoutingRule::default()), "routing rule 0: a condition"),
+        (WebsiteConfiguration::index("i.html").routing_rule(both), "exclude each other"),
+        (WebsiteConfiguration::index("bell\u{7}"), "U+0007"),
+    ];
+    for (config, why) in cases {
+        let text = b.put_bucket_website(config).send().unwrap_err().to_string();
+        assert!(text.contains("website") && text.contains(why), "{why}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket referer ----
+
+#[test]
+fn seq_20_put_bucket_referer() {
+    replay(20, Canned::new(200, ""), |_, b| {
+        let config =
+            RefererConfiguration::white_list(["*.example.com", "www.example.org:8080", "https://static.example.net"])
+                .empty_referer("Deny");
+        b.put_bucket_referer(config).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_21_get_bucket_referer() {
+    let body = "<RefererConfiguration><Status>Disabled</Status><RefererType>Black-List</RefererType><DomainList><Domain>a.com</Domain></DomainList></RefererConfiguration>";
+    replay(21, Canned::new(200, body), |_, b| {
+        let r = b.get_bucket_referer().send().unwrap().referer;
+        assert_eq!(
+            (r.status.as_str(), r.referer_type.as_str(), r.domains, r.empty_referer),
+            ("Disabled", "Black-List", vec!["a.com".to_string()], None)
+        );
+    });
+}
+
+#[test]
+fn go_later_referer_body_parses_to_its_values() {
+    let fixtures = later_fixtures("RefererConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 1, "10 has the root RefererConfiguration");
+    for (xml, json) in fixtures {
+        let r = parse_later(GetBucketRefererInput, xml).referer;
+        let value = json!({
+            "Status": r.status,
+            "RefererType": r.referer_type,
+            "DomainList": { "Domain": r.domains },
+            "EmptyReferConfiguration": r.empty_referer,
+        });
+        assert_eq!(value, json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn no_such_referer_reads_as_empty_and_bad_referers_are_refused() {
+    let out = not_found("NoSuchRefererConfiguration", |b| b.get_bucket_referer().send().unwrap());
+    assert_eq!((out.referer, out.meta.status), (RefererConfiguration::default(), 404));
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut off = RefererConfiguration::white_list(["a.com"]);
+    off.status = "Off".into();
+    let cases = [
+        (RefererConfiguration::default(), "Status \"\""),
+        (off, "Status \"Off\""),
+        (RefererConfiguration::white_list(Vec::<String>::new()), "at least one domain"),
+        (RefererConfiguration::black_list(["a.com", " "]), "domain 1 is empty"),
+        (RefererConfiguration::white_list(["a.com"]).empty_referer("Maybe"), "EmptyReferConfiguration \"Maybe\""),
+    ];
+    for (config, why) in cases {
+        let text = b.put_bucket_referer(config).send().unwrap_err().to_string();
+        assert!(text.contains("referer") && text.contains(why), "{why}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket encryption ----
+
+#[test]
+fn seq_36_put_bucket_encryption() {
+    replay(36, Canned::new(200, ""), |_, b| {
+        let config = ServerSideEncryptionConfiguration { rules: vec![EncryptionRule::kms("kms-key-0001-example")] };
+        b.put_bucket_encryption(config).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_37_get_bucket_encryption() {
+    let body = "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>KMS</SSEAlgorithm><KMSMasterKeyID>k-1</KMSMasterKeyID><KMSAlgorithm>SM4</KMSAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
+    replay(37, Canned::new(200, body), |_, b| {
+        let rules = b.get_bucket_encryption().send().unwrap().encryption.rules;
+        let want = EncryptionRule {
+            sse_algorithm: "KMS".into(),
+            kms_master_key_id: Some("k-1".into()),
+            kms_algorithm: Some("SM4".into()),
+        };
+        assert_eq!(rules, [want]);
+    });
+}
+
+#[test]
+fn seq_38_delete_bucket_encryption() {
+    replay(38, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_encryption().send().unwrap().meta.status, 204);
+    });
+}
+
+#[test]
+fn go_later_encryption_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("ServerSideEncryptionConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "17 and 18 have the root ServerSideEncryptionConfiguration");
+    for (xml, json) in fixtures {
+        let rules = parse_later(GetBucketEncryptionInput, xml).encryption.rules;
+        assert_eq!(rules.len(), 1, "{}", json["source"]);
+        let r = &rules[0];
+        let value = json!({ "Rule": { "ApplyServerSideEncryptionByDefault": obj(&[
+            ("SSEAlgorithm", Some(json!(r.sse_algorithm))),
+            ("KMSMasterKeyID", s(&r.kms_master_key_id)),
+            ("KMSAlgorithm", s(&r.kms_algorithm)),
+        ]) } });
+        assert_eq!(value, json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn no_such_encryption_reads_as_no_rules_and_bad_rules_are_refused() {
+    let out = not_found("NoSuchEncryptionConfiguration", |b| b.get_bucket_encryption().send().unwrap());
+    assert_eq!((out.encryption.rules.len(), out.meta.status), (0, 404));
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut aes_with_key = EncryptionRule::new("AES256");
+    aes_with_key.kms_master_key_id = Some("k".into());
+    let cases = [
+        (vec![], "at least one rule"),
+        (vec![EncryptionRule::new("DES")], "SSEAlgorithm \"DES\""),
+        (vec![aes_with_key], "rule 0: a KMS key or algorithm needs SSEAlgorithm KMS"),
+    ];
+    for (rules, why) in cases {
+        let text = b.put_bucket_encryption(ServerSideEncryptionConfiguration { rules }).send().unwrap_err().to_string();
+        assert!(text.contains("encryption") && text.contains(why), "{why}: {text}");
+    }
     assert_eq!(transport.requests().len(), 0);
 }

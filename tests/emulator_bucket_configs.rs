@@ -8,6 +8,10 @@ use emulator_support::{BUCKET, Front, Harness, Raw};
 use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
+use tencent_cos::api::{
+    EncryptionRule, RefererConfiguration, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    WebsiteErrorDocument,
+};
 use tencent_cos::emulator::Emulator;
 
 const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
@@ -231,5 +235,116 @@ fn bucket_accelerate_setting_is_kept() {
             assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
         }
         assert_eq!(b.get_bucket_accelerate().send().unwrap().status.as_deref(), Some("Suspended"), "{front:?}");
+    }
+}
+
+/// For the configurations only stored and returned: the never-set answer (raw code and the
+/// client's empty reading), put then get, a second put replacing, refused bodies storing nothing.
+#[test]
+fn bucket_website_is_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let none = b.get_bucket_website().send().unwrap();
+        assert_eq!((none.website, none.meta.status), (WebsiteConfiguration::default(), 404), "{front:?}");
+        let raw = h.send(BUCKET, Raw::get().query("website", ""));
+        assert_eq!(raw.code(), (404, "NoSuchWebsiteConfiguration".to_string()), "{front:?}");
+
+        let mut config = WebsiteConfiguration::index("index.html").redirect_all_requests_to("https");
+        config.error_document = Some(WebsiteErrorDocument {
+            key: "errors/404 & <x>.html".into(),
+            original_http_status: Some("Enabled".into()),
+        });
+        let config = config
+            .routing_rule(RoutingRule::on_error_code("404").protocol("https").replace_key_with("404.html"))
+            .routing_rule(RoutingRule::on_key_prefix("文档/").replace_key_prefix_with("docs/"));
+        b.put_bucket_website(config.clone()).send().unwrap();
+        let got = b.get_bucket_website().send().unwrap();
+        assert_eq!((got.meta.status, &got.website), (200, &config), "{front:?}");
+        b.put_bucket_website(WebsiteConfiguration::index("home.htm")).send().unwrap();
+        assert_eq!(b.get_bucket_website().send().unwrap().website, WebsiteConfiguration::index("home.htm"));
+
+        for (body, code) in [
+            ("<WebsiteConfiguration></WebsiteConfiguration>", "InvalidArgument"),
+            (
+                "<WebsiteConfiguration><IndexDocument><Suffix>i</Suffix></IndexDocument><RoutingRules><RoutingRule><Condition/><Redirect/></RoutingRule></RoutingRules></WebsiteConfiguration>",
+                "InvalidArgument",
+            ),
+            ("<Website/>", "MalformedXML"),
+            ("<WebsiteConfiguration>", "MalformedXML"),
+        ] {
+            let r = h.send(BUCKET, Raw::put().query("website", "").xml(body));
+            assert_eq!(r.code(), (400, code.to_string()), "{front:?}: {body}");
+        }
+        assert_eq!(b.get_bucket_website().send().unwrap().website, WebsiteConfiguration::index("home.htm"));
+        let err = h.anonymous().bucket(BUCKET).get_bucket_website().send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
+
+        assert_eq!(b.delete_bucket_website().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_website().send().unwrap().meta.status, 404, "{front:?}: deleted");
+        assert_eq!(b.delete_bucket_website().send().unwrap().meta.status, 204, "{front:?}: again");
+        h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_referer_is_stored_and_returned() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let none = b.get_bucket_referer().send().unwrap();
+        assert_eq!((none.referer, none.meta.status), (RefererConfiguration::default(), 404), "{front:?}");
+        let raw = h.send(BUCKET, Raw::get().query("referer", ""));
+        assert_eq!(raw.code(), (404, "NoSuchRefererConfiguration".to_string()), "{front:?}");
+
+        let config = RefererConfiguration::white_list(["*.example.com", "www.example.org:8080"]).empty_referer("Deny");
+        b.put_bucket_referer(config.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_referer().send().unwrap().referer, config, "{front:?}");
+        // "Deleting" is a put of a disabled configuration (COS has no DELETE ?referer).
+        let mut off = config.clone();
+        off.status = "Disabled".into();
+        b.put_bucket_referer(off.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_referer().send().unwrap().referer, off, "{front:?}");
+        assert_eq!(h.send(BUCKET, Raw::delete().query("referer", "")).code().0, 405, "{front:?}");
+        h.send(BUCKET, Raw::head()).ok();
+
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("referer", "").xml("<RefererConfiguration><Status>Enabled</Status><RefererType>Grey-List</RefererType><DomainList><Domain>a</Domain></DomainList></RefererConfiguration>"),
+        );
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
+        assert_eq!(b.get_bucket_referer().send().unwrap().referer, off, "{front:?}: nothing stored");
+    }
+}
+
+#[test]
+fn bucket_encryption_is_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let none = b.get_bucket_encryption().send().unwrap();
+        assert!(none.encryption.rules.is_empty() && none.meta.status == 404, "{front:?}");
+        let raw = h.send(BUCKET, Raw::get().query("encryption", ""));
+        assert_eq!(raw.code(), (404, "NoSuchEncryptionConfiguration".to_string()), "{front:?}");
+
+        let kms = ServerSideEncryptionConfiguration { rules: vec![EncryptionRule::kms("kms-key-0001")] };
+        b.put_bucket_encryption(kms.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_encryption().send().unwrap().encryption, kms, "{front:?}");
+        let aes = ServerSideEncryptionConfiguration { rules: vec![EncryptionRule::new("AES256")] };
+        b.put_bucket_encryption(aes.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_encryption().send().unwrap().encryption, aes, "{front:?}");
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("encryption", "").xml("<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>ROT13</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>"),
+        );
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
+        assert_eq!(b.delete_bucket_encryption().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_encryption().send().unwrap().meta.status, 404, "{front:?}: deleted");
     }
 }

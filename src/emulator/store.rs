@@ -157,6 +157,12 @@ pub(crate) struct BucketConfigs {
     pub(crate) lifecycle: Option<String>,
     /// Accelerate Status and Type; `None` until set.
     pub(crate) accelerate: Option<(String, Option<String>)>,
+    /// The configurations kept as the client writes them (canonical XML), by sub-resource
+    /// (`website`, `referer`, `encryption`, `replication`, `logging`, `domain`, `origin`,
+    /// `intelligenttiering`); absent until set.
+    pub(crate) documents: BTreeMap<String, String>,
+    /// Inventory configurations in canonical XML, by Id (listed in Id order).
+    pub(crate) inventories: BTreeMap<String, String>,
 }
 
 /// A bucket's CORS configuration.

@@ -4,6 +4,8 @@
 mod acl;
 mod bucket;
 mod bucket_accelerate;
+mod bucket_documents;
+use bucket_documents as docs;
 mod bucket_lifecycle;
 mod bucket_policy;
 mod bucket_tagging;
@@ -17,6 +19,8 @@ mod object;
 use base64::Engine;
 
 use crate::http::Method;
+
+use crate::api::{RefererConfiguration, ServerSideEncryptionConfiguration, WebsiteConfiguration};
 
 use super::Inner;
 use super::access::{Permission, Principal};
@@ -59,7 +63,8 @@ const UNSUPPORTED: &[&str] = &[
 
 /// The bucket-configuration subresources answered by their own handlers (in UNSUPPORTED too:
 /// the same name on an object stays unsupported). Their bodies are bounded like XML bodies.
-const BUCKET_CONFIGS: &[&str] = &["tagging", "policy", "versioning", "lifecycle", "accelerate"];
+const BUCKET_CONFIGS: &[&str] =
+    &["tagging", "policy", "versioning", "lifecycle", "accelerate", "website", "referer", "encryption"];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
 /// object, e.g. object tagging, stays unsupported).
@@ -169,6 +174,11 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("lifecycle") => bucket_lifecycle::put_bucket_lifecycle(ctx, bucket),
         Method::Put if q("accelerate") => bucket_accelerate::put_bucket_accelerate(ctx, bucket),
         Method::Put if q("versioning") => bucket_versioning::put_bucket_versioning(ctx, bucket),
+        Method::Put if q("website") => docs::put::<WebsiteConfiguration>(ctx, bucket, "website", |_, _| Ok(())),
+        Method::Put if q("referer") => docs::put::<RefererConfiguration>(ctx, bucket, "referer", |_, _| Ok(())),
+        Method::Put if q("encryption") => {
+            docs::put::<ServerSideEncryptionConfiguration>(ctx, bucket, "encryption", |_, _| Ok(()))
+        }
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -177,6 +187,15 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("lifecycle") => bucket_lifecycle::get_bucket_lifecycle(ctx, bucket),
         Method::Get if q("accelerate") => bucket_accelerate::get_bucket_accelerate(ctx, bucket),
         Method::Get if q("versioning") => bucket_versioning::get_bucket_versioning(ctx, bucket),
+        Method::Get if q("website") => {
+            docs::get(ctx, bucket, "website", docs::missing("NoSuchWebsiteConfiguration", "website"))
+        }
+        Method::Get if q("referer") => {
+            docs::get(ctx, bucket, "referer", docs::missing("NoSuchRefererConfiguration", "referer"))
+        }
+        Method::Get if q("encryption") => {
+            docs::get(ctx, bucket, "encryption", docs::missing("NoSuchEncryptionConfiguration", "encryption"))
+        }
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -185,8 +204,11 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("tagging") => bucket_tagging::delete_bucket_tagging(ctx, bucket),
         Method::Delete if q("policy") => bucket_policy::delete_bucket_policy(ctx, bucket),
         Method::Delete if q("lifecycle") => bucket_lifecycle::delete_bucket_lifecycle(ctx, bucket),
-        // No DELETE ?versioning or ?accelerate in COS: never let it fall through to DELETE Bucket.
-        Method::Delete if q("versioning") || q("accelerate") => Err(CosError::method_not_allowed()),
+        Method::Delete if q("website") => docs::delete(ctx, bucket, "website"),
+        Method::Delete if q("encryption") => docs::delete(ctx, bucket, "encryption"),
+        // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
+        // DELETE Bucket.
+        Method::Delete if q("versioning") || q("accelerate") || q("referer") => Err(CosError::method_not_allowed()),
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
         Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
