@@ -17,8 +17,10 @@ use tencent_cos::api::bucket_lifecycle::{
 use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
 use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::api::{
-    EncryptionRule, GetBucketEncryptionInput, GetBucketRefererInput, GetBucketWebsiteInput, RefererConfiguration,
-    RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, GetBucketDomainInput,
+    GetBucketEncryptionInput, GetBucketLoggingInput, GetBucketRefererInput, GetBucketReplicationInput,
+    GetBucketWebsiteInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
@@ -738,6 +740,222 @@ fn no_such_encryption_reads_as_no_rules_and_bad_rules_are_refused() {
     for (rules, why) in cases {
         let text = b.put_bucket_encryption(ServerSideEncryptionConfiguration { rules }).send().unwrap_err().to_string();
         assert!(text.contains("encryption") && text.contains(why), "{why}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket replication ----
+
+fn node_replication() -> ReplicationConfiguration {
+    let mut docs = ReplicationRule::new("docs/", "qcs::cos:ap-beijing::destbucket-1250000000");
+    docs.id = Some("replicate docs".into());
+    docs.destination_storage_class = Some("STANDARD_IA".into());
+    let mut all = ReplicationRule::new("", "qcs::cos:ap-shanghai::backupbucket-1250000000");
+    all.id = Some("replicate-all".into());
+    all.status = "Disabled".into();
+    ReplicationConfiguration { role: "qcs::cam::uin/100000000001:uin/100000000001".into(), rules: vec![docs, all] }
+}
+
+#[test]
+fn seq_14_put_bucket_replication() {
+    replay(14, Canned::new(200, ""), |_, b| {
+        b.put_bucket_replication(node_replication()).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_15_get_bucket_replication() {
+    let body = "<ReplicationConfiguration><Role>r</Role><Rule><ID>x</ID><Status>Enabled</Status><Prefix>p/</Prefix><Destination><Bucket>qcs::cos:ap-beijing::d-1</Bucket><StorageClass>STANDARD</StorageClass></Destination></Rule></ReplicationConfiguration>";
+    replay(15, Canned::new(200, body), |_, b| {
+        let r = b.get_bucket_replication().send().unwrap().replication;
+        let mut want = ReplicationRule::new("p/", "qcs::cos:ap-beijing::d-1");
+        want.id = Some("x".into());
+        want.destination_storage_class = Some("STANDARD".into());
+        assert_eq!((r.role.as_str(), r.rules), ("r", vec![want]));
+    });
+}
+
+#[test]
+fn seq_16_delete_bucket_replication() {
+    replay(16, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_replication().send().unwrap().meta.status, 204);
+    });
+}
+
+#[test]
+fn go_later_replication_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("ReplicationConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "19 and 20 have the root ReplicationConfiguration");
+    for (xml, json) in fixtures {
+        let r = parse_later(GetBucketReplicationInput, xml).replication;
+        let rules: Vec<Value> = r
+            .rules
+            .iter()
+            .map(|r| {
+                obj(&[
+                    ("Status", Some(json!(r.status))),
+                    ("ID", s(&r.id)),
+                    ("Prefix", Some(json!(r.prefix))),
+                    (
+                        "Destination",
+                        Some(obj(&[
+                            ("Bucket", Some(json!(r.destination_bucket))),
+                            ("StorageClass", s(&r.destination_storage_class)),
+                        ])),
+                    ),
+                ])
+            })
+            .collect();
+        assert_eq!(json!({ "Role": r.role, "Rule": rules }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn replication_not_found_reads_as_empty_and_bad_rules_are_refused() {
+    let out = not_found("ReplicationConfigurationnotFoundError", |b| b.get_bucket_replication().send().unwrap());
+    assert_eq!((out.replication, out.meta.status), (ReplicationConfiguration::default(), 404));
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut no_role = node_replication();
+    no_role.role = " ".into();
+    let mut no_rules = node_replication();
+    no_rules.rules.clear();
+    let mut bad_status = node_replication();
+    bad_status.rules[1].status = "enabled".into();
+    let mut no_dest = node_replication();
+    no_dest.rules[1].destination_bucket.clear();
+    let cases = [
+        (no_role, "the role is empty"),
+        (no_rules, "at least one rule"),
+        (bad_status, "Status \"enabled\""),
+        (no_dest, "rule 1: the destination bucket is empty"),
+    ];
+    for (config, why) in cases {
+        let text = b.put_bucket_replication(config).send().unwrap_err().to_string();
+        assert!(text.contains("replication") && text.contains(why), "{why}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket logging ----
+
+#[test]
+fn seq_28_put_bucket_logging() {
+    replay(28, Canned::new(200, ""), |_, b| {
+        b.put_bucket_logging(BucketLoggingStatus::to("logbucket-1250000000", "logs/examplebucket/")).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_29_get_bucket_logging() {
+    replay(29, Canned::new(200, "<BucketLoggingStatus/>"), |_, b| {
+        let out = b.get_bucket_logging().send().unwrap();
+        assert_eq!((out.logging, out.meta.status), (BucketLoggingStatus::default(), 200));
+    });
+}
+
+#[test]
+fn go_later_logging_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("BucketLoggingStatus");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "12 and 13 have the root BucketLoggingStatus");
+    for (xml, json) in fixtures {
+        let l = parse_later(GetBucketLoggingInput, xml).logging.logging_enabled.unwrap();
+        let value = json!({ "LoggingEnabled": { "TargetBucket": l.target_bucket, "TargetPrefix": l.target_prefix } });
+        assert_eq!(value, json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn logging_off_is_an_empty_status_and_an_empty_target_is_refused() {
+    let transport = ScriptedTransport::new();
+    transport.answer(Canned::new(200, ""));
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let text = b.put_bucket_logging(BucketLoggingStatus::to("", "p/")).send().unwrap_err().to_string();
+    assert!(text.contains("logging") && text.contains("target bucket is empty"), "{text}");
+    assert_eq!(transport.requests().len(), 0);
+    b.put_bucket_logging(BucketLoggingStatus::default()).send().unwrap();
+    assert_eq!(transport.requests()[0].body, b"<BucketLoggingStatus></BucketLoggingStatus>");
+}
+
+// ---- bucket domain ----
+
+#[test]
+fn seq_22_put_bucket_domain() {
+    replay(22, Canned::new(200, ""), |_, b| {
+        let mut www = DomainRule::new("www.example.com", "REST");
+        www.forced_replacement = Some("CNAME".into());
+        let mut stat = DomainRule::new("static.example.com", "WEBSITE");
+        stat.status = "DISABLED".into();
+        b.put_bucket_domain(DomainConfiguration { rules: vec![www, stat] }).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_23_get_bucket_domain() {
+    let body = "<DomainConfiguration><DomainRule><Status>ENABLED</Status><Name>a.com</Name><Type>ACCELERATE</Type></DomainRule></DomainConfiguration>";
+    replay(23, Canned::new(200, body), |_, b| {
+        assert_eq!(b.get_bucket_domain().send().unwrap().domain.rules, [DomainRule::new("a.com", "ACCELERATE")]);
+    });
+}
+
+#[test]
+fn seq_24_delete_bucket_domain() {
+    replay(24, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_domain().send().unwrap().meta.status, 204);
+    });
+}
+
+#[test]
+fn go_later_domain_body_parses_to_its_values() {
+    let fixtures = later_fixtures("DomainConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 1, "11 has the root DomainConfiguration");
+    for (xml, json) in fixtures {
+        let rules: Vec<Value> = parse_later(GetBucketDomainInput, xml)
+            .domain
+            .rules
+            .iter()
+            .map(|r| {
+                obj(&[
+                    ("Status", Some(json!(r.status))),
+                    ("Name", Some(json!(r.name))),
+                    ("Type", Some(json!(r.domain_type))),
+                    ("ForcedReplacement", s(&r.forced_replacement)),
+                ])
+            })
+            .collect();
+        assert_eq!(json!({ "DomainRule": rules }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn no_such_domain_reads_as_empty_and_bad_rules_are_refused() {
+    let out = not_found("NoSuchDomainConfiguration", |b| b.get_bucket_domain().send().unwrap());
+    assert_eq!((out.domain.rules.len(), out.meta.status), (0, 404));
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut forced = DomainRule::new("a.com", "REST");
+    forced.forced_replacement = Some("A".into());
+    let cases = [
+        (vec![], "at least one rule"),
+        (vec![DomainRule::new("a.com", "CDN")], "Type \"CDN\""),
+        (vec![DomainRule::new("a.com", "REST"), DomainRule::new("", "REST")], "rule 1: the domain name is empty"),
+        (vec![forced], "ForcedReplacement \"A\""),
+    ];
+    for (rules, why) in cases {
+        let text = b.put_bucket_domain(DomainConfiguration { rules }).send().unwrap_err().to_string();
+        assert!(text.contains("domain") && text.contains(why), "{why}: {text}");
     }
     assert_eq!(transport.requests().len(), 0);
 }

@@ -9,7 +9,8 @@ use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::api::{
-    EncryptionRule, RefererConfiguration, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, RefererConfiguration,
+    ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
     WebsiteErrorDocument,
 };
 use tencent_cos::emulator::Emulator;
@@ -346,5 +347,88 @@ fn bucket_encryption_is_stored_returned_and_deleted() {
         assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
         assert_eq!(b.delete_bucket_encryption().send().unwrap().meta.status, 204, "{front:?}");
         assert_eq!(b.get_bucket_encryption().send().unwrap().meta.status, 404, "{front:?}: deleted");
+    }
+}
+
+#[test]
+fn bucket_replication_needs_versioning_enabled() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let none = b.get_bucket_replication().send().unwrap();
+        assert_eq!((none.replication, none.meta.status), (ReplicationConfiguration::default(), 404), "{front:?}");
+        let raw = h.send(BUCKET, Raw::get().query("replication", ""));
+        assert_eq!(raw.code(), (404, "ReplicationConfigurationnotFoundError".to_string()), "{front:?}");
+
+        let mut rule = ReplicationRule::new("docs/", "qcs::cos:ap-beijing::dest-1250000000");
+        rule.id = Some("r & 1".into());
+        rule.destination_storage_class = Some("STANDARD_IA".into());
+        let config = ReplicationConfiguration { role: "qcs::cam::uin/1:uin/1".into(), rules: vec![rule] };
+        // Never-versioned, then suspended: refused, nothing stored.
+        for status in [None, Some(VersioningStatus::Suspended)] {
+            if let Some(s) = status {
+                b.put_bucket_versioning(s).send().unwrap();
+            }
+            let err = b.put_bucket_replication(config.clone()).send().unwrap_err();
+            assert_eq!(err.service().map(|e| (e.status, e.code.as_str())), Some((400, "InvalidRequest")), "{front:?}");
+        }
+        assert_eq!(b.get_bucket_replication().send().unwrap().meta.status, 404, "{front:?}");
+
+        b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+        b.put_bucket_replication(config.clone()).send().unwrap();
+        let got = b.get_bucket_replication().send().unwrap();
+        assert_eq!((got.meta.status, got.replication), (200, config), "{front:?}");
+        assert_eq!(b.delete_bucket_replication().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_replication().send().unwrap().meta.status, 404, "{front:?}: deleted");
+    }
+}
+
+#[test]
+fn bucket_logging_is_turned_on_and_off() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let never = b.get_bucket_logging().send().unwrap();
+        assert_eq!((never.logging, never.meta.status), (BucketLoggingStatus::default(), 200), "{front:?}");
+        let on = BucketLoggingStatus::to("logbucket-1250000000", "logs/示例 & <x>/");
+        b.put_bucket_logging(on.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_logging().send().unwrap().logging, on, "{front:?}");
+        b.put_bucket_logging(BucketLoggingStatus::default()).send().unwrap();
+        assert_eq!(b.get_bucket_logging().send().unwrap().logging, BucketLoggingStatus::default(), "{front:?}");
+        let r = h.send(BUCKET, Raw::put().query("logging", "").xml("<BucketLogging/>"));
+        assert_eq!(r.code(), (400, "MalformedXML".to_string()), "{front:?}");
+        assert_eq!(h.send(BUCKET, Raw::delete().query("logging", "")).code().0, 405, "{front:?}");
+        h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_domain_is_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        assert_eq!(
+            h.send(BUCKET, Raw::get().query("domain", "")).code(),
+            (404, "NoSuchDomainConfiguration".to_string())
+        );
+        assert_eq!(b.get_bucket_domain().send().unwrap().meta.status, 404, "{front:?}: read as empty");
+        let mut off = DomainRule::new("static.example.com", "WEBSITE");
+        off.status = "DISABLED".into();
+        let config = DomainConfiguration { rules: vec![DomainRule::new("www.example.com", "REST"), off] };
+        b.put_bucket_domain(config.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_domain().send().unwrap().domain, config, "{front:?}");
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("domain", "").xml("<DomainConfiguration><DomainRule><Status>ON</Status><Name>a</Name><Type>REST</Type></DomainRule></DomainConfiguration>"),
+        );
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
+        assert_eq!(b.delete_bucket_domain().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_domain().send().unwrap().meta.status, 404, "{front:?}: deleted");
     }
 }

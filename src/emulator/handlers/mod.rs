@@ -20,7 +20,10 @@ use base64::Engine;
 
 use crate::http::Method;
 
-use crate::api::{RefererConfiguration, ServerSideEncryptionConfiguration, WebsiteConfiguration};
+use crate::api::{
+    BucketLoggingStatus, DomainConfiguration, RefererConfiguration, ReplicationConfiguration,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration,
+};
 
 use super::Inner;
 use super::access::{Permission, Principal};
@@ -63,8 +66,19 @@ const UNSUPPORTED: &[&str] = &[
 
 /// The bucket-configuration subresources answered by their own handlers (in UNSUPPORTED too:
 /// the same name on an object stays unsupported). Their bodies are bounded like XML bodies.
-const BUCKET_CONFIGS: &[&str] =
-    &["tagging", "policy", "versioning", "lifecycle", "accelerate", "website", "referer", "encryption"];
+const BUCKET_CONFIGS: &[&str] = &[
+    "tagging",
+    "policy",
+    "versioning",
+    "lifecycle",
+    "accelerate",
+    "website",
+    "referer",
+    "encryption",
+    "replication",
+    "logging",
+    "domain",
+];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
 /// object, e.g. object tagging, stays unsupported).
@@ -179,6 +193,9 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("encryption") => {
             docs::put::<ServerSideEncryptionConfiguration>(ctx, bucket, "encryption", |_, _| Ok(()))
         }
+        Method::Put if q("replication") => docs::put(ctx, bucket, "replication", replication_needs_versioning),
+        Method::Put if q("logging") => docs::put::<BucketLoggingStatus>(ctx, bucket, "logging", |_, _| Ok(())),
+        Method::Put if q("domain") => docs::put::<DomainConfiguration>(ctx, bucket, "domain", |_, _| Ok(())),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -196,6 +213,15 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("encryption") => {
             docs::get(ctx, bucket, "encryption", docs::missing("NoSuchEncryptionConfiguration", "encryption"))
         }
+        Method::Get if q("replication") => {
+            docs::get(ctx, bucket, "replication", docs::missing("ReplicationConfigurationnotFoundError", "replication"))
+        }
+        Method::Get if q("logging") => docs::get(ctx, bucket, "logging", || {
+            Ok(Outgoing::xml(b"<BucketLoggingStatus></BucketLoggingStatus>".to_vec()))
+        }),
+        Method::Get if q("domain") => {
+            docs::get(ctx, bucket, "domain", docs::missing("NoSuchDomainConfiguration", "domain"))
+        }
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -206,13 +232,26 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("lifecycle") => bucket_lifecycle::delete_bucket_lifecycle(ctx, bucket),
         Method::Delete if q("website") => docs::delete(ctx, bucket, "website"),
         Method::Delete if q("encryption") => docs::delete(ctx, bucket, "encryption"),
+        Method::Delete if q("replication") => docs::delete(ctx, bucket, "replication"),
+        Method::Delete if q("domain") => docs::delete(ctx, bucket, "domain"),
         // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
         // DELETE Bucket.
-        Method::Delete if q("versioning") || q("accelerate") || q("referer") => Err(CosError::method_not_allowed()),
+        Method::Delete if q("versioning") || q("accelerate") || q("referer") || q("logging") => {
+            Err(CosError::method_not_allowed())
+        }
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
         Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
         Method::Options => Err(CosError::method_not_allowed()),
+    }
+}
+
+/// PUT ?replication is refused on a bucket whose versioning is not `Enabled`, as on COS.
+fn replication_needs_versioning(b: &BucketState, _: &ReplicationConfiguration) -> Result<(), CosError> {
+    if b.configs.versioning.as_deref() == Some("Enabled") {
+        Ok(())
+    } else {
+        Err(CosError::invalid_request("Versioning must be Enabled on the bucket before replication is configured."))
     }
 }
 
