@@ -18,9 +18,10 @@ use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOu
 use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::api::{
     BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, GetBucketDomainInput,
-    GetBucketEncryptionInput, GetBucketLoggingInput, GetBucketRefererInput, GetBucketReplicationInput,
-    GetBucketWebsiteInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+    GetBucketEncryptionInput, GetBucketLoggingInput, GetBucketOriginInput, GetBucketRefererInput,
+    GetBucketReplicationInput, GetBucketWebsiteInput, OriginCondition, OriginConfiguration, OriginHost,
+    OriginParameter, OriginPrivateHost, OriginRule, RefererConfiguration, ReplicationConfiguration, ReplicationRule,
+    RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
@@ -956,6 +957,133 @@ fn no_such_domain_reads_as_empty_and_bad_rules_are_refused() {
     for (rules, why) in cases {
         let text = b.put_bucket_domain(DomainConfiguration { rules }).send().unwrap_err().to_string();
         assert!(text.contains("domain") && text.contains(why), "{why}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- bucket origin ----
+
+fn node_origin() -> OriginConfiguration {
+    let mut rule = OriginRule::mirror(1, OriginHost::new("origin.example.com"));
+    rule.condition = OriginCondition { http_status_code: Some("404".into()), prefix: Some("images/".into()) };
+    rule.parameter = OriginParameter {
+        protocol: Some("HTTPS".into()),
+        follow_query_string: Some(true),
+        follow_http_headers: vec!["Range".into(), "If-None-Match".into()],
+        new_http_headers: vec![("x-origin-tag".into(), "cos & more".into())],
+        follow_redirection: Some(true),
+        http_redirect_code: Some("302".into()),
+    };
+    rule.file_prefix = Some("backup/".into());
+    OriginConfiguration { rules: vec![rule] }
+}
+
+#[test]
+fn seq_25_put_bucket_origin() {
+    replay(25, Canned::new(200, ""), |_, b| {
+        b.put_bucket_origin(node_origin()).send().unwrap();
+    });
+}
+
+#[test]
+fn seq_26_get_bucket_origin() {
+    let body = "<OriginConfiguration><OriginRule><RulePriority>2</RulePriority><OriginType>Proxy</OriginType><OriginInfo><HostInfo><HostName>h</HostName><Weight>5</Weight></HostInfo></OriginInfo></OriginRule></OriginConfiguration>";
+    replay(26, Canned::new(200, body), |_, b| {
+        let rules = b.get_bucket_origin().send().unwrap().origin.rules;
+        let mut host = OriginHost::new("h");
+        host.weight = Some(5);
+        let want = OriginRule { priority: 2, origin_type: "Proxy".into(), hosts: vec![host], ..Default::default() };
+        assert_eq!(rules, [want]);
+    });
+}
+
+#[test]
+fn seq_27_delete_bucket_origin() {
+    replay(27, Canned::new(204, ""), |_, b| {
+        assert_eq!(b.delete_bucket_origin().send().unwrap().meta.status, 204);
+    });
+}
+
+fn private_value(p: &OriginPrivateHost) -> Value {
+    obj(&[("Host", Some(json!(p.host))), ("CredentialProvider", p.role.as_ref().map(|r| json!({ "Role": r })))])
+}
+
+#[test]
+fn go_later_origin_body_parses_to_its_values() {
+    let fixtures = later_fixtures("OriginConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 1, "21 has the root OriginConfiguration");
+    for (xml, json) in fixtures {
+        let rules: Vec<Value> = parse_later(GetBucketOriginInput, xml)
+            .origin
+            .rules
+            .iter()
+            .map(|r| {
+                let p = &r.parameter;
+                let follow: Vec<Value> = p.follow_http_headers.iter().map(|k| json!({ "Key": k })).collect();
+                let new: Vec<Value> = p.new_http_headers.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+                let hosts: Vec<Value> = r
+                    .hosts
+                    .iter()
+                    .map(|h| {
+                        let mut m = serde_json::Map::new();
+                        m.insert("HostName".into(), json!(h.host_name));
+                        m.insert("Weight".into(), json!(h.weight));
+                        for (n, name) in &h.standby_host_names {
+                            m.insert(format!("StandbyHostName_{n}"), json!(name));
+                        }
+                        if let Some(p) = &h.private_host {
+                            m.insert("PrivateHost".into(), private_value(p));
+                        }
+                        for (n, p) in &h.private_standby_hosts {
+                            m.insert(format!("PrivateStandbyHost_{n}"), private_value(p));
+                        }
+                        Value::Object(m)
+                    })
+                    .collect();
+                json!({
+                    "RulePriority": r.priority,
+                    "OriginType": r.origin_type,
+                    "OriginCondition": obj(&[("HTTPStatusCode", s(&r.condition.http_status_code)), ("Prefix", s(&r.condition.prefix))]),
+                    "OriginParameter": {
+                        "Protocol": p.protocol,
+                        "FollowQueryString": p.follow_query_string,
+                        "HttpHeader": { "NewHttpHeaders": { "Header": new }, "FollowHttpHeaders": { "Header": follow } },
+                        "FollowRedirection": p.follow_redirection,
+                        "HttpRedirectCode": p.http_redirect_code,
+                    },
+                    "OriginInfo": { "HostInfo": hosts },
+                })
+            })
+            .collect();
+        assert_eq!(json!({ "OriginRule": rules }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn no_such_origin_reads_as_empty_and_bad_rules_are_refused() {
+    let out = not_found("NoSuchOriginConfiguration", |b| b.get_bucket_origin().send().unwrap());
+    assert_eq!((out.origin.rules.len(), out.meta.status), (0, 404));
+    let transport = ScriptedTransport::new();
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut kind = node_origin();
+    kind.rules[0].origin_type = "Cache".into();
+    let mut no_host = node_origin();
+    no_host.rules[0].hosts = vec![OriginHost::default()];
+    let mut protocol = node_origin();
+    protocol.rules[0].parameter.protocol = Some("FTP".into());
+    let cases = [
+        (OriginConfiguration::default(), "at least one rule"),
+        (kind, "OriginType \"Cache\""),
+        (no_host, "rule 0: every origin host needs a host name"),
+        (protocol, "Protocol \"FTP\""),
+    ];
+    for (config, why) in cases {
+        let text = b.put_bucket_origin(config).send().unwrap_err().to_string();
+        assert!(text.contains("origin") && text.contains(why), "{why}: {text}");
     }
     assert_eq!(transport.requests().len(), 0);
 }

@@ -9,9 +9,9 @@ use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::api::{
-    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, RefererConfiguration,
-    ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
-    WebsiteErrorDocument,
+    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, OriginConfiguration, OriginHost,
+    OriginPrivateHost, OriginRule, RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule,
+    ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::emulator::Emulator;
 
@@ -430,5 +430,42 @@ fn bucket_domain_is_stored_returned_and_deleted() {
         assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
         assert_eq!(b.delete_bucket_domain().send().unwrap().meta.status, 204, "{front:?}");
         assert_eq!(b.get_bucket_domain().send().unwrap().meta.status, 404, "{front:?}: deleted");
+    }
+}
+
+#[test]
+fn bucket_origin_is_stored_returned_and_deleted() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        assert_eq!(
+            h.send(BUCKET, Raw::get().query("origin", "")).code(),
+            (404, "NoSuchOriginConfiguration".to_string())
+        );
+        let mut host = OriginHost::new("origin.example.com");
+        host.weight = Some(10);
+        host.standby_host_names = vec![(1, "standby-1.example.com".into()), (3, "standby-3.example.com".into())];
+        host.private_host =
+            Some(OriginPrivateHost { host: "p.example.com".into(), role: Some("qcs::cam::uin/1:roleName/r".into()) });
+        host.private_standby_hosts = vec![(2, OriginPrivateHost { host: "p2.example.com".into(), role: None })];
+        let mut rule = OriginRule::mirror(1, host);
+        rule.condition.http_status_code = Some("404".into());
+        rule.parameter.follow_query_string = Some(false);
+        rule.parameter.new_http_headers = vec![("x-tag".into(), "a & <b>".into())];
+        rule.file_prefix = Some("backup/".into());
+        let config = OriginConfiguration { rules: vec![rule] };
+        b.put_bucket_origin(config.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_origin().send().unwrap().origin, config, "{front:?}");
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("origin", "").xml(
+                "<OriginConfiguration><OriginRule><RulePriority>x</RulePriority></OriginRule></OriginConfiguration>",
+            ),
+        );
+        assert_eq!(r.code(), (400, "MalformedXML".to_string()), "{front:?}");
+        assert_eq!(b.delete_bucket_origin().send().unwrap().meta.status, 204, "{front:?}");
+        assert_eq!(b.get_bucket_origin().send().unwrap().meta.status, 404, "{front:?}: deleted");
     }
 }

@@ -21,7 +21,7 @@ use base64::Engine;
 use crate::http::Method;
 
 use crate::api::{
-    BucketLoggingStatus, DomainConfiguration, RefererConfiguration, ReplicationConfiguration,
+    BucketLoggingStatus, DomainConfiguration, OriginConfiguration, RefererConfiguration, ReplicationConfiguration,
     ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 
@@ -78,6 +78,7 @@ const BUCKET_CONFIGS: &[&str] = &[
     "replication",
     "logging",
     "domain",
+    "origin",
 ];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
@@ -196,6 +197,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("replication") => docs::put(ctx, bucket, "replication", replication_needs_versioning),
         Method::Put if q("logging") => docs::put::<BucketLoggingStatus>(ctx, bucket, "logging", |_, _| Ok(())),
         Method::Put if q("domain") => docs::put::<DomainConfiguration>(ctx, bucket, "domain", |_, _| Ok(())),
+        Method::Put if q("origin") => docs::put::<OriginConfiguration>(ctx, bucket, "origin", |_, _| Ok(())),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -222,6 +224,9 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("domain") => {
             docs::get(ctx, bucket, "domain", docs::missing("NoSuchDomainConfiguration", "domain"))
         }
+        Method::Get if q("origin") => {
+            docs::get(ctx, bucket, "origin", docs::missing("NoSuchOriginConfiguration", "origin"))
+        }
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -234,6 +239,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("encryption") => docs::delete(ctx, bucket, "encryption"),
         Method::Delete if q("replication") => docs::delete(ctx, bucket, "replication"),
         Method::Delete if q("domain") => docs::delete(ctx, bucket, "domain"),
+        Method::Delete if q("origin") => docs::delete(ctx, bucket, "origin"),
         // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
         // DELETE Bucket.
         Method::Delete if q("versioning") || q("accelerate") || q("referer") || q("logging") => {
