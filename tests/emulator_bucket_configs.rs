@@ -9,11 +9,12 @@ use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::api::{
-    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, OriginConfiguration, OriginHost,
-    OriginPrivateHost, OriginRule, RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, InventoryConfiguration, OriginConfiguration,
+    OriginHost, OriginPrivateHost, OriginRule, PutBucketInventoryInput, RefererConfiguration, ReplicationConfiguration,
+    ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::emulator::Emulator;
+use tencent_cos::operation::Operation;
 
 const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
 
@@ -467,5 +468,74 @@ fn bucket_origin_is_stored_returned_and_deleted() {
         assert_eq!(r.code(), (400, "MalformedXML".to_string()), "{front:?}");
         assert_eq!(b.delete_bucket_origin().send().unwrap().meta.status, 204, "{front:?}");
         assert_eq!(b.get_bucket_origin().send().unwrap().meta.status, 404, "{front:?}: deleted");
+    }
+}
+
+fn inventory(id: &str) -> InventoryConfiguration {
+    let mut c = InventoryConfiguration::new(id, "qcs::cos:ap-guangzhou::reports-1250000000");
+    c.destination.prefix = Some("inv/".into());
+    c.destination.sse_cos = true;
+    c.filter_prefix = Some("photos & <x>/".into());
+    c.optional_fields = vec!["Size".into(), "ETag".into()];
+    c
+}
+
+#[test]
+fn bucket_inventory_put_get_list_pages_and_delete() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let empty = b.list_bucket_inventory().send().unwrap();
+        assert_eq!((empty.configurations.len(), empty.is_truncated, empty.next_continuation_token), (0, false, None));
+        let err = b.get_bucket_inventory("nope").send().unwrap_err();
+        assert_eq!(err.service().map(|e| (e.status, e.code.as_str())), Some((404, "NoSuchInventoryConfiguration")));
+
+        // 101 configurations: two pages, 100 then 1, in Id order.
+        let ids: Vec<String> = (0..101).map(|i| format!("inv-{i:03}")).collect();
+        for id in ids.iter().rev() {
+            b.put_bucket_inventory(inventory(id)).send().unwrap();
+        }
+        assert_eq!(b.get_bucket_inventory("inv-042").send().unwrap().inventory, inventory("inv-042"), "{front:?}");
+        let first = b.list_bucket_inventory().send().unwrap();
+        assert_eq!(first.configurations.len(), 100, "{front:?}");
+        assert!(first.is_truncated, "{front:?}");
+        assert_eq!(first.configurations[0], inventory("inv-000"));
+        assert_eq!(first.configurations[99].id, "inv-099");
+        let token = first.next_continuation_token.unwrap();
+        let second = b.list_bucket_inventory().continuation_token(token.clone()).send().unwrap();
+        assert_eq!(second.configurations, [inventory("inv-100")], "{front:?}");
+        assert_eq!(
+            (second.is_truncated, second.continuation_token, second.next_continuation_token),
+            (false, Some(token), None)
+        );
+
+        // A put replaces the configuration with the same Id.
+        let mut weekly = inventory("inv-000");
+        weekly.frequency = "Weekly".into();
+        weekly.is_enabled = false;
+        b.put_bucket_inventory(weekly.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_inventory("inv-000").send().unwrap().inventory, weekly, "{front:?}");
+
+        // The id parameter must be the body's Id.
+        let body = String::from_utf8(
+            PutBucketInventoryInput { config: inventory("a") }.build().unwrap().body.as_bytes().unwrap().to_vec(),
+        )
+        .unwrap();
+        let r = h.send(BUCKET, Raw::put().query("inventory", "").query("id", "b").xml(&body));
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
+        let r = h.send(BUCKET, Raw::put().query("inventory", "").xml(&body));
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}: no id");
+        let r = h.send(BUCKET, Raw::get().query("inventory", "").query("continuation-token", "%%%"));
+        assert_eq!(r.code().0, 400, "{front:?}: a token it never gave");
+        assert_eq!(h.send(BUCKET, Raw::post().query("inventory", "").query("id", "a")).code().0, 501, "{front:?}");
+
+        assert_eq!(b.delete_bucket_inventory("inv-000").send().unwrap().meta.status, 204, "{front:?}");
+        let err = b.delete_bucket_inventory("inv-000").send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(404), "{front:?}: deleted");
+        assert_eq!(b.list_bucket_inventory().send().unwrap().configurations.len(), 100, "{front:?}");
+        let err = h.anonymous().bucket(BUCKET).list_bucket_inventory().send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
     }
 }

@@ -5,6 +5,7 @@ mod acl;
 mod bucket;
 mod bucket_accelerate;
 mod bucket_documents;
+mod bucket_inventory;
 use bucket_documents as docs;
 mod bucket_lifecycle;
 mod bucket_policy;
@@ -79,6 +80,7 @@ const BUCKET_CONFIGS: &[&str] = &[
     "logging",
     "domain",
     "origin",
+    "inventory",
 ];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
@@ -198,6 +200,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("logging") => docs::put::<BucketLoggingStatus>(ctx, bucket, "logging", |_, _| Ok(())),
         Method::Put if q("domain") => docs::put::<DomainConfiguration>(ctx, bucket, "domain", |_, _| Ok(())),
         Method::Put if q("origin") => docs::put::<OriginConfiguration>(ctx, bucket, "origin", |_, _| Ok(())),
+        Method::Put if q("inventory") => bucket_inventory::put_bucket_inventory(ctx, bucket),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -227,6 +230,8 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("origin") => {
             docs::get(ctx, bucket, "origin", docs::missing("NoSuchOriginConfiguration", "origin"))
         }
+        Method::Get if q("inventory") && q("id") => bucket_inventory::get_bucket_inventory(ctx, bucket),
+        Method::Get if q("inventory") => bucket_inventory::list_bucket_inventory(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -240,6 +245,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("replication") => docs::delete(ctx, bucket, "replication"),
         Method::Delete if q("domain") => docs::delete(ctx, bucket, "domain"),
         Method::Delete if q("origin") => docs::delete(ctx, bucket, "origin"),
+        Method::Delete if q("inventory") => bucket_inventory::delete_bucket_inventory(ctx, bucket),
         // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
         // DELETE Bucket.
         Method::Delete if q("versioning") || q("accelerate") || q("referer") || q("logging") => {
@@ -247,6 +253,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         }
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
+        Method::Post if q("inventory") => Err(CosError::not_implemented("POST ?inventory (a one-shot inventory job)")),
         Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
         Method::Options => Err(CosError::method_not_allowed()),
     }
