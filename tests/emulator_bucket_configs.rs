@@ -539,3 +539,97 @@ fn bucket_inventory_put_get_list_pages_and_delete() {
         assert_eq!(err.service().map(|e| e.status), Some(403), "{front:?}");
     }
 }
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("cos-emulator-configs-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every bucket configuration, set on an emulator with a data directory, reads the same from a
+/// new emulator on that directory; deleting one there is also kept.
+#[test]
+fn bucket_configurations_survive_a_restart_with_a_data_dir() {
+    let dir = TempDir::new("restart");
+    let open = || {
+        Harness::new(Front::Http, Emulator::builder().data_dir(&dir.0).try_build().expect("open the data directory"))
+    };
+    let tags = vec![Tag::new("team", "a b&c"), Tag::new("项目", "")];
+    let policy = r#"{"Statement":[{"Effect":"deny","Action":["name/cos:DeleteObject"]}]}"#;
+    let lifecycle = vec![LifecycleRule::new("tmp").filter(LifecycleFilter::prefix("tmp/")).expiration_days(1)];
+    let website = WebsiteConfiguration::index("index.html").error_document("404 & x.html");
+    let referer = RefererConfiguration::white_list(["*.example.com"]);
+    let encryption = ServerSideEncryptionConfiguration { rules: vec![EncryptionRule::new("AES256")] };
+    let replication = ReplicationConfiguration {
+        role: "qcs::cam::uin/1:uin/1".into(),
+        rules: vec![ReplicationRule::new("", "qcs::cos:ap-beijing::d-1250000000")],
+    };
+    let logging = BucketLoggingStatus::to("logs-1250000000", "a\nb/");
+    let domain = DomainConfiguration { rules: vec![DomainRule::new("www.example.com", "REST")] };
+    let origin = OriginConfiguration { rules: vec![OriginRule::mirror(1, OriginHost::new("o.example.com"))] };
+    {
+        let h = open();
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        b.put_bucket_tagging().tags(tags.clone()).send().unwrap();
+        b.put_bucket_policy(policy).send().unwrap();
+        b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+        b.put_bucket_lifecycle().rules(lifecycle.clone()).send().unwrap();
+        b.put_bucket_accelerate(true).accelerate_type("COS").send().unwrap();
+        b.put_bucket_website(website.clone()).send().unwrap();
+        b.put_bucket_referer(referer.clone()).send().unwrap();
+        b.put_bucket_encryption(encryption.clone()).send().unwrap();
+        b.put_bucket_replication(replication.clone()).send().unwrap();
+        b.put_bucket_logging(logging.clone()).send().unwrap();
+        b.put_bucket_domain(domain.clone()).send().unwrap();
+        b.put_bucket_origin(origin.clone()).send().unwrap();
+        b.put_bucket_inventory(inventory("a")).send().unwrap();
+        b.put_bucket_inventory(inventory("b")).send().unwrap();
+    }
+    {
+        let h = open();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        assert_eq!(b.get_bucket_tagging().send().unwrap().tags, tags);
+        assert_eq!(b.get_bucket_policy().send().unwrap().policy, policy);
+        assert_eq!(b.get_bucket_versioning().send().unwrap().status, Some(VersioningStatus::Enabled));
+        assert_eq!(b.get_bucket_lifecycle().send().unwrap().rules, lifecycle);
+        let acc = b.get_bucket_accelerate().send().unwrap();
+        assert_eq!((acc.status.as_deref(), acc.accelerate_type.as_deref()), (Some("Enabled"), Some("COS")));
+        assert_eq!(b.get_bucket_website().send().unwrap().website, website);
+        assert_eq!(b.get_bucket_referer().send().unwrap().referer, referer);
+        assert_eq!(b.get_bucket_encryption().send().unwrap().encryption, encryption);
+        assert_eq!(b.get_bucket_replication().send().unwrap().replication, replication);
+        assert_eq!(b.get_bucket_logging().send().unwrap().logging, logging);
+        assert_eq!(b.get_bucket_domain().send().unwrap().domain, domain);
+        assert_eq!(b.get_bucket_origin().send().unwrap().origin, origin);
+        let listed = b.list_bucket_inventory().send().unwrap().configurations;
+        assert_eq!(listed, [inventory("a"), inventory("b")]);
+        b.delete_bucket_tagging().send().unwrap();
+        b.delete_bucket_website().send().unwrap();
+        b.delete_bucket_inventory("a").send().unwrap();
+        b.put_bucket_accelerate(false).send().unwrap();
+    }
+    let h = open();
+    let client = h.client();
+    let b = client.bucket(BUCKET);
+    assert_eq!(b.get_bucket_tagging().send().unwrap().meta.status, 404, "the delete was kept");
+    assert_eq!(b.get_bucket_website().send().unwrap().meta.status, 404, "the delete was kept");
+    assert_eq!(b.list_bucket_inventory().send().unwrap().configurations, [inventory("b")]);
+    let acc = b.get_bucket_accelerate().send().unwrap();
+    assert_eq!((acc.status.as_deref(), acc.accelerate_type), (Some("Suspended"), None));
+    assert_eq!(b.get_bucket_origin().send().unwrap().origin, origin, "untouched ones stay");
+}
