@@ -18,11 +18,13 @@ use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOu
 use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::api::{
     BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, GetBucketDomainInput,
-    GetBucketEncryptionInput, GetBucketInventoryInput, GetBucketLoggingInput, GetBucketOriginInput,
-    GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, InventoryConfiguration,
-    ListBucketInventoryInput, OriginCondition, OriginConfiguration, OriginHost, OriginParameter, OriginPrivateHost,
-    OriginRule, PutBucketInventoryInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+    GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
+    GetBucketInventoryInput, GetBucketLoggingInput, GetBucketOriginInput, GetBucketRefererInput,
+    GetBucketReplicationInput, GetBucketWebsiteInput, IntelligentTieringConfiguration, IntelligentTieringTransition,
+    InventoryConfiguration, ListBucketIntelligentTieringInput, ListBucketInventoryInput, OriginCondition,
+    OriginConfiguration, OriginHost, OriginParameter, OriginPrivateHost, OriginRule, PutBucketInventoryInput,
+    RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration,
+    WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
@@ -1213,4 +1215,109 @@ fn bad_inventory_input_is_refused_before_any_request() {
     let err = b.list_bucket_inventory().continuation_token("").send().unwrap_err();
     assert!(err.to_string().contains("continuation_token"), "{err}");
     assert_eq!(transport.requests().len(), 0);
+}
+
+// ---- intelligent tiering (Go SDK; node sends it only as a raw request, seq 39) ----
+
+#[test]
+fn seq_39_get_bucket_intelligent_tiering() {
+    let body = "<IntelligentTieringConfiguration><Status>Enabled</Status><Transition><Days>60</Days><RequestFrequent>1</RequestFrequent></Transition></IntelligentTieringConfiguration>";
+    replay(39, Canned::new(200, body), |_, b| {
+        let t = b.get_bucket_intelligent_tiering().send().unwrap().intelligent_tiering;
+        let want = IntelligentTieringTransition { days: Some(60), request_frequent: Some(1) };
+        assert_eq!((t.status.as_str(), t.transition), ("Enabled", Some(want)));
+    });
+}
+
+fn tiering_value(c: &IntelligentTieringConfiguration) -> Value {
+    let tierings: Vec<Value> = c
+        .tierings
+        .iter()
+        .map(|t| {
+            obj(&[
+                ("AccessTier", Some(json!(t.access_tier))),
+                ("Days", Some(json!(t.days))),
+                ("RequestFrequent", t.request_frequent.map(|n| json!(n))),
+            ])
+        })
+        .collect();
+    obj(&[
+        ("Id", s(&c.id)),
+        ("Status", Some(json!(c.status))),
+        (
+            "Filter",
+            c.filter.as_ref().map(|f| {
+                let tags: Vec<Value> = f.tags.iter().map(|t| json!({ "Key": t.key, "Value": t.value })).collect();
+                json!({ "And": { "Prefix": f.prefix, "Tag": tags } })
+            }),
+        ),
+        (
+            "Transition",
+            c.transition.as_ref().map(|t| {
+                obj(&[("Days", t.days.map(|n| json!(n))), ("RequestFrequent", t.request_frequent.map(|n| json!(n)))])
+            }),
+        ),
+        ("Tiering", (!tierings.is_empty()).then(|| json!(tierings))),
+    ])
+}
+
+#[test]
+fn go_later_intelligent_tiering_bodies_parse_to_their_values() {
+    let fixtures = later_fixtures("IntelligentTieringConfiguration");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 2, "23 (v1) and 24 (v2 by id) have the root IntelligentTieringConfiguration");
+    let (v1, v2) = (&fixtures[0], &fixtures[1]);
+    let got = parse_later(GetBucketIntelligentTieringInput, v1.0.clone()).intelligent_tiering;
+    assert_eq!(tiering_value(&got), v1.1["expect"], "{}", v1.1["source"]);
+    let got = parse_later(GetBucketIntelligentTieringRuleInput { id: "default".into() }, v2.0.clone()).rule;
+    assert_eq!(tiering_value(&got), v2.1["expect"], "{}", v2.1["source"]);
+    let fixtures = later_fixtures("ListBucketIntelligentTieringConfigurationsOutput");
+    assert_eq!(fixtures.len(), 2, "25 and 26 list intelligent-tiering rules");
+    for (xml, json) in fixtures {
+        let rules: Vec<Value> =
+            parse_later(ListBucketIntelligentTieringInput, xml).rules.iter().map(tiering_value).collect();
+        assert_eq!(json!({ "IntelligentTieringConfiguration": rules }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn intelligent_tiering_requests_and_bad_input() {
+    let transport = ScriptedTransport::new();
+    transport.answer(Canned::new(200, ""));
+    transport.answer(Canned::new(200, ""));
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let mut no_status = IntelligentTieringConfiguration::enabled_after(30);
+    no_status.status.clear();
+    let mut no_days = IntelligentTieringConfiguration::rule("r1", "ARCHIVE_ACCESS", 30);
+    no_days.tierings[0].days = 0;
+    let cases = [
+        (b.put_bucket_intelligent_tiering(no_status).send().unwrap_err(), "Status \"\""),
+        (
+            b.put_bucket_intelligent_tiering_rule(IntelligentTieringConfiguration::enabled_after(30))
+                .send()
+                .unwrap_err(),
+            "rule Id \"\"",
+        ),
+        (b.put_bucket_intelligent_tiering_rule(no_days).send().unwrap_err(), "tiering 0 needs"),
+        (b.get_bucket_intelligent_tiering_rule("a b").send().unwrap_err(), "rule Id \"a b\""),
+    ];
+    for (err, why) in cases {
+        let text = err.to_string();
+        assert!(text.contains("intelligent_tiering") && text.contains(why), "{why}: {text}");
+    }
+    assert_eq!(transport.requests().len(), 0);
+    b.put_bucket_intelligent_tiering(IntelligentTieringConfiguration::enabled_after(30)).send().unwrap();
+    b.put_bucket_intelligent_tiering_rule(IntelligentTieringConfiguration::rule("r1", "ARCHIVE_ACCESS", 90))
+        .send()
+        .unwrap();
+    let sent = transport.requests();
+    assert_eq!(sent[0].target(), "/?intelligenttiering=");
+    assert_eq!(sent[1].target(), "/?intelligent-tiering=&id=r1");
+    assert_eq!(
+        sent[1].body,
+        b"<IntelligentTieringConfiguration><Id>r1</Id><Status>Enabled</Status><Tiering><AccessTier>ARCHIVE_ACCESS</AccessTier><Days>90</Days></Tiering></IntelligentTieringConfiguration>"
+    );
 }

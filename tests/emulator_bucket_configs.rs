@@ -9,8 +9,9 @@ use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::api::{
-    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, InventoryConfiguration, OriginConfiguration,
-    OriginHost, OriginPrivateHost, OriginRule, PutBucketInventoryInput, RefererConfiguration, ReplicationConfiguration,
+    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, IntelligentTiering,
+    IntelligentTieringConfiguration, IntelligentTieringFilter, InventoryConfiguration, OriginConfiguration, OriginHost,
+    OriginPrivateHost, OriginRule, PutBucketInventoryInput, RefererConfiguration, ReplicationConfiguration,
     ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::emulator::Emulator;
@@ -598,6 +599,10 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
         b.put_bucket_origin(origin.clone()).send().unwrap();
         b.put_bucket_inventory(inventory("a")).send().unwrap();
         b.put_bucket_inventory(inventory("b")).send().unwrap();
+        b.put_bucket_intelligent_tiering(IntelligentTieringConfiguration::enabled_after(30)).send().unwrap();
+        b.put_bucket_intelligent_tiering_rule(IntelligentTieringConfiguration::rule("r", "INFREQUENT", 30))
+            .send()
+            .unwrap();
     }
     {
         let h = open();
@@ -618,6 +623,10 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
         assert_eq!(b.get_bucket_origin().send().unwrap().origin, origin);
         let listed = b.list_bucket_inventory().send().unwrap().configurations;
         assert_eq!(listed, [inventory("a"), inventory("b")]);
+        let v1 = b.get_bucket_intelligent_tiering().send().unwrap().intelligent_tiering;
+        assert_eq!(v1, IntelligentTieringConfiguration::enabled_after(30));
+        let rules = b.list_bucket_intelligent_tiering().send().unwrap().rules;
+        assert_eq!(rules, [IntelligentTieringConfiguration::rule("r", "INFREQUENT", 30)]);
         b.delete_bucket_tagging().send().unwrap();
         b.delete_bucket_website().send().unwrap();
         b.delete_bucket_inventory("a").send().unwrap();
@@ -632,4 +641,61 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
     let acc = b.get_bucket_accelerate().send().unwrap();
     assert_eq!((acc.status.as_deref(), acc.accelerate_type), (Some("Suspended"), None));
     assert_eq!(b.get_bucket_origin().send().unwrap().origin, origin, "untouched ones stay");
+}
+
+#[test]
+fn bucket_intelligent_tiering_v1_and_v2_rules() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let never = b.get_bucket_intelligent_tiering().send().unwrap();
+        assert_eq!((never.intelligent_tiering, never.meta.status), (IntelligentTieringConfiguration::default(), 200));
+        let mut v1 = IntelligentTieringConfiguration::enabled_after(60);
+        v1.transition.as_mut().unwrap().request_frequent = Some(1);
+        b.put_bucket_intelligent_tiering(v1.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_intelligent_tiering().send().unwrap().intelligent_tiering, v1, "{front:?}");
+        // v2 elements on the v1 call are refused.
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("intelligenttiering", "").xml(
+                "<IntelligentTieringConfiguration><Id>x</Id><Status>Enabled</Status></IntelligentTieringConfiguration>",
+            ),
+        );
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
+
+        assert!(b.list_bucket_intelligent_tiering().send().unwrap().rules.is_empty(), "{front:?}");
+        let mut tagged = IntelligentTieringConfiguration::rule("tagged", "ARCHIVE_ACCESS", 30);
+        tagged.filter = Some(IntelligentTieringFilter {
+            prefix: Some("logs/".into()),
+            tags: vec![Tag::new("k1", "v & 1"), Tag::new("k2", "v2")],
+        });
+        tagged.tierings.push(IntelligentTiering {
+            access_tier: "DEEP_ARCHIVE_ACCESS".into(),
+            days: 180,
+            request_frequent: None,
+        });
+        let default = IntelligentTieringConfiguration::rule("default", "INFREQUENT", 30);
+        b.put_bucket_intelligent_tiering_rule(tagged.clone()).send().unwrap();
+        b.put_bucket_intelligent_tiering_rule(default.clone()).send().unwrap();
+        assert_eq!(b.get_bucket_intelligent_tiering_rule("tagged").send().unwrap().rule, tagged, "{front:?}");
+        assert_eq!(
+            b.list_bucket_intelligent_tiering().send().unwrap().rules,
+            [default.clone(), tagged],
+            "{front:?}: Id order"
+        );
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("intelligent-tiering", "").query("id", "other").xml("<IntelligentTieringConfiguration><Id>x</Id><Status>Enabled</Status><Tiering><AccessTier>INFREQUENT</AccessTier><Days>30</Days></Tiering></IntelligentTieringConfiguration>"),
+        );
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}: id is not the body's");
+        assert_eq!(b.delete_bucket_intelligent_tiering_rule("tagged").send().unwrap().meta.status, 204);
+        let err = b.get_bucket_intelligent_tiering_rule("tagged").send().unwrap_err();
+        assert_eq!(
+            err.service().map(|e| (e.status, e.code.as_str())),
+            Some((404, "NoSuchIntelligentTieringConfiguration"))
+        );
+        assert_eq!(b.list_bucket_intelligent_tiering().send().unwrap().rules, [default], "{front:?}");
+    }
 }

@@ -435,6 +435,9 @@ fn config_lines(out: &mut String, c: &BucketConfigs) {
     for (id, xml) in &c.inventories {
         push(out, "inventory", &[&enc(id), &enc(xml)]);
     }
+    for (id, xml) in &c.tierings {
+        push(out, "tiering", &[&enc(id), &enc(xml)]);
+    }
 }
 
 /// Reads a configuration line into `c`; false for a field that is not one.
@@ -455,7 +458,10 @@ fn config_field(field: &str, v: &[&str], c: &mut BucketConfigs) -> io::Result<bo
         ("inventory", [id, xml]) => {
             c.inventories.insert(dec(id)?, dec(xml)?);
         }
-        ("tag" | "policy" | "versioning" | "lifecycle" | "accelerate" | "config" | "inventory", _) => {
+        ("tiering", [id, xml]) => {
+            c.tierings.insert(dec(id)?, dec(xml)?);
+        }
+        ("tag" | "policy" | "versioning" | "lifecycle" | "accelerate" | "config" | "inventory" | "tiering", _) => {
             return Err(invalid(format!("`{field}` with {} values", v.len())));
         }
         _ => return Ok(false),

@@ -163,6 +163,8 @@ pub(crate) struct BucketConfigs {
     pub(crate) documents: BTreeMap<String, String>,
     /// Inventory configurations in canonical XML, by Id (listed in Id order).
     pub(crate) inventories: BTreeMap<String, String>,
+    /// Intelligent-tiering v2 rules in canonical XML, by Id (listed in Id order).
+    pub(crate) tierings: BTreeMap<String, String>,
 }
 
 /// A bucket's CORS configuration.

@@ -5,6 +5,7 @@ mod acl;
 mod bucket;
 mod bucket_accelerate;
 mod bucket_documents;
+mod bucket_intelligent_tiering;
 mod bucket_inventory;
 use bucket_documents as docs;
 mod bucket_lifecycle;
@@ -81,6 +82,8 @@ const BUCKET_CONFIGS: &[&str] = &[
     "domain",
     "origin",
     "inventory",
+    "intelligenttiering",
+    "intelligent-tiering",
 ];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
@@ -201,6 +204,10 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("domain") => docs::put::<DomainConfiguration>(ctx, bucket, "domain", |_, _| Ok(())),
         Method::Put if q("origin") => docs::put::<OriginConfiguration>(ctx, bucket, "origin", |_, _| Ok(())),
         Method::Put if q("inventory") => bucket_inventory::put_bucket_inventory(ctx, bucket),
+        Method::Put if q("intelligenttiering") => {
+            docs::put(ctx, bucket, "intelligenttiering", bucket_intelligent_tiering::v1_only)
+        }
+        Method::Put if q("intelligent-tiering") => bucket_intelligent_tiering::put_rule(ctx, bucket),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -232,6 +239,11 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         }
         Method::Get if q("inventory") && q("id") => bucket_inventory::get_bucket_inventory(ctx, bucket),
         Method::Get if q("inventory") => bucket_inventory::list_bucket_inventory(ctx, bucket),
+        Method::Get if q("intelligenttiering") => docs::get(ctx, bucket, "intelligenttiering", || {
+            Ok(Outgoing::xml(b"<IntelligentTieringConfiguration></IntelligentTieringConfiguration>".to_vec()))
+        }),
+        Method::Get if q("intelligent-tiering") && q("id") => bucket_intelligent_tiering::get_rule(ctx, bucket),
+        Method::Get if q("intelligent-tiering") => bucket_intelligent_tiering::list_rules(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -245,10 +257,13 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("replication") => docs::delete(ctx, bucket, "replication"),
         Method::Delete if q("domain") => docs::delete(ctx, bucket, "domain"),
         Method::Delete if q("origin") => docs::delete(ctx, bucket, "origin"),
+        Method::Delete if q("intelligent-tiering") => bucket_intelligent_tiering::delete_rule(ctx, bucket),
         Method::Delete if q("inventory") => bucket_inventory::delete_bucket_inventory(ctx, bucket),
         // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
         // DELETE Bucket.
-        Method::Delete if q("versioning") || q("accelerate") || q("referer") || q("logging") => {
+        Method::Delete
+            if q("versioning") || q("accelerate") || q("referer") || q("logging") || q("intelligenttiering") =>
+        {
             Err(CosError::method_not_allowed())
         }
         Method::Delete => bucket::delete_bucket(ctx, bucket),
