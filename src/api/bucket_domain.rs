@@ -96,7 +96,7 @@ impl XmlConfig for DomainConfiguration {
             .children("DomainRule")
             .map(|r| DomainRule {
                 status: trimmed(&r, "Status").unwrap_or_default(),
-                name: trimmed(&r, "Name").unwrap_or_default(),
+                name: r.opt_text("Name").unwrap_or_default(),
                 domain_type: trimmed(&r, "Type").unwrap_or_default(),
                 forced_replacement: trimmed(&r, "ForcedReplacement"),
             })

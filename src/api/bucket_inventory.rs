@@ -165,8 +165,8 @@ impl XmlConfig for InventoryConfiguration {
             },
             destination: InventoryDestination {
                 format: d.and_then(|d| trimmed(&d, "Format")).unwrap_or_default(),
-                account_id: d.and_then(|d| trimmed(&d, "AccountId")),
-                bucket: d.and_then(|d| trimmed(&d, "Bucket")).unwrap_or_default(),
+                account_id: d.and_then(|d| d.opt_text("AccountId")),
+                bucket: d.and_then(|d| d.opt_text("Bucket")).unwrap_or_default(),
                 prefix: d.and_then(|d| d.opt_text("Prefix")),
                 sse_cos: d.and_then(|d| d.child("Encryption")).is_some_and(|e| e.child("SSE-COS").is_some()),
             },
@@ -174,7 +174,7 @@ impl XmlConfig for InventoryConfiguration {
             filter_prefix: filter.and_then(|f| f.opt_text("Prefix")),
             included_object_versions: trimmed(&root, "IncludedObjectVersions").unwrap_or_default(),
             optional_fields: match root.child("OptionalFields") {
-                Some(o) => o.children("Field").map(|f| f.text().trim().to_owned()).collect(),
+                Some(o) => o.children("Field").map(|f| f.text()).collect(),
                 None => Vec::new(),
             },
         })

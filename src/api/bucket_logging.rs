@@ -21,7 +21,7 @@
 //! # Ok::<(), tencent_cos::Error>(())
 //! ```
 
-use crate::api::bucket_config::{XmlConfig, config_get, config_put, trimmed};
+use crate::api::bucket_config::{XmlConfig, config_get, config_put};
 use crate::error::{Error, Result};
 use crate::xml::{Element, XmlWriter};
 
@@ -78,7 +78,7 @@ impl XmlConfig for BucketLoggingStatus {
     fn read(root: Element<'_, '_>) -> Result<Self> {
         Ok(BucketLoggingStatus {
             logging_enabled: root.child("LoggingEnabled").map(|l| LoggingEnabled {
-                target_bucket: trimmed(&l, "TargetBucket").unwrap_or_default(),
+                target_bucket: l.opt_text("TargetBucket").unwrap_or_default(),
                 target_prefix: l.opt_text("TargetPrefix").unwrap_or_default(),
             }),
         })

@@ -136,8 +136,8 @@ fn write_private(w: &mut XmlWriter, tag: &str, p: &OriginPrivateHost) -> Result<
 
 fn read_private(e: Element<'_, '_>) -> OriginPrivateHost {
     OriginPrivateHost {
-        host: trimmed(&e, "Host").unwrap_or_default(),
-        role: e.child("CredentialProvider").and_then(|c| trimmed(&c, "Role")),
+        host: e.opt_text("Host").unwrap_or_default(),
+        role: e.child("CredentialProvider").and_then(|c| c.opt_text("Role")),
     }
 }
 
@@ -271,14 +271,14 @@ impl XmlConfig for OriginConfiguration {
             let info = r.child("OriginInfo");
             for h in info.iter().flat_map(|i| i.children("HostInfo").collect::<Vec<_>>()) {
                 let mut host = OriginHost {
-                    host_name: trimmed(&h, "HostName"),
+                    host_name: h.opt_text("HostName"),
                     weight: h.opt_number("Weight")?,
                     private_host: h.child("PrivateHost").map(read_private),
                     ..Default::default()
                 };
                 for child in h.node().children().filter(|n| n.is_element()).map(Element::new) {
                     if let Some(n) = numbered(child.name(), "StandbyHostName_") {
-                        host.standby_host_names.push((n, child.text().trim().to_owned()));
+                        host.standby_host_names.push((n, child.text()));
                     } else if let Some(n) = numbered(child.name(), "PrivateStandbyHost_") {
                         host.private_standby_hosts.push((n, read_private(child)));
                     }

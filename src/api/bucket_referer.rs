@@ -94,7 +94,7 @@ impl XmlConfig for RefererConfiguration {
 
     fn read(root: Element<'_, '_>) -> Result<Self> {
         let domains = match root.child("DomainList") {
-            Some(list) => list.children("Domain").map(|d| d.text().trim().to_owned()).collect(),
+            Some(list) => list.children("Domain").map(|d| d.text()).collect(),
             None => Vec::new(),
         };
         Ok(RefererConfiguration {

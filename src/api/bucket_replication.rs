@@ -110,12 +110,12 @@ impl XmlConfig for ReplicationConfiguration {
                     id: r.opt_text("ID"),
                     status: trimmed(&r, "Status").unwrap_or_default(),
                     prefix: r.opt_text("Prefix").unwrap_or_default(),
-                    destination_bucket: d.and_then(|d| trimmed(&d, "Bucket")).unwrap_or_default(),
+                    destination_bucket: d.and_then(|d| d.opt_text("Bucket")).unwrap_or_default(),
                     destination_storage_class: d.and_then(|d| trimmed(&d, "StorageClass")),
                 }
             })
             .collect();
-        Ok(ReplicationConfiguration { role: trimmed(&root, "Role").unwrap_or_default(), rules })
+        Ok(ReplicationConfiguration { role: root.opt_text("Role").unwrap_or_default(), rules })
     }
 }
 
