@@ -10,9 +10,10 @@ use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::api::{
     BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, IntelligentTiering,
-    IntelligentTieringConfiguration, IntelligentTieringFilter, InventoryConfiguration, OriginConfiguration, OriginHost,
-    OriginPrivateHost, OriginRule, PutBucketInventoryInput, RefererConfiguration, ReplicationConfiguration,
-    ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+    IntelligentTieringConfiguration, IntelligentTieringFilter, InventoryConfiguration, ObjectLockConfiguration,
+    OriginConfiguration, OriginHost, OriginPrivateHost, OriginRule, PutBucketInventoryInput, RefererConfiguration,
+    ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    WebsiteErrorDocument,
 };
 use tencent_cos::emulator::Emulator;
 use tencent_cos::operation::Operation;
@@ -600,6 +601,7 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
         b.put_bucket_inventory(inventory("a")).send().unwrap();
         b.put_bucket_inventory(inventory("b")).send().unwrap();
         b.put_bucket_intelligent_tiering(IntelligentTieringConfiguration::enabled_after(30)).send().unwrap();
+        b.put_bucket_object_lock(ObjectLockConfiguration::enabled_for_days(3)).send().unwrap();
         b.put_bucket_intelligent_tiering_rule(IntelligentTieringConfiguration::rule("r", "INFREQUENT", 30))
             .send()
             .unwrap();
@@ -625,6 +627,8 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
         assert_eq!(listed, [inventory("a"), inventory("b")]);
         let v1 = b.get_bucket_intelligent_tiering().send().unwrap().intelligent_tiering;
         assert_eq!(v1, IntelligentTieringConfiguration::enabled_after(30));
+        let lock = b.get_bucket_object_lock().send().unwrap().object_lock;
+        assert_eq!(lock, ObjectLockConfiguration::enabled_for_days(3));
         let rules = b.list_bucket_intelligent_tiering().send().unwrap().rules;
         assert_eq!(rules, [IntelligentTieringConfiguration::rule("r", "INFREQUENT", 30)]);
         b.delete_bucket_tagging().send().unwrap();
@@ -697,5 +701,29 @@ fn bucket_intelligent_tiering_v1_and_v2_rules() {
             Some((404, "NoSuchIntelligentTieringConfiguration"))
         );
         assert_eq!(b.list_bucket_intelligent_tiering().send().unwrap().rules, [default], "{front:?}");
+    }
+}
+
+#[test]
+fn bucket_object_lock_is_stored_and_returned() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let never = b.get_bucket_object_lock().send().unwrap();
+        assert_eq!((never.object_lock, never.meta.status), (ObjectLockConfiguration::default(), 200), "{front:?}");
+        b.put_bucket_object_lock(ObjectLockConfiguration::enabled_for_days(30)).send().unwrap();
+        let got = b.get_bucket_object_lock().send().unwrap().object_lock;
+        assert_eq!(got, ObjectLockConfiguration::enabled_for_days(30), "{front:?}");
+        let r = h.send(
+            BUCKET,
+            Raw::put().query("object-lock", "").xml(
+                "<ObjectLockConfiguration><ObjectLockEnabled>Disabled</ObjectLockEnabled></ObjectLockConfiguration>",
+            ),
+        );
+        assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
+        assert_eq!(h.send(BUCKET, Raw::delete().query("object-lock", "")).code().0, 405, "{front:?}");
+        h.send(BUCKET, Raw::head()).ok();
     }
 }

@@ -30,14 +30,14 @@ use tencent_cos::api::object_delete::{DeleteMultipleObjectInput, ObjectToDelete}
 use tencent_cos::api::{
     BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, GetBucketDomainInput,
     GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
-    GetBucketInventoryInput, GetBucketLoggingInput, GetBucketOriginInput, GetBucketRefererInput,
-    GetBucketReplicationInput, GetBucketWebsiteInput, IntelligentTieringConfiguration, IntelligentTieringFilter,
-    InventoryConfiguration, OriginCondition, OriginConfiguration, OriginHost, OriginParameter, OriginPrivateHost,
-    OriginRule, PutBucketDomainInput, PutBucketEncryptionInput, PutBucketIntelligentTieringInput,
-    PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput, PutBucketLoggingInput, PutBucketOriginInput,
-    PutBucketRefererInput, PutBucketReplicationInput, PutBucketWebsiteInput, RefererConfiguration,
-    ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
-    WebsiteErrorDocument,
+    GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput, GetBucketOriginInput,
+    GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, IntelligentTieringConfiguration,
+    IntelligentTieringFilter, InventoryConfiguration, ObjectLockConfiguration, OriginCondition, OriginConfiguration,
+    OriginHost, OriginParameter, OriginPrivateHost, OriginRule, PutBucketDomainInput, PutBucketEncryptionInput,
+    PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput,
+    PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
+    PutBucketReplicationInput, PutBucketWebsiteInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule,
+    RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::auth::{SIGNED_HEADER_ALLOW_LIST, sign_all_headers};
 use tencent_cos::http::Response;
@@ -1159,9 +1159,9 @@ fn bucket_origin_body_round_trips_through_our_parser() {
 }
 
 #[test]
-fn bucket_inventory_and_intelligent_tiering_bodies_round_trip_through_our_parsers() {
+fn bucket_inventory_tiering_and_object_lock_bodies_round_trip_through_our_parsers() {
     const ID_CHARS: &[char] = &['a', 'Z', '0', '9', '-', '_', '.'];
-    for_cases("put_bucket_inventory / intelligent tiering bodies", 0x1A7E_0001, 300, |rng| {
+    for_cases("put_bucket_inventory / intelligent tiering / object lock bodies", 0x1A7E_0001, 300, |rng| {
         let id: String = (0..1 + rng.below(64)).map(|_| *rng.pick(ID_CHARS)).collect();
         let mut inventory = InventoryConfiguration::new(id.clone(), required(rng, 40));
         inventory.is_enabled = rng.one_in(2);
@@ -1178,6 +1178,13 @@ fn bucket_inventory_and_intelligent_tiering_bodies_round_trip_through_our_parser
         let mut v1 = IntelligentTieringConfiguration::enabled_after(rng.below(1000) as u32);
         v1.status = word(rng, &["Enabled", "Suspended"]);
         v1.transition.as_mut().unwrap().request_frequent = rng.one_in(2).then(|| rng.below(10) as u32);
+        let lock = ObjectLockConfiguration {
+            object_lock_enabled: Some("Enabled".into()),
+            default_retention_days: rng.one_in(2).then(|| 1 + rng.below(36500) as u32),
+        };
+        let read = round_trip(PutBucketObjectLockInput { config: lock.clone() }, GetBucketObjectLockInput);
+        assert_eq!(read.object_lock, lock);
+
         let read =
             round_trip(PutBucketIntelligentTieringInput { config: v1.clone() }, GetBucketIntelligentTieringInput);
         assert_eq!(read.intelligent_tiering, v1);

@@ -159,7 +159,7 @@ pub(crate) struct BucketConfigs {
     pub(crate) accelerate: Option<(String, Option<String>)>,
     /// The configurations kept as the client writes them (canonical XML), by sub-resource
     /// (`website`, `referer`, `encryption`, `replication`, `logging`, `domain`, `origin`,
-    /// `intelligenttiering`); absent until set.
+    /// `intelligenttiering`, `object-lock`); absent until set.
     pub(crate) documents: BTreeMap<String, String>,
     /// Inventory configurations in canonical XML, by Id (listed in Id order).
     pub(crate) inventories: BTreeMap<String, String>,

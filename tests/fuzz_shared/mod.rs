@@ -32,11 +32,12 @@ use tencent_cos::api::{
     DeleteBucketDomainInput, DeleteBucketEncryptionInput, DeleteBucketIntelligentTieringRuleInput,
     DeleteBucketInventoryInput, DeleteBucketOriginInput, DeleteBucketReplicationInput, DeleteBucketWebsiteInput,
     GetBucketDomainInput, GetBucketEncryptionInput, GetBucketIntelligentTieringInput,
-    GetBucketIntelligentTieringRuleInput, GetBucketInventoryInput, GetBucketLoggingInput, GetBucketOriginInput,
-    GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, ListBucketIntelligentTieringInput,
-    ListBucketInventoryInput, PutBucketDomainInput, PutBucketEncryptionInput, PutBucketIntelligentTieringInput,
-    PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput, PutBucketLoggingInput, PutBucketOriginInput,
-    PutBucketRefererInput, PutBucketReplicationInput, PutBucketWebsiteInput,
+    GetBucketIntelligentTieringRuleInput, GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput,
+    GetBucketOriginInput, GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput,
+    ListBucketIntelligentTieringInput, ListBucketInventoryInput, PutBucketDomainInput, PutBucketEncryptionInput,
+    PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput,
+    PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
+    PutBucketReplicationInput, PutBucketWebsiteInput,
 };
 use tencent_cos::http::{Headers, Response};
 use tencent_cos::operation::{Operation, RawRequest};
@@ -203,6 +204,8 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("GetBucketIntelligentTieringRuleInput", |r| run(GetBucketIntelligentTieringRuleInput::default(), r)),
     ("DeleteBucketIntelligentTieringRuleInput", |r| run(DeleteBucketIntelligentTieringRuleInput::default(), r)),
     ("ListBucketIntelligentTieringInput", |r| run(ListBucketIntelligentTieringInput, r)),
+    ("GetBucketObjectLockInput", |r| run(GetBucketObjectLockInput, r)),
+    ("PutBucketObjectLockInput", |r| run(PutBucketObjectLockInput::default(), r)),
 ];
 
 /// Statuses the parsers see: the accepted ones, the ones some parsers accept (304, 403), errors.

@@ -23,8 +23,8 @@ use base64::Engine;
 use crate::http::Method;
 
 use crate::api::{
-    BucketLoggingStatus, DomainConfiguration, OriginConfiguration, RefererConfiguration, ReplicationConfiguration,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration,
+    BucketLoggingStatus, DomainConfiguration, ObjectLockConfiguration, OriginConfiguration, RefererConfiguration,
+    ReplicationConfiguration, ServerSideEncryptionConfiguration, WebsiteConfiguration,
 };
 
 use super::Inner;
@@ -84,6 +84,7 @@ const BUCKET_CONFIGS: &[&str] = &[
     "inventory",
     "intelligenttiering",
     "intelligent-tiering",
+    "object-lock",
 ];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
@@ -208,6 +209,9 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
             docs::put(ctx, bucket, "intelligenttiering", bucket_intelligent_tiering::v1_only)
         }
         Method::Put if q("intelligent-tiering") => bucket_intelligent_tiering::put_rule(ctx, bucket),
+        Method::Put if q("object-lock") => {
+            docs::put::<ObjectLockConfiguration>(ctx, bucket, "object-lock", |_, _| Ok(()))
+        }
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -244,6 +248,9 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         }),
         Method::Get if q("intelligent-tiering") && q("id") => bucket_intelligent_tiering::get_rule(ctx, bucket),
         Method::Get if q("intelligent-tiering") => bucket_intelligent_tiering::list_rules(ctx, bucket),
+        Method::Get if q("object-lock") => docs::get(ctx, bucket, "object-lock", || {
+            Ok(Outgoing::xml(b"<ObjectLockConfiguration></ObjectLockConfiguration>".to_vec()))
+        }),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -262,7 +269,12 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
         // DELETE Bucket.
         Method::Delete
-            if q("versioning") || q("accelerate") || q("referer") || q("logging") || q("intelligenttiering") =>
+            if q("versioning")
+                || q("accelerate")
+                || q("referer")
+                || q("logging")
+                || q("intelligenttiering")
+                || q("object-lock") =>
         {
             Err(CosError::method_not_allowed())
         }
