@@ -17,14 +17,15 @@ use tencent_cos::api::bucket_lifecycle::{
 use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
 use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::api::{
-    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, GetBucketDomainInput,
-    GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
-    GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput, GetBucketOriginInput,
-    GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, IntelligentTieringConfiguration,
-    IntelligentTieringTransition, InventoryConfiguration, ListBucketIntelligentTieringInput, ListBucketInventoryInput,
-    ObjectLockConfiguration, OriginCondition, OriginConfiguration, OriginHost, OriginParameter, OriginPrivateHost,
-    OriginRule, PutBucketInventoryInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule,
-    ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
+    BucketLoggingStatus, DomainCertificate, DomainConfiguration, DomainRule, EncryptionRule,
+    GetBucketDomainCertificateInput, GetBucketDomainInput, GetBucketEncryptionInput, GetBucketIntelligentTieringInput,
+    GetBucketIntelligentTieringRuleInput, GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput,
+    GetBucketOriginInput, GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput,
+    IntelligentTieringConfiguration, IntelligentTieringTransition, InventoryConfiguration,
+    ListBucketIntelligentTieringInput, ListBucketInventoryInput, ObjectLockConfiguration, OriginCondition,
+    OriginConfiguration, OriginHost, OriginParameter, OriginPrivateHost, OriginRule, PutBucketInventoryInput,
+    RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration,
+    WebsiteConfiguration, WebsiteErrorDocument,
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
@@ -1359,4 +1360,66 @@ fn object_lock_request_and_bad_input() {
     let sent = &transport.requests()[0];
     assert_eq!((sent.method.as_str(), sent.target()), ("PUT", "/?object-lock="));
     assert_eq!(sent.header("Content-Type"), Some("application/xml"));
+}
+
+// ---- domain certificate (Go SDK; no node recording) ----
+
+#[test]
+fn go_later_domain_certificate_body_parses_to_its_status() {
+    let fixtures = later_fixtures("DomainCertificate");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 1, "30 has the root DomainCertificate");
+    for (xml, json) in fixtures {
+        let out = parse_later(GetBucketDomainCertificateInput { domain_name: "www.abc.com".into() }, xml);
+        assert_eq!(json!({ "Status": out.status }), json["expect"], "{}", json["source"]);
+    }
+}
+
+#[test]
+fn domain_certificate_requests_never_show_the_key() {
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----\nSECRETKEYBYTES\n-----END PRIVATE KEY-----";
+    let transport = ScriptedTransport::new();
+    transport.answer(Canned::new(200, ""));
+    transport.answer(Canned::new(204, ""));
+    let client = oracle_client(transport.clone());
+    let b = client.bucket(BUCKET);
+    let cert = DomainCertificate::custom("-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----", KEY);
+    let cases = [
+        (b.put_bucket_domain_certificate(cert.clone()).send().unwrap_err(), "at least one domain"),
+        (
+            b.put_bucket_domain_certificate(DomainCertificate::custom("c", "").domain("a.com")).send().unwrap_err(),
+            "private key are both needed",
+        ),
+        (
+            b.put_bucket_domain_certificate(cert.clone().domain("a.com").domain(" ")).send().unwrap_err(),
+            "domain 1 is empty",
+        ),
+        (b.get_bucket_domain_certificate("").send().unwrap_err(), "domain name is empty"),
+    ];
+    for (err, why) in cases {
+        let text = err.to_string();
+        assert!(
+            text.contains("domain_certificate") && text.contains(why) && !text.contains("SECRETKEYBYTES"),
+            "{why}: {text}"
+        );
+    }
+    assert_eq!(transport.requests().len(), 0);
+    let cert = cert.domain("www.example.com");
+    assert!(!format!("{cert:?}").contains("SECRETKEYBYTES"));
+    b.put_bucket_domain_certificate(cert).send().unwrap();
+    b.delete_bucket_domain_certificate("www.example.com").send().unwrap();
+    let sent = transport.requests();
+    assert_eq!((sent[0].method.as_str(), sent[0].target()), ("PUT", "/?domaincertificate="));
+    let body = String::from_utf8(sent[0].body.clone()).unwrap();
+    assert!(
+        body.starts_with("<DomainCertificate><CertificateInfo><CertType>CustomCert</CertType><CustomCert><Cert>"),
+        "{body}"
+    );
+    assert!(body.ends_with("</CustomCert></CertificateInfo><DomainList><DomainName>www.example.com</DomainName></DomainList></DomainCertificate>"), "{body}");
+    assert_eq!(
+        (sent[1].method.as_str(), sent[1].target()),
+        ("DELETE", "/?domaincertificate=&domainname=www.example.com")
+    );
 }

@@ -9,7 +9,7 @@ use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
 use tencent_cos::api::bucket_tagging::Tag;
 use tencent_cos::api::bucket_versioning::VersioningStatus;
 use tencent_cos::api::{
-    BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, IntelligentTiering,
+    BucketLoggingStatus, DomainCertificate, DomainConfiguration, DomainRule, EncryptionRule, IntelligentTiering,
     IntelligentTieringConfiguration, IntelligentTieringFilter, InventoryConfiguration, ObjectLockConfiguration,
     OriginConfiguration, OriginHost, OriginPrivateHost, OriginRule, PutBucketInventoryInput, RefererConfiguration,
     ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
@@ -560,6 +560,20 @@ impl Drop for TempDir {
     }
 }
 
+/// Every file under `dir`, read as text (lossy), concatenated.
+fn read_all(dir: &std::path::Path) -> String {
+    let mut out = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.push_str(&read_all(&path));
+        } else {
+            out.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
 /// Every bucket configuration, set on an emulator with a data directory, reads the same from a
 /// new emulator on that directory; deleting one there is also kept.
 #[test]
@@ -602,6 +616,11 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
         b.put_bucket_inventory(inventory("b")).send().unwrap();
         b.put_bucket_intelligent_tiering(IntelligentTieringConfiguration::enabled_after(30)).send().unwrap();
         b.put_bucket_object_lock(ObjectLockConfiguration::enabled_for_days(3)).send().unwrap();
+        let cert = DomainCertificate::custom(
+            "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----",
+            "-----BEGIN PRIVATE KEY-----\nUNSTOREDKEY\n-----END PRIVATE KEY-----",
+        );
+        b.put_bucket_domain_certificate(cert.domain("www.example.com")).send().unwrap();
         b.put_bucket_intelligent_tiering_rule(IntelligentTieringConfiguration::rule("r", "INFREQUENT", 30))
             .send()
             .unwrap();
@@ -627,6 +646,9 @@ fn bucket_configurations_survive_a_restart_with_a_data_dir() {
         assert_eq!(listed, [inventory("a"), inventory("b")]);
         let v1 = b.get_bucket_intelligent_tiering().send().unwrap().intelligent_tiering;
         assert_eq!(v1, IntelligentTieringConfiguration::enabled_after(30));
+        assert_eq!(b.get_bucket_domain_certificate("www.example.com").send().unwrap().status, "ENABLED");
+        let on_disk = read_all(&dir.0);
+        assert!(on_disk.contains("www.example.com") && !on_disk.contains("UNSTOREDKEY"), "the key is not kept");
         let lock = b.get_bucket_object_lock().send().unwrap().object_lock;
         assert_eq!(lock, ObjectLockConfiguration::enabled_for_days(3));
         let rules = b.list_bucket_intelligent_tiering().send().unwrap().rules;
@@ -725,5 +747,39 @@ fn bucket_object_lock_is_stored_and_returned() {
         assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}");
         assert_eq!(h.send(BUCKET, Raw::delete().query("object-lock", "")).code().0, 405, "{front:?}");
         h.send(BUCKET, Raw::head()).ok();
+    }
+}
+
+#[test]
+fn bucket_domain_certificate_needs_a_bound_domain_and_keeps_no_key() {
+    const CERT: &str = "-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n";
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----\nS0VZ\n-----END PRIVATE KEY-----\n";
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        let cert = DomainCertificate::custom(CERT, KEY).domain("www.example.com");
+        let err = b.put_bucket_domain_certificate(cert.clone()).send().unwrap_err();
+        assert_eq!(
+            err.service().map(|e| (e.status, e.code.as_str())),
+            Some((400, "InvalidArgument")),
+            "{front:?}: not bound"
+        );
+        b.put_bucket_domain(DomainConfiguration { rules: vec![DomainRule::new("www.example.com", "REST")] })
+            .send()
+            .unwrap();
+        let not_pem = DomainCertificate::custom("CERT", KEY).domain("www.example.com");
+        let err = b.put_bucket_domain_certificate(not_pem).send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(400), "{front:?}: not PEM");
+        let err = b.get_bucket_domain_certificate("www.example.com").send().unwrap_err();
+        assert_eq!(err.service().map(|e| (e.status, e.code.as_str())), Some((404, "NoSuchDomainCertificate")));
+
+        b.put_bucket_domain_certificate(cert).send().unwrap();
+        let got = b.get_bucket_domain_certificate("www.example.com").send().unwrap();
+        assert_eq!((got.status.as_str(), got.meta.status), ("ENABLED", 200), "{front:?}");
+        assert_eq!(b.delete_bucket_domain_certificate("www.example.com").send().unwrap().meta.status, 204);
+        let err = b.get_bucket_domain_certificate("www.example.com").send().unwrap_err();
+        assert_eq!(err.service().map(|e| e.status), Some(404), "{front:?}: deleted");
     }
 }

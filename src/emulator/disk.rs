@@ -438,6 +438,9 @@ fn config_lines(out: &mut String, c: &BucketConfigs) {
     for (id, xml) in &c.tierings {
         push(out, "tiering", &[&enc(id), &enc(xml)]);
     }
+    for domain in &c.certified_domains {
+        push(out, "certified", &[&enc(domain)]);
+    }
 }
 
 /// Reads a configuration line into `c`; false for a field that is not one.
@@ -461,7 +464,14 @@ fn config_field(field: &str, v: &[&str], c: &mut BucketConfigs) -> io::Result<bo
         ("tiering", [id, xml]) => {
             c.tierings.insert(dec(id)?, dec(xml)?);
         }
-        ("tag" | "policy" | "versioning" | "lifecycle" | "accelerate" | "config" | "inventory" | "tiering", _) => {
+        ("certified", [domain]) => {
+            c.certified_domains.insert(dec(domain)?);
+        }
+        (
+            "tag" | "policy" | "versioning" | "lifecycle" | "accelerate" | "config" | "inventory" | "tiering"
+            | "certified",
+            _,
+        ) => {
             return Err(invalid(format!("`{field}` with {} values", v.len())));
         }
         _ => return Ok(false),

@@ -1,6 +1,6 @@
 //! The in-memory state: buckets, their objects, ACLs, CORS rules and multipart uploads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::access::Acl;
@@ -165,6 +165,9 @@ pub(crate) struct BucketConfigs {
     pub(crate) inventories: BTreeMap<String, String>,
     /// Intelligent-tiering v2 rules in canonical XML, by Id (listed in Id order).
     pub(crate) tierings: BTreeMap<String, String>,
+    /// Custom domains with a certificate (PUT ?domaincertificate); the certificate and key are
+    /// not kept.
+    pub(crate) certified_domains: BTreeSet<String>,
 }
 
 /// A bucket's CORS configuration.

@@ -29,12 +29,13 @@ use tencent_cos::api::object_options::OptionsObjectInput;
 use tencent_cos::api::object_put::PutObjectInput;
 use tencent_cos::api::service::GetServiceInput;
 use tencent_cos::api::{
-    DeleteBucketDomainInput, DeleteBucketEncryptionInput, DeleteBucketIntelligentTieringRuleInput,
-    DeleteBucketInventoryInput, DeleteBucketOriginInput, DeleteBucketReplicationInput, DeleteBucketWebsiteInput,
-    GetBucketDomainInput, GetBucketEncryptionInput, GetBucketIntelligentTieringInput,
-    GetBucketIntelligentTieringRuleInput, GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput,
-    GetBucketOriginInput, GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput,
-    ListBucketIntelligentTieringInput, ListBucketInventoryInput, PutBucketDomainInput, PutBucketEncryptionInput,
+    DeleteBucketDomainCertificateInput, DeleteBucketDomainInput, DeleteBucketEncryptionInput,
+    DeleteBucketIntelligentTieringRuleInput, DeleteBucketInventoryInput, DeleteBucketOriginInput,
+    DeleteBucketReplicationInput, DeleteBucketWebsiteInput, GetBucketDomainCertificateInput, GetBucketDomainInput,
+    GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
+    GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput, GetBucketOriginInput,
+    GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, ListBucketIntelligentTieringInput,
+    ListBucketInventoryInput, PutBucketDomainCertificateInput, PutBucketDomainInput, PutBucketEncryptionInput,
     PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput,
     PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
     PutBucketReplicationInput, PutBucketWebsiteInput,
@@ -206,6 +207,9 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("ListBucketIntelligentTieringInput", |r| run(ListBucketIntelligentTieringInput, r)),
     ("GetBucketObjectLockInput", |r| run(GetBucketObjectLockInput, r)),
     ("PutBucketObjectLockInput", |r| run(PutBucketObjectLockInput::default(), r)),
+    ("PutBucketDomainCertificateInput", |r| run(PutBucketDomainCertificateInput::default(), r)),
+    ("GetBucketDomainCertificateInput", |r| run(GetBucketDomainCertificateInput::default(), r)),
+    ("DeleteBucketDomainCertificateInput", |r| run(DeleteBucketDomainCertificateInput::default(), r)),
 ];
 
 /// Statuses the parsers see: the accepted ones, the ones some parsers accept (304, 403), errors.

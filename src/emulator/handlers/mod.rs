@@ -5,6 +5,7 @@ mod acl;
 mod bucket;
 mod bucket_accelerate;
 mod bucket_documents;
+mod bucket_domain_certificate;
 mod bucket_intelligent_tiering;
 mod bucket_inventory;
 use bucket_documents as docs;
@@ -58,6 +59,7 @@ const UNSUPPORTED: &[&str] = &[
     "intelligent-tiering",
     "object-lock",
     "origin",
+    "domaincertificate",
     "restore",
     "select",
     "append",
@@ -85,6 +87,7 @@ const BUCKET_CONFIGS: &[&str] = &[
     "intelligenttiering",
     "intelligent-tiering",
     "object-lock",
+    "domaincertificate",
 ];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
@@ -212,6 +215,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("object-lock") => {
             docs::put::<ObjectLockConfiguration>(ctx, bucket, "object-lock", |_, _| Ok(()))
         }
+        Method::Put if q("domaincertificate") => bucket_domain_certificate::put_domain_certificate(ctx, bucket),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -251,6 +255,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("object-lock") => docs::get(ctx, bucket, "object-lock", || {
             Ok(Outgoing::xml(b"<ObjectLockConfiguration></ObjectLockConfiguration>".to_vec()))
         }),
+        Method::Get if q("domaincertificate") => bucket_domain_certificate::get_domain_certificate(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -262,6 +267,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("website") => docs::delete(ctx, bucket, "website"),
         Method::Delete if q("encryption") => docs::delete(ctx, bucket, "encryption"),
         Method::Delete if q("replication") => docs::delete(ctx, bucket, "replication"),
+        Method::Delete if q("domaincertificate") => bucket_domain_certificate::delete_domain_certificate(ctx, bucket),
         Method::Delete if q("domain") => docs::delete(ctx, bucket, "domain"),
         Method::Delete if q("origin") => docs::delete(ctx, bucket, "origin"),
         Method::Delete if q("intelligent-tiering") => bucket_intelligent_tiering::delete_rule(ctx, bucket),
