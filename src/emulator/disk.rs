@@ -1,10 +1,13 @@
 //! The data directory (`--data-dir`, [`EmulatorBuilder::data_dir`](super::EmulatorBuilder::data_dir)):
-//! buckets, objects, metadata, ACLs, CORS and unfinished multipart uploads kept on disk, so that
-//! they survive a restart.
+//! buckets, objects, metadata, ACLs, CORS, bucket configurations and unfinished multipart uploads
+//! kept on disk, so that they survive a restart.
 //!
 //! ```text
 //! DIR/blobs/<id>                               bytes of objects and parts, immutable, fsynced
-//! DIR/buckets/<bucket>/bucket                  region, owner, ACL, CORS
+//! DIR/buckets/<bucket>/bucket                  region, owner, ACL, CORS, configurations (tagging,
+//!                                              policy, versioning, lifecycle, accelerate, website,
+//!                                              referer, encryption, replication, logging, domain,
+//!                                              origin, inventory, intelligent tiering)
 //! DIR/buckets/<bucket>/objects/<sha1(key)>     key, ETag, CRC-64, metadata, ACL, blob windows
 //! DIR/buckets/<bucket>/uploads/<sha1(key, id)> key, UploadId, metadata, ACL, parts and their blobs
 //! DIR/trash/                                   deleted buckets on their way out
@@ -34,7 +37,7 @@ use crate::{decode_component, encode_component};
 use super::access::{Acl, Canned, Grantee, Permission};
 use super::content::{Blob, Content};
 use super::sse::Sse;
-use super::store::{BucketState, CorsConfig, CorsRule, ObjectMeta, Part, State, StoredObject, Upload};
+use super::store::{BucketConfigs, BucketState, CorsConfig, CorsRule, ObjectMeta, Part, State, StoredObject, Upload};
 
 /// An open data directory.
 pub(crate) struct Disk {
@@ -398,7 +401,82 @@ fn bucket_record(b: &BucketState) -> String {
             }
         }
     }
+    config_lines(&mut out, &b.configs);
     out
+}
+
+/// The bucket configurations (tagging, policy, versioning, lifecycle, accelerate, and the XML
+/// documents and inventories kept canonically).
+fn config_lines(out: &mut String, c: &BucketConfigs) {
+    if let Some(tags) = &c.tags {
+        push(out, "tags", &[]);
+        for (k, v) in tags {
+            push(out, "tag", &[&enc(k), &enc(v)]);
+        }
+    }
+    if let Some(p) = &c.policy {
+        push(out, "policy", &[&enc(p)]);
+    }
+    if let Some(v) = &c.versioning {
+        push(out, "versioning", &[&enc(v)]);
+    }
+    if let Some(l) = &c.lifecycle {
+        push(out, "lifecycle", &[&enc(l)]);
+    }
+    if let Some((status, kind)) = &c.accelerate {
+        match kind {
+            Some(k) => push(out, "accelerate", &[&enc(status), &enc(k)]),
+            None => push(out, "accelerate", &[&enc(status)]),
+        }
+    }
+    for (name, xml) in &c.documents {
+        push(out, "config", &[&enc(name), &enc(xml)]);
+    }
+    for (id, xml) in &c.inventories {
+        push(out, "inventory", &[&enc(id), &enc(xml)]);
+    }
+    for (id, xml) in &c.tierings {
+        push(out, "tiering", &[&enc(id), &enc(xml)]);
+    }
+    for domain in &c.certified_domains {
+        push(out, "certified", &[&enc(domain)]);
+    }
+}
+
+/// Reads a configuration line into `c`; false for a field that is not one.
+fn config_field(field: &str, v: &[&str], c: &mut BucketConfigs) -> io::Result<bool> {
+    match (field, v) {
+        ("tags", _) => c.tags = Some(Vec::new()),
+        ("tag", [k, value]) => {
+            c.tags.as_mut().ok_or_else(|| invalid("a tag before `tags`"))?.push((dec(k)?, dec(value)?))
+        }
+        ("policy", [p]) => c.policy = Some(dec(p)?),
+        ("versioning", [s]) => c.versioning = Some(dec(s)?),
+        ("lifecycle", [l]) => c.lifecycle = Some(dec(l)?),
+        ("accelerate", [s]) => c.accelerate = Some((dec(s)?, None)),
+        ("accelerate", [s, k]) => c.accelerate = Some((dec(s)?, Some(dec(k)?))),
+        ("config", [name, xml]) => {
+            c.documents.insert(dec(name)?, dec(xml)?);
+        }
+        ("inventory", [id, xml]) => {
+            c.inventories.insert(dec(id)?, dec(xml)?);
+        }
+        ("tiering", [id, xml]) => {
+            c.tierings.insert(dec(id)?, dec(xml)?);
+        }
+        ("certified", [domain]) => {
+            c.certified_domains.insert(dec(domain)?);
+        }
+        (
+            "tag" | "policy" | "versioning" | "lifecycle" | "accelerate" | "config" | "inventory" | "tiering"
+            | "certified",
+            _,
+        ) => {
+            return Err(invalid(format!("`{field}` with {} values", v.len())));
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 fn object_record(key: &str, o: &StoredObject) -> io::Result<String> {
@@ -504,6 +582,7 @@ fn parse_bucket(text: &str) -> io::Result<BucketState> {
             "grant" | "grant-all" => {
                 acl_or_meta(field, &v, &mut b.acl, &mut ObjectMeta::default())?;
             }
+            _ if config_field(field, &v, &mut b.configs)? => {}
             "cors" => b.cors = Some(CorsConfig::default()),
             "cors-vary" => b.cors.as_mut().ok_or_else(cors)?.response_vary = Some(dec(first(&v)?)?),
             "cors-rule" => b.cors.as_mut().ok_or_else(cors)?.rules.push(CorsRule::default()),

@@ -101,7 +101,10 @@
 //!   ([`EmulatorBuilder::head_timeout`], 10 s); idle connections are closed, oldest first, to make
 //!   room as the connection cap ([`EmulatorBuilder::max_connections`], 512) nears. The limits
 //!   are tabled in the docs of [`ServerHandle`]'s module and in the README.
-//! - Calls outside the reference (tagging, lifecycle, versioning, ...) answer 501 `NotImplemented`.
+//! - Bucket configurations (tagging, policy, versioning, lifecycle, accelerate, website, referer,
+//!   encryption, replication, logging, domain, origin, inventory, intelligent tiering) are checked,
+//!   stored and returned, never acted on (see `handlers/bucket_documents.rs`); other calls outside
+//!   the reference answer 501 `NotImplemented`.
 
 mod access;
 mod auth_check;

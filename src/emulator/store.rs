@@ -1,6 +1,6 @@
 //! The in-memory state: buckets, their objects, ACLs, CORS rules and multipart uploads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::access::Acl;
@@ -157,6 +157,17 @@ pub(crate) struct BucketConfigs {
     pub(crate) lifecycle: Option<String>,
     /// Accelerate Status and Type; `None` until set.
     pub(crate) accelerate: Option<(String, Option<String>)>,
+    /// The configurations kept as the client writes them (canonical XML), by sub-resource
+    /// (`website`, `referer`, `encryption`, `replication`, `logging`, `domain`, `origin`,
+    /// `intelligenttiering`, `object-lock`); absent until set.
+    pub(crate) documents: BTreeMap<String, String>,
+    /// Inventory configurations in canonical XML, by Id (listed in Id order).
+    pub(crate) inventories: BTreeMap<String, String>,
+    /// Intelligent-tiering v2 rules in canonical XML, by Id (listed in Id order).
+    pub(crate) tierings: BTreeMap<String, String>,
+    /// Custom domains with a certificate (PUT ?domaincertificate); the certificate and key are
+    /// not kept.
+    pub(crate) certified_domains: BTreeSet<String>,
 }
 
 /// A bucket's CORS configuration.

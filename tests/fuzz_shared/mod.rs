@@ -28,6 +28,18 @@ use tencent_cos::api::object_head::HeadObjectInput;
 use tencent_cos::api::object_options::OptionsObjectInput;
 use tencent_cos::api::object_put::PutObjectInput;
 use tencent_cos::api::service::GetServiceInput;
+use tencent_cos::api::{
+    DeleteBucketDomainCertificateInput, DeleteBucketDomainInput, DeleteBucketEncryptionInput,
+    DeleteBucketIntelligentTieringRuleInput, DeleteBucketInventoryInput, DeleteBucketOriginInput,
+    DeleteBucketReplicationInput, DeleteBucketWebsiteInput, GetBucketDomainCertificateInput, GetBucketDomainInput,
+    GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
+    GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput, GetBucketOriginInput,
+    GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, ListBucketIntelligentTieringInput,
+    ListBucketInventoryInput, PutBucketDomainCertificateInput, PutBucketDomainInput, PutBucketEncryptionInput,
+    PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput,
+    PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
+    PutBucketReplicationInput, PutBucketWebsiteInput,
+};
 use tencent_cos::http::{Headers, Response};
 use tencent_cos::operation::{Operation, RawRequest};
 use tencent_cos::{AuthorizationParams, Error, KeyTime, Result, xml};
@@ -133,7 +145,71 @@ pub const PARSERS: &[(&str, Parse)] = &[
         let body = r.read_body(xml::MAX_XML_BODY)?;
         drop(xml::embedded_error(r.status, &r.headers, &body).map(|e| e.to_string()));
         Ok(())
+    }), // Appended (not inserted) so the fuzz corpus keeps its parser indices.
+    ("GetBucketWebsiteInput", |r| run(GetBucketWebsiteInput, r)),
+    ("GetBucketWebsiteInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketWebsiteInput.recover(error).map(drop)
     }),
+    ("GetBucketRefererInput", |r| run(GetBucketRefererInput, r)),
+    ("GetBucketRefererInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketRefererInput.recover(error).map(drop)
+    }),
+    ("GetBucketEncryptionInput", |r| run(GetBucketEncryptionInput, r)),
+    ("GetBucketEncryptionInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketEncryptionInput.recover(error).map(drop)
+    }),
+    ("GetBucketReplicationInput", |r| run(GetBucketReplicationInput, r)),
+    ("GetBucketReplicationInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketReplicationInput.recover(error).map(drop)
+    }),
+    ("GetBucketLoggingInput", |r| run(GetBucketLoggingInput, r)),
+    ("GetBucketDomainInput", |r| run(GetBucketDomainInput, r)),
+    ("GetBucketDomainInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketDomainInput.recover(error).map(drop)
+    }),
+    ("GetBucketOriginInput", |r| run(GetBucketOriginInput, r)),
+    ("GetBucketOriginInput recover", |mut r| {
+        let body = r.read_body(xml::MAX_XML_BODY)?;
+        let error = Error::from(xml::parse_service_error(r.status, &r.headers, &body));
+        GetBucketOriginInput.recover(error).map(drop)
+    }),
+    ("GetBucketIntelligentTieringInput", |r| run(GetBucketIntelligentTieringInput, r)),
+    ("PutBucketWebsiteInput", |r| run(PutBucketWebsiteInput::default(), r)),
+    ("DeleteBucketWebsiteInput", |r| run(DeleteBucketWebsiteInput, r)),
+    ("PutBucketRefererInput", |r| run(PutBucketRefererInput::default(), r)),
+    ("PutBucketEncryptionInput", |r| run(PutBucketEncryptionInput::default(), r)),
+    ("DeleteBucketEncryptionInput", |r| run(DeleteBucketEncryptionInput, r)),
+    ("PutBucketReplicationInput", |r| run(PutBucketReplicationInput::default(), r)),
+    ("DeleteBucketReplicationInput", |r| run(DeleteBucketReplicationInput, r)),
+    ("PutBucketLoggingInput", |r| run(PutBucketLoggingInput::default(), r)),
+    ("PutBucketDomainInput", |r| run(PutBucketDomainInput::default(), r)),
+    ("DeleteBucketDomainInput", |r| run(DeleteBucketDomainInput, r)),
+    ("PutBucketOriginInput", |r| run(PutBucketOriginInput::default(), r)),
+    ("DeleteBucketOriginInput", |r| run(DeleteBucketOriginInput, r)),
+    ("PutBucketIntelligentTieringInput", |r| run(PutBucketIntelligentTieringInput::default(), r)),
+    ("PutBucketInventoryInput", |r| run(PutBucketInventoryInput::default(), r)),
+    ("GetBucketInventoryInput", |r| run(GetBucketInventoryInput::default(), r)),
+    ("ListBucketInventoryInput", |r| run(ListBucketInventoryInput::default(), r)),
+    ("DeleteBucketInventoryInput", |r| run(DeleteBucketInventoryInput::default(), r)),
+    ("PutBucketIntelligentTieringRuleInput", |r| run(PutBucketIntelligentTieringRuleInput::default(), r)),
+    ("GetBucketIntelligentTieringRuleInput", |r| run(GetBucketIntelligentTieringRuleInput::default(), r)),
+    ("DeleteBucketIntelligentTieringRuleInput", |r| run(DeleteBucketIntelligentTieringRuleInput::default(), r)),
+    ("ListBucketIntelligentTieringInput", |r| run(ListBucketIntelligentTieringInput, r)),
+    ("GetBucketObjectLockInput", |r| run(GetBucketObjectLockInput, r)),
+    ("PutBucketObjectLockInput", |r| run(PutBucketObjectLockInput::default(), r)),
+    ("PutBucketDomainCertificateInput", |r| run(PutBucketDomainCertificateInput::default(), r)),
+    ("GetBucketDomainCertificateInput", |r| run(GetBucketDomainCertificateInput::default(), r)),
+    ("DeleteBucketDomainCertificateInput", |r| run(DeleteBucketDomainCertificateInput::default(), r)),
 ];
 
 /// Statuses the parsers see: the accepted ones, the ones some parsers accept (304, 403), errors.

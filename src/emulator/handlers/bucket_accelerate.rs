@@ -1,11 +1,12 @@
-//! PUT / GET ?accelerate on a bucket. Only the setting is kept (in memory only, not in a data
-//! directory): the emulator has no acceleration endpoint.
+//! PUT / GET ?accelerate on a bucket. Only the setting is kept (in a data directory too): the
+//! emulator has no acceleration endpoint.
 
 use crate::xml::{Element, parse_document};
 
 use super::super::access::Permission;
 use super::super::response::{CosError, Outgoing};
 use super::super::xml_out::Xml;
+use super::bucket_documents::commit;
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, xml_body};
 
 /// PUT Bucket accelerate (owner only): Status `Enabled` or `Suspended`, Type `COS` if sent.
@@ -25,7 +26,7 @@ pub(crate) fn put_bucket_accelerate(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgo
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.accelerate = Some((status, kind));
+    commit(ctx, b, |c| c.accelerate = Some((status, kind)))?;
     Ok(Outgoing::empty(200))
 }
 

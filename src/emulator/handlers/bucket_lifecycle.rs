@@ -1,6 +1,6 @@
 //! PUT / GET / DELETE ?lifecycle on a bucket. The rules are checked, stored and returned; the
-//! emulator never acts on them (nothing expires, transitions or aborts), and they live in memory
-//! only (a data directory does not keep them across restarts yet).
+//! emulator never acts on them (nothing expires, transitions or aborts).
+//! With a data directory they survive a restart.
 //!
 //! The body is read with the client's own lifecycle parser and written back with its writer,
 //! so what GET returns is the canonical form of what was put (element order of the client).
@@ -10,6 +10,7 @@ use crate::xml::{Element, parse_document};
 
 use super::super::access::Permission;
 use super::super::response::{CosError, Outgoing};
+use super::bucket_documents::commit;
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, xml_body};
 
 /// Most rules one configuration may hold (the COS limit).
@@ -30,7 +31,7 @@ pub(crate) fn put_bucket_lifecycle(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoi
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.lifecycle = Some(canonical);
+    commit(ctx, b, |c| c.lifecycle = Some(canonical))?;
     Ok(Outgoing::empty(200))
 }
 
@@ -50,6 +51,6 @@ pub(crate) fn delete_bucket_lifecycle(ctx: &Ctx<'_>, bucket: &str) -> Result<Out
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.lifecycle = None;
+    commit(ctx, b, |c| c.lifecycle = None)?;
     Ok(Outgoing::empty(204))
 }

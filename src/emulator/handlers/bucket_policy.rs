@@ -1,9 +1,10 @@
 //! PUT / GET / DELETE ?policy on a bucket. The policy is stored and returned as the JSON text
-//! put, never evaluated (access stays decided by ACLs), and lives in memory only (a data
-//! directory does not keep it across restarts yet).
+//! put, never evaluated (access stays decided by ACLs); with a data directory it survives a
+//! restart.
 
 use super::super::access::Permission;
 use super::super::response::{CosError, Outgoing};
+use super::bucket_documents::commit;
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket};
 
 /// Largest policy COS accepts.
@@ -24,7 +25,7 @@ pub(crate) fn put_bucket_policy(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing,
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.policy = Some(policy);
+    commit(ctx, b, |c| c.policy = Some(policy))?;
     Ok(Outgoing::empty(204))
 }
 
@@ -48,6 +49,6 @@ pub(crate) fn delete_bucket_policy(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoi
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.policy = None;
+    commit(ctx, b, |c| c.policy = None)?;
     Ok(Outgoing::empty(204))
 }

@@ -1,11 +1,12 @@
-//! PUT / GET / DELETE ?tagging on a bucket. The tags live in memory only (a data directory does
-//! not keep them across restarts yet).
+//! PUT / GET / DELETE ?tagging on a bucket. With a data directory the tags
+//! survive a restart.
 
 use crate::xml::{Element, parse_document};
 
 use super::super::access::Permission;
 use super::super::response::{CosError, Outgoing};
 use super::super::xml_out::Xml;
+use super::bucket_documents::commit;
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, xml_body};
 
 /// Most tags one bucket may hold (the COS limit).
@@ -39,7 +40,7 @@ pub(crate) fn put_bucket_tagging(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.tags = Some(tags);
+    commit(ctx, b, |c| c.tags = Some(tags))?;
     Ok(Outgoing::empty(200))
 }
 
@@ -69,6 +70,6 @@ pub(crate) fn delete_bucket_tagging(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgo
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.tags = None;
+    commit(ctx, b, |c| c.tags = None)?;
     Ok(Outgoing::empty(204))
 }

@@ -1,11 +1,12 @@
-//! PUT / GET ?versioning on a bucket. Only the status is kept (in memory only, not in a data
-//! directory): objects are not versioned by the emulator, whatever the status.
+//! PUT / GET ?versioning on a bucket. Only the status is kept (in a data directory too):
+//! objects are not versioned by the emulator, whatever the status.
 
 use crate::xml::{Element, parse_document};
 
 use super::super::access::Permission;
 use super::super::response::{CosError, Outgoing};
 use super::super::xml_out::Xml;
+use super::bucket_documents::commit;
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, xml_body};
 
 /// PUT Bucket versioning (owner only): `Enabled` or `Suspended`.
@@ -21,7 +22,7 @@ pub(crate) fn put_bucket_versioning(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgo
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    b.configs.versioning = Some(status);
+    commit(ctx, b, |c| c.versioning = Some(status))?;
     Ok(Outgoing::empty(200))
 }
 

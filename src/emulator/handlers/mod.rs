@@ -4,6 +4,11 @@
 mod acl;
 mod bucket;
 mod bucket_accelerate;
+mod bucket_documents;
+mod bucket_domain_certificate;
+mod bucket_intelligent_tiering;
+mod bucket_inventory;
+use bucket_documents as docs;
 mod bucket_lifecycle;
 mod bucket_policy;
 mod bucket_tagging;
@@ -17,6 +22,11 @@ mod object;
 use base64::Engine;
 
 use crate::http::Method;
+
+use crate::api::{
+    BucketLoggingStatus, DomainConfiguration, ObjectLockConfiguration, OriginConfiguration, RefererConfiguration,
+    ReplicationConfiguration, ServerSideEncryptionConfiguration, WebsiteConfiguration,
+};
 
 use super::Inner;
 use super::access::{Permission, Principal};
@@ -49,6 +59,7 @@ const UNSUPPORTED: &[&str] = &[
     "intelligent-tiering",
     "object-lock",
     "origin",
+    "domaincertificate",
     "restore",
     "select",
     "append",
@@ -59,7 +70,25 @@ const UNSUPPORTED: &[&str] = &[
 
 /// The bucket-configuration subresources answered by their own handlers (in UNSUPPORTED too:
 /// the same name on an object stays unsupported). Their bodies are bounded like XML bodies.
-const BUCKET_CONFIGS: &[&str] = &["tagging", "policy", "versioning", "lifecycle", "accelerate"];
+const BUCKET_CONFIGS: &[&str] = &[
+    "tagging",
+    "policy",
+    "versioning",
+    "lifecycle",
+    "accelerate",
+    "website",
+    "referer",
+    "encryption",
+    "replication",
+    "logging",
+    "domain",
+    "origin",
+    "inventory",
+    "intelligenttiering",
+    "intelligent-tiering",
+    "object-lock",
+    "domaincertificate",
+];
 
 /// Whether `?name` on this target is a bucket call the emulator answers (the same name on an
 /// object, e.g. object tagging, stays unsupported).
@@ -169,6 +198,24 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Put if q("lifecycle") => bucket_lifecycle::put_bucket_lifecycle(ctx, bucket),
         Method::Put if q("accelerate") => bucket_accelerate::put_bucket_accelerate(ctx, bucket),
         Method::Put if q("versioning") => bucket_versioning::put_bucket_versioning(ctx, bucket),
+        Method::Put if q("website") => docs::put::<WebsiteConfiguration>(ctx, bucket, "website", |_, _| Ok(())),
+        Method::Put if q("referer") => docs::put::<RefererConfiguration>(ctx, bucket, "referer", |_, _| Ok(())),
+        Method::Put if q("encryption") => {
+            docs::put::<ServerSideEncryptionConfiguration>(ctx, bucket, "encryption", |_, _| Ok(()))
+        }
+        Method::Put if q("replication") => docs::put(ctx, bucket, "replication", replication_needs_versioning),
+        Method::Put if q("logging") => docs::put::<BucketLoggingStatus>(ctx, bucket, "logging", |_, _| Ok(())),
+        Method::Put if q("domain") => docs::put::<DomainConfiguration>(ctx, bucket, "domain", |_, _| Ok(())),
+        Method::Put if q("origin") => docs::put::<OriginConfiguration>(ctx, bucket, "origin", |_, _| Ok(())),
+        Method::Put if q("inventory") => bucket_inventory::put_bucket_inventory(ctx, bucket),
+        Method::Put if q("intelligenttiering") => {
+            docs::put(ctx, bucket, "intelligenttiering", bucket_intelligent_tiering::v1_only)
+        }
+        Method::Put if q("intelligent-tiering") => bucket_intelligent_tiering::put_rule(ctx, bucket),
+        Method::Put if q("object-lock") => {
+            docs::put::<ObjectLockConfiguration>(ctx, bucket, "object-lock", |_, _| Ok(()))
+        }
+        Method::Put if q("domaincertificate") => bucket_domain_certificate::put_domain_certificate(ctx, bucket),
         Method::Put => bucket::put_bucket(ctx, bucket),
         Method::Get if q("acl") => acl::get_bucket_acl(ctx, bucket),
         Method::Get if q("cors") => cors::get_bucket_cors(ctx, bucket),
@@ -177,6 +224,38 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("lifecycle") => bucket_lifecycle::get_bucket_lifecycle(ctx, bucket),
         Method::Get if q("accelerate") => bucket_accelerate::get_bucket_accelerate(ctx, bucket),
         Method::Get if q("versioning") => bucket_versioning::get_bucket_versioning(ctx, bucket),
+        Method::Get if q("website") => {
+            docs::get(ctx, bucket, "website", docs::missing("NoSuchWebsiteConfiguration", "website"))
+        }
+        Method::Get if q("referer") => {
+            docs::get(ctx, bucket, "referer", docs::missing("NoSuchRefererConfiguration", "referer"))
+        }
+        Method::Get if q("encryption") => {
+            docs::get(ctx, bucket, "encryption", docs::missing("NoSuchEncryptionConfiguration", "encryption"))
+        }
+        Method::Get if q("replication") => {
+            docs::get(ctx, bucket, "replication", docs::missing("ReplicationConfigurationnotFoundError", "replication"))
+        }
+        Method::Get if q("logging") => docs::get(ctx, bucket, "logging", || {
+            Ok(Outgoing::xml(b"<BucketLoggingStatus></BucketLoggingStatus>".to_vec()))
+        }),
+        Method::Get if q("domain") => {
+            docs::get(ctx, bucket, "domain", docs::missing("NoSuchDomainConfiguration", "domain"))
+        }
+        Method::Get if q("origin") => {
+            docs::get(ctx, bucket, "origin", docs::missing("NoSuchOriginConfiguration", "origin"))
+        }
+        Method::Get if q("inventory") && q("id") => bucket_inventory::get_bucket_inventory(ctx, bucket),
+        Method::Get if q("inventory") => bucket_inventory::list_bucket_inventory(ctx, bucket),
+        Method::Get if q("intelligenttiering") => docs::get(ctx, bucket, "intelligenttiering", || {
+            Ok(Outgoing::xml(b"<IntelligentTieringConfiguration></IntelligentTieringConfiguration>".to_vec()))
+        }),
+        Method::Get if q("intelligent-tiering") && q("id") => bucket_intelligent_tiering::get_rule(ctx, bucket),
+        Method::Get if q("intelligent-tiering") => bucket_intelligent_tiering::list_rules(ctx, bucket),
+        Method::Get if q("object-lock") => docs::get(ctx, bucket, "object-lock", || {
+            Ok(Outgoing::xml(b"<ObjectLockConfiguration></ObjectLockConfiguration>".to_vec()))
+        }),
+        Method::Get if q("domaincertificate") => bucket_domain_certificate::get_domain_certificate(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
@@ -185,12 +264,40 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Delete if q("tagging") => bucket_tagging::delete_bucket_tagging(ctx, bucket),
         Method::Delete if q("policy") => bucket_policy::delete_bucket_policy(ctx, bucket),
         Method::Delete if q("lifecycle") => bucket_lifecycle::delete_bucket_lifecycle(ctx, bucket),
-        // No DELETE ?versioning or ?accelerate in COS: never let it fall through to DELETE Bucket.
-        Method::Delete if q("versioning") || q("accelerate") => Err(CosError::method_not_allowed()),
+        Method::Delete if q("website") => docs::delete(ctx, bucket, "website"),
+        Method::Delete if q("encryption") => docs::delete(ctx, bucket, "encryption"),
+        Method::Delete if q("replication") => docs::delete(ctx, bucket, "replication"),
+        Method::Delete if q("domaincertificate") => bucket_domain_certificate::delete_domain_certificate(ctx, bucket),
+        Method::Delete if q("domain") => docs::delete(ctx, bucket, "domain"),
+        Method::Delete if q("origin") => docs::delete(ctx, bucket, "origin"),
+        Method::Delete if q("intelligent-tiering") => bucket_intelligent_tiering::delete_rule(ctx, bucket),
+        Method::Delete if q("inventory") => bucket_inventory::delete_bucket_inventory(ctx, bucket),
+        // No DELETE ?versioning, ?accelerate or ?referer in COS: never let it fall through to
+        // DELETE Bucket.
+        Method::Delete
+            if q("versioning")
+                || q("accelerate")
+                || q("referer")
+                || q("logging")
+                || q("intelligenttiering")
+                || q("object-lock") =>
+        {
+            Err(CosError::method_not_allowed())
+        }
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
+        Method::Post if q("inventory") => Err(CosError::not_implemented("POST ?inventory (a one-shot inventory job)")),
         Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
         Method::Options => Err(CosError::method_not_allowed()),
+    }
+}
+
+/// PUT ?replication is refused on a bucket whose versioning is not `Enabled`, as on COS.
+fn replication_needs_versioning(b: &BucketState, _: &ReplicationConfiguration) -> Result<(), CosError> {
+    if b.configs.versioning.as_deref() == Some("Enabled") {
+        Ok(())
+    } else {
+        Err(CosError::invalid_request("Versioning must be Enabled on the bucket before replication is configured."))
     }
 }
 
