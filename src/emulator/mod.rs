@@ -116,6 +116,7 @@ mod router;
 mod server;
 mod sse;
 mod store;
+mod versions;
 mod xml_out;
 
 pub use server::ServerHandle;
