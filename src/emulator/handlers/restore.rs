@@ -8,7 +8,7 @@
 //! | restore of an archived object | 202; done at once (the emulator does not wait hours as COS does); GET serves it for `Days` days, HEAD shows `x-cos-restore: ongoing-request="false", expiry-date="<HTTP date>"` |
 //! | restore again while restored | 200; the expiry moves to now + `Days` (COS extends the copy the same way) |
 //! | restore of any other storage class | 403 InvalidObjectState |
-//! | no or bad `Days` (1..=365), a `Tier` other than Expedited, Standard, Bulk | 400 MalformedXML |
+//! | no or bad `Days` (at least 1), a `Tier` other than Expedited, Standard, Bulk | 400 MalformedXML |
 //!
 //! COS answers 409 RestoreAlreadyInProgress to a restore sent while another is running; an
 //! emulated restore is never running (it completes at once), so that answer never comes. A write
@@ -25,9 +25,6 @@ use super::{Ctx, find_bucket_mut, require_bucket, xml_body};
 
 /// Storage classes whose bytes must be restored before they can be read.
 const ARCHIVED: &[&str] = &["ARCHIVE", "DEEP_ARCHIVE", "MAZ_ARCHIVE"];
-
-/// Longest restore COS accepts, in days.
-const MAX_DAYS: u64 = 365;
 
 const DAY: u64 = 24 * 60 * 60;
 
@@ -82,7 +79,7 @@ fn restore_days(body: &[u8]) -> Result<u64, CosError> {
     let root = Element::root(&doc, "RestoreRequest").map_err(|e| bad(e.to_string()))?;
     let days = root.opt_number::<u64>("Days").map_err(|e| bad(e.to_string()))?;
     let days =
-        days.filter(|d| (1..=MAX_DAYS).contains(d)).ok_or_else(|| bad(format!("<Days> must be 1 to {MAX_DAYS}")))?;
+        days.filter(|d| *d >= 1).ok_or_else(|| bad("<Days> must be a whole number of days, at least 1".into()))?;
     let tier = root.child("CASJobParameters").and_then(|p| p.opt_text("Tier"));
     if let Some(tier) = tier
         && !["Expedited", "Standard", "Bulk"].contains(&tier.trim())
@@ -104,7 +101,7 @@ mod tests {
         for bad in [
             &b"<RestoreRequest></RestoreRequest>"[..],
             b"<RestoreRequest><Days>0</Days></RestoreRequest>",
-            b"<RestoreRequest><Days>366</Days></RestoreRequest>",
+            b"<RestoreRequest><Days>-1</Days></RestoreRequest>",
             b"<RestoreRequest><Days>x</Days></RestoreRequest>",
             b"<RestoreRequest><Days>2</Days><CASJobParameters><Tier>Fast</Tier></CASJobParameters></RestoreRequest>",
             b"<Other><Days>2</Days></Other>",
