@@ -336,3 +336,33 @@ fn a_restore_is_of_one_version() {
         assert_eq!(service_error(get_bytes(&b, "c", None).unwrap_err()).code, "InvalidObjectState");
     }
 }
+
+/// What a data directory keeps of a versioned bucket: the current objects only.
+#[test]
+fn a_data_directory_keeps_current_objects_not_versions() {
+    let dir = std::env::temp_dir().join(format!("cos-emulator-versions-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let open = || Emulator::builder().data_dir(&dir).try_build().expect("open the data directory");
+    {
+        let h = Harness::new(Front::InProcess, open());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+        b.put_object("kept").body("v1").send().unwrap();
+        let v2 = b.put_object("kept").body("v2").send().unwrap().version_id.unwrap();
+        b.put_object("gone").body("x").send().unwrap();
+        b.delete_object("gone").send().unwrap();
+        // Deleting the latest version for good makes v1 current again, on disk too.
+        b.delete_object("kept").version_id(&v2).send().unwrap();
+    }
+    let h = Harness::new(Front::InProcess, open());
+    let client = h.client();
+    let b = client.bucket(BUCKET);
+    assert_eq!(h.emulator.object_keys(BUCKET), ["kept"]);
+    assert_eq!(get_bytes(&b, "kept", None).unwrap(), b"v1");
+    assert_eq!(listed(&b.list_object_versions().send().unwrap()), [entry("kept", "null", true, "V2")]);
+    drop(h);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,5 +1,5 @@
-//! PUT / GET ?versioning on a bucket. Only the status is kept (in memory only, not in a data
-//! directory): objects are not versioned by the emulator, whatever the status.
+//! PUT / GET ?versioning on a bucket. The status is kept in memory only (not in a data
+//! directory); what it does to objects is in `versions.rs`.
 
 use crate::xml::{Element, parse_document};
 
