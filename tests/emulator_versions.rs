@@ -366,3 +366,26 @@ fn a_data_directory_keeps_current_objects_not_versions() {
     drop(h);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_completed_multipart_upload_is_a_new_version() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+        let first = b.put_object("big").body("small first").send().unwrap().version_id.unwrap();
+        let upload = b.multipart_init("big").send().unwrap().upload_id;
+        let part = b.multipart_upload("big", &upload, 1, "one part").send().unwrap().etag.unwrap();
+        let done = b.multipart_complete("big", &upload, [(1, part.as_str())]).send().unwrap();
+        let id = done.version_id.expect("x-cos-version-id on Complete");
+        assert_ne!(id, first, "{front:?}");
+        assert_eq!(
+            listed(&b.list_object_versions().send().unwrap()),
+            [entry("big", &id, true, "V8"), entry("big", &first, false, "V11")],
+            "{front:?}"
+        );
+        assert_eq!(get_bytes(&b, "big", Some(&first)).unwrap(), b"small first");
+    }
+}
