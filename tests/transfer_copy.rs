@@ -285,14 +285,10 @@ fn an_unrestored_archive_source_is_refused_and_a_restored_one_copied() {
             }
         });
         assert!(bucket.slice_copy_file("out", source("ARCHIVE")).send().is_err());
-        spy.set_response_hook(|resp, seen| {
-            if seen.method == "HEAD" {
-                resp.headers.insert(
-                    "x-cos-restore",
-                    "ongoing-request=\"false\", expiry-date=\"Wed, 21 Oct 2026 07:28:00 GMT\"",
-                );
-            }
-        });
+        // Restored for real: the emulator serves an archived source only once restored (its HEAD
+        // then says `ongoing-request="false", expiry-date=...`).
+        spy.clear_response_hook();
+        assert_eq!(bucket.restore_object("ARCHIVE", 1).send().unwrap().meta.status, 202);
         bucket.slice_copy_file("out", source("ARCHIVE")).send().unwrap();
         assert_eq!(setup.object("out").as_deref(), Some(&data[..]), "{front:?}");
     }

@@ -41,6 +41,29 @@ impl CopySource {
         CopySource::Object { bucket: bucket.into(), region: region.into(), key: key.into(), version_id: None }
     }
 
+    /// Version `version_id` of `key` in `bucket` (in `region`): `?versionId=` is added to the
+    /// header, encoded.
+    ///
+    /// ```
+    /// use tencent_cos::api::CopySource;
+    /// let source = CopySource::object_version("b-1250000000", "ap-guangzhou", "a b.txt", "v+1");
+    /// assert_eq!(source.header_value()?, "b-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.txt?versionId=v%2B1");
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn object_version(
+        bucket: impl Into<String>,
+        region: impl Into<String>,
+        key: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> Self {
+        CopySource::Object {
+            bucket: bucket.into(),
+            region: region.into(),
+            key: key.into(),
+            version_id: Some(version_id.into()),
+        }
+    }
+
     /// The `x-cos-copy-source` value, checked like the JS SDK's CopySource pattern.
     pub fn header_value(&self) -> Result<String> {
         let value = match self {
@@ -201,6 +224,21 @@ macro_rules! copy_source_methods {
                 key: impl Into<String>,
             ) -> Self {
                 self.input.copy_source = Some($crate::api::object_copy_source::CopySource::object(bucket, region, key));
+                self
+            }
+            #[doc = "`x-cos-copy-source` of one version of the source: `?versionId=` added (see"]
+            #[doc = "[`CopySource::object_version`](crate::api::CopySource::object_version))."]
+            #[doc = ""]
+            #[doc = $crate::api::object::builder_doc!($call, "copy_source_object_version(\"sourcebucket-1250000000\", \"ap-shanghai\", \"a b.jpg\", \"MTg0NDUxNzgxMjEzNTU3NTk1Mjk\")")]
+            pub fn copy_source_object_version(
+                mut self,
+                bucket: impl Into<String>,
+                region: impl Into<String>,
+                key: impl Into<String>,
+                version_id: impl Into<String>,
+            ) -> Self {
+                self.input.copy_source =
+                    Some($crate::api::object_copy_source::CopySource::object_version(bucket, region, key, version_id));
                 self
             }
             #[doc = "`x-cos-copy-source-If-Modified-Since`: copy only if the source changed after this date."]

@@ -566,6 +566,7 @@ fn parse_bucket(text: &str) -> io::Result<BucketState> {
         cors: None,
         configs: Default::default(),
         objects: BTreeMap::new(),
+        versions: Default::default(),
         uploads: BTreeMap::new(),
     };
     for (field, v) in lines(text) {

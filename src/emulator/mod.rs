@@ -76,8 +76,12 @@
 //!   bucket's. A bucket may only be created by an account of its appid; two accounts may share an
 //!   appid with different uins (sub-accounts), which is how `BucketAlreadyExists` arises.
 //! - **Metadata**: `x-cos-meta-*` names come back lower-cased, as COS returns them.
-//!   `x-cos-storage-class` is returned only for classes other than STANDARD; archive classes are
-//!   readable at once (no restore).
+//!   `x-cos-storage-class` is returned only for classes other than STANDARD; an ARCHIVE /
+//!   DEEP_ARCHIVE object is read (GET, copy source) only once restored, and a restore is done at
+//!   once (`handlers/restore.rs`).
+//! - **Versions** as COS keeps them once a bucket's versioning is set (Enabled: a version per
+//!   write, delete markers; Suspended: the `null` version), `GET ?versions`, `versionId` on GET,
+//!   HEAD, DELETE, ACL and copy sources; in memory only (`versions.rs`).
 //! - **Listing**: UTF-8 byte order; `NextMarker` whenever `IsTruncated` is true (as COS documents;
 //!   S3 sends it only with a delimiter); `encoding-type=url` encodes keys and prefixes with `/`
 //!   kept.
@@ -119,6 +123,7 @@ mod router;
 mod server;
 mod sse;
 mod store;
+mod versions;
 mod xml_out;
 
 pub use server::ServerHandle;

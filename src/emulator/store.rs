@@ -1,4 +1,5 @@
-//! The in-memory state: buckets, their objects, ACLs, CORS rules and multipart uploads.
+//! The in-memory state: buckets, their objects (and versions), ACLs, CORS rules and multipart
+//! uploads.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use super::content::Content;
 use super::request::Incoming;
 use super::response::CosError;
 use super::sse::Sse;
+use super::versions::Versions;
 
 /// Storage classes COS accepts in `x-cos-storage-class`.
 pub(crate) const STORAGE_CLASSES: &[&str] = &[
@@ -42,8 +44,11 @@ pub(crate) struct BucketState {
     pub(crate) cors: Option<CorsConfig>,
     /// Bucket configurations beyond ACL and CORS (in memory only, not in a data directory).
     pub(crate) configs: BucketConfigs,
-    /// Keys in UTF-8 byte order (Rust's `String` order).
+    /// The current object of each key, in UTF-8 byte order (Rust's `String` order). Changed only
+    /// through [`versions::apply`](super::versions::apply), with `versions`.
     pub(crate) objects: BTreeMap<String, Arc<StoredObject>>,
+    /// Older versions, delete markers and restores (in memory only, not in a data directory).
+    pub(crate) versions: Versions,
     /// Uploads by `(key, upload id)`, the order `ListMultipartUploads` uses.
     pub(crate) uploads: BTreeMap<(String, String), Upload>,
 }
@@ -151,7 +156,7 @@ pub(crate) struct BucketConfigs {
     pub(crate) tags: Option<Vec<(String, String)>>,
     /// The policy JSON as put; `None` until set.
     pub(crate) policy: Option<String>,
-    /// `Enabled` or `Suspended`; `None` until set (objects are not versioned either way).
+    /// `Enabled` or `Suspended`; `None` until set (see `versions.rs` for what each does).
     pub(crate) versioning: Option<String>,
     /// The lifecycle configuration in canonical XML; `None` until set (never acted on).
     pub(crate) lifecycle: Option<String>,

@@ -135,6 +135,8 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("MultipartListPartInput encoding-type=url", |r| {
         run(MultipartListPartInput { encoding_type: url_encoded(), ..Default::default() }, r)
     }),
+    ("ListObjectVersionsInput", |r| run(tencent_cos::api::ListObjectVersionsInput::default(), r)),
+    ("RestoreObjectInput", |r| run(tencent_cos::api::RestoreObjectInput::default(), r)),
     ("RawRequest", |r| run(RawRequest::new(tencent_cos::http::Method::Get), r)),
     ("xml::parse_service_error", |mut r| {
         let body = r.read_body(xml::MAX_XML_BODY)?;

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use super::super::access::{ALL_USERS_URI, Acl, Grantee, Permission, acl_from_headers, acl_from_xml, uin_of};
 use super::super::response::{CosError, Outgoing};
-use super::super::store::StoredObject;
+use super::super::store::{BucketState, StoredObject};
+use super::super::versions::{self, Change, apply};
 use super::super::xml_out::Xml;
+use super::object::requested_version;
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket, require_object, xml_body};
 
 /// The `AccessControlPolicy` of an ACL owned by `owner_uin`, and its `x-cos-acl` header.
@@ -74,27 +76,44 @@ pub(crate) fn put_bucket_acl(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, Co
     Ok(Outgoing::empty(200))
 }
 
-/// GET Object ACL.
+/// The version of `key` an ACL call is about: `versionId`, else the latest.
+fn acl_target(ctx: &Ctx<'_>, b: &BucketState, key: &str) -> Result<(Option<String>, Arc<StoredObject>), CosError> {
+    versions::find(b, key, requested_version(ctx))
+}
+
+/// GET Object ACL (`versionId`: of that version).
 pub(crate) fn get_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let state = ctx.inner.read_state();
     let b = find_bucket(&state, ctx, bucket)?;
-    let Some(object) = b.objects.get(key) else {
-        require_bucket(b, &ctx.principal, Permission::Read)?;
-        return Err(CosError::no_such_key());
+    let (version_id, object) = match acl_target(ctx, b, key) {
+        Ok(found) => found,
+        Err(e) => {
+            require_bucket(b, &ctx.principal, Permission::Read)?;
+            return Err(e);
+        }
     };
-    require_object(b, object, &ctx.principal, Permission::ReadAcp)?;
-    Ok(policy(&object.acl, &object.owner_uin))
+    require_object(b, &object, &ctx.principal, Permission::ReadAcp)?;
+    let mut out = policy(&object.acl, &object.owner_uin);
+    if let Some(id) = version_id {
+        out.headers.append("x-cos-version-id", id);
+    }
+    Ok(out)
 }
 
-/// PUT Object ACL: replaces the object with the same bytes and a new ACL.
+/// PUT Object ACL: replaces the version (`versionId`, else the latest) with the same bytes and a
+/// new ACL; no new version.
 pub(crate) fn put_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let acl = requested_acl(ctx, true)?;
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
-    let Some(object) = b.objects.get(key) else {
-        require_bucket(b, &ctx.principal, Permission::Read)?;
-        return Err(CosError::no_such_key());
+    let (version_id, object) = match acl_target(ctx, b, key) {
+        Ok(found) => found,
+        Err(e) => {
+            require_bucket(b, &ctx.principal, Permission::Read)?;
+            return Err(e);
+        }
     };
+    let object = &object;
     require_object(b, object, &ctx.principal, Permission::WriteAcp)?;
     let updated = StoredObject {
         content: object.content.clone(),
@@ -105,7 +124,8 @@ pub(crate) fn put_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<O
         acl,
         owner_uin: object.owner_uin.clone(),
     };
-    ctx.inner.persist(|d| d.save_object(bucket, key, &updated))?;
-    b.objects.insert(key.to_owned(), Arc::new(updated));
-    Ok(Outgoing::empty(200))
+    let applied = apply(ctx.inner, bucket, b, key, Change::Replace(version_id, updated))?;
+    let mut out = Outgoing::empty(200);
+    applied.answer(&mut out);
+    Ok(out)
 }

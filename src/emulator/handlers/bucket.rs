@@ -71,6 +71,7 @@ pub(crate) fn put_bucket(ctx: &Ctx<'_>, name: &str) -> Result<Outgoing, CosError
         cors: None,
         configs: Default::default(),
         objects: BTreeMap::new(),
+        versions: Default::default(),
         uploads: BTreeMap::new(),
     };
     ctx.inner.persist(|d| d.save_bucket(&bucket))?;
@@ -91,7 +92,8 @@ pub(crate) fn delete_bucket(ctx: &Ctx<'_>, name: &str) -> Result<Outgoing, CosEr
     let mut state = ctx.inner.write_state();
     let b = find_bucket(&state, ctx, name)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;
-    if !b.objects.is_empty() {
+    // Older versions and delete markers count: COS refuses a bucket that still holds any.
+    if !b.objects.is_empty() || !b.versions.is_empty() {
         return Err(CosError::new(409, "BucketNotEmpty", "The bucket you tried to delete is not empty."));
     }
     ctx.inner.persist(|d| d.remove_bucket(name))?;

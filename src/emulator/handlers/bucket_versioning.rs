@@ -1,5 +1,5 @@
-//! PUT / GET ?versioning on a bucket. Only the status is kept (in a data directory too):
-//! objects are not versioned by the emulator, whatever the status.
+//! PUT / GET ?versioning on a bucket. The status is kept (in a data directory too); what it does
+//! to objects is in `versions.rs` (versions and delete markers live in memory only).
 
 use crate::xml::{Element, parse_document};
 

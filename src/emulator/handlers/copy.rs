@@ -11,9 +11,10 @@ use super::super::request::decode_path;
 use super::super::response::{CosError, Outgoing};
 use super::super::sse::{self, check_key};
 use super::super::store::{ObjectMeta, Part, StoredObject, storage_class};
+use super::super::versions::{Change, apply};
 use super::super::xml_out::Xml;
 use super::multipart::{check_upload, part_target, store_part, with_sse};
-use super::object::{Verdict, evaluate_conditions, readable_object, writer_uin};
+use super::object::{Verdict, evaluate_conditions, readable_version, writer_uin};
 use super::{Ctx, find_bucket, find_bucket_mut, require_bucket};
 
 /// Where `x-cos-copy-source` points.
@@ -22,15 +23,23 @@ struct CopySource {
     bucket: String,
     region: Option<String>,
     key: String,
+    /// `?versionId=` after the key: that version of the source.
+    version_id: Option<String>,
 }
 
-/// Parses `bucket-appid.cos.region.<domain>/url-encoded-key` (a scheme and a `?versionId=` are
-/// tolerated), or the path-style `host/bucket/key` / `/bucket/key`.
+/// Parses `bucket-appid.cos.region.<domain>/url-encoded-key` (a scheme tolerated, a
+/// `?versionId=` kept), or the path-style `host/bucket/key` / `/bucket/key`.
 fn parse_copy_source(value: &str) -> Result<CopySource, CosError> {
     let bad = || CosError::invalid_argument(format!("Invalid x-cos-copy-source {value:?}."));
     let v = value.trim();
     let v = v.split_once("://").map_or(v, |(_, rest)| rest);
-    let v = v.split_once('?').map_or(v, |(before, _)| before);
+    let (v, query) = v.split_once('?').unwrap_or((v, ""));
+    let version_id = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("versionId="))
+        .filter(|id| !id.is_empty())
+        .map(|id| decode_path(id).map_err(|_| bad()))
+        .transpose()?;
     let (host, path) = v.split_once('/').ok_or_else(bad)?;
     let labels: Vec<&str> = host.split('.').collect();
     let (bucket, region, raw_key) = match labels.as_slice() {
@@ -47,14 +56,18 @@ fn parse_copy_source(value: &str) -> Result<CopySource, CosError> {
     if bucket.is_empty() || key.is_empty() {
         return Err(bad());
     }
-    Ok(CopySource { bucket, region, key })
+    Ok(CopySource { bucket, region, key, version_id })
 }
 
 /// The readable source object, its conditions checked (any failure is 412 for a copy).
 fn source_object(ctx: &Ctx<'_>) -> Result<(CopySource, Arc<StoredObject>), CosError> {
     let value = ctx.req.header("x-cos-copy-source").unwrap_or_default();
     let source = parse_copy_source(value)?;
-    let object = readable_object(ctx, &source.bucket, source.region.as_deref(), &source.key)?;
+    let found =
+        readable_version(ctx, &source.bucket, source.region.as_deref(), &source.key, source.version_id.as_deref())?;
+    // An archived source is read like a GET: only once restored.
+    super::restore::require_restored(&found, ctx.now)?;
+    let object = found.object;
     check_key(ctx.req, "x-cos-copy-source-", object.meta.sse.as_ref())?;
     if evaluate_conditions(ctx.req, "x-cos-copy-source-", &object.etag, object.last_modified) != Verdict::Proceed {
         return Err(CosError::precondition_failed());
@@ -105,8 +118,7 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
         acl,
         owner_uin,
     };
-    ctx.inner.persist(|d| d.save_object(bucket, key, &copy))?;
-    b.objects.insert(key.to_owned(), Arc::new(copy));
+    let applied = apply(ctx.inner, bucket, b, key, Change::Write(copy))?;
     drop(state);
 
     let mut x = Xml::new();
@@ -115,7 +127,12 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
     x.leaf("LastModified", &iso8601(ctx.now));
     x.leaf_display("CRC64", object.crc64);
     x.close("CopyObjectResult");
-    Ok(with_sse(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", object.crc64.to_string()), sse.as_ref()))
+    let mut out = Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", object.crc64.to_string());
+    if let Some(id) = &source.version_id {
+        out.headers.append("x-cos-copy-source-version-id", id.clone());
+    }
+    applied.answer(&mut out);
+    Ok(with_sse(out, sse.as_ref()))
 }
 
 /// `x-cos-copy-source-range: bytes=a-b`, which must lie within the source.
@@ -183,10 +200,12 @@ mod tests {
             CopySource {
                 bucket: "examplebucket-1250000000".into(),
                 region: Some("ap-guangzhou".into()),
-                key: "folder/photo 1+2 (final)~*.jpg".into()
+                key: "folder/photo 1+2 (final)~*.jpg".into(),
+                version_id: None,
             }
         );
-        assert_eq!(parse_copy_source("https://b-1.cos.ap-beijing.myqcloud.com/a%2Fb?versionId=x").unwrap().key, "a/b");
+        let versioned = parse_copy_source("https://b-1.cos.ap-beijing.myqcloud.com/a%2Fb?versionId=x").unwrap();
+        assert_eq!((versioned.key.as_str(), versioned.version_id.as_deref()), ("a/b", Some("x")));
         let path_style = parse_copy_source("127.0.0.1:9000/b-1/k%20ey").unwrap();
         assert_eq!((path_style.bucket.as_str(), path_style.region, path_style.key.as_str()), ("b-1", None, "k ey"));
         assert_eq!(parse_copy_source("/b-1/k").unwrap().bucket, "b-1");

@@ -18,6 +18,7 @@ mod cors;
 mod listing;
 mod multipart;
 mod object;
+mod restore;
 
 use base64::Engine;
 
@@ -96,6 +97,16 @@ fn bucket_level_handled(target: &Target, name: &str) -> bool {
     matches!(target, Target::Bucket { key: None, .. }) && BUCKET_CONFIGS.contains(&name)
 }
 
+/// Object-version calls answered for one method and target only (`GET /?versions`, `POST
+/// /key?restore`); any other use of the name stays unsupported.
+fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
+    match (name, target) {
+        ("versions", Target::Bucket { key: None, .. }) => *method == Method::Get,
+        ("restore", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
+        _ => false,
+    }
+}
+
 /// Everything a handler needs about the request being answered.
 pub(crate) struct Ctx<'a> {
     pub(crate) inner: &'a Inner,
@@ -133,7 +144,11 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
     };
     let q = |name: &str| req.has_query(name);
     let config_call = key.is_none() && BUCKET_CONFIGS.iter().any(|n| q(n));
-    let xml_call = q("acl") || q("cors") || config_call || q("delete") || (req.method == Method::Post && q("uploadId"));
+    let xml_call = q("acl")
+        || q("cors")
+        || config_call
+        || q("delete")
+        || (req.method == Method::Post && (q("uploadId") || q("restore")));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
@@ -166,7 +181,9 @@ pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosErr
     }
     let principal = authenticate(inner, req, &sign_paths, now)?;
     let content_md5 = verify_content_md5(inner, req)?;
-    if let Some(name) = UNSUPPORTED.iter().find(|n| req.has_query(n) && !bucket_level_handled(&target, n)) {
+    if let Some(name) = UNSUPPORTED.iter().find(|n| {
+        req.has_query(n) && !bucket_level_handled(&target, n) && !version_call_handled(&target, &req.method, n)
+    }) {
         return Err(CosError::not_implemented(&format!("?{name}")));
     }
     let out = match &target {
@@ -258,6 +275,7 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         Method::Get if q("domaincertificate") => bucket_domain_certificate::get_domain_certificate(ctx, bucket),
         Method::Get if q("location") => bucket::get_bucket_location(ctx, bucket),
         Method::Get if q("uploads") => listing::list_multipart_uploads(ctx, bucket),
+        Method::Get if q("versions") => listing::list_object_versions(ctx, bucket),
         Method::Get => listing::get_bucket(ctx, bucket),
         Method::Head => bucket::head_bucket(ctx, bucket),
         Method::Delete if q("cors") => cors::delete_bucket_cors(ctx, bucket),
@@ -363,6 +381,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Delete => object::delete_object(ctx, bucket, key),
         Method::Post if q("uploads") => multipart::initiate(ctx, bucket, key),
         Method::Post if q("uploadId") => multipart::complete(ctx, bucket, key),
+        Method::Post if q("restore") => restore::restore_object(ctx, bucket, key),
         Method::Post => Err(CosError::not_implemented("this POST on an object")),
         Method::Options => Err(CosError::method_not_allowed()),
     }

@@ -1,7 +1,6 @@
 //! Multipart uploads: initiate, upload part, complete, list parts, abort.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use md5::{Digest, Md5};
 
@@ -15,6 +14,7 @@ use super::super::dates::iso8601;
 use super::super::response::{CosError, Outgoing};
 use super::super::sse::{Sse, check_key};
 use super::super::store::{ObjectMeta, Part, StoredObject, Upload};
+use super::super::versions::{Change, apply};
 use super::super::xml_out::Xml;
 use super::object::writer_uin;
 use super::{
@@ -227,10 +227,9 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
     };
     // The object's record, then the upload's removal: a crash between them leaves the object
     // complete and the upload still listed (abortable), never a lost object.
-    ctx.inner.persist(|d| d.save_object(bucket, key, &object))?;
+    let applied = apply(ctx.inner, bucket, b, key, Change::Write(object))?;
     ctx.inner.persist(|d| d.remove_upload(bucket, key, &upload_id))?;
     b.uploads.remove(&slot);
-    b.objects.insert(key.to_owned(), Arc::new(object));
     drop(state);
 
     let mut x = Xml::new();
@@ -240,7 +239,9 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
     x.leaf("Key", key);
     x.leaf("ETag", &etag);
     x.close("CompleteMultipartUploadResult");
-    Ok(with_sse(Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", crc64.to_string()), sse.as_ref()))
+    let mut out = Outgoing::xml(x.finish()).with_header("x-cos-hash-crc64ecma", crc64.to_string());
+    applied.answer(&mut out);
+    Ok(with_sse(out, sse.as_ref()))
 }
 
 /// GET ?uploadId=U: parts in order, paged by `part-number-marker` / `max-parts`.

@@ -10,6 +10,7 @@ use super::super::request::Incoming;
 use super::super::response::{CosError, Outgoing};
 use super::super::sse::check_key;
 use super::super::store::{BucketState, ObjectMeta, StoredObject};
+use super::super::versions::{self, Change, apply};
 use super::super::xml_out::Xml;
 use super::{
     Ctx, body_md5, etag_matches, find_bucket, find_bucket_in, find_bucket_mut, require_bucket, require_object, xml_body,
@@ -45,36 +46,53 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
     let owner_uin = writer_uin(&ctx.principal, b);
     let object = StoredObject { content, etag: etag.clone(), crc64, last_modified: ctx.now, meta, acl, owner_uin };
     let sse = object.meta.sse.clone();
-    // The record first: the old bytes may go only once nothing on disk names them.
-    ctx.inner.persist(|d| d.save_object(bucket, key, &object))?;
-    b.objects.insert(key.to_owned(), Arc::new(object));
+    let applied = apply(ctx.inner, bucket, b, key, Change::Write(object))?;
     let mut out = Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string());
     if let Some(sse) = sse {
         sse.answer(&mut out);
     }
+    applied.answer(&mut out);
     Ok(out)
 }
 
-/// Reads an object for a GET/HEAD/copy (`region`: where the request looks for the bucket):
-/// 404 only for those who may list the bucket, 403 else.
-pub(crate) fn readable_object(
+/// An object version found for a read.
+pub(crate) struct Found {
+    /// For `x-cos-version-id`: `None` on a bucket whose versioning was never set.
+    pub(crate) version_id: Option<String>,
+    pub(crate) object: Arc<StoredObject>,
+    /// Until when an archived object is restored (seconds), if it is.
+    pub(crate) restored_until: Option<u64>,
+}
+
+/// Reads an object for a GET/HEAD/copy (`region`: where the request looks for the bucket): the
+/// version `version_id` names (`None`: the latest; see `versions::find` for delete markers and
+/// unknown ids); 404 only for those who may list the bucket, 403 else.
+pub(crate) fn readable_version(
     ctx: &Ctx<'_>,
     bucket: &str,
     region: Option<&str>,
     key: &str,
-) -> Result<Arc<StoredObject>, CosError> {
+    version_id: Option<&str>,
+) -> Result<Found, CosError> {
     let state = ctx.inner.read_state();
     let b = find_bucket_in(&state, bucket, region)?;
-    match b.objects.get(key) {
-        Some(o) => {
-            require_object(b, o, &ctx.principal, Permission::Read)?;
-            Ok(o.clone())
+    match versions::find(b, key, version_id) {
+        Ok((version_id, object)) => {
+            require_object(b, &object, &ctx.principal, Permission::Read)?;
+            let id = version_id.clone().unwrap_or_else(|| versions::NULL_VERSION.to_owned());
+            let restored_until = b.versions.restored.get(&(key.to_owned(), id)).copied();
+            Ok(Found { version_id, object, restored_until })
         }
-        None => {
+        Err(e) => {
             require_bucket(b, &ctx.principal, Permission::Read)?;
-            Err(CosError::no_such_key())
+            Err(e)
         }
     }
+}
+
+/// `versionId` of the request, when not empty.
+pub(crate) fn requested_version<'a>(ctx: &Ctx<'a>) -> Option<&'a str> {
+    ctx.req.query("versionId").filter(|v| !v.is_empty())
 }
 
 /// The outcome of `If-*` conditions.
@@ -204,7 +222,11 @@ const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
 
 /// GET / HEAD Object: conditions, then a range.
 pub(crate) fn get_object(ctx: &Ctx<'_>, bucket: &str, key: &str, head: bool) -> Result<Outgoing, CosError> {
-    let object = readable_object(ctx, bucket, ctx.region, key)?;
+    let found = readable_version(ctx, bucket, ctx.region, key, requested_version(ctx))?;
+    if !head {
+        super::restore::require_restored(&found, ctx.now)?;
+    }
+    let object = found.object.clone();
     check_key(ctx.req, "", object.meta.sse.as_ref())?;
     match evaluate_conditions(ctx.req, "", &object.etag, object.last_modified) {
         Verdict::Failed => return Err(CosError::precondition_failed()),
@@ -218,6 +240,7 @@ pub(crate) fn get_object(ctx: &Ctx<'_>, bucket: &str, key: &str, head: bool) -> 
     let size = object.content.len();
     let mut out = Outgoing::empty(200);
     object_headers(&object, &mut out);
+    version_headers(&found, &mut out);
     for (param, header) in RESPONSE_OVERRIDES {
         if let Some(v) = ctx.req.query(param) {
             out.headers.insert(*header, v);
@@ -243,16 +266,33 @@ pub(crate) fn get_object(ctx: &Ctx<'_>, bucket: &str, key: &str, head: bool) -> 
     Ok(out)
 }
 
-/// DELETE Object: 204 whether or not it existed.
+/// `x-cos-version-id` of a GET / HEAD, and `x-cos-restore` of a restored archive object.
+fn version_headers(found: &Found, out: &mut Outgoing) {
+    if let Some(id) = &found.version_id {
+        out.headers.append("x-cos-version-id", id.clone());
+    }
+    super::restore::restore_header(found, out);
+}
+
+/// DELETE Object: 204 whether or not it existed; on a versioned bucket a delete marker, or with
+/// `versionId` the removal of that version (see `versions.rs`).
 pub(crate) fn delete_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    if b.objects.contains_key(key) {
-        ctx.inner.persist(|d| d.remove_object(bucket, key))?;
+    let change = delete_change(ctx, requested_version(ctx));
+    let applied = apply(ctx.inner, bucket, b, key, change)?;
+    let mut out = Outgoing::empty(204);
+    applied.answer(&mut out);
+    Ok(out)
+}
+
+/// The change a delete asks for: of one version, or of the key.
+fn delete_change(ctx: &Ctx<'_>, version_id: Option<&str>) -> Change {
+    match version_id {
+        Some(id) => Change::DeleteVersion(id.to_owned()),
+        None => Change::Delete { now: ctx.now },
     }
-    b.objects.remove(key);
-    Ok(Outgoing::empty(204))
 }
 
 /// POST ?delete: `Content-MD5` required; quiet mode lists only failures.
@@ -269,7 +309,7 @@ pub(crate) fn delete_multiple_object(ctx: &Ctx<'_>, bucket: &str) -> Result<Outg
     for object in root.children("Object") {
         let key =
             object.opt_text("Key").filter(|k| !k.is_empty()).ok_or_else(|| bad("an <Object> has no <Key>".into()))?;
-        keys.push(key);
+        keys.push((key, object.opt_text("VersionId").filter(|v| !v.is_empty())));
     }
     if keys.is_empty() || keys.len() > MAX_DELETE_KEYS {
         return Err(bad(format!("between 1 and {MAX_DELETE_KEYS} <Object> elements are needed, not {}", keys.len())));
@@ -279,14 +319,21 @@ pub(crate) fn delete_multiple_object(ctx: &Ctx<'_>, bucket: &str) -> Result<Outg
     require_bucket(b, &ctx.principal, Permission::Write)?;
     let mut x = Xml::new();
     x.open("DeleteResult");
-    for key in &keys {
-        if b.objects.contains_key(key) {
-            ctx.inner.persist(|d| d.remove_object(bucket, key))?;
-        }
-        b.objects.remove(key);
+    for (key, version_id) in &keys {
+        let change = delete_change(ctx, version_id.as_deref());
+        let applied = apply(ctx.inner, bucket, b, key, change)?;
         if !quiet {
             x.open("Deleted");
             x.leaf("Key", key);
+            if let Some(id) = version_id {
+                x.leaf("VersionId", id);
+            }
+            if applied.delete_marker {
+                x.leaf("DeleteMarker", "true");
+                if let Some(id) = &applied.version_id {
+                    x.leaf("DeleteMarkerVersionId", id);
+                }
+            }
             x.close("Deleted");
         }
     }
