@@ -1208,6 +1208,7 @@ fn bucket_inventory_tiering_and_object_lock_bodies_round_trip_through_our_parser
         );
         assert_eq!(read.rule, v2);
     });
+}
 
 #[test]
 fn restore_request_body_round_trips_any_days_and_tier() {
