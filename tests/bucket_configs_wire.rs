@@ -10,6 +10,7 @@ mod shared_fixtures;
 use common::{Canned, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
 use shared_fixtures::go_fixtures_dir;
+use tencent_cos::Bucket;
 use tencent_cos::api::bucket_accelerate::GetBucketAccelerateInput;
 use tencent_cos::api::bucket_lifecycle::{
     GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition,
@@ -29,20 +30,10 @@ use tencent_cos::api::{
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
-use tencent_cos::{Bucket, Client};
 
 const BUCKET: &str = "examplebucket-1250000000";
 
-fn replay(seq: u64, answer: Canned, call: impl FnOnce(&Client, &Bucket)) {
-    let transport = ScriptedTransport::new();
-    transport.answer(answer);
-    let client = oracle_client(transport.clone());
-    let bucket = client.bucket(BUCKET);
-    call(&client, &bucket);
-    let sent = transport.requests();
-    assert_eq!(sent.len(), 1, "seq {seq}: one request");
-    common::assert_matches_recorded("node_requests_wave2.jsonl", seq, &sent[0]);
-}
+use common::replay_wave2 as replay;
 
 /// The `later/` fixtures whose root is `root`, as (xml bytes, json description); empty (after
 /// `go_fixtures_dir` says why) when the corpus is absent.

@@ -9,28 +9,19 @@ mod shared_fixtures;
 use common::{Canned, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
 use shared_fixtures::go_fixtures_dir;
+use tencent_cos::Error;
 use tencent_cos::api::{
     DeleteMarker, ListObjectVersionsInput, ListObjectVersionsOutput, ObjectVersion, RestoreObjectInput,
     VersionListEntry,
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
-use tencent_cos::{Bucket, Client, Error};
 
 const BUCKET: &str = "examplebucket-1250000000";
 const KEY: &str = "docs/report 2024 (v2)+final~*.csv";
 const VERSION: &str = "MTg0NDUxNzgxMjEzNTU3NTk1Mjk";
 
-fn replay(seq: u64, answer: Canned, call: impl FnOnce(&Client, &Bucket)) {
-    let transport = ScriptedTransport::new();
-    transport.answer(answer);
-    let client = oracle_client(transport.clone());
-    let bucket = client.bucket(BUCKET);
-    call(&client, &bucket);
-    let sent = transport.requests();
-    assert_eq!(sent.len(), 1, "seq {seq}: one request");
-    common::assert_matches_recorded("node_requests_wave2.jsonl", seq, &sent[0]);
-}
+use common::replay_wave2 as replay;
 
 fn empty_listing() -> Canned {
     Canned::new(200, "<ListVersionsResult><Name>examplebucket-1250000000</Name><IsTruncated>false</IsTruncated></ListVersionsResult>")

@@ -150,3 +150,16 @@ pub fn assert_matches_recorded(file: &str, seq: u64, ours: &Recorded) {
     let digest: String = Sha256::digest(&ours.body).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(digest, node["body_sha256"].as_str().unwrap(), "seq {seq} {call}: body SHA-256");
 }
+
+/// Runs `call` on the oracle client's `examplebucket-1250000000` over a transport answering
+/// `answer`, and checks its one request against node's recording `seq` of the wave-2 file.
+pub fn replay_wave2(seq: u64, answer: Canned, call: impl FnOnce(&tencent_cos::Client, &tencent_cos::Bucket)) {
+    let transport = ScriptedTransport::new();
+    transport.answer(answer);
+    let client = oracle_client(transport.clone());
+    let bucket = client.bucket("examplebucket-1250000000");
+    call(&client, &bucket);
+    let sent = transport.requests();
+    assert_eq!(sent.len(), 1, "seq {seq}: one request");
+    assert_matches_recorded("node_requests_wave2.jsonl", seq, &sent[0]);
+}
