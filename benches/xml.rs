@@ -5,8 +5,8 @@
 mod harness;
 
 use std::hint::black_box;
-use tencent_cos::api::bucket_list::GetBucketInput;
-use tencent_cos::api::object_delete::{DeleteMultipleObjectInput, ObjectToDelete};
+use tencent_cos::api::GetBucketInput;
+use tencent_cos::api::{DeleteMultipleObjectInput, ObjectToDelete};
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
 

@@ -20,8 +20,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tencent_cos::api::acl::CannedAcl;
-use tencent_cos::api::cors::CorsRule;
+use tencent_cos::api::CannedAcl;
+use tencent_cos::api::CorsRule;
 use tencent_cos::emulator::{DEFAULT_APPID, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
 use tencent_cos::{Bucket, Client, Credentials};
 

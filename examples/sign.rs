@@ -1,7 +1,7 @@
 //! Prints a signed request and a presigned URL, with the keys in `COS_SECRET_ID` /
 //! `COS_SECRET_KEY` or example keys. Nothing is sent.
 
-use tencent_cos::auth::sign_parts;
+use tencent_cos::unversioned::signing::sign_parts;
 use tencent_cos::{Client, Credentials};
 
 fn main() -> Result<(), tencent_cos::Error> {

@@ -132,7 +132,7 @@ impl Default for Config {
 ///
 /// ```
 /// use std::time::Duration;
-/// use tencent_cos::config::MinThroughput;
+/// use tencent_cos::MinThroughput;
 /// let default = MinThroughput::default();
 /// assert_eq!((default.bytes_per_second, default.grace_period), (1, Duration::from_secs(20)));
 /// let client = tencent_cos::Client::builder()
@@ -296,7 +296,7 @@ fn validate_host_template(field: &'static str, template: &str) -> Result<()> {
 /// starting or ending with `-`, at most 50 characters for the name and 60 in all.
 ///
 /// ```
-/// use tencent_cos::config::validate_bucket;
+/// use tencent_cos::validate_bucket;
 /// assert!(validate_bucket("examplebucket-1250000000").is_ok());
 /// assert!(validate_bucket("ExampleBucket-1250000000").is_err());
 /// assert!(validate_bucket("examplebucket").is_err());
@@ -326,13 +326,7 @@ pub fn validate_bucket(bucket: &str) -> Result<()> {
 }
 
 /// Checks a region: `[a-z0-9-]+`, so nothing can be smuggled into a host name.
-///
-/// ```
-/// use tencent_cos::config::validate_region;
-/// assert!(validate_region("ap-guangzhou").is_ok());
-/// assert!(validate_region("ap-guangzhou.evil.com").is_err());
-/// ```
-pub fn validate_region(region: &str) -> Result<()> {
+pub(crate) fn validate_region(region: &str) -> Result<()> {
     if region.is_empty() {
         return Err(Error::invalid("region", "must not be empty"));
     }
@@ -344,7 +338,7 @@ pub fn validate_region(region: &str) -> Result<()> {
 
 /// Checks an object key where one is required: not empty (after the one leading `/` COS
 /// drops), no CR or LF.
-pub fn validate_key(key: &str) -> Result<()> {
+pub(crate) fn validate_key(key: &str) -> Result<()> {
     if object_key(key).is_empty() {
         return Err(Error::invalid("key", "must not be empty"));
     }
@@ -358,7 +352,7 @@ pub(crate) fn object_key(key: &str) -> &str {
 }
 
 /// Refuses CR, LF and NUL in a header value, which would split or corrupt the request.
-pub fn validate_header_value(field: &'static str, value: &str) -> Result<()> {
+pub(crate) fn validate_header_value(field: &'static str, value: &str) -> Result<()> {
     if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
         return Err(Error::invalid(field, "must not contain CR, LF or NUL"));
     }
@@ -366,7 +360,7 @@ pub fn validate_header_value(field: &'static str, value: &str) -> Result<()> {
 }
 
 /// Refuses header names that are not HTTP tokens (CR, LF, space, `:`...).
-pub fn validate_header_name(name: &str) -> Result<()> {
+pub(crate) fn validate_header_name(name: &str) -> Result<()> {
     let ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !ok {
         return Err(Error::invalid("headers", format!("{name:?} is not a valid header name")));
@@ -392,5 +386,14 @@ mod tests {
         assert_eq!(c.bucket_host("b-1", "r"), "cdn.example.com");
         c = Config { force_path_style: true, ..Config::default() };
         assert_eq!(c.bucket_host("b-1", "ap-beijing"), "cos.ap-beijing.myqcloud.com");
+    }
+
+    #[test]
+    fn regions_are_host_safe() {
+        assert!(validate_region("ap-guangzhou").is_ok());
+        for bad in ["", "ap-guangzhou.evil.com", "AP-GUANGZHOU", "ap guangzhou", "ap/x"] {
+            let e = validate_region(bad).unwrap_err().to_string();
+            assert!(e.contains("region"), "{bad:?}: {e}");
+        }
     }
 }

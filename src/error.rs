@@ -259,7 +259,7 @@ impl Error {
 }
 
 /// An `io::Error` is [`Error::Io`], unless it carries one of this crate's errors: a response
-/// body reader (a [`GetObjectOutput`](crate::api::object_get::GetObjectOutput)'s, which resumes)
+/// body reader (a [`GetObjectOutput`](crate::api::GetObjectOutput)'s, which resumes)
 /// can only fail with `io::Error`, so it wraps what really ended it (a body timeout, a 412 on
 /// resume, a cancel) and `?` hands that error back unchanged.
 ///

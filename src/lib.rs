@@ -67,32 +67,36 @@
 #![warn(missing_docs)]
 
 pub mod api;
-pub mod auth;
+mod auth;
 mod cancel;
 pub mod checksum;
-pub mod client;
-pub mod config;
+mod client;
+mod config;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
 pub mod http;
 pub mod operation;
 mod percent;
-pub mod presign;
+mod presign;
 mod retry;
 pub mod transfer;
 pub mod transport;
-pub mod xml;
+pub mod unversioned;
+mod xml;
 
 pub use auth::{
     AuthorizationParams, AuthorizationRequest, CredentialScope, Credentials, KeyTime, SignedAuthorization,
     TemporaryCredentials, get_authorization,
 };
 pub use cancel::CancelToken;
-pub use client::{Bucket, Client, ClientBuilder};
-pub use config::{Config, Protocol};
+pub use client::{BodySent, Bucket, CallOptions, Client, ClientBuilder, MAX_CLOCK_SKEW_CORRECTION, Scope};
+pub use config::{
+    Config, DEFAULT_DOMAIN, DEFAULT_READ_TIMEOUT, DEFAULT_SERVICE_DOMAIN, MinThroughput, Protocol, validate_bucket,
+};
 pub use error::{Error, IntegrityError, Result, ServiceError, TransportErrorKind};
 pub use percent::{decode_component, encode_component, encode_key};
+pub use presign::{AuthResult, GetAuthParams, GetObjectUrl};
 pub use retry::RetryPolicy;
 
 /// The README's examples, compiled and run as doc tests so that the README stays true.

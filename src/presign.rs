@@ -62,7 +62,7 @@ impl Client {
     /// request sent by someone else (a browser, curl).
     ///
     /// ```
-    /// use tencent_cos::{Client, presign::GetAuthParams};
+    /// use tencent_cos::{Client, GetAuthParams};
     /// let client = Client::builder().secret("AKIDEXAMPLE", "secret").region("ap-guangzhou").build()?;
     /// let auth = client.get_auth(&GetAuthParams {
     ///     key: "photo.jpg".into(),

@@ -6,10 +6,10 @@
 mod common;
 
 use common::{Canned, Recorded, ScriptedTransport, oracle_client};
-use tencent_cos::api::acl::{AccessControlPolicy, CannedAcl, Grant, Grantee, Owner, Permission};
-use tencent_cos::api::bucket_list::Object;
-use tencent_cos::api::cors::CorsRule;
-use tencent_cos::api::service::BucketSummary;
+use tencent_cos::api::BucketSummary;
+use tencent_cos::api::CorsRule;
+use tencent_cos::api::Object;
+use tencent_cos::api::{AccessControlPolicy, CannedAcl, Grant, Grantee, Owner, Permission};
 use tencent_cos::{Bucket, Client, Error};
 
 const BUCKET: &str = "examplebucket-1250000000";

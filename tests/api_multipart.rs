@@ -16,9 +16,9 @@ use object_common::{
     HOST, assert_refused, assert_service, bucket_with, error_body, fixture, signed_headers, signed_params, wire_headers,
 };
 use tencent_cos::Error;
-use tencent_cos::api::multipart::Owner;
-use tencent_cos::api::multipart_list::Upload;
-use tencent_cos::api::multipart_list_part::Part;
+use tencent_cos::api::Owner;
+use tencent_cos::api::Part;
+use tencent_cos::api::Upload;
 
 const GRANT: &str = r#"id="qcs::cam::uin/100000000001:uin/100000000011""#;
 
@@ -40,7 +40,7 @@ fn multipart_init_sends_every_parameter_and_parses_the_documented_answer() {
         .cache_control("no-cache")
         .content_disposition("attachment")
         .content_encoding("gzip")
-        .acl(tencent_cos::api::acl::CannedAcl::Private)
+        .acl(tencent_cos::api::CannedAcl::Private)
         .grant_read(GRANT)
         .grant_write(GRANT)
         .grant_full_control(GRANT)
@@ -599,8 +599,10 @@ fn multipart_list_refusals_and_bad_encoding() {
 /// output or an error, never a panic.
 #[test]
 fn parsers_never_panic_on_truncated_or_mangled_answers() {
-    use tencent_cos::api::{multipart, multipart_complete, multipart_copy, multipart_list, multipart_list_part};
-    use tencent_cos::api::{object_copy, object_delete};
+    use tencent_cos::api::{
+        DeleteMultipleObjectInput, MultipartCompleteInput, MultipartInitInput, MultipartListInput,
+        MultipartListPartInput, PutObjectCopyInput, UploadPartCopyInput,
+    };
     use tencent_cos::http::Response;
     use tencent_cos::operation::Operation;
 
@@ -628,13 +630,13 @@ fn parsers_never_panic_on_truncated_or_mangled_answers() {
             bodies.push(mangled);
         }
         for body in &bodies {
-            run::<multipart::MultipartInitInput>(body);
-            run::<multipart_complete::MultipartCompleteInput>(body);
-            run::<multipart_list_part::MultipartListPartInput>(body);
-            run::<multipart_list::MultipartListInput>(body);
-            run::<multipart_copy::UploadPartCopyInput>(body);
-            run::<object_copy::PutObjectCopyInput>(body);
-            run::<object_delete::DeleteMultipleObjectInput>(body);
+            run::<MultipartInitInput>(body);
+            run::<MultipartCompleteInput>(body);
+            run::<MultipartListPartInput>(body);
+            run::<MultipartListInput>(body);
+            run::<UploadPartCopyInput>(body);
+            run::<PutObjectCopyInput>(body);
+            run::<DeleteMultipleObjectInput>(body);
         }
     }
 }

@@ -19,9 +19,9 @@ use object_common::{
     HOST, assert_refused, assert_service, bucket_with, error_body, fixture, signed_headers, signed_params, wire_headers,
 };
 use tencent_cos::Error;
-use tencent_cos::api::object::ObjectProperties;
-use tencent_cos::api::object_copy::MetadataDirective;
-use tencent_cos::api::object_delete::{DeleteError, DeletedObject};
+use tencent_cos::api::MetadataDirective;
+use tencent_cos::api::ObjectProperties;
+use tencent_cos::api::{DeleteError, DeletedObject};
 
 const GRANT: &str = r#"id="qcs::cam::uin/100000000001:uin/100000000011""#;
 
@@ -258,7 +258,7 @@ fn put_object_sends_every_parameter_in_node_order() {
         .cache_control("max-age=600")
         .content_disposition("attachment; filename=a.txt")
         .content_encoding("identity")
-        .acl(tencent_cos::api::acl::CannedAcl::Private)
+        .acl(tencent_cos::api::CannedAcl::Private)
         .grant_read(GRANT)
         .grant_write(GRANT)
         .grant_full_control(GRANT)
@@ -310,11 +310,7 @@ fn put_object_sends_every_parameter_in_node_order() {
 #[test]
 fn put_object_reports_its_location_however_it_is_sent() {
     let (_, bucket) = bucket_with(vec![Canned::new(200, ""), Canned::new(200, "")]);
-    let input = tencent_cos::api::object_put::PutObjectInput {
-        key: "dir/a b.txt".into(),
-        body: "x".into(),
-        ..Default::default()
-    };
+    let input = tencent_cos::api::PutObjectInput { key: "dir/a b.txt".into(), body: "x".into(), ..Default::default() };
     let out = bucket.execute(input).unwrap();
     assert_eq!(out.location, format!("{HOST}/dir/a%20b.txt"));
     let out = bucket.put_object("/dir/c.txt").body("y").send().unwrap();
@@ -540,7 +536,7 @@ fn put_object_copy_sends_every_parameter_in_node_order() {
         .copy_source_if_unmodified_since("Wed, 21 Oct 2015 07:28:01 GMT")
         .copy_source_if_match("\"a\"")
         .copy_source_if_none_match("\"b\"")
-        .acl(tencent_cos::api::acl::CannedAcl::Private)
+        .acl(tencent_cos::api::CannedAcl::Private)
         .grant_write(GRANT)
         .storage_class("ARCHIVE")
         .send()

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use tencent_cos::api::object_get::GetObjectInput;
-use tencent_cos::client::CallOptions;
+use tencent_cos::CallOptions;
+use tencent_cos::api::GetObjectInput;
 use tencent_cos::{CancelToken, Client, Error, RetryPolicy, TransportErrorKind};
 
 const BUCKET: &str = "examplebucket-1250000000";

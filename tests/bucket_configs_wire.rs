@@ -11,12 +11,7 @@ use common::{Canned, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
 use shared_fixtures::go_fixtures_dir;
 use tencent_cos::Bucket;
-use tencent_cos::api::bucket_accelerate::GetBucketAccelerateInput;
-use tencent_cos::api::bucket_lifecycle::{
-    GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition,
-};
-use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
-use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, VersioningStatus};
+use tencent_cos::api::GetBucketAccelerateInput;
 use tencent_cos::api::{
     BucketLoggingStatus, DomainCertificate, DomainConfiguration, DomainRule, EncryptionRule,
     GetBucketDomainCertificateInput, GetBucketDomainInput, GetBucketEncryptionInput, GetBucketIntelligentTieringInput,
@@ -28,6 +23,9 @@ use tencent_cos::api::{
     RefererConfiguration, ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration,
     WebsiteConfiguration, WebsiteErrorDocument,
 };
+use tencent_cos::api::{GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition};
+use tencent_cos::api::{GetBucketTaggingInput, GetBucketTaggingOutput, Tag};
+use tencent_cos::api::{GetBucketVersioningInput, VersioningStatus};
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tencent_cos::client::CallOptions;
+use tencent_cos::CallOptions;
 use tencent_cos::http::{Headers, Method, Request, Response};
 use tencent_cos::operation::RawRequest;
 use tencent_cos::transport::Transport;

@@ -7,7 +7,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::{Canned, ScriptedTransport};
-use tencent_cos::presign::GetAuthParams;
+use tencent_cos::GetAuthParams;
 use tencent_cos::{Client, CredentialScope, TemporaryCredentials};
 
 type Calls = Arc<Mutex<Vec<(Option<String>, Option<String>)>>>;

@@ -5,9 +5,8 @@
 mod emulator_support;
 
 use emulator_support::{BUCKET, Front, Harness, Raw};
-use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
-use tencent_cos::api::bucket_tagging::Tag;
-use tencent_cos::api::bucket_versioning::VersioningStatus;
+use tencent_cos::api::Tag;
+use tencent_cos::api::VersioningStatus;
 use tencent_cos::api::{
     BucketLoggingStatus, DomainCertificate, DomainConfiguration, DomainRule, EncryptionRule, IntelligentTiering,
     IntelligentTieringConfiguration, IntelligentTieringFilter, InventoryConfiguration, ObjectLockConfiguration,
@@ -15,6 +14,7 @@ use tencent_cos::api::{
     ReplicationConfiguration, ReplicationRule, RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration,
     WebsiteErrorDocument,
 };
+use tencent_cos::api::{LifecycleFilter, LifecycleRule};
 use tencent_cos::emulator::Emulator;
 use tencent_cos::operation::Operation;
 

@@ -4,7 +4,7 @@
 mod emulator_support;
 
 use emulator_support::{BUCKET, Front, Harness, Raw};
-use tencent_cos::client::Scope;
+use tencent_cos::Scope;
 use tencent_cos::emulator::{Account, DEFAULT_APPID, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
 use tencent_cos::http::{Body, Method, Request};
 use tencent_cos::transport::Transport;
@@ -45,7 +45,7 @@ fn invalid_bucket_name_is_refused() {
     // The client refuses such names before sending, so sign one by hand.
     let emulator = Emulator::new();
     let now = emulator.now();
-    let auth = tencent_cos::auth::sign_parts(
+    let auth = tencent_cos::unversioned::signing::sign_parts(
         DEFAULT_SECRET_ID,
         DEFAULT_SECRET_KEY,
         "PUT",
@@ -63,7 +63,7 @@ fn invalid_bucket_name_is_refused() {
     };
     let mut response = emulator.send(request).unwrap();
     let body = response.read_body(1 << 20).unwrap();
-    let e = tencent_cos::xml::parse_service_error(response.status, &response.headers, &body);
+    let e = tencent_cos::unversioned::xml::parse_service_error(response.status, &response.headers, &body);
     assert_eq!((e.status, e.code.as_str()), (400, "InvalidBucketName"));
 }
 

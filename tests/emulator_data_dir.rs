@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use emulator_support::{BUCKET, Front, Harness, Raw, RawResponse};
 use md5::{Digest, Md5};
-use tencent_cos::auth::sign_parts;
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+use tencent_cos::unversioned::signing::sign_parts;
 
 const MIB: usize = 1 << 20;
 /// The memory test measures the whole process: the others wait for it.

@@ -162,7 +162,7 @@ fn put_raw(url: &str, key: &str, declared: usize, body: &[u8]) -> std::net::TcpS
     let host = url.trim_start_matches("http://").to_owned();
     let path = format!("/{BUCKET}/{key}");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let auth = tencent_cos::auth::sign_parts(
+    let auth = tencent_cos::unversioned::signing::sign_parts(
         DEFAULT_SECRET_ID,
         tencent_cos::emulator::DEFAULT_SECRET_KEY,
         "PUT",

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use emulator_support::{BUCKET, Conn, Front, Harness, Raw};
-use tencent_cos::auth::sign_parts;
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+use tencent_cos::unversioned::signing::sign_parts;
 
 const GIB: u64 = 1 << 30;
 

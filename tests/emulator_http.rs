@@ -7,8 +7,8 @@ mod emulator_support;
 use std::time::{Duration, Instant};
 
 use emulator_support::{BUCKET, Conn, Front, Harness, Raw};
-use tencent_cos::auth::sign_parts;
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+use tencent_cos::unversioned::signing::sign_parts;
 
 fn http() -> Harness {
     Harness::new(Front::Http, Emulator::new())

@@ -36,7 +36,7 @@ use md5::{Digest, Md5};
 use tencent_cos::emulator::{Account, Emulator};
 use tencent_cos::http::{Body, Headers, Method, Request};
 use tencent_cos::transport::Transport;
-use tencent_cos::xml::{Element, parse_document};
+use tencent_cos::unversioned::xml::{Element, parse_document};
 
 const BUCKET: &str = "examplebucket-1250000000";
 

@@ -356,7 +356,7 @@ fn presigned_urls_sign_host_and_carry_the_token() {
         .query("response-content-type", "text/plain")
         .build()
         .unwrap();
-    let expected_auth = tencent_cos::auth::sign_parts(
+    let expected_auth = tencent_cos::unversioned::signing::sign_parts(
         "AKIDTEST",
         "k",
         "get",

@@ -5,8 +5,8 @@
 mod common;
 
 use common::{ScriptedTransport, oracle_client};
+use tencent_cos::GetAuthParams;
 use tencent_cos::http::Method;
-use tencent_cos::presign::GetAuthParams;
 
 const KEY: &str = "docs/report 2024 (v2)+final~*.csv";
 const VERSION: &str = "MTg0NDUxNzgxMjEzNTU3NTk1Mjk";

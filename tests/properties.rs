@@ -17,16 +17,8 @@ use fuzz_shared::{FuzzResponse, FuzzSigning, PARSERS, STATUSES, authorization_sh
 use hmac::{Hmac, KeyInit, Mac};
 use md5::Md5;
 use sha1::{Digest, Sha1};
-use tencent_cos::api::acl::{AccessControlPolicy, Grantee, Owner, Permission};
-use tencent_cos::api::bucket_acl::{GetBucketAclInput, PutBucketAclInput};
-use tencent_cos::api::bucket_lifecycle::{
-    GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition, PutBucketLifecycleInput,
-};
-use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, PutBucketTaggingInput, Tag};
-use tencent_cos::api::cors::{CorsRule, GetBucketCorsInput, PutBucketCorsInput};
-use tencent_cos::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
-use tencent_cos::api::object_acl::PutObjectAclInput;
-use tencent_cos::api::object_delete::{DeleteMultipleObjectInput, ObjectToDelete};
+use tencent_cos::api::PutObjectAclInput;
+use tencent_cos::api::{AccessControlPolicy, Grantee, Owner, Permission};
 use tencent_cos::api::{
     BucketLoggingStatus, DomainConfiguration, DomainRule, EncryptionRule, GetBucketDomainInput,
     GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
@@ -39,10 +31,18 @@ use tencent_cos::api::{
     PutBucketReplicationInput, PutBucketWebsiteInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule,
     RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
-use tencent_cos::auth::{SIGNED_HEADER_ALLOW_LIST, sign_all_headers};
+use tencent_cos::api::{CompletedPart, MultipartCompleteInput};
+use tencent_cos::api::{CorsRule, GetBucketCorsInput, PutBucketCorsInput};
+use tencent_cos::api::{DeleteMultipleObjectInput, ObjectToDelete};
+use tencent_cos::api::{GetBucketAclInput, PutBucketAclInput};
+use tencent_cos::api::{
+    GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition, PutBucketLifecycleInput,
+};
+use tencent_cos::api::{GetBucketTaggingInput, PutBucketTaggingInput, Tag};
 use tencent_cos::http::Response;
 use tencent_cos::operation::{Operation, OperationRequest};
-use tencent_cos::xml::{self, Element, XmlWriter};
+use tencent_cos::unversioned::signing::{SIGNED_HEADER_ALLOW_LIST, sign_all_headers};
+use tencent_cos::unversioned::xml::{self, Element, XmlWriter};
 use tencent_cos::{AuthorizationParams, Error, KeyTime, decode_component, encode_component, encode_key};
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use tencent_cos::config::MinThroughput;
+use tencent_cos::MinThroughput;
 use tencent_cos::http::Method;
 use tencent_cos::operation::RawRequest;
 use tencent_cos::{Client, Error, RetryPolicy, TransportErrorKind};

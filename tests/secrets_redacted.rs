@@ -2,12 +2,12 @@
 //! without it (`Debug`, and `Display` where there is one): a logging transport, an error
 //! report or a `dbg!` must not leak credentials.
 
-use tencent_cos::auth::{
-    AuthorizationParams, AuthorizationRequest, Credentials, KeyTime, SignedAuthorization, TemporaryCredentials,
-};
 use tencent_cos::http::{Body, Headers, Method, Request, Response};
 use tencent_cos::operation::OperationRequest;
-use tencent_cos::presign::{AuthResult, GetAuthParams};
+use tencent_cos::{AuthResult, GetAuthParams};
+use tencent_cos::{
+    AuthorizationParams, AuthorizationRequest, Credentials, KeyTime, SignedAuthorization, TemporaryCredentials,
+};
 use tencent_cos::{Client, Error, ServiceError};
 
 const SECRET_KEY: &str = "SECRETKEYc0ffee";

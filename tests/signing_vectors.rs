@@ -2,7 +2,7 @@
 //! and Tencent's documented worked examples (`tests/data/doc_example.json`).
 
 use serde_json::Value;
-use tencent_cos::auth::{http_string, sign_all_headers, sign_key};
+use tencent_cos::unversioned::signing::{http_string, sign_all_headers, sign_key};
 use tencent_cos::{AuthorizationParams, KeyTime, get_authorization};
 
 fn pairs(v: &Value) -> Vec<(String, String)> {

@@ -24,8 +24,8 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tencent_cos::api::multipart::MultipartUploadInput;
-use tencent_cos::api::multipart_copy::UploadPartCopyInput;
+use tencent_cos::api::MultipartUploadInput;
+use tencent_cos::api::UploadPartCopyInput;
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
 use tencent_cos::http::{Request, Response};
 use tencent_cos::operation::Operation;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tencent_cos::api::object_copy::MetadataDirective;
+use tencent_cos::api::MetadataDirective;
 use tencent_cos::checksum::crc64;
 use tencent_cos::transfer::{ProgressInfo, TaskKind, TaskState};
 use tencent_cos::{Client, ClientBuilder, Error};

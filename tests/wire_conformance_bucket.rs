@@ -11,8 +11,8 @@
 mod common;
 
 use common::{Canned, ScriptedTransport, oracle_client};
-use tencent_cos::api::acl::{AccessControlPolicy, CannedAcl, Grantee, Owner, Permission};
-use tencent_cos::api::cors::CorsRule;
+use tencent_cos::api::CorsRule;
+use tencent_cos::api::{AccessControlPolicy, CannedAcl, Grantee, Owner, Permission};
 use tencent_cos::{Bucket, Client};
 
 const BUCKET: &str = "examplebucket-1250000000";

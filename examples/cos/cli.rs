@@ -282,7 +282,7 @@ impl CosPath {
     pub fn parse(arg: &str) -> Result<CosPath, String> {
         let rest = arg.strip_prefix("cos://").ok_or_else(|| format!("{arg:?} is not a cos://BUCKET[/KEY] path"))?;
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
-        tencent_cos::config::validate_bucket(bucket).map_err(|e| e.to_string())?;
+        tencent_cos::validate_bucket(bucket).map_err(|e| e.to_string())?;
         Ok(CosPath { bucket: bucket.to_owned(), key: key.to_owned() })
     }
 

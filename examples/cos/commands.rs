@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tencent_cos::api::Entry;
 use tencent_cos::api::MAX_DELETE_OBJECTS;
-use tencent_cos::transfer::download::local_path_for_key;
+use tencent_cos::transfer::local_path_for_key;
 use tencent_cos::{Bucket, Error};
 
 use super::cli::{self, Command, CosPath, Env};

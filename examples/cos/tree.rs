@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use tencent_cos::Bucket;
-use tencent_cos::api::object_delete::MAX_DELETE_OBJECTS;
+use tencent_cos::api::MAX_DELETE_OBJECTS;
 
 use super::cli::{CosPath, Direction, TreeOptions};
 use super::commands::Failure;

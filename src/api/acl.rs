@@ -23,7 +23,7 @@ pub const ANYONE_ID: &str = "qcs::cam::anyone:anyone";
 /// A canned ACL, sent as `x-cos-acl`.
 ///
 /// ```
-/// use tencent_cos::api::acl::CannedAcl;
+/// use tencent_cos::api::CannedAcl;
 /// assert_eq!(CannedAcl::PublicRead.as_str(), "public-read");
 /// assert_eq!("private".parse::<CannedAcl>().unwrap(), CannedAcl::Private);
 /// assert!("public".parse::<CannedAcl>().is_err());
@@ -96,7 +96,7 @@ impl fmt::Display for CannedAcl {
 /// A permission granted by an ACL.
 ///
 /// ```
-/// use tencent_cos::api::acl::Permission;
+/// use tencent_cos::api::Permission;
 /// assert_eq!(Permission::parse("READ_ACP"), Permission::ReadAcp);
 /// assert_eq!(Permission::parse("SOMETHING").as_str(), "SOMETHING");
 /// ```
@@ -167,7 +167,7 @@ impl Owner {
 /// Who a grant is for: an account by `ID`, or a group by `URI`.
 ///
 /// ```
-/// use tencent_cos::api::acl::Grantee;
+/// use tencent_cos::api::Grantee;
 /// let g = Grantee::id("qcs::cam::uin/100000000011:uin/100000000011");
 /// assert_eq!(g.id.as_deref(), Some("qcs::cam::uin/100000000011:uin/100000000011"));
 /// assert!(Grantee::all_users().is_everyone());
@@ -237,7 +237,7 @@ impl Grant {
 /// by `get_*_acl`.
 ///
 /// ```
-/// use tencent_cos::api::acl::{AccessControlPolicy, Grantee, Owner, Permission};
+/// use tencent_cos::api::{AccessControlPolicy, Grantee, Owner, Permission};
 /// let policy = AccessControlPolicy::new(Owner::new("qcs::cam::uin/1:uin/1"))
 ///     .grant(Grantee::id("qcs::cam::uin/2:uin/2"), Permission::Read);
 /// assert_eq!(

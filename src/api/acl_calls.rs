@@ -14,7 +14,7 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `get_bucket_acl` (`GET /?acl`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_acl::GetBucketAclInput;
+/// use tencent_cos::api::GetBucketAclInput;
 /// use tencent_cos::operation::Operation;
 /// let request = GetBucketAclInput.build()?;
 /// assert_eq!(request.query, vec![("acl".to_string(), String::new())]);
@@ -26,7 +26,7 @@ pub struct GetBucketAclInput;
 /// Input of `get_object_acl` (`GET /{key}?acl`).
 ///
 /// ```
-/// use tencent_cos::api::object_acl::GetObjectAclInput;
+/// use tencent_cos::api::GetObjectAclInput;
 /// use tencent_cos::operation::Operation;
 /// let request = GetObjectAclInput { key: "1.jpg".into(), version_id: Some("v1".into()) }.build()?;
 /// assert_eq!(request.key.as_deref(), Some("1.jpg"));
@@ -44,8 +44,8 @@ pub struct GetObjectAclInput {
 /// Input of `put_bucket_acl` (`PUT /?acl`): ACL headers, an AccessControlPolicy body, or both.
 ///
 /// ```
-/// use tencent_cos::api::acl::CannedAcl;
-/// use tencent_cos::api::bucket_acl::PutBucketAclInput;
+/// use tencent_cos::api::CannedAcl;
+/// use tencent_cos::api::PutBucketAclInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutBucketAclInput::default();
 /// input.acl_headers.acl = Some(CannedAcl::PublicRead);
@@ -64,8 +64,8 @@ pub struct PutBucketAclInput {
 /// Input of `put_object_acl` (`PUT /{key}?acl`): ACL headers, an AccessControlPolicy body, or both.
 ///
 /// ```
-/// use tencent_cos::api::acl::CannedAcl;
-/// use tencent_cos::api::object_acl::PutObjectAclInput;
+/// use tencent_cos::api::CannedAcl;
+/// use tencent_cos::api::PutObjectAclInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutObjectAclInput { key: "1.jpg".into(), ..Default::default() };
 /// input.acl_headers.acl = Some(CannedAcl::Default);
@@ -265,7 +265,7 @@ impl<I: AclWriteInput> AclCall<'_, I> {
     /// AccessControlPolicy: the whole ACL as an XML body.
     ///
     /// ```no_run
-    /// use tencent_cos::api::acl::{AccessControlPolicy, Grantee, Owner, Permission};
+    /// use tencent_cos::api::{AccessControlPolicy, Grantee, Owner, Permission};
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let policy = AccessControlPolicy::new(Owner::new("qcs::cam::uin/100000000001:uin/100000000001"))
@@ -297,7 +297,7 @@ impl Bucket {
     /// Sets the bucket's ACL with a canned ACL, grant headers, or an AccessControlPolicy body.
     ///
     /// ```no_run
-    /// use tencent_cos::api::acl::CannedAcl;
+    /// use tencent_cos::api::CannedAcl;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_acl().acl(CannedAcl::PublicRead).send()?;
@@ -325,7 +325,7 @@ impl Bucket {
     /// Sets an object's ACL with a canned ACL, grant headers, or an AccessControlPolicy body.
     ///
     /// ```no_run
-    /// use tencent_cos::api::acl::CannedAcl;
+    /// use tencent_cos::api::CannedAcl;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_object_acl("1.jpg").acl(CannedAcl::PublicRead).send()?;

@@ -107,7 +107,7 @@ pub(crate) fn put_acl_request(
 macro_rules! acl_header_methods {
     ($call:literal) => {
         $crate::api::acl_headers::acl_header_methods!(@one acl, acl, $crate::api::acl::CannedAcl,
-            "The canned ACL, sent as `x-cos-acl`.", $call, "tencent_cos::api::acl::CannedAcl::PublicRead");
+            "The canned ACL, sent as `x-cos-acl`.", $call, "tencent_cos::api::CannedAcl::PublicRead");
         $crate::api::acl_headers::acl_header_methods!(@grant grant_read, "GrantRead: `x-cos-grant-read`.", $call);
         $crate::api::acl_headers::acl_header_methods!(@grant grant_write, "GrantWrite: `x-cos-grant-write`.", $call);
         $crate::api::acl_headers::acl_header_methods!(@grant grant_full_control,

@@ -11,7 +11,7 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `put_bucket` (`PUT /`): the ACL headers to create the bucket with.
 ///
 /// ```
-/// use tencent_cos::api::bucket::PutBucketInput;
+/// use tencent_cos::api::PutBucketInput;
 /// use tencent_cos::operation::Operation;
 /// let request = PutBucketInput::default().build()?;
 /// assert!(request.headers.is_empty() && request.query.is_empty());
@@ -72,7 +72,7 @@ impl PutBucket<'_> {
 /// Input of `head_bucket` (`HEAD /`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket::HeadBucketInput;
+/// use tencent_cos::api::HeadBucketInput;
 /// use tencent_cos::http::Method;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(HeadBucketInput.build()?.method, Method::Head);
@@ -123,7 +123,7 @@ impl HeadBucket<'_> {
 /// Input of `delete_bucket` (`DELETE /`): no parameters. The bucket must be empty.
 ///
 /// ```
-/// use tencent_cos::api::bucket::DeleteBucketInput;
+/// use tencent_cos::api::DeleteBucketInput;
 /// use tencent_cos::http::Method;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(DeleteBucketInput.build()?.method, Method::Delete);
@@ -170,7 +170,7 @@ impl DeleteBucket<'_> {
 /// Input of `get_bucket_location` (`GET /?location`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket::GetBucketLocationInput;
+/// use tencent_cos::api::GetBucketLocationInput;
 /// use tencent_cos::http::Response;
 /// use tencent_cos::operation::Operation;
 /// let body = b"<LocationConstraint>ap-guangzhou</LocationConstraint>".to_vec();
@@ -225,7 +225,7 @@ impl Bucket {
     /// Creates the bucket, optionally with an ACL.
     ///
     /// ```no_run
-    /// use tencent_cos::api::acl::CannedAcl;
+    /// use tencent_cos::api::CannedAcl;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket().acl(CannedAcl::Private).send()?;

@@ -1,9 +1,4 @@
 //! Global acceleration: `put_bucket_accelerate`, `get_bucket_accelerate`.
-//!
-//! | Bucket state          | What `get_bucket_accelerate` returns                  |
-//! |-----------------------|-------------------------------------------------------|
-//! | never set             | `status: None`, `accelerate_type: None`               |
-//! | set                   | the `Status` (`Enabled` / `Suspended`) and `Type` sent |
 
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
@@ -15,7 +10,7 @@ use crate::xml::XmlWriter;
 /// Input of `get_bucket_accelerate` (`GET /?accelerate`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_accelerate::GetBucketAccelerateInput;
+/// use tencent_cos::api::GetBucketAccelerateInput;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(GetBucketAccelerateInput.build()?.query, vec![("accelerate".to_string(), String::new())]);
 /// # Ok::<(), tencent_cos::Error>(())
@@ -68,7 +63,7 @@ impl GetBucketAccelerate<'_> {
 /// Input of `put_bucket_accelerate` (`PUT /?accelerate`).
 ///
 /// ```
-/// use tencent_cos::api::bucket_accelerate::PutBucketAccelerateInput;
+/// use tencent_cos::api::PutBucketAccelerateInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutBucketAccelerateInput { enabled: true, accelerate_type: Some("COS".into()) };
 /// assert_eq!(

@@ -2,10 +2,6 @@
 //! logging, domain, origin, intelligent tiering): a configuration document that is checked,
 //! written and read by one type, and the macros that build each call's `*Input` (pure
 //! `build`/`parse`), output (typed, keeping status and headers) and builder on `Bucket`.
-//!
-//! The same types serve the emulator: it reads a PUT body with the client's parser, checks it
-//! with the client's validation and stores the client's writing of it, so what a GET returns is
-//! the canonical form of what was put.
 
 use crate::error::{Error, Result};
 use crate::xml::{Element, XmlWriter};
@@ -116,7 +112,7 @@ macro_rules! config_get {
             }
         }
 
-        #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`]; `.send()` runs it.")]
+        #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`](crate::Bucket::", stringify!($method), "); `.send()` runs it.")]
         #[must_use = "call .send() to run the request"]
         #[derive(Debug)]
         pub struct $builder<'a> {
@@ -172,7 +168,7 @@ macro_rules! config_put {
             }
         }
 
-        #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`]; `.send()` runs it.")]
+        #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`](crate::Bucket::", stringify!($method), "); `.send()` runs it.")]
         #[must_use = "call .send() to run the request"]
         #[derive(Debug)]
         pub struct $builder<'a> {
@@ -222,7 +218,7 @@ macro_rules! config_delete {
             }
         }
 
-        #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`]; `.send()` runs it.")]
+        #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`](crate::Bucket::", stringify!($method), "); `.send()` runs it.")]
         #[must_use = "call .send() to run the request"]
         #[derive(Debug)]
         pub struct $builder<'a> {

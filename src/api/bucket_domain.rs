@@ -1,25 +1,4 @@
 //! Custom domains: `put_bucket_domain`, `get_bucket_domain`, `delete_bucket_domain`.
-//!
-//! | Answer from COS                                 | What `get_bucket_domain` returns        |
-//! |-------------------------------------------------|-----------------------------------------|
-//! | 200 with `<DomainConfiguration>`                | the rules, `meta.status` 200            |
-//! | 404 `NoSuchDomainConfiguration` (never set)     | no rules, `meta.status` 404             |
-//! | any other error                                 | the service error                       |
-//!
-//! (The node SDK passes the 404 on as an error; the code is the emulator's, and read as empty
-//! like the other "never configured" answers.)
-//!
-//! ```
-//! use tencent_cos::api::{DomainConfiguration, DomainRule, PutBucketDomainInput};
-//! use tencent_cos::operation::Operation;
-//! let config = DomainConfiguration { rules: vec![DomainRule::new("www.example.com", "REST")] };
-//! assert_eq!(
-//!     PutBucketDomainInput { config }.build()?.body.as_bytes().unwrap(),
-//!     b"<DomainConfiguration><DomainRule><Status>ENABLED</Status><Name>www.example.com</Name>\
-//!       <Type>REST</Type></DomainRule></DomainConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_delete, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::error::{Error, Result};

@@ -1,26 +1,6 @@
 //! Certificates of custom domains (a Go SDK call, not in the node SDK):
 //! `put_bucket_domain_certificate`, `get_bucket_domain_certificate(domain)`,
 //! `delete_bucket_domain_certificate(domain)` (`?domaincertificate[&domainname=]`).
-//!
-//! | Call | Answer | Output |
-//! |---|---|---|
-//! | put | 200 | status and headers |
-//! | get | 200 `<DomainCertificate><Status>` | the status (`ENABLED`) |
-//! | delete | 204 | status and headers |
-//!
-//! The private key is sent in the body (over HTTPS on COS) and never printed: `Debug` shows
-//! `<redacted>`, and no error quotes it.
-//!
-//! ```
-//! use tencent_cos::api::{DomainCertificate, PutBucketDomainCertificateInput};
-//! use tencent_cos::operation::Operation;
-//! let certificate = DomainCertificate::custom("-----BEGIN CERTIFICATE-----..", "-----BEGIN PRIVATE KEY-----..")
-//!     .domain("www.example.com");
-//! assert!(!format!("{certificate:?}").contains("PRIVATE KEY"));
-//! let request = PutBucketDomainCertificateInput { certificate }.build()?;
-//! assert_eq!(request.query, [("domaincertificate".to_string(), String::new())]);
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, trimmed};
 use crate::api::xml_body::{XmlBody, meta_of};

@@ -1,25 +1,5 @@
 //! Default server-side encryption: `put_bucket_encryption`, `get_bucket_encryption`,
 //! `delete_bucket_encryption`.
-//!
-//! | Answer from COS                                    | What `get_bucket_encryption` returns           |
-//! |----------------------------------------------------|------------------------------------------------|
-//! | 200 with `<ServerSideEncryptionConfiguration>`     | the rules, `meta.status` 200                   |
-//! | 404 `NoSuchEncryptionConfiguration` (never set)    | no rules, `meta.status` 404                    |
-//! | any other error                                    | the service error                              |
-//!
-//! ```
-//! use tencent_cos::api::{EncryptionRule, PutBucketEncryptionInput, ServerSideEncryptionConfiguration};
-//! use tencent_cos::operation::Operation;
-//! let config = ServerSideEncryptionConfiguration { rules: vec![EncryptionRule::new("AES256")] };
-//! let mut input = PutBucketEncryptionInput { config };
-//! assert_eq!(
-//!     input.build()?.body.as_bytes().unwrap(),
-//!     b"<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault>\
-//!       <SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>\
-//!       </ServerSideEncryptionConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_delete, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::error::{Error, Result};

@@ -3,26 +3,6 @@
 //! and the v2 rules by Id `put_bucket_intelligent_tiering_rule` /
 //! `get_bucket_intelligent_tiering_rule` / `delete_bucket_intelligent_tiering_rule` /
 //! `list_bucket_intelligent_tiering` (`?intelligent-tiering[&id=]`).
-//!
-//! | Call | Answer | Output |
-//! |---|---|---|
-//! | v1 get | 200 `<IntelligentTieringConfiguration>` | Status and Transition (an empty status when never set) |
-//! | v2 get | 200 `<IntelligentTieringConfiguration>` | Id, Status, Filter, Tiering*, and a v1 Transition if sent |
-//! | list | 200 `<ListBucketIntelligentTieringConfigurationsOutput>` | every rule, in order |
-//!
-//! Elements are written in the order Id, Status, Filter, Transition, Tiering.
-//!
-//! ```
-//! use tencent_cos::api::{IntelligentTieringConfiguration, PutBucketIntelligentTieringInput};
-//! use tencent_cos::operation::Operation;
-//! let config = IntelligentTieringConfiguration::enabled_after(30);
-//! assert_eq!(
-//!     PutBucketIntelligentTieringInput { config }.build()?.body.as_bytes().unwrap(),
-//!     b"<IntelligentTieringConfiguration><Status>Enabled</Status><Transition><Days>30</Days>\
-//!       </Transition></IntelligentTieringConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::api::bucket_tagging::Tag;

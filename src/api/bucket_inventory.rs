@@ -1,32 +1,6 @@
 //! Inventory reports: `put_bucket_inventory`, `get_bucket_inventory`, `list_bucket_inventory`
 //! (paged with a continuation token), `delete_bucket_inventory`. Each configuration has an Id,
 //! sent as `?inventory&id=`. (The JS-only `postBucketInventory`, a one-shot job, is not here.)
-//!
-//! | Call | Answer | Output |
-//! |---|---|---|
-//! | `get_bucket_inventory(id)` | 200 `<InventoryConfiguration>` | the configuration (`IsEnabled` read in any case: COS sends `True`) |
-//! | `list_bucket_inventory()` | 200 `<ListInventoryConfigurationResult>` | the page's configurations, `is_truncated`, `next_continuation_token` (a repeated `<IsTruncated>`: the last wins) |
-//! | `put` / `delete` | 200 / 204 | status and headers |
-//!
-//! Elements are written in the node SDK's order: Id, IsEnabled, Destination, Schedule, Filter,
-//! IncludedObjectVersions, OptionalFields (node maps `SSECOS` to `<SSE-COS>`; here it is
-//! `destination.sse_cos`).
-//!
-//! ```
-//! use tencent_cos::api::{InventoryConfiguration, PutBucketInventoryInput};
-//! use tencent_cos::operation::Operation;
-//! let config = InventoryConfiguration::new("daily", "qcs::cos:ap-guangzhou::reports-1250000000");
-//! let request = PutBucketInventoryInput { config }.build()?;
-//! assert_eq!(request.query, [("inventory".to_string(), String::new()), ("id".to_string(), "daily".to_string())]);
-//! assert_eq!(
-//!     request.body.as_bytes().unwrap(),
-//!     b"<InventoryConfiguration><Id>daily</Id><IsEnabled>true</IsEnabled><Destination><COSBucketDestination>\
-//!       <Format>CSV</Format><Bucket>qcs::cos:ap-guangzhou::reports-1250000000</Bucket></COSBucketDestination>\
-//!       </Destination><Schedule><Frequency>Daily</Frequency></Schedule>\
-//!       <IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, one_of, opt_leaf, trimmed};
 use crate::api::xml_body::{XmlBody, meta_of};

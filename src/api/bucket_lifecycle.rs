@@ -1,13 +1,4 @@
 //! Bucket lifecycle: `put_bucket_lifecycle`, `get_bucket_lifecycle`, `delete_bucket_lifecycle`.
-//!
-//! | Answer from COS                                 | What `get_bucket_lifecycle` returns          |
-//! |-------------------------------------------------|----------------------------------------------|
-//! | 200 with `<LifecycleConfiguration>`             | the rules in order, `meta.status` 200        |
-//! | 404 `NoSuchLifecycleConfiguration` (never set)  | no rules, `meta.status` 404 (not an error)   |
-//! | any other error                                 | the service error                            |
-//!
-//! Elements are written in one fixed order: ID, Status, Filter, Transition*, Expiration,
-//! NoncurrentVersionTransition*, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload.
 
 use crate::api::bucket_tagging::Tag;
 use crate::api::xml_body::{XmlBody, meta_of};
@@ -108,7 +99,7 @@ pub struct NoncurrentVersionTransition {
 /// One lifecycle rule (`<Rule>`).
 ///
 /// ```
-/// use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
+/// use tencent_cos::api::{LifecycleFilter, LifecycleRule};
 /// let rule = LifecycleRule::new("archive logs")
 ///     .filter(LifecycleFilter::prefix("logs/"))
 ///     .transition_days(30, "STANDARD_IA")
@@ -375,7 +366,7 @@ pub(crate) fn validate_rules(rules: &[LifecycleRule]) -> Result<()> {
 /// Input of `get_bucket_lifecycle` (`GET /?lifecycle`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_lifecycle::GetBucketLifecycleInput;
+/// use tencent_cos::api::GetBucketLifecycleInput;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(GetBucketLifecycleInput.build()?.query, vec![("lifecycle".to_string(), String::new())]);
 /// # Ok::<(), tencent_cos::Error>(())
@@ -439,7 +430,7 @@ impl GetBucketLifecycle<'_> {
 /// Input of `put_bucket_lifecycle` (`PUT /?lifecycle`): the rules, checked before sending.
 ///
 /// ```
-/// use tencent_cos::api::bucket_lifecycle::{LifecycleRule, PutBucketLifecycleInput};
+/// use tencent_cos::api::{LifecycleRule, PutBucketLifecycleInput};
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutBucketLifecycleInput { rules: vec![LifecycleRule::new("a").expiration_days(7)] };
 /// assert_eq!(
@@ -488,7 +479,7 @@ impl PutBucketLifecycle<'_> {
     /// Adds a rule.
     ///
     /// ```no_run
-    /// use tencent_cos::api::bucket_lifecycle::{LifecycleFilter, LifecycleRule};
+    /// use tencent_cos::api::{LifecycleFilter, LifecycleRule};
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_lifecycle()
@@ -516,7 +507,7 @@ impl PutBucketLifecycle<'_> {
 /// Input of `delete_bucket_lifecycle` (`DELETE /?lifecycle`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_lifecycle::DeleteBucketLifecycleInput;
+/// use tencent_cos::api::DeleteBucketLifecycleInput;
 /// use tencent_cos::http::Method;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(DeleteBucketLifecycleInput.build()?.method, Method::Delete);
@@ -577,7 +568,7 @@ impl Bucket {
     /// Replaces the bucket's lifecycle rules.
     ///
     /// ```no_run
-    /// use tencent_cos::api::bucket_lifecycle::LifecycleRule;
+    /// use tencent_cos::api::LifecycleRule;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_lifecycle().rule(LifecycleRule::new("mpu").abort_incomplete_multipart_upload_days(7)).send()?;

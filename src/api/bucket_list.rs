@@ -16,7 +16,7 @@ use crate::xml::Element;
 /// Input of `get_bucket` (`GET /?prefix=&delimiter=&marker=&max-keys=&encoding-type=`).
 ///
 /// ```
-/// use tencent_cos::api::bucket_list::GetBucketInput;
+/// use tencent_cos::api::GetBucketInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = GetBucketInput { prefix: Some("a/".into()), max_keys: Some(10), ..Default::default() };
 /// let query = input.build()?.query;
@@ -59,7 +59,7 @@ pub struct Object {
 
 impl Object {
     /// [`last_modified`](Self::last_modified) as a time (to the second), read by the library's
-    /// one ISO-8601 parser ([`parse_iso8601`](crate::transfer::cleanup::parse_iso8601));
+    /// one ISO-8601 parser (the one `transfer` uses);
     /// `None` when COS sent none or another format.
     ///
     /// ```

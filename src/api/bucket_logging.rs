@@ -1,25 +1,6 @@
 //! Access logging: `put_bucket_logging`, `get_bucket_logging`. There is no DELETE in COS: a put
 //! of `BucketLoggingStatus::default()` (an empty `<BucketLoggingStatus>`) turns logging off, as
 //! the node SDK's demo `deleteBucketLogging` does.
-//!
-//! | Bucket state      | What `get_bucket_logging` returns            |
-//! |-------------------|----------------------------------------------|
-//! | never set / off   | `logging_enabled: None` (COS answers an empty `<BucketLoggingStatus>`) |
-//! | on                | the target bucket and prefix                 |
-//!
-//! ```
-//! use tencent_cos::api::{BucketLoggingStatus, PutBucketLoggingInput};
-//! use tencent_cos::operation::Operation;
-//! let config = BucketLoggingStatus::to("logbucket-1250000000", "logs/");
-//! assert_eq!(
-//!     PutBucketLoggingInput { config }.build()?.body.as_bytes().unwrap(),
-//!     b"<BucketLoggingStatus><LoggingEnabled><TargetBucket>logbucket-1250000000</TargetBucket>\
-//!       <TargetPrefix>logs/</TargetPrefix></LoggingEnabled></BucketLoggingStatus>"
-//! );
-//! let off = BucketLoggingStatus::default();
-//! assert_eq!(PutBucketLoggingInput { config: off }.build()?.body.as_bytes().unwrap(), b"<BucketLoggingStatus></BucketLoggingStatus>");
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_get, config_put};
 use crate::error::{Error, Result};

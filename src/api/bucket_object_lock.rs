@@ -1,23 +1,6 @@
 //! Object lock (a Go SDK call, not in the node SDK): `put_bucket_object_lock`,
 //! `get_bucket_object_lock` (`?object-lock`). There is no DELETE: once enabled, object lock
 //! stays on.
-//!
-//! | Bucket state | What `get_bucket_object_lock` returns |
-//! |---|---|
-//! | never set | `object_lock_enabled: None`, no retention (the emulator answers an empty document) |
-//! | set | ObjectLockEnabled (`Enabled`) and Rule/DefaultRetention/Days |
-//!
-//! ```
-//! use tencent_cos::api::{ObjectLockConfiguration, PutBucketObjectLockInput};
-//! use tencent_cos::operation::Operation;
-//! let config = ObjectLockConfiguration::enabled_for_days(30);
-//! assert_eq!(
-//!     PutBucketObjectLockInput { config }.build()?.body.as_bytes().unwrap(),
-//!     b"<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention>\
-//!       <Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_get, config_put, one_of, trimmed};
 use crate::error::{Error, Result};

@@ -1,32 +1,5 @@
 //! Back-to-origin (mirror / proxy of a missing object): `put_bucket_origin`,
 //! `get_bucket_origin`, `delete_bucket_origin`.
-//!
-//! | Answer from COS                                 | What `get_bucket_origin` returns        |
-//! |-------------------------------------------------|-----------------------------------------|
-//! | 200 with `<OriginConfiguration>`                | the rules, `meta.status` 200            |
-//! | 404 `NoSuchOriginConfiguration` (never set)     | no rules, `meta.status` 404             |
-//! | any other error                                 | the service error                       |
-//!
-//! (The node SDK passes the 404 on as an error; the code is the emulator's, and read as empty
-//! like the other "never configured" answers.) Numbered elements (`StandbyHostName_2`,
-//! `PrivateStandbyHost_1`) keep their number. Elements are written in the node SDK's order:
-//! RulePriority, OriginType, OriginCondition, OriginParameter, OriginInfo.
-//!
-//! ```
-//! use tencent_cos::api::{OriginConfiguration, OriginHost, OriginRule, PutBucketOriginInput};
-//! use tencent_cos::operation::Operation;
-//! let mut rule = OriginRule::mirror(1, OriginHost::new("origin.example.com"));
-//! rule.condition.http_status_code = Some("404".into());
-//! let body = PutBucketOriginInput { config: OriginConfiguration { rules: vec![rule] } }.build()?.body;
-//! assert_eq!(
-//!     body.as_bytes().unwrap(),
-//!     b"<OriginConfiguration><OriginRule><RulePriority>1</RulePriority><OriginType>Mirror</OriginType>\
-//!       <OriginCondition><HTTPStatusCode>404</HTTPStatusCode></OriginCondition><OriginParameter></OriginParameter>\
-//!       <OriginInfo><HostInfo><HostName>origin.example.com</HostName></HostInfo></OriginInfo>\
-//!       </OriginRule></OriginConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_delete, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::error::{Error, Result};

@@ -1,14 +1,4 @@
 //! Bucket policy: `put_bucket_policy`, `get_bucket_policy`, `delete_bucket_policy`.
-//!
-//! The policy is JSON, kept as a `String` both ways: this crate has no JSON dependency, so it
-//! sends your text byte for byte (with `Content-Type: application/json` and its `Content-MD5`)
-//! and returns the text COS answers. Build or read it with the JSON library of your choice.
-//!
-//! | Answer from COS                      | What `get_bucket_policy` returns               |
-//! |--------------------------------------|------------------------------------------------|
-//! | 200 with the JSON policy             | `policy` = the body as text, `meta.status` 200 |
-//! | 404 `NoSuchPolicy` (never set)       | `policy` empty, `meta.status` 404 (no error)   |
-//! | any other error                      | the service error                              |
 
 use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
@@ -22,7 +12,7 @@ const MAX_POLICY_BODY: u64 = 1024 * 1024;
 /// Input of `get_bucket_policy` (`GET /?policy`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_policy::GetBucketPolicyInput;
+/// use tencent_cos::api::GetBucketPolicyInput;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(GetBucketPolicyInput.build()?.query, vec![("policy".to_string(), String::new())]);
 /// # Ok::<(), tencent_cos::Error>(())
@@ -86,7 +76,7 @@ impl GetBucketPolicy<'_> {
 /// Input of `put_bucket_policy` (`PUT /?policy`): the policy JSON, sent as given.
 ///
 /// ```
-/// use tencent_cos::api::bucket_policy::PutBucketPolicyInput;
+/// use tencent_cos::api::PutBucketPolicyInput;
 /// use tencent_cos::operation::Operation;
 /// let json = r#"{"Statement":[]}"#;
 /// let request = PutBucketPolicyInput { policy: json.into() }.build()?;
@@ -147,7 +137,7 @@ impl PutBucketPolicy<'_> {
 /// Input of `delete_bucket_policy` (`DELETE /?policy`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_policy::DeleteBucketPolicyInput;
+/// use tencent_cos::api::DeleteBucketPolicyInput;
 /// use tencent_cos::http::Method;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(DeleteBucketPolicyInput.build()?.method, Method::Delete);

@@ -1,25 +1,5 @@
 //! Hotlink protection: `put_bucket_referer`, `get_bucket_referer` (COS has no DELETE: put a
 //! `Disabled` configuration instead, as the Go SDK's `DeleteReferer` does).
-//!
-//! | Answer from COS                                  | What `get_bucket_referer` returns                  |
-//! |--------------------------------------------------|----------------------------------------------------|
-//! | 200 with `<RefererConfiguration>`                | the configuration, `meta.status` 200               |
-//! | 404 `NoSuchRefererConfiguration` (never set)     | `RefererConfiguration::default()`, `meta.status` 404 |
-//! | any other error                                  | the service error                                  |
-//!
-//! ```
-//! use tencent_cos::api::{PutBucketRefererInput, RefererConfiguration};
-//! use tencent_cos::operation::Operation;
-//! let config = RefererConfiguration::white_list(["*.example.com"]).empty_referer("Deny");
-//! let mut input = PutBucketRefererInput { config };
-//! assert_eq!(
-//!     input.build()?.body.as_bytes().unwrap(),
-//!     b"<RefererConfiguration><Status>Enabled</Status><RefererType>White-List</RefererType>\
-//!       <DomainList><Domain>*.example.com</Domain></DomainList>\
-//!       <EmptyReferConfiguration>Deny</EmptyReferConfiguration></RefererConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::error::{Error, Result};

@@ -1,27 +1,6 @@
 //! Cross-bucket replication: `put_bucket_replication`, `get_bucket_replication`,
 //! `delete_bucket_replication`. COS (and the emulator) accept a put only on a bucket whose
 //! versioning is `Enabled`.
-//!
-//! | Answer from COS                                          | What `get_bucket_replication` returns   |
-//! |----------------------------------------------------------|-----------------------------------------|
-//! | 200 with `<ReplicationConfiguration>`                    | role and rules, `meta.status` 200       |
-//! | 404 `ReplicationConfigurationnotFoundError` (never set)  | empty role, no rules, `meta.status` 404 |
-//! | any other error                                          | the service error                       |
-//!
-//! ```
-//! use tencent_cos::api::{PutBucketReplicationInput, ReplicationConfiguration, ReplicationRule};
-//! use tencent_cos::operation::Operation;
-//! let config = ReplicationConfiguration {
-//!     role: "qcs::cam::uin/100000000001:uin/100000000001".into(),
-//!     rules: vec![ReplicationRule::new("docs/", "qcs::cos:ap-beijing::dest-1250000000")],
-//! };
-//! let body = PutBucketReplicationInput { config }.build()?.body;
-//! assert!(body.as_bytes().unwrap().ends_with(
-//!     b"<Rule><Status>Enabled</Status><Prefix>docs/</Prefix><Destination>\
-//!       <Bucket>qcs::cos:ap-beijing::dest-1250000000</Bucket></Destination></Rule></ReplicationConfiguration>"
-//! ));
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_delete, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::error::{Error, Result};

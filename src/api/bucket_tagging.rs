@@ -1,10 +1,4 @@
 //! Bucket tags: `put_bucket_tagging`, `get_bucket_tagging`, `delete_bucket_tagging`.
-//!
-//! | Answer from COS                      | What `get_bucket_tagging` returns             |
-//! |--------------------------------------|-----------------------------------------------|
-//! | 200 with `<Tagging>`                 | the tags in order, `meta.status` 200          |
-//! | 404 `NoSuchTagSet` (never tagged)    | no tags, `meta.status` 404 (not an error)     |
-//! | any other error                      | the service error                             |
 
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
@@ -16,7 +10,7 @@ use crate::xml::XmlWriter;
 /// One tag: a key and its value.
 ///
 /// ```
-/// use tencent_cos::api::bucket_tagging::Tag;
+/// use tencent_cos::api::Tag;
 /// let tag = Tag::new("team", "storage");
 /// assert_eq!((tag.key.as_str(), tag.value.as_str()), ("team", "storage"));
 /// ```
@@ -38,7 +32,7 @@ impl Tag {
 /// Input of `get_bucket_tagging` (`GET /?tagging`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_tagging::GetBucketTaggingInput;
+/// use tencent_cos::api::GetBucketTaggingInput;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(GetBucketTaggingInput.build()?.query, vec![("tagging".to_string(), String::new())]);
 /// # Ok::<(), tencent_cos::Error>(())
@@ -112,7 +106,7 @@ impl GetBucketTagging<'_> {
 /// Input of `put_bucket_tagging` (`PUT /?tagging`): the tags, checked before sending.
 ///
 /// ```
-/// use tencent_cos::api::bucket_tagging::{PutBucketTaggingInput, Tag};
+/// use tencent_cos::api::{PutBucketTaggingInput, Tag};
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutBucketTaggingInput { tags: vec![Tag::new("a&b", "<c>")] };
 /// assert_eq!(
@@ -194,7 +188,7 @@ impl PutBucketTagging<'_> {
     /// Adds tags.
     ///
     /// ```no_run
-    /// use tencent_cos::api::bucket_tagging::Tag;
+    /// use tencent_cos::api::Tag;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_tagging().tags([Tag::new("team", "storage")]).send()?;
@@ -214,7 +208,7 @@ impl PutBucketTagging<'_> {
 /// Input of `delete_bucket_tagging` (`DELETE /?tagging`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_tagging::DeleteBucketTaggingInput;
+/// use tencent_cos::api::DeleteBucketTaggingInput;
 /// use tencent_cos::http::Method;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(DeleteBucketTaggingInput.build()?.method, Method::Delete);

@@ -1,10 +1,4 @@
 //! Bucket versioning: `put_bucket_versioning`, `get_bucket_versioning`.
-//!
-//! | Bucket state                       | What `get_bucket_versioning` returns           |
-//! |------------------------------------|------------------------------------------------|
-//! | never set                          | `status: None` (COS sends no `<Status>`)       |
-//! | `Enabled` / `Suspended`            | `Some(VersioningStatus::Enabled / Suspended)`  |
-//! | a status this crate does not know  | `Some(VersioningStatus::Other(text))`          |
 
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
@@ -29,7 +23,7 @@ impl VersioningStatus {
     /// The XML text: `Enabled`, `Suspended`, or the text kept.
     ///
     /// ```
-    /// use tencent_cos::api::bucket_versioning::VersioningStatus;
+    /// use tencent_cos::api::VersioningStatus;
     /// assert_eq!(VersioningStatus::Suspended.as_str(), "Suspended");
     /// ```
     pub fn as_str(&self) -> &str {
@@ -52,7 +46,7 @@ impl VersioningStatus {
 /// Input of `get_bucket_versioning` (`GET /?versioning`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::bucket_versioning::GetBucketVersioningInput;
+/// use tencent_cos::api::GetBucketVersioningInput;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(GetBucketVersioningInput.build()?.query, vec![("versioning".to_string(), String::new())]);
 /// # Ok::<(), tencent_cos::Error>(())
@@ -103,7 +97,7 @@ impl GetBucketVersioning<'_> {
 /// Input of `put_bucket_versioning` (`PUT /?versioning`).
 ///
 /// ```
-/// use tencent_cos::api::bucket_versioning::{PutBucketVersioningInput, VersioningStatus};
+/// use tencent_cos::api::{PutBucketVersioningInput, VersioningStatus};
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutBucketVersioningInput { status: VersioningStatus::Enabled };
 /// assert_eq!(
@@ -163,7 +157,7 @@ impl Bucket {
     /// Reads the bucket's versioning status (`None` when never set).
     ///
     /// ```no_run
-    /// use tencent_cos::api::bucket_versioning::VersioningStatus;
+    /// use tencent_cos::api::VersioningStatus;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let on = bucket.get_bucket_versioning().send()?.status == Some(VersioningStatus::Enabled);
@@ -176,7 +170,7 @@ impl Bucket {
     /// Sets the bucket's versioning status.
     ///
     /// ```no_run
-    /// use tencent_cos::api::bucket_versioning::VersioningStatus;
+    /// use tencent_cos::api::VersioningStatus;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_versioning(VersioningStatus::Enabled).send()?;

@@ -1,29 +1,4 @@
 //! Static website hosting: `put_bucket_website`, `get_bucket_website`, `delete_bucket_website`.
-//!
-//! | Answer from COS                                  | What `get_bucket_website` returns                  |
-//! |--------------------------------------------------|----------------------------------------------------|
-//! | 200 with `<WebsiteConfiguration>`                | the configuration, `meta.status` 200               |
-//! | 404 `NoSuchWebsiteConfiguration` (never set)     | `WebsiteConfiguration::default()`, `meta.status` 404 |
-//! | any other error                                  | the service error                                  |
-//!
-//! Elements are written in the node SDK's order: IndexDocument, RedirectAllRequestsTo,
-//! AutoAddressing, ErrorDocument, RoutingRules (each rule: Condition, then Redirect).
-//!
-//! ```
-//! use tencent_cos::api::{PutBucketWebsiteInput, RoutingRule, WebsiteConfiguration};
-//! use tencent_cos::operation::Operation;
-//! let config = WebsiteConfiguration::index("index.html")
-//!     .routing_rule(RoutingRule::on_error_code("404").replace_key_with("404.html"));
-//! let mut input = PutBucketWebsiteInput { config };
-//! assert_eq!(
-//!     input.build()?.body.as_bytes().unwrap(),
-//!     b"<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument>\
-//!       <RoutingRules><RoutingRule><Condition><HttpErrorCodeReturnedEquals>404</HttpErrorCodeReturnedEquals>\
-//!       </Condition><Redirect><ReplaceKeyWith>404.html</ReplaceKeyWith></Redirect></RoutingRule>\
-//!       </RoutingRules></WebsiteConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
 
 use crate::api::bucket_config::{XmlConfig, config_delete, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::error::{Error, Result};

@@ -13,7 +13,7 @@ const CORS_METHODS: [&str; 5] = ["GET", "PUT", "POST", "DELETE", "HEAD"];
 /// One CORS rule (`<CORSRule>`).
 ///
 /// ```
-/// use tencent_cos::api::cors::CorsRule;
+/// use tencent_cos::api::CorsRule;
 /// let rule = CorsRule::new()
 ///     .allowed_origin("https://www.example.com")
 ///     .allowed_methods(["GET", "HEAD"])
@@ -160,7 +160,7 @@ impl CorsRule {
 /// Input of `get_bucket_cors` (`GET /?cors`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::cors::GetBucketCorsInput;
+/// use tencent_cos::api::GetBucketCorsInput;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(GetBucketCorsInput.build()?.query, vec![("cors".to_string(), String::new())]);
 /// # Ok::<(), tencent_cos::Error>(())
@@ -233,7 +233,7 @@ impl GetBucketCors<'_> {
 /// Input of `put_bucket_cors` (`PUT /?cors`): the rules, checked before sending.
 ///
 /// ```
-/// use tencent_cos::api::cors::{CorsRule, PutBucketCorsInput};
+/// use tencent_cos::api::{CorsRule, PutBucketCorsInput};
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutBucketCorsInput {
 ///     rules: vec![CorsRule::new().allowed_origin("*").allowed_method("GET")],
@@ -301,7 +301,7 @@ impl PutBucketCors<'_> {
     /// Adds a rule (CORSRules).
     ///
     /// ```no_run
-    /// use tencent_cos::api::cors::CorsRule;
+    /// use tencent_cos::api::CorsRule;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_cors()
@@ -317,7 +317,7 @@ impl PutBucketCors<'_> {
     /// Adds rules (CORSRules).
     ///
     /// ```no_run
-    /// use tencent_cos::api::cors::CorsRule;
+    /// use tencent_cos::api::CorsRule;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// let rules = vec![
@@ -335,7 +335,7 @@ impl PutBucketCors<'_> {
     /// ResponseVary: answer CORS requests with `Vary: Origin`.
     ///
     /// ```no_run
-    /// use tencent_cos::api::cors::CorsRule;
+    /// use tencent_cos::api::CorsRule;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_cors()
@@ -358,7 +358,7 @@ impl PutBucketCors<'_> {
 /// Input of `delete_bucket_cors` (`DELETE /?cors`): no parameters.
 ///
 /// ```
-/// use tencent_cos::api::cors::DeleteBucketCorsInput;
+/// use tencent_cos::api::DeleteBucketCorsInput;
 /// use tencent_cos::http::Method;
 /// use tencent_cos::operation::Operation;
 /// assert_eq!(DeleteBucketCorsInput.build()?.method, Method::Delete);
@@ -420,7 +420,7 @@ impl Bucket {
     /// Replaces the bucket's CORS rules.
     ///
     /// ```no_run
-    /// use tencent_cos::api::cors::CorsRule;
+    /// use tencent_cos::api::CorsRule;
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
     /// let bucket = client.bucket("examplebucket-1250000000");
     /// bucket.put_bucket_cors()

@@ -13,10 +13,6 @@ use crate::operation::{Operation, OperationRequest};
 /// The highest part number COS accepts.
 pub const MAX_PART_NUMBER: u32 = 10_000;
 
-/// An account in a listing (`Owner`, `Initiator`): the one [`acl::Owner`](crate::api::acl::Owner)
-/// type, named here too for the multipart listings.
-pub use crate::api::acl::Owner;
-
 /// Refuses a part number outside 1..=10000.
 pub(crate) fn validate_part_number(n: u32) -> Result<()> {
     if (1..=MAX_PART_NUMBER).contains(&n) {
@@ -34,7 +30,7 @@ pub(crate) fn validate_upload_id(id: &str) -> Result<()> {
 /// Input of `multipart_init`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart::MultipartInitInput;
+/// use tencent_cos::api::MultipartInitInput;
 /// use tencent_cos::operation::Operation;
 /// let request = MultipartInitInput { key: "big.bin".into(), ..Default::default() }.build()?;
 /// assert_eq!(request.query, vec![("uploads".to_string(), String::new())]);
@@ -125,7 +121,7 @@ attribute_methods!(MultipartInit, "multipart_init(\"big.bin\")");
 /// Input of `multipart_upload`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart::MultipartUploadInput;
+/// use tencent_cos::api::MultipartUploadInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = MultipartUploadInput { key: "big.bin".into(), upload_id: "u1".into(), part_number: 1, ..Default::default() };
 /// assert_eq!(input.build()?.query[0], ("partNumber".to_string(), "1".to_string()));
@@ -271,7 +267,7 @@ impl MultipartUpload<'_> {
 /// Input of `multipart_abort`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart::MultipartAbortInput;
+/// use tencent_cos::api::MultipartAbortInput;
 /// use tencent_cos::operation::Operation;
 /// let request = MultipartAbortInput { key: "big.bin".into(), upload_id: "u1".into() }.build()?;
 /// assert_eq!(request.query, vec![("uploadId".to_string(), "u1".to_string())]);

@@ -11,7 +11,7 @@ use crate::xml::XmlWriter;
 /// One uploaded part, for `multipart_complete`.
 ///
 /// ```
-/// use tencent_cos::api::multipart_complete::CompletedPart;
+/// use tencent_cos::api::CompletedPart;
 /// let part = CompletedPart::from((1, "\"d41d8cd98f00b204e9800998ecf8427e\""));
 /// assert_eq!(part.part_number, 1);
 /// ```
@@ -32,7 +32,7 @@ impl<S: Into<String>> From<(u32, S)> for CompletedPart {
 /// Input of `multipart_complete`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart_complete::MultipartCompleteInput;
+/// use tencent_cos::api::MultipartCompleteInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = MultipartCompleteInput {
 ///     key: "big.bin".into(),

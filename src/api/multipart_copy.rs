@@ -13,8 +13,8 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `upload_part_copy`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart_copy::UploadPartCopyInput;
-/// use tencent_cos::api::object_copy_source::CopySource;
+/// use tencent_cos::api::UploadPartCopyInput;
+/// use tencent_cos::api::CopySource;
 /// use tencent_cos::operation::Operation;
 /// let mut input = UploadPartCopyInput {
 ///     key: "big.bin".into(),

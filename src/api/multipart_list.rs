@@ -1,7 +1,7 @@
 //! `multipart_list`: the uploads in progress in a bucket, a page at a time or all of them.
 
+use crate::api::acl::Owner;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
-use crate::api::multipart::Owner;
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
@@ -12,7 +12,7 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `multipart_list`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart_list::MultipartListInput;
+/// use tencent_cos::api::MultipartListInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = MultipartListInput { prefix: Some("multipart/".into()), max_uploads: Some(10), ..Default::default() };
 /// let query: Vec<_> = input.build()?.query.into_iter().map(|(n, v)| format!("{n}={v}")).collect();
@@ -54,7 +54,7 @@ pub struct Upload {
 
 impl Upload {
     /// [`initiated`](Self::initiated) as a time (to the second), read by the library's one
-    /// ISO-8601 parser ([`parse_iso8601`](crate::transfer::cleanup::parse_iso8601)); `None`
+    /// ISO-8601 parser (the one `transfer` uses); `None`
     /// when COS sent none or another format (such as `Wed Jan 18 16:04:17 2017`).
     ///
     /// ```

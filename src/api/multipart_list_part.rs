@@ -1,9 +1,10 @@
 //! `multipart_list_part`: the parts of one upload, a page at a time or all of them.
 
+use crate::api::acl::Owner;
 /// Most entries COS returns in one listing page.
 pub use crate::api::listing::MAX_LIST_PAGE;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
-use crate::api::multipart::{Owner, validate_upload_id};
+use crate::api::multipart::validate_upload_id;
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
 use crate::client::Bucket;
@@ -15,7 +16,7 @@ use crate::xml;
 /// Input of `multipart_list_part`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::multipart_list_part::MultipartListPartInput;
+/// use tencent_cos::api::MultipartListPartInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = MultipartListPartInput { key: "big.bin".into(), upload_id: "u1".into(), max_parts: Some(2), ..Default::default() };
 /// let query = input.build()?.query;

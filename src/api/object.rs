@@ -15,7 +15,7 @@ use crate::xml::Element;
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use tencent_cos::api::object::HttpDate;
+/// use tencent_cos::api::HttpDate;
 /// assert_eq!(HttpDate::from(UNIX_EPOCH + Duration::from_secs(1445412480)).as_str(), "Wed, 21 Oct 2015 07:28:00 GMT");
 /// assert_eq!(HttpDate::from("Wed, 21 Oct 2015 07:28:00 GMT").as_str(), "Wed, 21 Oct 2015 07:28:00 GMT");
 /// ```
@@ -83,7 +83,7 @@ impl ObjectProperties {
     /// Reads the properties from response headers. Never fails: a malformed number is `None`.
     ///
     /// ```
-    /// use tencent_cos::api::object::ObjectProperties;
+    /// use tencent_cos::api::ObjectProperties;
     /// use tencent_cos::http::Headers;
     /// let headers: Headers = [("Content-Length", "5"), ("X-Cos-Meta-Author", "alice"), ("x-cos-hash-crc64ecma", "junk")]
     ///     .into_iter()

@@ -10,7 +10,7 @@ use crate::http::Headers;
 /// `x-cos-storage-class`: the classes COS names, and any other it may add (sent as given).
 ///
 /// ```
-/// use tencent_cos::api::object_attributes::StorageClass;
+/// use tencent_cos::api::StorageClass;
 /// assert_eq!(StorageClass::from("STANDARD_IA"), StorageClass::StandardIa);
 /// assert_eq!(StorageClass::StandardIa.as_str(), "STANDARD_IA");
 /// assert_eq!(StorageClass::from("COLDEST"), StorageClass::Other("COLDEST".into()));
@@ -201,7 +201,7 @@ macro_rules! attribute_methods {
             }
             #[doc = "`x-cos-acl`: `default` (inherit the bucket's), `private` or `public-read`."]
             #[doc = ""]
-            #[doc = $crate::api::object::builder_doc!($call, "acl(tencent_cos::api::acl::CannedAcl::Private)")]
+            #[doc = $crate::api::object::builder_doc!($call, "acl(tencent_cos::api::CannedAcl::Private)")]
             pub fn acl(mut self, value: $crate::api::acl::CannedAcl) -> Self {
                 self.input.attributes.acl = Some(value);
                 self

@@ -31,7 +31,7 @@ impl MetadataDirective {
 /// Input of `put_object_copy`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::{object_copy::PutObjectCopyInput, object_copy_source::CopySource};
+/// use tencent_cos::api::{CopySource, PutObjectCopyInput};
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutObjectCopyInput {
 ///     key: "copy.jpg".into(),
@@ -123,7 +123,7 @@ impl PutObjectCopy<'_> {
     /// `x-cos-metadata-directive`: [`Copy`](MetadataDirective::Copy) (the default) or
     /// [`Replaced`](MetadataDirective::Replaced).
     ///
-    #[doc = builder_doc!("put_object_copy(\"a.jpg\").copy_source(\"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.jpg\")", "metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_type(\"image/jpeg\")")]
+    #[doc = builder_doc!("put_object_copy(\"a.jpg\").copy_source(\"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.jpg\")", "metadata_directive(tencent_cos::api::MetadataDirective::Replaced).content_type(\"image/jpeg\")")]
     pub fn metadata_directive(mut self, directive: MetadataDirective) -> Self {
         self.input.metadata_directive = Some(directive);
         self

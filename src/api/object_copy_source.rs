@@ -9,7 +9,7 @@ use crate::percent::{decode_component, encode_component, encode_key};
 /// Where a copy reads from: `x-cos-copy-source`.
 ///
 /// ```
-/// use tencent_cos::api::object_copy_source::CopySource;
+/// use tencent_cos::api::CopySource;
 /// let raw = CopySource::Raw("examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.jpg".into());
 /// assert_eq!(raw.header_value()?, "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.jpg");
 /// let built = CopySource::object("examplebucket-1250000000", "ap-guangzhou", "photos/a b (1).jpg");
@@ -101,7 +101,7 @@ fn as_copy_source_error(e: Error) -> Error {
 /// (written out by hand: the crate has no regex engine).
 ///
 /// ```
-/// use tencent_cos::api::object_copy_source::validate_copy_source;
+/// use tencent_cos::api::validate_copy_source;
 /// assert!(validate_copy_source("b-1250000000.cos.ap-guangzhou.myqcloud.com/k").is_ok());
 /// assert!(validate_copy_source("b-1250000000.cos-internal.ap-guangzhou.tencentcos.cn/k").is_ok());
 /// assert!(validate_copy_source("b.cos.ap-guangzhou.myqcloud.com/k").is_err()); // no -appid

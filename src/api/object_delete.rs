@@ -13,7 +13,7 @@ pub const MAX_DELETE_OBJECTS: usize = 1000;
 /// Input of `delete_object`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::object_delete::DeleteObjectInput;
+/// use tencent_cos::api::DeleteObjectInput;
 /// use tencent_cos::operation::Operation;
 /// let request = DeleteObjectInput { key: "a.txt".into(), version_id: None }.build()?;
 /// assert_eq!(request.key.as_deref(), Some("a.txt"));
@@ -90,7 +90,7 @@ impl DeleteObject<'_> {
 /// One object named in `delete_multiple_object`: a key, and a version to delete for good.
 ///
 /// ```
-/// use tencent_cos::api::object_delete::ObjectToDelete;
+/// use tencent_cos::api::ObjectToDelete;
 /// assert_eq!(ObjectToDelete::from("a.txt").version_id, None);
 /// assert_eq!(ObjectToDelete::from(("a.txt", "v1")).version_id.as_deref(), Some("v1"));
 /// ```
@@ -129,7 +129,7 @@ impl<K: Into<String>, V: Into<String>> From<(K, V)> for ObjectToDelete {
 /// Input of `delete_multiple_object`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::object_delete::DeleteMultipleObjectInput;
+/// use tencent_cos::api::DeleteMultipleObjectInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = DeleteMultipleObjectInput { objects: vec!["a&b".into()], quiet: false };
 /// let request = input.build()?;

@@ -1,15 +1,5 @@
 //! `get_object`: a download with ranges, conditions and response-header overrides, its body
 //! streamed.
-//!
-//! The body resumes: when it breaks off after N bytes (the connection closed or reset, no byte
-//! for `read_timeout`, a stall below `min_throughput`), the next read continues it with the
-//! same GET carrying `Range: bytes=N-` (`bytes=first+N-last` for a range) and `If-Match` with
-//! the first answer's ETag, within the call's retry budget (`max_retries + 1` requests in all)
-//! and after checking its cancel token. The reader never sees a byte twice or misses one: a
-//! resume answer must be a 206 of exactly the missing bytes of the same ETag, or the read fails
-//! (a 412 as that service error, anything else as an [`Error::Integrity`]). An answer without
-//! an ETag is not resumed. Once the budget is spent, the read fails with what broke the body:
-//! [`Error::Io`], or a [`TransportErrorKind::Timeout`](crate::TransportErrorKind::Timeout).
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -149,7 +139,7 @@ impl From<RangeFrom<u64>> for ByteRange {
 /// Input of `get_object`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::object_get::GetObjectInput;
+/// use tencent_cos::api::GetObjectInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = GetObjectInput { key: "a.txt".into(), range: Some((0..=4).into()), ..Default::default() };
 /// let request = input.build()?;
@@ -269,7 +259,7 @@ impl fmt::Debug for GetObjectOutput {
 
 impl GetObjectOutput {
     /// The body as a stream, exactly as sent (no decompression), resumed when it breaks off
-    /// (see the [module docs](self)). Turn its `io::Error` into this crate's with
+    /// (see [`api`](crate::api#get_object)). Turn its `io::Error` into this crate's with
     /// `Error::from` (or `?`): a body timeout, a 412 on resume or a cancel comes back as itself.
     ///
     /// ```no_run
@@ -285,7 +275,7 @@ impl GetObjectOutput {
     }
 
     /// Reads the whole body into memory, checking it against `Content-Length`; resumed when it
-    /// breaks off (see the [module docs](self)).
+    /// breaks off (see [`api`](crate::api#get_object)).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
@@ -303,7 +293,7 @@ impl GetObjectOutput {
     }
 
     /// Copies the body into `out`, returning the number of bytes, checked against
-    /// `Content-Length`; resumed when it breaks off (see the [module docs](self)).
+    /// `Content-Length`; resumed when it breaks off (see [`api`](crate::api#get_object)).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

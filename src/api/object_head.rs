@@ -11,7 +11,7 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `head_object`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::object_head::HeadObjectInput;
+/// use tencent_cos::api::HeadObjectInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = HeadObjectInput { key: "a.txt".into(), version_id: Some("v1".into()), ..Default::default() };
 /// let request = input.build()?;

@@ -9,7 +9,7 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `options_object`: pure data, no client.
 ///
 /// ```
-/// use tencent_cos::api::object_options::OptionsObjectInput;
+/// use tencent_cos::api::OptionsObjectInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = OptionsObjectInput {
 ///     key: "a.txt".into(),

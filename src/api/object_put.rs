@@ -17,7 +17,7 @@ use crate::operation::{Operation, OperationRequest, check_content_length, conten
 /// a folder.
 ///
 /// ```
-/// use tencent_cos::api::object_put::PutObjectInput;
+/// use tencent_cos::api::PutObjectInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = PutObjectInput { key: "a.txt".into(), body: "hello".into(), ..Default::default() };
 /// let request = input.build()?;
@@ -191,7 +191,7 @@ impl FileSource {
     /// # std::fs::create_dir_all(&dir)?;
     /// # let path = dir.join("a.txt");
     /// std::fs::write(&path, "hello")?;
-    /// let body = tencent_cos::api::object_put::FileSource::from(path.as_path()).into_body()?;
+    /// let body = tencent_cos::api::FileSource::from(path.as_path()).into_body()?;
     /// assert_eq!(body.len(), 5);
     /// # Ok::<(), std::io::Error>(())
     /// ```

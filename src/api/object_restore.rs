@@ -1,16 +1,5 @@
 //! `restore_object` (`POST /{key}?restore`): a temporary readable copy of an ARCHIVE or
 //! DEEP_ARCHIVE object, for `days` days.
-//!
-//! | COS answers | meaning |
-//! |---|---|
-//! | 202 | the restore started (COS takes minutes to hours; the emulator is done at once) |
-//! | 200 | the object was already restored: the copy's expiry moves to `days` from now |
-//! | 409 RestoreAlreadyInProgress | a restore is still running (an error) |
-//! | 403 InvalidObjectState | not an archived object (an error) |
-//!
-//! Until the restore is done a GET of the object is 403 InvalidObjectState; HEAD shows its
-//! progress in `x-cos-restore` (`ongoing-request="false", expiry-date="..."` once done), read it
-//! with `meta.headers.get("x-cos-restore")`.
 
 use crate::api::object::{builder_doc, response_meta};
 use crate::client::Bucket;

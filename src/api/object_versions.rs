@@ -1,13 +1,6 @@
 //! `list_object_versions` (`GET /?versions`): every version and delete marker of a bucket's
 //! keys, a page at a time ([`ListObjectVersions::send`]), page after page
 //! ([`ListObjectVersions::pages`]) or entry after entry ([`Bucket::list_object_versions_iter`]).
-//!
-//! | what | behaviour |
-//! |---|---|
-//! | encoding | `encoding-type=url` is always asked for (as node's recorded call does) and keys, prefixes and markers are decoded, so a key with a character XML cannot carry lists safely |
-//! | order | entries in the order COS sends them: by key, newest version first; [`ListObjectVersionsOutput::entries`] keeps versions and delete markers interleaved |
-//! | paging | `NextKeyMarker` / `NextVersionIdMarker` of a truncated page start the next (the last entry when COS sends none); a page that does not move, or markers that come back to a place already visited (a, b, a), end with `Error::Xml` instead of looping |
-//! | bad input | `max_keys` outside 1..=1000: `Error::InvalidArgument { field: "max_keys" }`, no request |
 
 use std::collections::VecDeque;
 

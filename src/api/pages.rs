@@ -33,7 +33,7 @@ pub trait Paginated: Operation + Clone {
 /// ```no_run
 /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
 /// # let bucket = client.bucket("examplebucket-1250000000");
-/// let pages: tencent_cos::api::pages::Pages<'_, _> = bucket.multipart_list().pages();
+/// let pages: tencent_cos::api::Pages<'_, _> = bucket.multipart_list().pages();
 /// for page in pages {
 ///     println!("{} uploads", page?.uploads.len());
 /// }

@@ -10,7 +10,7 @@ use crate::operation::{Operation, OperationRequest};
 /// Input of `get_service` (`GET /`): the optional filters and paging of GET Service.
 ///
 /// ```
-/// use tencent_cos::api::service::GetServiceInput;
+/// use tencent_cos::api::GetServiceInput;
 /// use tencent_cos::operation::Operation;
 /// let mut input = GetServiceInput { tag_key: Some("env".into()), tag_value: Some("prod".into()), ..Default::default() };
 /// let query = input.build()?.query;

@@ -39,7 +39,7 @@ pub const SIGNED_HEADER_ALLOW_LIST: &[&str] = &[
 /// True when the official SDKs sign a header of this name (any case).
 ///
 /// ```
-/// use tencent_cos::auth::is_signed_header;
+/// use tencent_cos::unversioned::signing::is_signed_header;
 /// assert!(is_signed_header("X-Cos-Meta-Author"));
 /// assert!(is_signed_header("Content-MD5"));
 /// assert!(!is_signed_header("User-Agent"));
@@ -177,7 +177,7 @@ pub fn get_authorization(params: &AuthorizationParams<'_>) -> String {
 /// of the "Request Signature" page.
 ///
 /// ```
-/// use tencent_cos::auth::sign_all_headers;
+/// use tencent_cos::unversioned::signing::sign_all_headers;
 /// use tencent_cos::{AuthorizationParams, KeyTime};
 ///
 /// let auth = sign_all_headers(&AuthorizationParams {
@@ -297,7 +297,7 @@ fn write_http_string(method: &str, path: &str, params: &Encoded, headers: &Encod
 /// The HttpString (`method\npath\nparams\nheaders\n`) for exactly these parameters and headers.
 ///
 /// ```
-/// let s = tencent_cos::auth::http_string("PUT", "/a b", [("acl", "")].into_iter(), [("Host", "h")].into_iter());
+/// let s = tencent_cos::unversioned::signing::http_string("PUT", "/a b", [("acl", "")].into_iter(), [("Host", "h")].into_iter());
 /// assert_eq!(s, "put\n/a b\nacl=\nhost=h\n");
 /// ```
 pub fn http_string<'a>(
@@ -336,7 +336,7 @@ fn ascii(hex: &[u8]) -> &str {
 /// `SignKey = hmac_sha1_hex(SecretKey, "start;end")`.
 ///
 /// ```
-/// assert_eq!(tencent_cos::auth::sign_key("k", "1;2").len(), 40);
+/// assert_eq!(tencent_cos::unversioned::signing::sign_key("k", "1;2").len(), 40);
 /// ```
 pub fn sign_key(secret_key: &str, key_time: &str) -> String {
     ascii(&hmac_sha1_hex(secret_key.as_bytes(), key_time.as_bytes())).to_owned()
@@ -367,7 +367,7 @@ fn cached_sign_key(secret_key: &str, key_time: &str) -> [u8; 40] {
 /// every header given is signed. The result is the full `Authorization` value.
 ///
 /// ```
-/// let auth = tencent_cos::auth::sign_parts("AKID", "key", "GET", "/a.txt", std::iter::empty(), [("Host", "h")].into_iter(), 1, 2);
+/// let auth = tencent_cos::unversioned::signing::sign_parts("AKID", "key", "GET", "/a.txt", std::iter::empty(), [("Host", "h")].into_iter(), 1, 2);
 /// assert!(auth.starts_with("q-sign-algorithm=sha1&q-ak=AKID&q-sign-time=1;2&q-key-time=1;2&q-header-list=host&q-url-param-list=&q-signature="));
 /// ```
 #[allow(clippy::too_many_arguments)]

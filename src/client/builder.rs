@@ -410,7 +410,7 @@ impl ClientBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use tencent_cos::config::MinThroughput;
+    /// use tencent_cos::MinThroughput;
     /// let slowest = MinThroughput { bytes_per_second: 10 * 1024, grace_period: Duration::from_secs(5) };
     /// let client = tencent_cos::Client::builder().min_throughput(Some(slowest)).build()?;
     /// assert_eq!(client.config().min_throughput, Some(slowest));

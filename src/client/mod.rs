@@ -86,7 +86,7 @@ impl fmt::Debug for Client {
 ///
 /// ```
 /// use tencent_cos::CancelToken;
-/// use tencent_cos::client::CallOptions;
+/// use tencent_cos::CallOptions;
 /// let options = CallOptions::new().cancel(CancelToken::new());
 /// assert!(options.cancel.is_some());
 /// ```
@@ -105,7 +105,7 @@ pub struct CallOptions {
 /// [`CallOptions::body_sent`]).
 ///
 /// ```
-/// use tencent_cos::client::{BodySent, CallOptions};
+/// use tencent_cos::{BodySent, CallOptions};
 /// let options = CallOptions::new().body_sent(BodySent::new(|sent| eprintln!("{sent} bytes sent")));
 /// assert!(options.body_sent.is_some());
 /// ```

@@ -133,7 +133,7 @@ impl Client {
     /// crate does not wrap.
     ///
     /// ```no_run
-    /// use tencent_cos::client::Scope;
+    /// use tencent_cos::Scope;
     /// use tencent_cos::http::{Method, Response};
     /// use tencent_cos::operation::{Operation, OperationRequest};
     ///
@@ -160,13 +160,13 @@ impl Client {
     /// (before an attempt, during a backoff sleep) with [`Error::Cancelled`].
     ///
     /// ```
-    /// use tencent_cos::client::{CallOptions, Scope};
+    /// use tencent_cos::{CallOptions, Scope};
     /// use tencent_cos::{CancelToken, Error};
     /// let client = tencent_cos::Client::builder().secret("AKIDEXAMPLE", "secret").region("ap-guangzhou").build()?;
     /// let token = CancelToken::new();
     /// token.cancel();
     /// let scope = Scope::Bucket { bucket: "examplebucket-1250000000", region: "ap-guangzhou" };
-    /// let op = tencent_cos::api::bucket::HeadBucketInput;
+    /// let op = tencent_cos::api::HeadBucketInput;
     /// let result = client.execute_with(scope, op, &CallOptions::new().cancel(token));
     /// assert!(matches!(result, Err(Error::Cancelled)));   // and nothing was sent
     /// # Ok::<(), tencent_cos::Error>(())

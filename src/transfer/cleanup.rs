@@ -172,14 +172,7 @@ impl AbortIncompleteUploads<'_> {
 }
 
 /// Parses `2023-11-14T22:13:20.000Z` (fraction optional) into Unix seconds.
-///
-/// ```
-/// use tencent_cos::transfer::cleanup::parse_iso8601;
-/// assert_eq!(parse_iso8601("2023-11-14T22:13:20.000Z"), Some(1_700_000_000));
-/// assert_eq!(parse_iso8601("2000-02-29T00:00:00Z"), Some(951_782_400));
-/// assert_eq!(parse_iso8601("Wed Jan 18 16:04:17 2017"), None);
-/// ```
-pub fn parse_iso8601(s: &str) -> Option<u64> {
+pub(crate) fn parse_iso8601(s: &str) -> Option<u64> {
     let b = s.as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
@@ -199,4 +192,16 @@ pub fn parse_iso8601(s: &str) -> Option<u64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso8601_dates_parse_to_unix_seconds() {
+        assert_eq!(parse_iso8601("2023-11-14T22:13:20.000Z"), Some(1_700_000_000));
+        assert_eq!(parse_iso8601("2000-02-29T00:00:00Z"), Some(951_782_400));
+        assert_eq!(parse_iso8601("Wed Jan 18 16:04:17 2017"), None);
+    }
 }

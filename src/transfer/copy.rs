@@ -2,10 +2,6 @@
 //! `sliceCopyFile`). The source is read with HEAD; up to CopySliceSize it is one
 //! `put_object_copy`, above it a multipart upload whose parts are `upload_part_copy` ranges,
 //! CopyChunkParallelLimit at once. No byte passes through this process.
-//!
-//! Integrity: every copy request carries `x-cos-copy-source-If-Match` with the ETag HEAD saw,
-//! so a source replaced mid-copy is a clear error rather than a mix of two versions; the CRC-64
-//! of the parts (combined), of the completed object and of the source must agree.
 
 use std::sync::Arc;
 
@@ -275,7 +271,7 @@ impl SliceCopyFile<'_> {
     /// Content headers and `meta` given with `Copy` are refused by `start` (COS would ignore
     /// them); the storage class, ACL, grants and other headers apply with either.
     ///
-    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "metadata_directive(tencent_cos::api::object_copy::MetadataDirective::Replaced).content_type(\"text/plain\")")]
+    #[doc = builder_doc!("slice_copy_file(\"b.bin\", \"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.bin\")", "metadata_directive(tencent_cos::api::MetadataDirective::Replaced).content_type(\"text/plain\")")]
     pub fn metadata_directive(mut self, directive: MetadataDirective) -> Self {
         self.input.metadata_directive = Some(directive);
         self

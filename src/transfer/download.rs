@@ -1,77 +1,4 @@
 //! `download_file`: an object to a local file (the Node SDK's `downloadFile`), resumable.
-//!
-//! HEAD first. Up to ChunkSize it is one GET streamed to disk; above, ranged GETs of the part
-//! size (ChunkSize, grown so there are at most 10000 parts), ChunkParallelLimit at once, each
-//! streamed into the file at its offset with positional writes. Every GET carries `If-Match`
-//! with the ETag HEAD saw, so an object replaced mid-download is a clear error, never a file
-//! made of two versions.
-//!
-//! Integrity: each part's bytes are CRC-64'd as they arrive; the part CRCs are combined and
-//! compared with the object's `x-cos-hash-crc64ecma` from HEAD (when COS sent one). On a
-//! mismatch the parts are fetched once more in order, the ones whose bytes differ rewritten,
-//! until the CRC matches; otherwise it is an [`Error::Integrity`].
-//!
-//! Cancel reaches the requests: a part's GET (and HEAD, and the one GET of a small object)
-//! carries the task's [`CancelToken`], so `cancel()` stops its retries and backoff at once and
-//! ends its body between two 128 KiB reads; `wait()` then returns `Error::Cancelled` promptly.
-//!
-//! # On disk: safe in a directory other users can write to
-//!
-//! Another user may plant a symbolic link, a hard link or a FIFO at any name they can guess.
-//! So every file the download writes is created new (`O_CREAT | O_EXCL`, under a random
-//! 64-bit suffix: nothing can be pre-planted), renames replace a link at the target name
-//! rather than follow it, and an existing file is opened only if it is the download's own: a
-//! regular file, not a link (`O_NOFOLLOW` where the platform's value is known, and the open
-//! handle must be the very file the name showed), with one link, owned by this user.
-//!
-//! | file | created | removed | trusted |
-//! | --- | --- | --- | --- |
-//! | `<path>` | only by renaming the verified data file over it, so it is only ever a whole object; a file or link already there is replaced (never written through) only on success | never by the download | -- |
-//! | `<path>.<16 hex>.part`, the data | new, under a fresh random name, when a run does not resume; written at part offsets | renamed to `<path>` on success (taking an existing regular target's permissions; a new target gets the umask's mode); removed on cancel, when the data cannot be used (the object changed or is gone, a CRC mismatch that persists), and when a new run starts over from a sidecar naming it | reopened by a new process only through the sidecar, without following links, and only if it is a regular file with one link, owned by this user, of the object's size; a restart in the same process keeps the open handle, and the name must still lead to that file at the final rename |
-//! | `<path>.cosdownload`, the sidecar | replaced by renaming a new temp file over it: when parts start, at most once a second while they finish, and at every stop | on success and with the data | read only if a regular file of this user of at most 1 MiB + 40 bytes a part; parsed strictly (any bad line: ignored, the download starts over); its header must equal the object's ETag and size and the part size |
-//! | `<path>.cosdownload.<16 hex>.tmp` | new, for each write of the sidecar | renamed to the sidecar at once (removed if the write fails) | never read |
-//!
-//! On pause, and on failures that resuming can help (network, 5xx, local I/O), the data file
-//! and the sidecar are kept; cancelling the task (also a paused or failed one) removes them.
-//!
-//! A part the sidecar claims is kept only if the bytes on disk hash to its record again, and
-//! then only against a checksum from COS, checked once every part is there:
-//!
-//! | COS sent | parts a sidecar claims |
-//! | --- | --- |
-//! | `x-cos-hash-crc64ecma` | kept; the combined CRC-64 must equal it, else the parts are fetched again in order until it does, or [`Error::Integrity`] |
-//! | no CRC-64, an ETag that is an MD5 (an object put in one request) | kept; the MD5 of the whole file must equal the ETag, else those parts are fetched again |
-//! | neither (a multipart ETag, no CRC-64) | fetched again |
-//!
-//! [`Bucket::download_to_dir`] creates the directories below its directory one at a time and
-//! looks at each with `symlink_metadata`: a symbolic link or a file on the way is refused with
-//! `InvalidArgument { field: "dir" }` naming it (by `start`, and again when the run begins), so
-//! nothing is written outside the directory. The directory itself is the caller's choice.
-//!
-//! The sidecar is plain text, one record a line: the header, the data file's random suffix,
-//! then `part <number> <crc64>` in ascending order:
-//!
-//! ```text
-//! tencent-cos download v2
-//! bucket examplebucket-1250000000
-//! key dir%2Fbig%20file.bin
-//! etag "5d41402abc4b2a76b9719d911017c592-3"
-//! size 3145728
-//! part-size 1048576
-//! data 3f9a0c6e1b2d4e57
-//! part 1 13830418315512925212
-//! part 3 4473622397839271235
-//! ```
-//!
-//! Memory: one 128 KiB buffer per part in flight, so ChunkParallelLimit x 128 KiB per download
-//! (and FileParallelLimit downloads at once), whatever the part size.
-//!
-//! Disk: a new data file gets its blocks reserved at once (Linux `fallocate`, so a full disk
-//! fails before the first GET; elsewhere a sparse file of the object's size), and the
-//! write-back of each part's bytes is started every 8 MiB as they arrive (Linux
-//! `sync_file_range`), so the disk writes while the network delivers and the fsync before the
-//! final rename waits only for the last few MiB. That fsync stays: the target name only ever
-//! appears with durable, verified bytes.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -115,7 +42,7 @@ const WRITEBACK_STEP: u64 = 8 * 1024 * 1024;
 ///
 /// ```
 /// use std::path::Path;
-/// use tencent_cos::transfer::download::local_path_for_key;
+/// use tencent_cos::transfer::local_path_for_key;
 /// assert_eq!(local_path_for_key("/data", "photos/2024/a.jpg")?, Path::new("/data/photos/2024/a.jpg"));
 /// for key in ["../x", "/etc/passwd", "a/../../b", "a//b", "a\\..\\b", "dir/", ""] {
 ///     assert!(local_path_for_key("/data", key).is_err(), "{key}");
@@ -175,7 +102,7 @@ pub struct DownloadFile<'a> {
 
 impl Bucket {
     /// Downloads `key` to the file `path` in parallel ranged GETs, CRC-64 checked and
-    /// resumable (the Node SDK's `downloadFile`). See [the module](crate::transfer::download)
+    /// resumable (the Node SDK's `downloadFile`). See [the contract](crate::transfer#download_file)
     /// for the files it keeps beside `path` (`<path>.<random>.part`, `<path>.cosdownload`),
     /// when, and why they are safe in a shared directory. Memory:
     /// ChunkParallelLimit x 128 KiB per download, whatever the object size.

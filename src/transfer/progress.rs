@@ -27,7 +27,7 @@ impl ProgressInfo {
     ///
     /// ```
     /// # #![allow(deprecated)]
-    /// let p = tencent_cos::transfer::progress::ProgressInfo { loaded: 1, total: 4, speed: 0.0, fraction: 0.25 };
+    /// let p = tencent_cos::transfer::ProgressInfo { loaded: 1, total: 4, speed: 0.0, fraction: 0.25 };
     /// assert_eq!((p.percent(), p.fraction * 100.0), (0.25, 25.0));
     /// ```
     #[deprecated(note = "a fraction in 0.0..=1.0, not a percentage: use the `fraction` field")]

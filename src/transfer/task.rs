@@ -1,37 +1,5 @@
 //! Tasks: every transfer gets an id when created, a state, and controls (pause, restart,
 //! cancel, wait) usable from any thread, as the JS SDK's task list.
-//!
-//! # The state contract
-//!
-//! Every control is idempotent and may be called from any thread at any time. A task runs on
-//! at most one file worker at once, and `wait` returns once the task is finished, also when a
-//! callback or the runner panicked ([`Error::CallbackPanicked`]).
-//!
-//! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
-//! |---|---|---|---|---|
-//! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
-//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload, copy and download part requests and every part's retry backoff stop (a download's body stops between two 128 KiB reads); aborts the upload; Canceled | blocks |
-//! | Paused | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
-//! | Error | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
-//! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
-//! | Canceled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`] |
-//!
-//! What a multipart upload or copy leaves on the server:
-//!
-//! | How the task ended | Its multipart upload |
-//! |---|---|
-//! | Success | completed (none left) |
-//! | Paused | kept; `restart` resumes it, `cancel` aborts it |
-//! | Error after a part failed (retries exhausted) | kept; `restart` resumes it, a later `slice_upload_file` of the same file (another client or process) resumes it too, `cancel` aborts it |
-//! | Error in Complete, or a copy whose source changed | aborted |
-//! | Canceled | aborted |
-//!
-//! An upload kept by a task nobody restarts or cancels stays until aborted:
-//! [`Bucket::abort_incomplete_uploads`](crate::Bucket::abort_incomplete_uploads) or a COS
-//! lifecycle rule (AbortIncompleteMultipartUpload) clears it.
-//!
-//! [`TaskHandle::wait_timeout`] is `wait` with a limit: `None` when the task is not finished
-//! in time. Only the first `wait` to see a finished task gets its result.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};

@@ -1,21 +1,6 @@
 //! `slice_upload_file`: resumable multipart upload of a local file, part by part from the file
 //! at its offset, CRC-64 checked per part and for the whole object; `upload_file` picks a
 //! simple put below SliceSize.
-//!
-//! A part is streamed: its request body reads the file at the part's offset as the transport
-//! sends (no part-sized buffer, so memory stays flat whatever the part size), computing the
-//! CRC-64 of the bytes as they go; a retry opens the body again and re-reads the file. Only
-//! the unknown-length upload (`upload_stream`), whose source cannot be read twice, buffers parts.
-//!
-//! Resume needs no local state, as the JS SDK does it: an unfinished upload of the key is looked
-//! up (`multipart_list`), its parts listed, and every part whose size matches and whose ETag is
-//! the MD5 of the local bytes is kept. So an upload interrupted in one process is finished by
-//! the next.
-//!
-//! A task keeps its upload when it is paused or when a part fails (the task goes to Error);
-//! `restart` lists that upload's parts again and sends only the ones the server lacks (a part
-//! whose answer was lost is found there and kept), and `cancel` aborts it. The hash progress
-//! (`on_hash_progress`) totals the whole file and ends at exactly its size.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -46,15 +31,7 @@ const PART_SIZES_MIB: [u64; 14] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 
 
 /// The part size for a file: at least `chunk_size`, grown through the JS SDK's list of sizes
 /// until `size` fits in `max_parts` parts (MaxPartNumber, 10000 by default).
-///
-/// ```
-/// use tencent_cos::transfer::upload::part_size_for;
-/// assert_eq!(part_size_for(100 << 20, 1 << 20, 10_000), 1 << 20);
-/// assert_eq!(part_size_for(20_000 << 20, 1 << 20, 10_000), 2 << 20);
-/// assert_eq!(part_size_for(1025 << 20, 1 << 20, 1024), 2 << 20);
-/// assert_eq!(part_size_for(100 << 20, 8 << 20, 10_000), 8 << 20);
-/// ```
-pub fn part_size_for(size: u64, chunk_size: u64, max_parts: u64) -> u64 {
+pub(crate) fn part_size_for(size: u64, chunk_size: u64, max_parts: u64) -> u64 {
     let max_parts = max_parts.max(1);
     let fit = PART_SIZES_MIB.iter().map(|m| m * MIB).find(|s| size.div_ceil(*s) <= max_parts).unwrap_or(5120 * MIB);
     chunk_size.max(fit)
@@ -646,4 +623,17 @@ fn upload_one_part(
             .with_note("local value expected, COS value got"));
     }
     Ok(UploadedPart { number: part.number, etag: out.etag, crc64: local, len: part.len })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_sizes_grow_through_the_js_list() {
+        assert_eq!(part_size_for(100 << 20, 1 << 20, 10_000), 1 << 20);
+        assert_eq!(part_size_for(20_000 << 20, 1 << 20, 10_000), 2 << 20);
+        assert_eq!(part_size_for(1025 << 20, 1 << 20, 1024), 2 << 20);
+        assert_eq!(part_size_for(100 << 20, 8 << 20, 10_000), 8 << 20);
+    }
 }

@@ -1,22 +1,5 @@
 //! Uploads of unknown length: [`Bucket::upload_reader`] sends any `Read` (standard input, a
 //! decompressor, another object's `get_object` body) without knowing where it ends.
-//!
-//! | the stream ends | what is sent |
-//! | --- | --- |
-//! | within the first part (0 bytes included) | one PUT Object |
-//! | later | a multipart upload: parts read into buffers, sent by the part workers |
-//! | with a read error, or on cancel | the upload is aborted; the error (or `Cancelled`) returned |
-//! | after 10000 parts | refused: the upload is aborted, the error names `part_size` |
-//!
-//! Memory: at most `async_limit` parts are in flight plus the one being read, each of the part
-//! size, so a stream of any length uses `(async_limit + 1) x part_size` bytes of buffers. The
-//! part size grows with the stream: parts 1-1000 are `part_size`, 1001-2000 twice that, and so
-//! on (doubling every 1000 parts, at most 5 GiB), so the default 1 MiB reaches about 1 TiB
-//! within COS's 10000 parts while small streams keep small buffers.
-//!
-//! Every part is checked against COS's CRC-64 and retried from its buffer (ChunkRetryTimes
-//! times); the whole object's CRC-64 is checked after Complete. Progress reports `total` 0 and
-//! `percent` 0.0 while the length is unknown, then a last report with the final size at 100%.
 
 use std::io::{self, Read};
 use std::sync::{Arc, OnceLock};
@@ -60,7 +43,7 @@ pub struct UploadReader<'a> {
 impl Bucket {
     /// Uploads a stream of unknown length: one PUT when it ends within the first part, else a
     /// multipart upload with at most `async_limit` parts in memory (see the
-    /// [module docs](crate::transfer::upload_stream) for the whole contract). The reader is read
+    /// [contract](crate::transfer#uploads-of-unknown-length) for the whole contract). The reader is read
     /// on the calling thread; parts go out on the client's part workers.
     ///
     /// Copying another object's body through it re-uploads a stream whose length COS knows but

@@ -12,9 +12,9 @@ pub const MAX_XML_BODY: u64 = 32 * 1024 * 1024;
 /// Parses `bytes` as an XML document: UTF-8, no DTD, at most a few million nodes.
 ///
 /// ```
-/// let doc = tencent_cos::xml::parse_document(b"<a><b>1</b></a>").unwrap();
+/// let doc = tencent_cos::unversioned::xml::parse_document(b"<a><b>1</b></a>").unwrap();
 /// assert_eq!(doc.root_element().tag_name().name(), "a");
-/// assert!(tencent_cos::xml::parse_document(b"<a>").is_err());
+/// assert!(tencent_cos::unversioned::xml::parse_document(b"<a>").is_err());
 /// ```
 pub fn parse_document(bytes: &[u8]) -> Result<Document<'_>> {
     let text = std::str::from_utf8(bytes).map_err(|e| Error::Xml(format!("body is not UTF-8: {e}")))?;
@@ -225,7 +225,7 @@ pub fn parse_bool(name: &str, text: &str) -> Result<bool> {
 /// ```
 /// use tencent_cos::http::Headers;
 /// let body = b"<Error><Code>NoSuchKey</Code><Message>gone</Message><RequestId>r1</RequestId></Error>";
-/// let e = tencent_cos::xml::parse_service_error(404, &Headers::new(), body);
+/// let e = tencent_cos::unversioned::xml::parse_service_error(404, &Headers::new(), body);
 /// assert_eq!((e.code.as_str(), e.message.as_str(), e.request_id.as_deref()), ("NoSuchKey", "gone", Some("r1")));
 /// ```
 pub fn parse_service_error(status: u16, headers: &Headers, body: &[u8]) -> ServiceError {
@@ -280,8 +280,8 @@ fn error_element_fields(body: &[u8]) -> Option<ErrorFields> {
 ///
 /// ```
 /// use tencent_cos::http::Headers;
-/// assert!(tencent_cos::xml::embedded_error(200, &Headers::new(), b"<Error><Code>InternalError</Code></Error>").is_some());
-/// assert!(tencent_cos::xml::embedded_error(200, &Headers::new(), b"<CopyObjectResult/>").is_none());
+/// assert!(tencent_cos::unversioned::xml::embedded_error(200, &Headers::new(), b"<Error><Code>InternalError</Code></Error>").is_some());
+/// assert!(tencent_cos::unversioned::xml::embedded_error(200, &Headers::new(), b"<CopyObjectResult/>").is_none());
 /// ```
 pub fn embedded_error(status: u16, headers: &Headers, body: &[u8]) -> Option<ServiceError> {
     let doc = parse_document(body).ok()?;

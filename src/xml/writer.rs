@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 /// [`Error::InvalidArgument`] naming the field, so a body is never corrupt.
 ///
 /// ```
-/// use tencent_cos::xml::XmlWriter;
+/// use tencent_cos::unversioned::xml::XmlWriter;
 /// let mut w = XmlWriter::new();
 /// w.open("Delete");
 /// w.open("Object");

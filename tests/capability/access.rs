@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tencent_cos::api::acl::CannedAcl;
+use tencent_cos::GetAuthParams;
+use tencent_cos::api::CannedAcl;
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 use tencent_cos::http::{Headers, Method};
-use tencent_cos::presign::GetAuthParams;
 use tencent_cos::{Credentials, TemporaryCredentials};
 
 use crate::capability_support::{BUCKET, Env, REGION, etag_of, failure};
@@ -72,14 +72,10 @@ pub fn anonymous_access(env: &Env) {
     assert_eq!(failure(anonymous.get_bucket_acl().send()), denied());
 
     // An ACL given when an object is created opens that object only.
-    bucket.put_object("open.txt").body("open").acl(tencent_cos::api::acl::CannedAcl::PublicRead).send().unwrap();
+    bucket.put_object("open.txt").body("open").acl(tencent_cos::api::CannedAcl::PublicRead).send().unwrap();
     assert_eq!(anonymous.get_object("open.txt").send().unwrap().bytes().unwrap(), b"open");
-    let id = bucket
-        .multipart_init("open-multi.bin")
-        .acl(tencent_cos::api::acl::CannedAcl::PublicRead)
-        .send()
-        .unwrap()
-        .upload_id;
+    let id =
+        bucket.multipart_init("open-multi.bin").acl(tencent_cos::api::CannedAcl::PublicRead).send().unwrap().upload_id;
     let part = bucket.multipart_upload("open-multi.bin", &id, 1, "multi").send().unwrap().etag;
     bucket.multipart_complete("open-multi.bin", &id, [(1, part)]).send().unwrap();
     assert_eq!(anonymous.get_object("open-multi.bin").send().unwrap().bytes().unwrap(), b"multi");

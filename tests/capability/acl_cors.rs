@@ -2,8 +2,8 @@
 //! CORS rules and preflights.
 
 use tencent_cos::Error;
-use tencent_cos::api::acl::{ALL_USERS_URI, AccessControlPolicy, CannedAcl, Grant, Grantee, Owner, Permission};
-use tencent_cos::api::cors::CorsRule;
+use tencent_cos::api::CorsRule;
+use tencent_cos::api::{ALL_USERS_URI, AccessControlPolicy, CannedAcl, Grant, Grantee, Owner, Permission};
 
 use crate::capability_support::{Env, OTHER_ID, OWNER_ID, failure};
 

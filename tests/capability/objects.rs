@@ -6,8 +6,8 @@ use std::io::Cursor;
 use std::time::{Duration, SystemTime};
 
 use tencent_cos::Error;
-use tencent_cos::api::object_copy::MetadataDirective;
-use tencent_cos::api::object_get::ByteRange;
+use tencent_cos::api::ByteRange;
+use tencent_cos::api::MetadataDirective;
 use tencent_cos::checksum::crc64;
 use tencent_cos::http::Method;
 

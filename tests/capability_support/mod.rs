@@ -146,7 +146,7 @@ impl Env {
 impl Fetched {
     /// The status and the `<Error>` code of the body (the status as text when there is none).
     pub fn code(&self) -> (u16, String) {
-        let e = tencent_cos::xml::parse_service_error(self.status, &self.headers, &self.body);
+        let e = tencent_cos::unversioned::xml::parse_service_error(self.status, &self.headers, &self.body);
         (e.status, e.code)
     }
 }

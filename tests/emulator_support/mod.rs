@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use tencent_cos::auth::{sign_parts, signing_path};
-use tencent_cos::client::Scope;
+use tencent_cos::Scope;
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, ServerHandle};
 use tencent_cos::http::{Headers, Method, Response};
 use tencent_cos::operation::{Operation, OperationRequest};
-use tencent_cos::xml::{Element, parse_document, parse_service_error};
+use tencent_cos::unversioned::signing::{sign_parts, signing_path};
+use tencent_cos::unversioned::xml::{Element, parse_document, parse_service_error};
 use tencent_cos::{Client, ClientBuilder, RetryPolicy, ServiceError, SignedAuthorization};
 
 pub const REGION: &str = "ap-guangzhou";

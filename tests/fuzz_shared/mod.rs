@@ -4,30 +4,18 @@
 //! once it is added here (`tests/properties.rs` fails until it is).
 #![allow(dead_code)]
 
-use tencent_cos::api::bucket::{DeleteBucketInput, GetBucketLocationInput, HeadBucketInput, PutBucketInput};
-use tencent_cos::api::bucket_accelerate::{GetBucketAccelerateInput, PutBucketAccelerateInput};
-use tencent_cos::api::bucket_acl::{GetBucketAclInput, PutBucketAclInput};
-use tencent_cos::api::bucket_lifecycle::{
-    DeleteBucketLifecycleInput, GetBucketLifecycleInput, PutBucketLifecycleInput,
-};
-use tencent_cos::api::bucket_list::GetBucketInput;
-use tencent_cos::api::bucket_policy::{DeleteBucketPolicyInput, GetBucketPolicyInput, PutBucketPolicyInput};
-use tencent_cos::api::bucket_tagging::{DeleteBucketTaggingInput, GetBucketTaggingInput, PutBucketTaggingInput};
-use tencent_cos::api::bucket_versioning::{GetBucketVersioningInput, PutBucketVersioningInput, VersioningStatus};
-use tencent_cos::api::cors::{DeleteBucketCorsInput, GetBucketCorsInput, PutBucketCorsInput};
-use tencent_cos::api::multipart::{MultipartAbortInput, MultipartInitInput, MultipartUploadInput};
-use tencent_cos::api::multipart_complete::MultipartCompleteInput;
-use tencent_cos::api::multipart_copy::UploadPartCopyInput;
-use tencent_cos::api::multipart_list::MultipartListInput;
-use tencent_cos::api::multipart_list_part::MultipartListPartInput;
-use tencent_cos::api::object_acl::{GetObjectAclInput, PutObjectAclInput};
-use tencent_cos::api::object_copy::PutObjectCopyInput;
-use tencent_cos::api::object_delete::{DeleteMultipleObjectInput, DeleteObjectInput};
-use tencent_cos::api::object_get::GetObjectInput;
-use tencent_cos::api::object_head::HeadObjectInput;
-use tencent_cos::api::object_options::OptionsObjectInput;
-use tencent_cos::api::object_put::PutObjectInput;
-use tencent_cos::api::service::GetServiceInput;
+use tencent_cos::api::GetBucketInput;
+use tencent_cos::api::GetObjectInput;
+use tencent_cos::api::GetServiceInput;
+use tencent_cos::api::HeadObjectInput;
+use tencent_cos::api::MultipartCompleteInput;
+use tencent_cos::api::MultipartListInput;
+use tencent_cos::api::MultipartListPartInput;
+use tencent_cos::api::OptionsObjectInput;
+use tencent_cos::api::PutObjectCopyInput;
+use tencent_cos::api::PutObjectInput;
+use tencent_cos::api::UploadPartCopyInput;
+use tencent_cos::api::{DeleteBucketCorsInput, GetBucketCorsInput, PutBucketCorsInput};
 use tencent_cos::api::{
     DeleteBucketDomainCertificateInput, DeleteBucketDomainInput, DeleteBucketEncryptionInput,
     DeleteBucketIntelligentTieringRuleInput, DeleteBucketInventoryInput, DeleteBucketOriginInput,
@@ -40,9 +28,20 @@ use tencent_cos::api::{
     PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
     PutBucketReplicationInput, PutBucketWebsiteInput,
 };
+use tencent_cos::api::{DeleteBucketInput, GetBucketLocationInput, HeadBucketInput, PutBucketInput};
+use tencent_cos::api::{DeleteBucketLifecycleInput, GetBucketLifecycleInput, PutBucketLifecycleInput};
+use tencent_cos::api::{DeleteBucketPolicyInput, GetBucketPolicyInput, PutBucketPolicyInput};
+use tencent_cos::api::{DeleteBucketTaggingInput, GetBucketTaggingInput, PutBucketTaggingInput};
+use tencent_cos::api::{DeleteMultipleObjectInput, DeleteObjectInput};
+use tencent_cos::api::{GetBucketAccelerateInput, PutBucketAccelerateInput};
+use tencent_cos::api::{GetBucketAclInput, PutBucketAclInput};
+use tencent_cos::api::{GetBucketVersioningInput, PutBucketVersioningInput, VersioningStatus};
+use tencent_cos::api::{GetObjectAclInput, PutObjectAclInput};
+use tencent_cos::api::{MultipartAbortInput, MultipartInitInput, MultipartUploadInput};
 use tencent_cos::http::{Headers, Response};
 use tencent_cos::operation::{Operation, RawRequest};
-use tencent_cos::{AuthorizationParams, Error, KeyTime, Result, xml};
+use tencent_cos::unversioned::xml;
+use tencent_cos::{AuthorizationParams, Error, KeyTime, Result};
 
 /// A parser run on one response; `Ok` or `Err`, never a panic.
 pub type Parse = fn(Response) -> Result<()>;
@@ -319,13 +318,13 @@ impl FuzzSigning {
         })
     }
 
-    /// Signs with [`tencent_cos::auth::sign_parts`] (every header signed) over `start;end`.
+    /// Signs with [`tencent_cos::unversioned::signing::sign_parts`] (every header signed) over `start;end`.
     pub fn sign_parts(&self, start: u64, end: u64) -> String {
-        tencent_cos::auth::sign_parts(
+        tencent_cos::unversioned::signing::sign_parts(
             &self.secret_id,
             &self.secret_key,
             &self.method,
-            &tencent_cos::auth::signing_path(&self.key),
+            &tencent_cos::unversioned::signing::signing_path(&self.key),
             Self::pairs(&self.query).into_iter(),
             Self::pairs(&self.headers).into_iter(),
             start,
@@ -335,9 +334,9 @@ impl FuzzSigning {
 
     /// The HttpString of [`FuzzSigning::sign_parts`].
     pub fn http_string(&self) -> String {
-        tencent_cos::auth::http_string(
+        tencent_cos::unversioned::signing::http_string(
             &self.method,
-            &tencent_cos::auth::signing_path(&self.key),
+            &tencent_cos::unversioned::signing::signing_path(&self.key),
             Self::pairs(&self.query).into_iter(),
             Self::pairs(&self.headers).into_iter(),
         )
