@@ -210,7 +210,7 @@ fn an_authorization_callback_gets_the_request_and_its_answer_is_sent() {
                 "{} {} {:?} {:?} {:?} {:?}",
                 req.method, req.key, req.query, req.headers, req.bucket, req.region
             ));
-            Ok::<_, std::io::Error>(SignedAuthorization {
+            Ok(SignedAuthorization {
                 authorization: "server-made-auth".into(),
                 security_token: Some("srv-token".into()),
             })
@@ -392,7 +392,7 @@ fn clients_and_handles_cross_threads() {
 fn get_object_url_is_plain_when_the_client_cannot_sign_by_itself() {
     let plain = "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/dir/a%20b.txt?response-content-type=text%2Fplain";
     let callback = Client::builder()
-        .authorization_callback(|_| Ok::<_, std::io::Error>(SignedAuthorization::new("q-sign-algorithm=sha1&x")))
+        .authorization_callback(|_| Ok(SignedAuthorization::new("q-sign-algorithm=sha1&x")))
         .region("ap-guangzhou")
         .transport(ScriptedTransport::new())
         .build()
@@ -404,4 +404,29 @@ fn get_object_url_is_plain_when_the_client_cannot_sign_by_itself() {
         let url = bucket.get_object_url("dir/a b.txt").query("response-content-type", "text/plain");
         assert_eq!(url.build().unwrap(), plain);
     }
+}
+
+/// The callback's error type is a boxed error: `|_| Ok(..)` needs no annotation, and any error
+/// converts with `?`. Its failure stops the call before any request, naming the callback.
+#[test]
+fn an_authorization_callback_error_converts_with_question_mark_and_stops_the_call() {
+    let t = ScriptedTransport::new();
+    let client = Client::builder()
+        .authorization_callback(|req| {
+            let signed = std::fs::read_to_string(format!("/nonexistent/{}", req.key))?;
+            Ok(SignedAuthorization::new(signed))
+        })
+        .region("ap-guangzhou")
+        .transport(t.clone())
+        .build()
+        .unwrap();
+    let e = client.bucket(BUCKET).head_object("a.txt").send().unwrap_err();
+    match &e {
+        Error::Credentials(m) => {
+            assert!(m.starts_with("authorization callback failed: "), "{m}");
+            assert!(m.contains("No such file or directory"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(t.requests().len(), 0);
 }

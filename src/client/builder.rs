@@ -187,7 +187,8 @@ impl ClientBuilder {
     }
 
     /// A callback that returns a ready Authorization for each request (the JS
-    /// `getAuthorization` format 2): for servers that sign on behalf of clients.
+    /// `getAuthorization` format 2): for servers that sign on behalf of clients. Its error type
+    /// is a boxed error, so `|_| Ok(..)` needs no annotation and any error converts with `?`.
     ///
     /// ```
     /// use tencent_cos::{Client, SignedAuthorization};
@@ -195,19 +196,23 @@ impl ClientBuilder {
     ///     .authorization_callback(|req| {
     ///         // Send req.method, req.key, req.query, req.headers to your signing server.
     ///         let _ = (req.method, req.key, req.bucket, req.region);
-    ///         Ok::<_, std::io::Error>(SignedAuthorization::new("q-sign-algorithm=sha1&..."))
+    ///         let answer = std::fs::read_to_string("/nonexistent/signer-answer").unwrap_or_default();
+    ///         Ok(SignedAuthorization::new(format!("q-sign-algorithm=sha1&{answer}")))
     ///     })
     ///     .region("ap-guangzhou")
     ///     .build()?;
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn authorization_callback<F, E>(mut self, callback: F) -> Self
+    pub fn authorization_callback<F>(mut self, callback: F) -> Self
     where
-        F: Fn(&AuthorizationRequest<'_>) -> std::result::Result<SignedAuthorization, E> + Send + Sync + 'static,
-        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+        F: Fn(
+                &AuthorizationRequest<'_>,
+            ) -> std::result::Result<SignedAuthorization, Box<dyn std::error::Error + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
     {
-        let cb: Arc<AuthorizationCallback> =
-            Arc::new(move |r: &AuthorizationRequest<'_>| callback(r).map_err(Into::into));
+        let cb: Arc<AuthorizationCallback> = Arc::new(callback);
         self.credentials = CredentialSource::Callback(cb);
         self.temporary = None;
         self

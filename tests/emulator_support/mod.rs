@@ -189,11 +189,7 @@ impl Harness {
         sign: impl Fn(&tencent_cos::AuthorizationRequest<'_>) -> SignedAuthorization + Send + Sync + 'static,
     ) -> Client {
         let sign = Arc::new(sign);
-        self.builder()
-            .correct_clock_skew(false)
-            .authorization_callback(move |r| Ok::<_, std::io::Error>(sign(r)))
-            .build()
-            .unwrap()
+        self.builder().correct_clock_skew(false).authorization_callback(move |r| Ok(sign(r))).build().unwrap()
     }
 
     /// Sends `op` to `bucket` with the default client.
