@@ -6,6 +6,7 @@ use std::vec;
 
 use crate::api::acl::Owner;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
+use crate::api::storage_class::StorageClass;
 use crate::api::xml_body::XmlBody;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -53,8 +54,9 @@ pub struct Object {
     pub size: u64,
     /// Owner, when sent.
     pub owner: Option<Owner>,
-    /// StorageClass, e.g. `STANDARD`.
-    pub storage_class: String,
+    /// StorageClass, e.g. [`StorageClass::Standard`]; an empty [`StorageClass::Other`] when
+    /// COS sends none.
+    pub storage_class: StorageClass,
 }
 
 impl Object {
@@ -216,7 +218,7 @@ fn parse_list_bucket_result(
             etag: c.opt_text("ETag").unwrap_or_default(),
             size: c.opt_number("Size")?.unwrap_or(0),
             owner: c.child("Owner").map(Owner::from_element),
-            storage_class: c.opt_text("StorageClass").unwrap_or_default(),
+            storage_class: c.opt_text("StorageClass").unwrap_or_default().into(),
         });
     }
     let mut common_prefixes = Vec::new();

@@ -46,6 +46,7 @@ pub mod object_restore;
 pub mod object_versions;
 pub mod pages;
 pub mod service;
+pub mod storage_class;
 mod xml_body;
 
 pub use acl::*;
@@ -87,3 +88,4 @@ pub use object_restore::*;
 pub use object_versions::*;
 pub use pages::*;
 pub use service::*;
+pub use storage_class::*;

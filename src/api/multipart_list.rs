@@ -4,6 +4,7 @@ use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type
 use crate::api::multipart::Owner;
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
+use crate::api::storage_class::StorageClass;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -43,7 +44,7 @@ pub struct Upload {
     /// `UploadId`.
     pub upload_id: String,
     /// `StorageClass`.
-    pub storage_class: Option<String>,
+    pub storage_class: Option<StorageClass>,
     /// `Initiator`.
     pub initiator: Option<Owner>,
     /// `Owner`.
@@ -134,7 +135,7 @@ impl Operation for MultipartListInput {
                     Ok(Upload {
                         key: text.decode("Key", u.req_text("Key")?)?,
                         upload_id: u.req_text("UploadId")?,
-                        storage_class: u.opt_text("StorageClass"),
+                        storage_class: u.opt_text("StorageClass").map(StorageClass::from),
                         initiator: u.child("Initiator").map(Owner::from_element),
                         owner: u.child("Owner").map(Owner::from_element),
                         initiated: u.opt_text("Initiated"),

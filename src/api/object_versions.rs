@@ -15,6 +15,7 @@ use crate::api::acl::Owner;
 use crate::api::listing::{ListingText, reported_encoding, validate_page_size};
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
+use crate::api::storage_class::StorageClass;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -64,8 +65,8 @@ pub struct ObjectVersion {
     pub etag: String,
     /// `Size` in bytes.
     pub size: u64,
-    /// `StorageClass`.
-    pub storage_class: String,
+    /// `StorageClass`; an empty [`StorageClass::Other`] when COS sends none.
+    pub storage_class: StorageClass,
     /// `Owner`, when sent.
     pub owner: Option<Owner>,
 }
@@ -226,7 +227,7 @@ fn parse_list_versions_result(root: Element<'_, '_>, meta: ResponseMeta) -> Resu
                 last_modified: e.opt_text("LastModified").unwrap_or_default(),
                 etag: e.opt_text("ETag").unwrap_or_default(),
                 size: e.opt_number("Size")?.unwrap_or(0),
-                storage_class: e.opt_text("StorageClass").unwrap_or_default(),
+                storage_class: e.opt_text("StorageClass").unwrap_or_default().into(),
                 owner: e.child("Owner").map(Owner::from_element),
             })),
             "DeleteMarker" => entries.push(VersionListEntry::DeleteMarker(DeleteMarker {
