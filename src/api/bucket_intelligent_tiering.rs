@@ -221,6 +221,7 @@ pub struct PutBucketIntelligentTieringRuleInput {
 
 /// Output of `put_bucket_intelligent_tiering_rule` and `delete_bucket_intelligent_tiering_rule`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IntelligentTieringRuleOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -253,6 +254,7 @@ pub struct GetBucketIntelligentTieringRuleInput {
 
 /// Output of `get_bucket_intelligent_tiering_rule`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketIntelligentTieringRuleOutput {
     /// The rule.
     pub rule: IntelligentTieringConfiguration,
@@ -307,6 +309,7 @@ pub struct ListBucketIntelligentTieringInput;
 
 /// Output of `list_bucket_intelligent_tiering`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListBucketIntelligentTieringOutput {
     /// Every v2 rule, in COS's order.
     pub rules: Vec<IntelligentTieringConfiguration>,

@@ -387,6 +387,7 @@ pub struct GetBucketLifecycleInput;
 
 /// Output of `get_bucket_lifecycle`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketLifecycleOutput {
     /// Rules, in order; empty for a bucket without a lifecycle configuration.
     pub rules: Vec<LifecycleRule>,
@@ -459,6 +460,7 @@ pub struct PutBucketLifecycleInput {
 
 /// Output of `put_bucket_lifecycle`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketLifecycleOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -529,6 +531,7 @@ pub struct DeleteBucketLifecycleInput;
 
 /// Output of `delete_bucket_lifecycle`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketLifecycleOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

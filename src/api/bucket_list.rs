@@ -42,6 +42,7 @@ pub struct GetBucketInput {
 
 /// One object of a listing (`<Contents>`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Object {
     /// Key (decoded when the listing used `encoding_type("url")`).
     pub key: String,
@@ -66,7 +67,8 @@ impl Object {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// let object = tencent_cos::api::Object { last_modified: "2023-11-14T22:13:20.000Z".into(), ..Default::default() };
+    /// let mut object = tencent_cos::api::Object::default();
+    /// object.last_modified = "2023-11-14T22:13:20.000Z".into();
     /// assert_eq!(object.last_modified_time(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
     /// assert_eq!(tencent_cos::api::Object::default().last_modified_time(), None);
     /// ```

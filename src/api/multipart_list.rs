@@ -38,6 +38,7 @@ pub struct MultipartListInput {
 
 /// One upload in progress.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Upload {
     /// `Key` (decoded with `encoding-type=url`).
     pub key: String,
@@ -60,7 +61,8 @@ impl Upload {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// let upload = tencent_cos::api::Upload { initiated: Some("2023-11-14T22:13:20.000Z".into()), ..Default::default() };
+    /// let mut upload = tencent_cos::api::Upload::default();
+    /// upload.initiated = Some("2023-11-14T22:13:20.000Z".into());
     /// assert_eq!(upload.initiated_time(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
     /// ```
     pub fn initiated_time(&self) -> Option<std::time::SystemTime> {

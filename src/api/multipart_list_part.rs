@@ -39,6 +39,7 @@ pub struct MultipartListPartInput {
 
 /// One uploaded part.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Part {
     /// `PartNumber`.
     pub part_number: u32,

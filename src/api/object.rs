@@ -50,6 +50,7 @@ impl From<SystemTime> for HttpDate {
 
 /// The typed headers of an object, as `head_object` and `get_object` return them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectProperties {
     /// `Content-Length`.
     pub content_length: Option<u64>,

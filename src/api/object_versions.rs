@@ -52,6 +52,7 @@ pub struct ListObjectVersionsInput {
 
 /// One version of an object (`<Version>`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectVersion {
     /// `Key` (decoded).
     pub key: String,
@@ -73,6 +74,7 @@ pub struct ObjectVersion {
 
 /// One delete marker (`<DeleteMarker>`): no bytes, no ETag.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteMarker {
     /// `Key` (decoded).
     pub key: String,
@@ -100,7 +102,9 @@ impl VersionListEntry {
     ///
     /// ```
     /// use tencent_cos::api::{DeleteMarker, VersionListEntry};
-    /// let entry = VersionListEntry::DeleteMarker(DeleteMarker { key: "a.txt".into(), ..Default::default() });
+    /// let mut marker = DeleteMarker::default();
+    /// marker.key = "a.txt".into();
+    /// let entry = VersionListEntry::DeleteMarker(marker);
     /// assert_eq!(entry.key(), "a.txt");
     /// ```
     pub fn key(&self) -> &str {
@@ -114,7 +118,9 @@ impl VersionListEntry {
     ///
     /// ```
     /// use tencent_cos::api::{ObjectVersion, VersionListEntry};
-    /// let entry = VersionListEntry::Version(ObjectVersion { version_id: "null".into(), ..Default::default() });
+    /// let mut version = ObjectVersion::default();
+    /// version.version_id = "null".into();
+    /// let entry = VersionListEntry::Version(version);
     /// assert_eq!(entry.version_id(), "null");
     /// ```
     pub fn version_id(&self) -> &str {
