@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-/// A COS storage class: the classes COS names, and [`StorageClass::Other`] for any it adds later.
+/// A COS storage class: the classes COS names, and [`StorageClass::Other`] for any it adds later
+/// (`#[non_exhaustive]`: a class COS adds may become a named variant in a later release).
 ///
 /// Parsing ([`From<&str>`](StorageClass#impl-From<%26str>-for-StorageClass)) knows a named class
 /// in any ASCII case, because COS itself answers `Standard` in `ListParts` and
@@ -26,6 +27,7 @@ use std::fmt;
 /// assert!(StorageClass::Other("COLDEST".into()) != "coldest");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StorageClass {
     /// `STANDARD`.
     Standard,
@@ -43,6 +45,8 @@ pub enum StorageClass {
     MazStandardIa,
     /// `MAZ_INTELLIGENT_TIERING`.
     MazIntelligentTiering,
+    /// `MAZ_ARCHIVE`.
+    MazArchive,
     /// Any other value, kept and sent exactly as given.
     Other(String),
 }
@@ -52,10 +56,10 @@ impl StorageClass {
     ///
     /// ```
     /// use tencent_cos::api::StorageClass;
-    /// assert_eq!(StorageClass::KNOWN.len(), 8);
+    /// assert_eq!(StorageClass::KNOWN.len(), 9);
     /// assert!(StorageClass::KNOWN.iter().all(|c| StorageClass::from(c.as_str()) == *c));
     /// ```
-    pub const KNOWN: [StorageClass; 8] = [
+    pub const KNOWN: [StorageClass; 9] = [
         StorageClass::Standard,
         StorageClass::StandardIa,
         StorageClass::Archive,
@@ -64,6 +68,7 @@ impl StorageClass {
         StorageClass::MazStandard,
         StorageClass::MazStandardIa,
         StorageClass::MazIntelligentTiering,
+        StorageClass::MazArchive,
     ];
 
     /// The wire value: `STANDARD_IA` for [`StorageClass::StandardIa`], the string itself for
@@ -83,6 +88,7 @@ impl StorageClass {
             StorageClass::MazStandard => "MAZ_STANDARD",
             StorageClass::MazStandardIa => "MAZ_STANDARD_IA",
             StorageClass::MazIntelligentTiering => "MAZ_INTELLIGENT_TIERING",
+            StorageClass::MazArchive => "MAZ_ARCHIVE",
             StorageClass::Other(s) => s,
         }
     }
@@ -187,6 +193,7 @@ mod tests {
             "MAZ_STANDARD",
             "MAZ_STANDARD_IA",
             "MAZ_INTELLIGENT_TIERING",
+            "MAZ_ARCHIVE",
         ];
         for (class, wire) in StorageClass::KNOWN.iter().zip(wire) {
             assert_eq!(class.as_str(), wire);
@@ -194,7 +201,8 @@ mod tests {
             assert_eq!(StorageClass::from(wire), *class);
             assert_eq!(StorageClass::from(wire.to_owned()), *class);
             assert_eq!(StorageClass::from(wire.to_ascii_lowercase().as_str()), *class);
-            assert!(*class == wire && wire == *class);
+            assert!(*class == wire);
+            assert!(wire == *class);
         }
         assert_eq!(StorageClass::from("Standard"), StorageClass::Standard);
         assert_eq!(StorageClass::from("Standard").to_string(), "STANDARD");
