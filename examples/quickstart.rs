@@ -231,7 +231,7 @@ fn tell(s: &Session, summary: &mut Summary) -> Result<(), Box<dyn Error>> {
     bucket.put_object_acl(&hello).acl(CannedAcl::PublicRead).send()?;
     let acl = bucket.get_object_acl(&hello).send()?;
     s.say(&format!("Set the ACL of {hello} to public-read; read back: {} ({} grant(s))", acl.acl, acl.grants.len()));
-    summary.object_acl = acl.acl;
+    summary.object_acl = acl.acl.to_string();
     if s.owns_bucket {
         let bucket_acl = bucket.get_bucket_acl().send()?;
         s.say(&format!("Bucket ACL: {}, owner {}", bucket_acl.acl, bucket_acl.owner.id));

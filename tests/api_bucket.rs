@@ -70,14 +70,14 @@ fn owner_1250000000() -> Option<Owner> {
 }
 
 fn object(key: &str, last_modified: &str, etag: &str, size: u64) -> Object {
-    Object {
-        key: key.into(),
-        last_modified: last_modified.into(),
-        etag: format!("\"{etag}\""),
-        size,
-        owner: owner_1250000000(),
-        storage_class: "STANDARD".into(),
-    }
+    let mut object = Object::default();
+    object.key = key.into();
+    object.last_modified = last_modified.into();
+    object.etag = format!("\"{etag}\"");
+    object.size = size;
+    object.owner = owner_1250000000();
+    object.storage_class = "STANDARD".into();
+    object
 }
 
 // ---------------------------------------------------------------- service
@@ -95,11 +95,13 @@ fn get_service_lists_every_bucket() {
 
     assert_eq!(out.owner.id, "qcs::cam::uin/100000000001:uin/100000000001");
     assert_eq!(out.owner.display_name.as_deref(), Some("100000000001"));
-    let bucket = |name: &str, location: &str, date: &str| BucketSummary {
-        name: name.into(),
-        location: location.into(),
-        creation_date: date.into(),
-        bucket_type: None,
+    let bucket = |name: &str, location: &str, date: &str| {
+        let mut bucket_summary = BucketSummary::default();
+        bucket_summary.name = name.into();
+        bucket_summary.location = location.into();
+        bucket_summary.creation_date = date.into();
+        bucket_summary.bucket_type = None;
+        bucket_summary
     };
     assert_eq!(
         out.buckets,
@@ -128,11 +130,13 @@ fn get_service_in_a_region_with_filters_and_paging() {
     // The documented answer repeats <Buckets>; both buckets are read, names as printed.
     assert_eq!(out.owner.id, "qcs::cam::uin/100000000001:uin/100000000001");
     assert_eq!(out.owner.display_name.as_deref(), Some("100000000001"));
-    let bucket = |name: &str, date: &str| BucketSummary {
-        name: name.into(),
-        location: "ap-guangzhou".into(),
-        creation_date: date.into(),
-        bucket_type: Some("cos".into()),
+    let bucket = |name: &str, date: &str| {
+        let mut bucket_summary = BucketSummary::default();
+        bucket_summary.name = name.into();
+        bucket_summary.location = "ap-guangzhou".into();
+        bucket_summary.creation_date = date.into();
+        bucket_summary.bucket_type = Some("cos".into());
+        bucket_summary
     };
     assert_eq!(
         out.buckets,
@@ -353,17 +357,16 @@ fn url_encoding_type_is_sent_and_decoded() {
     let keys: Vec<&str> = out.contents.iter().map(|o| o.key.as_str()).collect();
     // A control character XML cannot carry arrives safely through the encoding.
     assert_eq!(keys, ["腾讯/b+c&d", "腾讯/bell\u{7}.txt"]);
-    assert_eq!(
-        out.contents[0],
-        Object {
-            key: "腾讯/b+c&d".into(),
-            last_modified: "2019-05-27T11:26:14.000Z".into(),
-            etag: "\"e\"".into(),
-            size: 3,
-            owner: None,
-            storage_class: "STANDARD_IA".into(),
-        }
-    );
+    assert_eq!(out.contents[0], {
+        let mut object = Object::default();
+        object.key = "腾讯/b+c&d".into();
+        object.last_modified = "2019-05-27T11:26:14.000Z".into();
+        object.etag = "\"e\"".into();
+        object.size = 3;
+        object.owner = None;
+        object.storage_class = "STANDARD_IA".into();
+        object
+    });
 }
 
 #[test]

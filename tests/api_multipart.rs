@@ -418,12 +418,15 @@ fn multipart_list_part_parses_every_documented_field() {
     assert_eq!(out.next_part_number_marker, None);
     assert_eq!(out.max_parts, Some(1000));
     assert!(!out.is_truncated);
-    assert_eq!(out.storage_class.as_deref(), Some("Standard"));
-    let part = |n: u32, t: &str, etag: &str| Part {
-        part_number: n,
-        last_modified: t.into(),
-        etag: format!("\"{etag}\""),
-        size: 1_048_576,
+    // COS answers `Standard` here; it is the named class, written `STANDARD`.
+    assert_eq!(out.storage_class, Some(tencent_cos::api::StorageClass::Standard));
+    let part = |n: u32, t: &str, etag: &str| {
+        let mut part = Part::default();
+        part.part_number = n;
+        part.last_modified = t.into();
+        part.etag = format!("\"{etag}\"");
+        part.size = 1_048_576;
+        part
     };
     assert_eq!(
         out.parts,
@@ -518,13 +521,15 @@ fn multipart_list_parses_every_documented_field() {
     assert!(!out.is_truncated);
     assert!(out.common_prefixes.is_empty());
     let root = "qcs::cam::uin/100000000001:uin/100000000001";
-    let upload = |key: &str, id: &str, at: &str| Upload {
-        key: key.into(),
-        upload_id: id.into(),
-        storage_class: Some("Standard".into()),
-        initiator: owner(root, "100000000001"),
-        owner: owner(root, "100000000001"),
-        initiated: Some(at.into()),
+    let upload = |key: &str, id: &str, at: &str| {
+        let mut upload = Upload::default();
+        upload.key = key.into();
+        upload.upload_id = id.into();
+        upload.storage_class = Some("Standard".into());
+        upload.initiator = owner(root, "100000000001");
+        upload.owner = owner(root, "100000000001");
+        upload.initiated = Some(at.into());
+        upload
     };
     assert_eq!(
         out.uploads,

@@ -71,20 +71,22 @@ fn head_object_sends_conditions_and_version_and_types_every_header() {
     assert_eq!(signed_params(&r), "versionid");
     let meta: BTreeMap<String, String> =
         [("author", "alice"), ("project", "oracle test")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
-    let expected = ObjectProperties {
-        content_length: Some(26),
-        content_type: Some("text/plain".into()),
-        etag: Some("\"ae6ef61d\"".into()),
-        last_modified: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
-        meta,
-        object_type: Some("appendable".into()),
-        storage_class: "STANDARD_IA".into(),
-        crc64: Some(15_060_521_397_700_495_958),
-        version_id: Some("v1".into()),
-        cache_control: Some("max-age=600".into()),
-        content_disposition: Some("attachment; filename=a.txt".into()),
-        content_encoding: Some("gzip".into()),
-        expires: Some("Wed, 21 Oct 2026 07:28:00 GMT".into()),
+    let expected = {
+        let mut object_properties = ObjectProperties::default();
+        object_properties.content_length = Some(26);
+        object_properties.content_type = Some("text/plain".into());
+        object_properties.etag = Some("\"ae6ef61d\"".into());
+        object_properties.last_modified = Some("Wed, 21 Oct 2015 07:28:00 GMT".into());
+        object_properties.meta = meta;
+        object_properties.object_type = Some("appendable".into());
+        object_properties.storage_class = "STANDARD_IA".into();
+        object_properties.crc64 = Some(15_060_521_397_700_495_958);
+        object_properties.version_id = Some("v1".into());
+        object_properties.cache_control = Some("max-age=600".into());
+        object_properties.content_disposition = Some("attachment; filename=a.txt".into());
+        object_properties.content_encoding = Some("gzip".into());
+        object_properties.expires = Some("Wed, 21 Oct 2026 07:28:00 GMT".into());
+        object_properties
     };
     assert_eq!(out.properties, expected);
     assert_eq!(out.properties.last_modified_time(), Some(UNIX_EPOCH + Duration::from_secs(1_445_412_480)));
@@ -471,13 +473,14 @@ fn delete_multiple_object_body_versions_quiet_and_md5() {
 fn delete_multiple_object_parses_the_documented_partial_failure() {
     let (_, bucket) = bucket_with(vec![Canned::new(200, fixture("DeleteResult-doc.xml"))]);
     let out = bucket.delete_multiple_object(["example-object-1.jpg"]).send().unwrap();
-    let deleted =
-        |key: &str, version: Option<&str>, marker: Option<bool>, marker_version: Option<&str>| DeletedObject {
-            key: key.into(),
-            version_id: version.map(Into::into),
-            delete_marker: marker,
-            delete_marker_version_id: marker_version.map(Into::into),
-        };
+    let deleted = |key: &str, version: Option<&str>, marker: Option<bool>, marker_version: Option<&str>| {
+        let mut deleted_object = DeletedObject::default();
+        deleted_object.key = key.into();
+        deleted_object.version_id = version.map(Into::into);
+        deleted_object.delete_marker = marker;
+        deleted_object.delete_marker_version_id = marker_version.map(Into::into);
+        deleted_object
+    };
     assert_eq!(
         out.deleted,
         vec![
@@ -493,11 +496,13 @@ fn delete_multiple_object_parses_the_documented_partial_failure() {
     );
     assert_eq!(
         out.errors,
-        vec![DeleteError {
-            key: "example-object-4.jpg".into(),
-            code: "PathConflict".into(),
-            message: "Path conflict.".into(),
-            version_id: Some("MTg0NDUxNzc2ODQ2NjQ0NjI0MDQ".into()),
+        vec![{
+            let mut delete_error = DeleteError::default();
+            delete_error.key = "example-object-4.jpg".into();
+            delete_error.code = "PathConflict".into();
+            delete_error.message = "Path conflict.".into();
+            delete_error.version_id = Some("MTg0NDUxNzc2ODQ2NjQ0NjI0MDQ".into());
+            delete_error
         }]
     );
 }

@@ -923,7 +923,7 @@ fn globs_match_names_and_paths() {
 #[test]
 fn the_hash_phase_is_its_own_bar_and_position_and_total_move_together() {
     use tencent_cos::transfer::ProgressInfo;
-    let info = |loaded, total| ProgressInfo { loaded, total, speed: 0.0, fraction: 0.0 };
+    let info = |loaded, total| ProgressInfo::new(loaded, total, 0.0);
     let bar = cos::progress::Bar::new("put", false);
     assert_eq!(bar.state(), (0, Some(0), true));
     (bar.on_hash_progress())(&info(2 * MIB as u64, 4 * MIB as u64));

@@ -956,7 +956,7 @@ fn any_lifecycle_rule(rng: &mut Rng) -> LifecycleRule {
     for _ in 0..rng.below(3) {
         let (days, date) =
             if rng.one_in(2) { (Some(rng.next() % 10_000), None) } else { (None, Some(xml_string(rng, 30))) };
-        rule.transitions.push(LifecycleTransition { days, date, storage_class: non_empty_xml_string(rng, 20) });
+        rule.transitions.push(LifecycleTransition { days, date, storage_class: non_empty_xml_string(rng, 20).into() });
     }
     if rng.one_in(2) {
         rule = if rng.one_in(2) {
@@ -1101,7 +1101,9 @@ fn bucket_encryption_and_replication_bodies_round_trip_through_our_parsers() {
                 status: word(rng, &["Enabled", "Disabled"]),
                 prefix: xml_string(rng, 30),
                 destination_bucket: required(rng, 40),
-                destination_storage_class: rng.one_in(2).then(|| word(rng, &["STANDARD", "STANDARD_IA", "ARCHIVE"])),
+                destination_storage_class: rng
+                    .one_in(2)
+                    .then(|| word(rng, &["STANDARD", "STANDARD_IA", "ARCHIVE"]).into()),
             })
             .collect();
         let replication = ReplicationConfiguration { role: required(rng, 40), rules };

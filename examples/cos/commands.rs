@@ -211,7 +211,7 @@ fn object_line(out: &mut dyn Write, object: &tencent_cos::api::Object, json: boo
             "size": object.size,
             "last_modified": object.last_modified,
             "etag": object.etag,
-            "storage_class": object.storage_class,
+            "storage_class": object.storage_class.as_str(),
         });
         writeln!(out, "{line}")
     } else {

@@ -76,6 +76,19 @@ impl CannedAcl {
     }
 }
 
+impl PartialEq<str> for CannedAcl {
+    /// True when `other` is this ACL's wire value (`CannedAcl::Private == "private"`).
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for CannedAcl {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl FromStr for CannedAcl {
     type Err = Error;
 
@@ -334,17 +347,18 @@ impl AccessControlPolicy {
 
 /// The result of `get_bucket_acl` / `get_object_acl`: the policy, plus the JS SDK's summary of
 /// it (`decodeAcl`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AclOutput {
     /// Owner.
     pub owner: Owner,
     /// Grants, in order.
     pub grants: Vec<Grant>,
-    /// ACL: the `x-cos-acl` response header when present, else derived from the grants to
-    /// everyone: `public-read-write` (FULL_CONTROL, or READ and WRITE), `public-read` (READ),
-    /// or `private`.
-    pub acl: String,
+    /// ACL: the `x-cos-acl` response header when it names a [`CannedAcl`], else derived from
+    /// the grants to everyone: `public-read-write` (FULL_CONTROL, or READ and WRITE),
+    /// `public-read` (READ), or `private`. A header value this crate does not know stays in
+    /// [`meta`](Self::meta). Compares with the wire string too: `out.acl == "private"`.
+    pub acl: CannedAcl,
     /// GrantRead: the other accounts with READ, as `id="..."` joined with `,` (the owner left out).
     pub grant_read: String,
     /// GrantWrite, as `grant_read`.
@@ -387,13 +401,13 @@ impl AclOutput {
             lists[slot].push(format!("id=\"{id}\""));
         }
         let derived = if public_full || (public_read && public_write) {
-            "public-read-write"
+            CannedAcl::PublicReadWrite
         } else if public_read {
-            "public-read"
+            CannedAcl::PublicRead
         } else {
-            "private"
+            CannedAcl::Private
         };
-        let acl = meta.header("x-cos-acl").filter(|v| !v.is_empty()).unwrap_or(derived).to_owned();
+        let acl = meta.header("x-cos-acl").and_then(|v| v.parse().ok()).unwrap_or(derived);
         let [grant_read, grant_write, grant_full_control, grant_read_acp, grant_write_acp] = lists.map(|l| l.join(","));
         AclOutput {
             owner: policy.owner,

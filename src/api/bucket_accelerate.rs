@@ -20,6 +20,7 @@ pub struct GetBucketAccelerateInput;
 
 /// Output of `get_bucket_accelerate`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketAccelerateOutput {
     /// Status: `Enabled` or `Suspended`; `None` when never set.
     pub status: Option<String>,
@@ -82,6 +83,7 @@ pub struct PutBucketAccelerateInput {
 
 /// Output of `put_bucket_accelerate`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketAccelerateOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

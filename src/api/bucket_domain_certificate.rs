@@ -120,6 +120,7 @@ pub struct PutBucketDomainCertificateInput {
 
 /// Output of `put_bucket_domain_certificate` and `delete_bucket_domain_certificate`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DomainCertificateOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -147,6 +148,7 @@ pub struct GetBucketDomainCertificateInput {
 
 /// Output of `get_bucket_domain_certificate`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketDomainCertificateOutput {
     /// Status of the domain's certificate (`ENABLED`).
     pub status: String,

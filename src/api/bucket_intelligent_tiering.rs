@@ -201,6 +201,7 @@ pub struct PutBucketIntelligentTieringRuleInput {
 
 /// Output of `put_bucket_intelligent_tiering_rule` and `delete_bucket_intelligent_tiering_rule`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IntelligentTieringRuleOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -233,6 +234,7 @@ pub struct GetBucketIntelligentTieringRuleInput {
 
 /// Output of `get_bucket_intelligent_tiering_rule`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketIntelligentTieringRuleOutput {
     /// The rule.
     pub rule: IntelligentTieringConfiguration,
@@ -287,6 +289,7 @@ pub struct ListBucketIntelligentTieringInput;
 
 /// Output of `list_bucket_intelligent_tiering`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListBucketIntelligentTieringOutput {
     /// Every v2 rule, in COS's order.
     pub rules: Vec<IntelligentTieringConfiguration>,

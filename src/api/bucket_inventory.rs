@@ -167,6 +167,7 @@ pub struct PutBucketInventoryInput {
 
 /// Output of `put_bucket_inventory`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketInventoryOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -214,6 +215,7 @@ pub struct GetBucketInventoryInput {
 
 /// Output of `get_bucket_inventory`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketInventoryOutput {
     /// The configuration.
     pub inventory: InventoryConfiguration,
@@ -263,6 +265,7 @@ pub struct ListBucketInventoryInput {
 
 /// Output of `list_bucket_inventory`: one page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListBucketInventoryOutput {
     /// The configurations of this page, in COS's order.
     pub configurations: Vec<InventoryConfiguration>,
@@ -342,6 +345,7 @@ pub struct DeleteBucketInventoryInput {
 
 /// Output of `delete_bucket_inventory`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketInventoryOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

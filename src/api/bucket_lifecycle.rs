@@ -1,6 +1,7 @@
 //! Bucket lifecycle: `put_bucket_lifecycle`, `get_bucket_lifecycle`, `delete_bucket_lifecycle`.
 
 use crate::api::bucket_tagging::Tag;
+use crate::api::storage_class::StorageClass;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -71,8 +72,9 @@ pub struct LifecycleTransition {
     pub days: Option<u64>,
     /// An ISO 8601 date (`2030-01-01T00:00:00+08:00`).
     pub date: Option<String>,
-    /// Target storage class (`STANDARD_IA`, `ARCHIVE`, `DEEP_ARCHIVE`, ...).
-    pub storage_class: String,
+    /// Target storage class (`STANDARD_IA`, `ARCHIVE`, `DEEP_ARCHIVE`, ...); an empty
+    /// [`StorageClass::Other`] when COS sends none.
+    pub storage_class: StorageClass,
 }
 
 /// `<Expiration>`: delete current versions after `days` or on `date`, or remove expired
@@ -92,8 +94,8 @@ pub struct LifecycleExpiration {
 pub struct NoncurrentVersionTransition {
     /// Days after the version became noncurrent.
     pub noncurrent_days: u64,
-    /// Target storage class.
-    pub storage_class: String,
+    /// Target storage class; an empty [`StorageClass::Other`] when COS sends none.
+    pub storage_class: StorageClass,
 }
 
 /// One lifecycle rule (`<Rule>`).
@@ -160,7 +162,7 @@ impl LifecycleRule {
     }
 
     /// Adds a transition after `days` to `storage_class`.
-    pub fn transition_days(mut self, days: u64, storage_class: impl Into<String>) -> Self {
+    pub fn transition_days(mut self, days: u64, storage_class: impl Into<StorageClass>) -> Self {
         self.transitions.push(LifecycleTransition {
             days: Some(days),
             date: None,
@@ -182,7 +184,7 @@ impl LifecycleRule {
     }
 
     /// Adds a noncurrent-version transition.
-    pub fn noncurrent_version_transition(mut self, days: u64, storage_class: impl Into<String>) -> Self {
+    pub fn noncurrent_version_transition(mut self, days: u64, storage_class: impl Into<StorageClass>) -> Self {
         self.noncurrent_version_transitions
             .push(NoncurrentVersionTransition { noncurrent_days: days, storage_class: storage_class.into() });
         self
@@ -214,7 +216,7 @@ impl LifecycleRule {
             if t.days.is_some() == t.date.is_some() {
                 return bad("a transition needs days or a date, not both");
             }
-            if t.storage_class.is_empty() {
+            if t.storage_class.as_str().is_empty() {
                 return bad("a transition needs a storage class");
             }
         }
@@ -224,7 +226,7 @@ impl LifecycleRule {
                 return bad("an expiration needs exactly one of days, date, expired_object_delete_marker");
             }
         }
-        if self.noncurrent_version_transitions.iter().any(|t| t.storage_class.is_empty()) {
+        if self.noncurrent_version_transitions.iter().any(|t| t.storage_class.as_str().is_empty()) {
             return bad("a noncurrent-version transition needs a storage class");
         }
         if self.filter.as_ref().is_some_and(|f| f.tags.iter().any(|t| t.key.is_empty())) {
@@ -250,7 +252,7 @@ impl LifecycleRule {
             if let Some(d) = &t.date {
                 w.leaf("Date", d, FIELD)?;
             }
-            w.leaf("StorageClass", &t.storage_class, FIELD)?;
+            w.leaf("StorageClass", t.storage_class.as_str(), FIELD)?;
             w.close("Transition");
         }
         if let Some(e) = &self.expiration {
@@ -269,7 +271,7 @@ impl LifecycleRule {
         for t in &self.noncurrent_version_transitions {
             w.open("NoncurrentVersionTransition");
             w.leaf("NoncurrentDays", &t.noncurrent_days.to_string(), FIELD)?;
-            w.leaf("StorageClass", &t.storage_class, FIELD)?;
+            w.leaf("StorageClass", t.storage_class.as_str(), FIELD)?;
             w.close("NoncurrentVersionTransition");
         }
         if let Some(d) = self.noncurrent_version_expiration_days {
@@ -298,7 +300,7 @@ impl LifecycleRule {
             transitions.push(LifecycleTransition {
                 days: t.opt_number("Days")?,
                 date: t.opt_text("Date"),
-                storage_class: t.opt_text("StorageClass").unwrap_or_default(),
+                storage_class: t.opt_text("StorageClass").unwrap_or_default().into(),
             });
         }
         let expiration = match e.child("Expiration") {
@@ -313,7 +315,7 @@ impl LifecycleRule {
         for t in e.children("NoncurrentVersionTransition") {
             noncurrent.push(NoncurrentVersionTransition {
                 noncurrent_days: t.opt_number("NoncurrentDays")?.unwrap_or(0),
-                storage_class: t.opt_text("StorageClass").unwrap_or_default(),
+                storage_class: t.opt_text("StorageClass").unwrap_or_default().into(),
             });
         }
         let days_in = |name: &str, leaf: &str| -> Result<Option<u64>> {
@@ -376,6 +378,7 @@ pub struct GetBucketLifecycleInput;
 
 /// Output of `get_bucket_lifecycle`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketLifecycleOutput {
     /// Rules, in order; empty for a bucket without a lifecycle configuration.
     pub rules: Vec<LifecycleRule>,
@@ -448,6 +451,7 @@ pub struct PutBucketLifecycleInput {
 
 /// Output of `put_bucket_lifecycle`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketLifecycleOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -518,6 +522,7 @@ pub struct DeleteBucketLifecycleInput;
 
 /// Output of `delete_bucket_lifecycle`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketLifecycleOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

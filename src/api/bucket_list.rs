@@ -6,6 +6,7 @@ use std::vec;
 
 use crate::api::acl::Owner;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
+use crate::api::storage_class::StorageClass;
 use crate::api::xml_body::XmlBody;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ pub struct GetBucketInput {
 
 /// One object of a listing (`<Contents>`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Object {
     /// Key (decoded when the listing used `encoding_type("url")`).
     pub key: String,
@@ -53,8 +55,9 @@ pub struct Object {
     pub size: u64,
     /// Owner, when sent.
     pub owner: Option<Owner>,
-    /// StorageClass, e.g. `STANDARD`.
-    pub storage_class: String,
+    /// StorageClass, e.g. [`StorageClass::Standard`]; an empty [`StorageClass::Other`] when
+    /// COS sends none.
+    pub storage_class: StorageClass,
 }
 
 impl Object {
@@ -64,7 +67,8 @@ impl Object {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// let object = tencent_cos::api::Object { last_modified: "2023-11-14T22:13:20.000Z".into(), ..Default::default() };
+    /// let mut object = tencent_cos::api::Object::default();
+    /// object.last_modified = "2023-11-14T22:13:20.000Z".into();
     /// assert_eq!(object.last_modified_time(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
     /// assert_eq!(tencent_cos::api::Object::default().last_modified_time(), None);
     /// ```
@@ -216,7 +220,7 @@ fn parse_list_bucket_result(
             etag: c.opt_text("ETag").unwrap_or_default(),
             size: c.opt_number("Size")?.unwrap_or(0),
             owner: c.child("Owner").map(Owner::from_element),
-            storage_class: c.opt_text("StorageClass").unwrap_or_default(),
+            storage_class: c.opt_text("StorageClass").unwrap_or_default().into(),
         });
     }
     let mut common_prefixes = Vec::new();

@@ -22,6 +22,7 @@ pub struct GetBucketPolicyInput;
 
 /// Output of `get_bucket_policy`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketPolicyOutput {
     /// The policy JSON as COS sent it; empty for a bucket without a policy.
     pub policy: String,
@@ -92,6 +93,7 @@ pub struct PutBucketPolicyInput {
 
 /// Output of `put_bucket_policy`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketPolicyOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -148,6 +150,7 @@ pub struct DeleteBucketPolicyInput;
 
 /// Output of `delete_bucket_policy`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketPolicyOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

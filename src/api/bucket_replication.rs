@@ -3,6 +3,7 @@
 //! versioning is `Enabled`.
 
 use crate::api::bucket_config::{XmlConfig, config_delete, config_get, config_put, one_of, opt_leaf, trimmed};
+use crate::api::storage_class::StorageClass;
 use crate::error::{Error, Result};
 use crate::xml::{Element, XmlWriter};
 
@@ -20,7 +21,7 @@ pub struct ReplicationRule {
     /// Destination/Bucket: `qcs::cos:<region>::<bucket>`.
     pub destination_bucket: String,
     /// Destination/StorageClass of the copies.
-    pub destination_storage_class: Option<String>,
+    pub destination_storage_class: Option<StorageClass>,
 }
 
 impl ReplicationRule {
@@ -73,7 +74,9 @@ impl XmlConfig for ReplicationConfiguration {
             w.leaf("Prefix", &r.prefix, FIELD)?;
             w.open("Destination");
             w.leaf("Bucket", &r.destination_bucket, FIELD)?;
-            opt_leaf(w, "StorageClass", &r.destination_storage_class, FIELD)?;
+            if let Some(class) = &r.destination_storage_class {
+                w.leaf("StorageClass", class.as_str(), FIELD)?;
+            }
             w.close("Destination");
             w.close("Rule");
         }
@@ -90,7 +93,7 @@ impl XmlConfig for ReplicationConfiguration {
                     status: trimmed(&r, "Status").unwrap_or_default(),
                     prefix: r.opt_text("Prefix").unwrap_or_default(),
                     destination_bucket: d.and_then(|d| d.opt_text("Bucket")).unwrap_or_default(),
-                    destination_storage_class: d.and_then(|d| trimmed(&d, "StorageClass")),
+                    destination_storage_class: d.and_then(|d| trimmed(&d, "StorageClass")).map(StorageClass::from),
                 }
             })
             .collect();

@@ -42,6 +42,7 @@ pub struct GetBucketTaggingInput;
 
 /// Output of `get_bucket_tagging`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketTaggingOutput {
     /// The tags (TagSet), in order; empty for a bucket never tagged.
     pub tags: Vec<Tag>,
@@ -123,6 +124,7 @@ pub struct PutBucketTaggingInput {
 
 /// Output of `put_bucket_tagging`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketTaggingOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,
@@ -219,6 +221,7 @@ pub struct DeleteBucketTaggingInput;
 
 /// Output of `delete_bucket_tagging`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteBucketTaggingOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

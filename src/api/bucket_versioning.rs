@@ -56,6 +56,7 @@ pub struct GetBucketVersioningInput;
 
 /// Output of `get_bucket_versioning`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GetBucketVersioningOutput {
     /// Status; `None` for a bucket whose versioning was never set.
     pub status: Option<VersioningStatus>,
@@ -114,6 +115,7 @@ pub struct PutBucketVersioningInput {
 
 /// Output of `put_bucket_versioning`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PutBucketVersioningOutput {
     /// Status and every response header.
     pub meta: ResponseMeta,

@@ -430,6 +430,7 @@ pub(crate) mod object_restore;
 pub(crate) mod object_versions;
 pub(crate) mod pages;
 pub(crate) mod service;
+pub(crate) mod storage_class;
 mod xml_body;
 
 pub use acl::*;
@@ -471,3 +472,4 @@ pub use object_restore::*;
 pub use object_versions::*;
 pub use pages::*;
 pub use service::*;
+pub use storage_class::*;

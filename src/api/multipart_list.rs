@@ -4,6 +4,7 @@ use crate::api::acl::Owner;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
+use crate::api::storage_class::StorageClass;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -37,13 +38,14 @@ pub struct MultipartListInput {
 
 /// One upload in progress.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Upload {
     /// `Key` (decoded with `encoding-type=url`).
     pub key: String,
     /// `UploadId`.
     pub upload_id: String,
     /// `StorageClass`.
-    pub storage_class: Option<String>,
+    pub storage_class: Option<StorageClass>,
     /// `Initiator`.
     pub initiator: Option<Owner>,
     /// `Owner`.
@@ -59,7 +61,8 @@ impl Upload {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// let upload = tencent_cos::api::Upload { initiated: Some("2023-11-14T22:13:20.000Z".into()), ..Default::default() };
+    /// let mut upload = tencent_cos::api::Upload::default();
+    /// upload.initiated = Some("2023-11-14T22:13:20.000Z".into());
     /// assert_eq!(upload.initiated_time(), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
     /// ```
     pub fn initiated_time(&self) -> Option<std::time::SystemTime> {
@@ -134,7 +137,7 @@ impl Operation for MultipartListInput {
                     Ok(Upload {
                         key: text.decode("Key", u.req_text("Key")?)?,
                         upload_id: u.req_text("UploadId")?,
-                        storage_class: u.opt_text("StorageClass"),
+                        storage_class: u.opt_text("StorageClass").map(StorageClass::from),
                         initiator: u.child("Initiator").map(Owner::from_element),
                         owner: u.child("Owner").map(Owner::from_element),
                         initiated: u.opt_text("Initiated"),

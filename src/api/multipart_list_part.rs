@@ -7,6 +7,7 @@ use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type
 use crate::api::multipart::validate_upload_id;
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
+use crate::api::storage_class::StorageClass;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -39,6 +40,7 @@ pub struct MultipartListPartInput {
 
 /// One uploaded part.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Part {
     /// `PartNumber`.
     pub part_number: u32,
@@ -68,8 +70,8 @@ pub struct MultipartListPartOutput {
     pub initiator: Option<Owner>,
     /// `Owner`.
     pub owner: Option<Owner>,
-    /// `StorageClass`.
-    pub storage_class: Option<String>,
+    /// `StorageClass` (COS answers `Standard` here: [`StorageClass::Standard`]).
+    pub storage_class: Option<StorageClass>,
     /// `PartNumberMarker`.
     pub part_number_marker: Option<u32>,
     /// `NextPartNumberMarker`: where the next page starts.
@@ -126,7 +128,7 @@ impl Operation for MultipartListPartInput {
                 upload_id: root.opt_text("UploadId").unwrap_or_default(),
                 initiator: root.child("Initiator").map(Owner::from_element),
                 owner: root.child("Owner").map(Owner::from_element),
-                storage_class: root.opt_text("StorageClass"),
+                storage_class: root.opt_text("StorageClass").map(StorageClass::from),
                 part_number_marker: root.opt_number("PartNumberMarker")?,
                 next_part_number_marker: root.opt_number("NextPartNumberMarker")?,
                 max_parts: root.opt_number("MaxParts")?,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use crate::api::storage_class::StorageClass;
 use crate::api::xml_body::XmlBody;
 use crate::error::Result;
 use crate::http::{Headers, Response, ResponseMeta};
@@ -49,6 +50,7 @@ impl From<SystemTime> for HttpDate {
 
 /// The typed headers of an object, as `head_object` and `get_object` return them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectProperties {
     /// `Content-Length`.
     pub content_length: Option<u64>,
@@ -63,8 +65,9 @@ pub struct ObjectProperties {
     pub meta: BTreeMap<String, String>,
     /// `x-cos-object-type`: `normal`, `appendable`, ...
     pub object_type: Option<String>,
-    /// `x-cos-storage-class`; `STANDARD` when COS sends none, as it does for standard objects.
-    pub storage_class: String,
+    /// `x-cos-storage-class`; [`StorageClass::Standard`] when COS sends none, as it does for
+    /// standard objects.
+    pub storage_class: StorageClass,
     /// `x-cos-hash-crc64ecma` (CRC-64/XZ); `None` when absent or not a decimal `u64`.
     pub crc64: Option<u64>,
     /// `x-cos-version-id`.
@@ -91,7 +94,7 @@ impl ObjectProperties {
     /// let p = ObjectProperties::from_headers(&headers);
     /// assert_eq!(p.content_length, Some(5));
     /// assert_eq!(p.meta["author"], "alice");
-    /// assert_eq!((p.crc64, p.storage_class.as_str()), (None, "STANDARD"));
+    /// assert_eq!((p.crc64, p.storage_class), (None, tencent_cos::api::StorageClass::Standard));
     /// ```
     pub fn from_headers(headers: &Headers) -> Self {
         let text = |name: &str| headers.get(name).map(str::to_owned);
@@ -109,7 +112,7 @@ impl ObjectProperties {
             last_modified: text("last-modified"),
             meta,
             object_type: text("x-cos-object-type"),
-            storage_class: text("x-cos-storage-class").unwrap_or_else(|| "STANDARD".to_owned()),
+            storage_class: headers.get("x-cos-storage-class").map(StorageClass::from).unwrap_or_default(),
             crc64: crc64_header(headers),
             version_id: text("x-cos-version-id"),
             cache_control: text("cache-control"),

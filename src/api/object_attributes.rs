@@ -3,83 +3,10 @@
 
 use crate::api::acl::CannedAcl;
 use crate::api::object::push_header;
+pub use crate::api::storage_class::StorageClass;
 use crate::config;
 use crate::error::{Error, Result};
 use crate::http::Headers;
-
-/// `x-cos-storage-class`: the classes COS names, and any other it may add (sent as given).
-///
-/// ```
-/// use tencent_cos::api::StorageClass;
-/// assert_eq!(StorageClass::from("STANDARD_IA"), StorageClass::StandardIa);
-/// assert_eq!(StorageClass::StandardIa.as_str(), "STANDARD_IA");
-/// assert_eq!(StorageClass::from("COLDEST"), StorageClass::Other("COLDEST".into()));
-/// assert_eq!(StorageClass::from("COLDEST").as_str(), "COLDEST");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum StorageClass {
-    /// `STANDARD`.
-    Standard,
-    /// `STANDARD_IA`.
-    StandardIa,
-    /// `ARCHIVE`.
-    Archive,
-    /// `DEEP_ARCHIVE`.
-    DeepArchive,
-    /// `INTELLIGENT_TIERING`.
-    IntelligentTiering,
-    /// `MAZ_STANDARD`.
-    MazStandard,
-    /// `MAZ_STANDARD_IA`.
-    MazStandardIa,
-    /// `MAZ_INTELLIGENT_TIERING`.
-    MazIntelligentTiering,
-    /// Any other value, sent exactly as given.
-    Other(String),
-}
-
-impl StorageClass {
-    const NAMED: [(StorageClass, &'static str); 8] = [
-        (StorageClass::Standard, "STANDARD"),
-        (StorageClass::StandardIa, "STANDARD_IA"),
-        (StorageClass::Archive, "ARCHIVE"),
-        (StorageClass::DeepArchive, "DEEP_ARCHIVE"),
-        (StorageClass::IntelligentTiering, "INTELLIGENT_TIERING"),
-        (StorageClass::MazStandard, "MAZ_STANDARD"),
-        (StorageClass::MazStandardIa, "MAZ_STANDARD_IA"),
-        (StorageClass::MazIntelligentTiering, "MAZ_INTELLIGENT_TIERING"),
-    ];
-
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StorageClass::Other(s) => s,
-            named => Self::NAMED.iter().find(|(c, _)| c == named).map_or("", |(_, s)| s),
-        }
-    }
-}
-
-impl From<&str> for StorageClass {
-    /// A named class when `value` is its exact wire string, else [`StorageClass::Other`].
-    fn from(value: &str) -> Self {
-        Self::NAMED
-            .iter()
-            .find(|(_, s)| *s == value)
-            .map_or_else(|| StorageClass::Other(value.to_owned()), |(c, _)| c.clone())
-    }
-}
-
-impl From<String> for StorageClass {
-    fn from(value: String) -> Self {
-        StorageClass::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for StorageClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// What an upload stores with the object besides its bytes: content headers, ACL, storage
 /// class and `x-cos-meta-*` (shared by `put_object`, `put_object_copy`, `multipart_init`).
@@ -244,7 +171,7 @@ macro_rules! attribute_methods {
             #[doc = "`x-cos-storage-class`: `STANDARD`, `STANDARD_IA`, `ARCHIVE`, `MAZ_STANDARD`, ..."]
             #[doc = ""]
             #[doc = $crate::api::object::builder_doc!($call, "storage_class(\"STANDARD_IA\")")]
-            pub fn storage_class(mut self, value: impl Into<$crate::api::object_attributes::StorageClass>) -> Self {
+            pub fn storage_class(mut self, value: impl Into<$crate::api::StorageClass>) -> Self {
                 self.input.attributes.storage_class = Some(value.into());
                 self
             }

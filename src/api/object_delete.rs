@@ -146,6 +146,7 @@ pub struct DeleteMultipleObjectInput {
 
 /// An object `delete_multiple_object` deleted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// `Key`.
     pub key: String,
@@ -159,6 +160,7 @@ pub struct DeletedObject {
 
 /// An object `delete_multiple_object` could not delete.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteError {
     /// `Key`.
     pub key: String,

@@ -8,6 +8,7 @@ use crate::api::acl::Owner;
 use crate::api::listing::{ListingText, reported_encoding, validate_page_size};
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
+use crate::api::storage_class::StorageClass;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -44,6 +45,7 @@ pub struct ListObjectVersionsInput {
 
 /// One version of an object (`<Version>`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectVersion {
     /// `Key` (decoded).
     pub key: String,
@@ -57,14 +59,15 @@ pub struct ObjectVersion {
     pub etag: String,
     /// `Size` in bytes.
     pub size: u64,
-    /// `StorageClass`.
-    pub storage_class: String,
+    /// `StorageClass`; an empty [`StorageClass::Other`] when COS sends none.
+    pub storage_class: StorageClass,
     /// `Owner`, when sent.
     pub owner: Option<Owner>,
 }
 
 /// One delete marker (`<DeleteMarker>`): no bytes, no ETag.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeleteMarker {
     /// `Key` (decoded).
     pub key: String,
@@ -92,7 +95,9 @@ impl VersionListEntry {
     ///
     /// ```
     /// use tencent_cos::api::{DeleteMarker, VersionListEntry};
-    /// let entry = VersionListEntry::DeleteMarker(DeleteMarker { key: "a.txt".into(), ..Default::default() });
+    /// let mut marker = DeleteMarker::default();
+    /// marker.key = "a.txt".into();
+    /// let entry = VersionListEntry::DeleteMarker(marker);
     /// assert_eq!(entry.key(), "a.txt");
     /// ```
     pub fn key(&self) -> &str {
@@ -106,7 +111,9 @@ impl VersionListEntry {
     ///
     /// ```
     /// use tencent_cos::api::{ObjectVersion, VersionListEntry};
-    /// let entry = VersionListEntry::Version(ObjectVersion { version_id: "null".into(), ..Default::default() });
+    /// let mut version = ObjectVersion::default();
+    /// version.version_id = "null".into();
+    /// let entry = VersionListEntry::Version(version);
     /// assert_eq!(entry.version_id(), "null");
     /// ```
     pub fn version_id(&self) -> &str {
@@ -219,7 +226,7 @@ fn parse_list_versions_result(root: Element<'_, '_>, meta: ResponseMeta) -> Resu
                 last_modified: e.opt_text("LastModified").unwrap_or_default(),
                 etag: e.opt_text("ETag").unwrap_or_default(),
                 size: e.opt_number("Size")?.unwrap_or(0),
-                storage_class: e.opt_text("StorageClass").unwrap_or_default(),
+                storage_class: e.opt_text("StorageClass").unwrap_or_default().into(),
                 owner: e.child("Owner").map(Owner::from_element),
             })),
             "DeleteMarker" => entries.push(VersionListEntry::DeleteMarker(DeleteMarker {

@@ -35,6 +35,7 @@ pub struct GetServiceInput {
 
 /// One bucket of the account.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BucketSummary {
     /// Name: `{name}-{appid}`.
     pub name: String,

@@ -77,6 +77,7 @@ pub struct AbortIncompleteUploads<'a> {
 
 /// What [`Bucket::abort_incomplete_uploads`] did.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct AbortedUploads {
     /// `(key, upload id)` of every upload aborted (one already gone counts as aborted), in
     /// listing order.
@@ -87,6 +88,7 @@ pub struct AbortedUploads {
 
 /// An upload [`Bucket::abort_incomplete_uploads`] could not abort.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct AbortFailure {
     /// The object key.
     pub key: String,

@@ -12,6 +12,7 @@ use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy::{MetadataDirective, PutObjectCopyInput};
 use crate::api::object_copy_source::{CopySource, CopySourceParts};
 use crate::api::object_head::HeadObjectInput;
+use crate::api::storage_class::StorageClass;
 use crate::client::{Bucket, CallOptions, Client};
 use crate::error::{Error, Result, TransportErrorKind};
 use crate::http::ResponseMeta;
@@ -95,8 +96,8 @@ fn head_source(client: &Client, source: &SourceObject) -> Result<SourceInfo> {
     let size = props.content_length.ok_or_else(|| {
         Error::transport(TransportErrorKind::Other, format!("HEAD of {} answered no Content-Length", source.describe()))
     })?;
-    let class = props.storage_class.to_ascii_uppercase();
-    if class == "ARCHIVE" || class == "DEEP_ARCHIVE" {
+    let class = &props.storage_class;
+    if matches!(class, StorageClass::Archive | StorageClass::DeepArchive) {
         // `x-cos-restore: ongoing-request="false", expiry-date="..."` once a restored copy exists.
         let restored = head.meta.header("x-cos-restore").is_some_and(|r| r.contains("ongoing-request=\"false\""));
         if !restored {

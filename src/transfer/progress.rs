@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 /// One progress report, as the JS SDK's `onProgress` receives it.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ProgressInfo {
     /// Bytes done.
     pub loaded: u64,
@@ -22,12 +23,25 @@ pub struct ProgressInfo {
 }
 
 impl ProgressInfo {
+    /// A report of `loaded` of `total` bytes at `speed` bytes per second, with
+    /// [`fraction`](Self::fraction) worked out as the transfers do (to the hundredth, rounded
+    /// down; 1.0 when `total` is 0): for testing a progress callback.
+    ///
+    /// ```
+    /// let p = tencent_cos::transfer::ProgressInfo::new(1, 3, 10.0);
+    /// assert_eq!((p.loaded, p.total, p.speed, p.fraction), (1, 3, 10.0, 0.33));
+    /// assert_eq!(tencent_cos::transfer::ProgressInfo::new(0, 0, 0.0).fraction, 1.0);
+    /// ```
+    pub fn new(loaded: u64, total: u64, speed: f64) -> ProgressInfo {
+        ProgressInfo { loaded, total, speed, fraction: fraction_of(loaded, Some(total)) }
+    }
+
     /// The old name of [`fraction`](Self::fraction): `loaded / total` in `0.0..=1.0`, *not*
     /// 0 to 100.
     ///
     /// ```
     /// # #![allow(deprecated)]
-    /// let p = tencent_cos::transfer::ProgressInfo { loaded: 1, total: 4, speed: 0.0, fraction: 0.25 };
+    /// let p = tencent_cos::transfer::ProgressInfo::new(1, 4, 0.0);
     /// assert_eq!((p.percent(), p.fraction * 100.0), (0.25, 25.0));
     /// ```
     #[deprecated(note = "a fraction in 0.0..=1.0, not a percentage: use the `fraction` field")]
@@ -222,17 +236,21 @@ impl ProgressTracker {
             }
             _ => 0.0,
         };
-        let fraction = match s.total {
-            None => 0.0,
-            Some(0) => 1.0,
-            Some(total) => ((loaded as f64 / total as f64) * 100.0).floor() / 100.0,
-        };
-        ProgressInfo { loaded, total: s.total.unwrap_or(0), speed, fraction }
+        ProgressInfo { loaded, total: s.total.unwrap_or(0), speed, fraction: fraction_of(loaded, s.total) }
     }
 
     /// The current state as a report (for task lists).
     pub(crate) fn snapshot(&self) -> ProgressInfo {
         self.info(&self.state.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// `loaded / total` to the hundredth, rounded down; 0.0 while the total is unknown, 1.0 for 0.
+fn fraction_of(loaded: u64, total: Option<u64>) -> f64 {
+    match total {
+        None => 0.0,
+        Some(0) => 1.0,
+        Some(total) => ((loaded as f64 / total as f64) * 100.0).floor() / 100.0,
     }
 }
 

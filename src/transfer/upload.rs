@@ -186,7 +186,7 @@ macro_rules! upload_option_setters {
         }
 
         /// StorageClass of the object.
-        pub fn storage_class(mut self, class: impl Into<crate::api::object_attributes::StorageClass>) -> Self {
+        pub fn storage_class(mut self, class: impl Into<crate::api::StorageClass>) -> Self {
             self.options.attributes.storage_class = Some(class.into());
             self
         }
@@ -420,7 +420,7 @@ fn find_resumable(
 ) -> Result<Option<(String, Vec<UploadedPart>)>> {
     let mut uploads = uploads_of(bucket, key)?;
     if let Some(class) = &opts.attributes.storage_class {
-        uploads.retain(|u| u.storage_class.as_deref().is_none_or(|c| c == class.as_str()));
+        uploads.retain(|u| u.storage_class.as_ref().is_none_or(|c| c == class));
     }
     // Newest first, as the JS SDK does.
     uploads.reverse();

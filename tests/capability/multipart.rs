@@ -173,7 +173,7 @@ pub fn multipart_listings_and_abort(env: &Env) {
     assert_eq!(first.next_upload_id_marker.as_deref(), Some(started[2].1.as_str()));
     let upload = &first.uploads[0];
     assert_eq!(upload.initiator.as_ref().map(|o| o.id.as_str()), Some(OWNER_ID));
-    assert_eq!(upload.storage_class.as_deref(), Some("STANDARD"));
+    assert_eq!(upload.storage_class, Some(tencent_cos::api::StorageClass::Standard));
     let pages: Vec<usize> = bucket.multipart_list().max_uploads(3).pages().map(|p| p.unwrap().uploads.len()).collect();
     assert_eq!(pages, [3, 1]);
     let all: Vec<(String, String)> = bucket

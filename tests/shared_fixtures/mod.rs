@@ -24,3 +24,26 @@ pub fn go_fixtures_dir(test: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// `expect` with every `StorageClass` string as the library writes it, everything else as it
+/// stands. The corpus keeps COS's own spelling, `Standard` in `ListParts`,
+/// `ListMultipartUploads` and lifecycle answers; the library reads that as
+/// `StorageClass::Standard` and writes `STANDARD` (`StorageClass::from` is ASCII
+/// case-insensitive for the classes COS names), so the tests compare `as_str()` with this.
+pub fn storage_classes_as_written(expect: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match expect {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("StorageClass", Value::String(s)) => {
+                        (k.clone(), Value::from(tencent_cos::api::StorageClass::from(s.as_str()).as_str()))
+                    }
+                    _ => (k.clone(), storage_classes_as_written(v)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(storage_classes_as_written).collect()),
+        other => other.clone(),
+    }
+}
