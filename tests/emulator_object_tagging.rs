@@ -66,7 +66,10 @@ fn cos_tag_limits_are_invalid_tag() {
         b.put_object("k").body("x").send().unwrap();
         let eleven: Vec<Tag> = (0..11).map(|i| t(&format!("k{i}"), "v")).collect();
         let ten: Vec<Tag> = eleven[..10].to_vec();
-        assert_eq!(code(b.put_object_tagging("k").tags(eleven.clone()).send().unwrap_err()), (400, "InvalidTag".into()));
+        assert_eq!(
+            code(b.put_object_tagging("k").tags(eleven.clone()).send().unwrap_err()),
+            (400, "InvalidTag".into())
+        );
         b.put_object_tagging("k").tags(ten.clone()).send().unwrap();
         assert_eq!(tags(&b, "k"), ten, "{front:?}");
         let long_key = "é".repeat(129);
@@ -127,7 +130,11 @@ fn copy_keeps_tags_unless_replaced() {
             .send()
             .unwrap();
         assert_eq!(tags(&b, "replaced"), [t("c", "3")], "{front:?}");
-        b.put_object_copy("none").copy_source(source.as_str()).tagging_directive(TaggingDirective::Replaced).send().unwrap();
+        b.put_object_copy("none")
+            .copy_source(source.as_str())
+            .tagging_directive(TaggingDirective::Replaced)
+            .send()
+            .unwrap();
         assert_eq!(b.head_object("none").send().unwrap().properties.tagging_count, None, "{front:?}");
     }
 }

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use shared_fixtures::go_fixtures_dir;
 use tencent_cos::Error;
 use tencent_cos::api::{
-    AppendObjectInput, CopySource, GetObjectTaggingInput, PutObjectCopyInput, PutObjectInput, PutObjectTaggingInput, Tag,
-    TaggingDirective, tagging_header,
+    AppendObjectInput, CopySource, GetObjectTaggingInput, PutObjectCopyInput, PutObjectInput, PutObjectTaggingInput,
+    Tag, TaggingDirective, tagging_header,
 };
 use tencent_cos::http::Response;
 use tencent_cos::operation::Operation;

@@ -23,7 +23,6 @@ use tencent_cos::api::bucket_lifecycle::{
     GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition, PutBucketLifecycleInput,
 };
 use tencent_cos::api::bucket_tagging::{GetBucketTaggingInput, PutBucketTaggingInput, Tag};
-use tencent_cos::api::{GetObjectTaggingInput, PutObjectTaggingInput};
 use tencent_cos::api::cors::{CorsRule, GetBucketCorsInput, PutBucketCorsInput};
 use tencent_cos::api::multipart_complete::{CompletedPart, MultipartCompleteInput};
 use tencent_cos::api::object_acl::PutObjectAclInput;
@@ -40,6 +39,7 @@ use tencent_cos::api::{
     PutBucketReplicationInput, PutBucketWebsiteInput, RefererConfiguration, ReplicationConfiguration, ReplicationRule,
     RoutingRule, ServerSideEncryptionConfiguration, WebsiteConfiguration, WebsiteErrorDocument,
 };
+use tencent_cos::api::{GetObjectTaggingInput, PutObjectTaggingInput};
 use tencent_cos::auth::{SIGNED_HEADER_ALLOW_LIST, sign_all_headers};
 use tencent_cos::http::Response;
 use tencent_cos::operation::{Operation, OperationRequest};

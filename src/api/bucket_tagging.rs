@@ -89,7 +89,10 @@ pub(crate) fn parse_tagging(response: Response) -> Result<(Vec<Tag>, ResponseMet
     let mut tags = Vec::new();
     for set in root.children("TagSet") {
         for t in set.children("Tag") {
-            tags.push(Tag { key: t.opt_text("Key").unwrap_or_default(), value: t.opt_text("Value").unwrap_or_default() });
+            tags.push(Tag {
+                key: t.opt_text("Key").unwrap_or_default(),
+                value: t.opt_text("Value").unwrap_or_default(),
+            });
         }
     }
     Ok((tags, body.meta))

@@ -43,7 +43,12 @@ pub struct AppendObjectInput {
 
 impl Default for AppendObjectInput {
     fn default() -> Self {
-        AppendObjectInput { key: String::new(), position: 0, body: Body::Empty, attributes: ObjectAttributes::default() }
+        AppendObjectInput {
+            key: String::new(),
+            position: 0,
+            body: Body::Empty,
+            attributes: ObjectAttributes::default(),
+        }
     }
 }
 

@@ -34,7 +34,9 @@ pub(crate) fn check_object_tags(tags: &[(String, String)]) -> Result<(), CosErro
         }
         let chars = value.chars().count();
         if chars > MAX_VALUE_CHARS {
-            return Err(invalid_tag(format!("A tag value must have at most {MAX_VALUE_CHARS} characters, not {chars}.")));
+            return Err(invalid_tag(format!(
+                "A tag value must have at most {MAX_VALUE_CHARS} characters, not {chars}."
+            )));
         }
         if tags[..i].iter().any(|(k, _)| k == key) {
             return Err(invalid_tag(format!("The tag key {key:?} is repeated.")));

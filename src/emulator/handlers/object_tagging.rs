@@ -78,8 +78,12 @@ pub(crate) fn get_object_tagging(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Resu
 
 /// 409 PositionNotEqualToLength, telling where the next append goes.
 fn wrong_position(position: u64, length: u64) -> CosError {
-    CosError::new(409, "PositionNotEqualToLength", format!("The position {position} is not the object's length {length}."))
-        .with_header("x-cos-next-append-position", length.to_string())
+    CosError::new(
+        409,
+        "PositionNotEqualToLength",
+        format!("The position {position} is not the object's length {length}."),
+    )
+    .with_header("x-cos-next-append-position", length.to_string())
 }
 
 /// APPEND Object.
