@@ -84,7 +84,11 @@ fn bucket_tagging_errors_on_both_fronts() {
         // The object call is another one: an untagged object has an empty TagSet.
         h.put("a.txt", b"a");
         let r = h.send(BUCKET, Raw::get().key("a.txt").query("tagging", "")).ok();
-        assert_eq!(r.text(), "<?xml version='1.0' encoding='utf-8' ?>\n<Tagging><TagSet></TagSet></Tagging>", "{front:?}");
+        assert_eq!(
+            r.text(),
+            "<?xml version='1.0' encoding='utf-8' ?>\n<Tagging><TagSet></TagSet></Tagging>",
+            "{front:?}"
+        );
         // Another account is refused.
         let other = h.anonymous();
         let err = other.bucket(BUCKET).get_bucket_tagging().send().unwrap_err();
