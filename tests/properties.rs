@@ -39,6 +39,7 @@ use tencent_cos::api::{
     GetBucketLifecycleInput, LifecycleFilter, LifecycleRule, LifecycleTransition, PutBucketLifecycleInput,
 };
 use tencent_cos::api::{GetBucketTaggingInput, PutBucketTaggingInput, Tag};
+use tencent_cos::api::{GetObjectTaggingInput, PutObjectTaggingInput};
 use tencent_cos::http::Response;
 use tencent_cos::operation::{Operation, OperationRequest};
 use tencent_cos::unversioned::signing::{SIGNED_HEADER_ALLOW_LIST, sign_all_headers};
@@ -485,6 +486,24 @@ fn xml_writer_round_trips_text() {
             }
             other => panic!("{refused:?} gave {other:?}"),
         }
+    });
+}
+
+#[test]
+fn object_tagging_body_round_trips_any_tag_string() {
+    for_cases("object tagging", 0x0C0D_0014, 2000, |rng| {
+        let mut tags: Vec<Tag> = Vec::new();
+        for _ in 0..=rng.below(10) {
+            let key = non_empty_xml_string(rng, 30);
+            if !tags.iter().any(|t| t.key == key) {
+                tags.push(Tag::new(key, xml_string(rng, 40)));
+            }
+        }
+        let mut put = PutObjectTaggingInput { key: "k".into(), tags: tags.clone(), version_id: None };
+        let body = xml_body(&put.build().unwrap());
+        let response = Response::from_bytes(200, Vec::<(String, String)>::new(), body.clone().into_bytes());
+        let got = GetObjectTaggingInput { key: "k".into(), version_id: None }.parse(response).unwrap();
+        assert_eq!(got.tags, tags, "{body:?}");
     });
 }
 

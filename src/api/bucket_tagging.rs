@@ -29,6 +29,13 @@ impl Tag {
     }
 }
 
+impl<K: Into<String>, V: Into<String>> From<(K, V)> for Tag {
+    /// A tag from a `(key, value)` pair.
+    fn from((key, value): (K, V)) -> Tag {
+        Tag::new(key, value)
+    }
+}
+
 /// Input of `get_bucket_tagging` (`GET /?tagging`): no parameters.
 ///
 /// ```
@@ -59,34 +66,80 @@ impl Operation for GetBucketTaggingInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<GetBucketTaggingOutput> {
-        let body = XmlBody::read(response)?;
-        let doc = body.document()?;
-        let root = body.root(&doc, "Tagging")?;
-        let mut tags = Vec::new();
-        for set in root.children("TagSet") {
-            for t in set.children("Tag") {
-                tags.push(Tag {
-                    key: t.opt_text("Key").unwrap_or_default(),
-                    value: t.opt_text("Value").unwrap_or_default(),
-                });
-            }
-        }
-        Ok(GetBucketTaggingOutput { tags, meta: body.meta })
+        let (tags, meta) = parse_tagging(response)?;
+        Ok(GetBucketTaggingOutput { tags, meta })
     }
 
     /// A bucket never tagged answers 404 NoSuchTagSet: no tags, as the node SDK reads it.
     fn recover(&mut self, error: Error) -> Result<GetBucketTaggingOutput> {
-        match error.service() {
-            Some(e) if e.status == 404 && e.code == "NoSuchTagSet" => {
-                let mut headers = Headers::new();
-                if let Some(id) = &e.request_id {
-                    headers.insert("x-cos-request-id", id.clone());
-                }
-                Ok(GetBucketTaggingOutput { tags: Vec::new(), meta: ResponseMeta { status: 404, headers } })
-            }
-            _ => Err(error),
+        no_tag_set(error).map(|meta| GetBucketTaggingOutput { tags: Vec::new(), meta })
+    }
+}
+
+/// The tags of a `<Tagging>` answer (bucket or object), in order, with the answer's meta.
+pub(crate) fn parse_tagging(response: Response) -> Result<(Vec<Tag>, ResponseMeta)> {
+    let body = XmlBody::read(response)?;
+    let doc = body.document()?;
+    let root = body.root(&doc, "Tagging")?;
+    let mut tags = Vec::new();
+    for set in root.children("TagSet") {
+        for t in set.children("Tag") {
+            tags.push(Tag {
+                key: t.opt_text("Key").unwrap_or_default(),
+                value: t.opt_text("Value").unwrap_or_default(),
+            });
         }
     }
+    Ok((tags, body.meta))
+}
+
+/// 404 NoSuchTagSet (never tagged) as an empty answer: status 404 and only the error's
+/// `x-cos-request-id` among the headers. Any other error stands.
+pub(crate) fn no_tag_set(error: Error) -> Result<ResponseMeta> {
+    match error.service() {
+        Some(e) if e.status == 404 && e.code == "NoSuchTagSet" => {
+            let mut headers = Headers::new();
+            if let Some(id) = &e.request_id {
+                headers.insert("x-cos-request-id", id.clone());
+            }
+            Ok(ResponseMeta { status: 404, headers })
+        }
+        _ => Err(error),
+    }
+}
+
+/// The `<Tagging>` body of a put (bucket or object): at least one tag, keys not empty and not
+/// repeated, each checked as `field`.
+pub(crate) fn tagging_body(tags: &[Tag], field: &'static str, empty_hint: &str) -> Result<String> {
+    if tags.is_empty() {
+        return Err(Error::invalid(field, format!("at least one tag is needed ({empty_hint} removes them all)")));
+    }
+    check_tag_keys(tags, field)?;
+    let mut w = XmlWriter::with_capacity(48 + 64 * tags.len());
+    w.open("Tagging");
+    w.open("TagSet");
+    for tag in tags {
+        w.open("Tag");
+        w.leaf("Key", &tag.key, field)?;
+        w.leaf("Value", &tag.value, field)?;
+        w.close("Tag");
+    }
+    w.close("TagSet");
+    w.close("Tagging");
+    Ok(w.finish())
+}
+
+/// Keys not empty and not repeated.
+pub(crate) fn check_tag_keys(tags: &[Tag], field: &'static str) -> Result<()> {
+    for (i, tag) in tags.iter().enumerate() {
+        if tag.key.is_empty() {
+            return Err(Error::invalid(field, format!("tag {i} has an empty key")));
+        }
+        if tags[..i].iter().any(|t| t.key == tag.key) {
+            return Err(Error::invalid(field, format!("tag key {:?} is repeated", tag.key)));
+        }
+    }
+    Ok(())
 }
 
 /// Builder returned by [`Bucket::get_bucket_tagging`]; `.send()` runs it.
@@ -134,30 +187,8 @@ impl Operation for PutBucketTaggingInput {
     type Output = PutBucketTaggingOutput;
 
     fn build(&mut self) -> Result<OperationRequest> {
-        const FIELD: &str = "tags";
-        if self.tags.is_empty() {
-            return Err(Error::invalid(FIELD, "at least one tag is needed (delete_bucket_tagging removes them all)"));
-        }
-        for (i, tag) in self.tags.iter().enumerate() {
-            if tag.key.is_empty() {
-                return Err(Error::invalid(FIELD, format!("tag {i} has an empty key")));
-            }
-            if self.tags[..i].iter().any(|t| t.key == tag.key) {
-                return Err(Error::invalid(FIELD, format!("tag key {:?} is repeated", tag.key)));
-            }
-        }
-        let mut w = XmlWriter::with_capacity(48 + 64 * self.tags.len());
-        w.open("Tagging");
-        w.open("TagSet");
-        for tag in &self.tags {
-            w.open("Tag");
-            w.leaf("Key", &tag.key, FIELD)?;
-            w.leaf("Value", &tag.value, FIELD)?;
-            w.close("Tag");
-        }
-        w.close("TagSet");
-        w.close("Tagging");
-        Ok(OperationRequest::new(Method::Put).with_query("tagging", "").with_xml_body(w.finish()))
+        let body = tagging_body(&self.tags, "tags", "delete_bucket_tagging")?;
+        Ok(OperationRequest::new(Method::Put).with_query("tagging", "").with_xml_body(body))
     }
 
     fn parse(&mut self, response: Response) -> Result<PutBucketTaggingOutput> {

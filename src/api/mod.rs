@@ -387,6 +387,33 @@
 //! | order | entries in the order COS sends them: by key, newest version first; [`ListObjectVersionsOutput::entries`] keeps versions and delete markers interleaved |
 //! | paging | `NextKeyMarker` / `NextVersionIdMarker` of a truncated page start the next (the last entry when COS sends none); a page that does not move, or markers that come back to a place already visited (a, b, a), end with `Error::Xml` instead of looping |
 //! | bad input | `max_keys` outside 1..=1000: `Error::InvalidArgument { field: "max_keys" }`, no request |
+//!
+//! ## Object tags
+//!
+//! Object tags: `put_object_tagging`, `get_object_tagging`, `delete_object_tagging` (`/{key}?tagging`, optionally of one version), and the `x-cos-tagging` header that tags an object as it is written (`put_object`, `multipart_init`, `put_object_copy`). The tags, their XML and its parser are those of the bucket calls ([`Tag`]).
+//!
+//! | Answer from COS                      | What `get_object_tagging` returns             |
+//! |--------------------------------------|-----------------------------------------------|
+//! | 200 with `<Tagging>`                 | the tags in order (none for an untagged object)|
+//! | 404 `NoSuchTagSet`                   | no tags, `meta.status` 404 (not an error)     |
+//! | any other error (404 NoSuchKey, ...) | the service error                             |
+//!
+//! COS allows 10 tags per object, keys of at most 128 characters and values of at most 256;
+//! it refuses more with 400 InvalidTag (the emulator too).
+//!
+//! ## `append_object`
+//!
+//! `append_object` (`POST /{key}?append&position=N`): adds bytes at the end of an Appendable object, creating it at position 0.
+//!
+//! | COS answers | meaning |
+//! |---|---|
+//! | 200 | appended; `x-cos-next-append-position` is where the next append goes (the new length) |
+//! | 409 PositionNotEqualToLength | `position` is not the object's length (or not 0 for a new one) |
+//! | 409 ObjectNotAppendable | the key holds a normal object (written by PUT, copy or multipart) |
+//!
+//! An object made by appends is of type `appendable` (`x-cos-object-type` on HEAD and GET,
+//! [`ObjectProperties::object_type`](crate::api::ObjectProperties::object_type)). Its content
+//! headers, ACL and tags are those of the first append.
 
 pub(crate) mod acl;
 pub(crate) mod acl_calls;
@@ -418,6 +445,7 @@ pub(crate) mod multipart_copy;
 pub(crate) mod multipart_list;
 pub(crate) mod multipart_list_part;
 pub(crate) mod object;
+pub(crate) mod object_append;
 pub(crate) mod object_attributes;
 pub(crate) mod object_copy;
 pub(crate) mod object_copy_source;
@@ -427,6 +455,7 @@ pub(crate) mod object_head;
 pub(crate) mod object_options;
 pub(crate) mod object_put;
 pub(crate) mod object_restore;
+pub(crate) mod object_tagging;
 pub(crate) mod object_versions;
 pub(crate) mod pages;
 pub(crate) mod service;
@@ -460,6 +489,7 @@ pub use multipart_copy::*;
 pub use multipart_list::*;
 pub use multipart_list_part::*;
 pub use object::*;
+pub use object_append::*;
 pub use object_attributes::*;
 pub use object_copy::*;
 pub use object_copy_source::*;
@@ -469,6 +499,7 @@ pub use object_head::*;
 pub use object_options::*;
 pub use object_put::*;
 pub use object_restore::*;
+pub use object_tagging::*;
 pub use object_versions::*;
 pub use pages::*;
 pub use service::*;

@@ -80,6 +80,8 @@ pub struct ObjectProperties {
     pub content_encoding: Option<String>,
     /// `Expires`.
     pub expires: Option<String>,
+    /// `x-cos-tagging-count`: how many tags the object has (COS sends it only when it has some).
+    pub tagging_count: Option<u32>,
 }
 
 impl ObjectProperties {
@@ -119,6 +121,7 @@ impl ObjectProperties {
             content_disposition: text("content-disposition"),
             content_encoding: text("content-encoding"),
             expires: text("expires"),
+            tagging_count: headers.get("x-cos-tagging-count").and_then(|v| v.trim().parse().ok()),
         }
     }
 

@@ -2,7 +2,9 @@
 //! `put_object`, `put_object_copy` and `multipart_init`, and the builder methods that set it.
 
 use crate::api::acl::CannedAcl;
+use crate::api::bucket_tagging::Tag;
 use crate::api::object::push_header;
+use crate::api::object_tagging::tagging_header;
 pub use crate::api::storage_class::StorageClass;
 use crate::config;
 use crate::error::{Error, Result};
@@ -39,6 +41,9 @@ pub struct ObjectAttributes {
     /// `x-cos-meta-*` and other headers, in the order given; sent first, as the node SDK does
     /// with the caller's own headers.
     pub headers: Vec<(String, String)>,
+    /// `x-cos-tagging`: the object's tags (encoded by [`tagging_header`]), sent before the
+    /// other headers; none when empty.
+    pub tagging: Vec<Tag>,
 }
 
 /// Headers the pipeline or a dedicated method owns; `.header()` refuses them.
@@ -47,6 +52,9 @@ const RESERVED_HEADERS: &[&str] = &["host", "authorization", "content-length", "
 impl ObjectAttributes {
     /// The caller's own headers (`x-cos-meta-*`, `.header()`), checked and in order.
     pub(crate) fn push_custom(&self, headers: &mut Headers) -> Result<()> {
+        if let Some(value) = tagging_header(&self.tagging)? {
+            headers.append("x-cos-tagging", value);
+        }
         for (name, value) in &self.headers {
             let is_meta = name.as_bytes().get(..11).is_some_and(|p| p.eq_ignore_ascii_case(b"x-cos-meta-"));
             let field = if is_meta { "meta" } else { "header" };
@@ -188,6 +196,14 @@ macro_rules! attribute_methods {
             #[doc = $crate::api::object::builder_doc!($call, "header(\"x-cos-server-side-encryption\", \"AES256\")")]
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                 self.input.attributes.headers.push((name.into(), value.into()));
+                self
+            }
+            #[doc = "Tags of the object (`x-cos-tagging`), as `(key, value)` pairs or `Tag`s; keys not empty and not"]
+            #[doc = "repeated. Each call adds to the tags of earlier calls."]
+            #[doc = ""]
+            #[doc = $crate::api::object::builder_doc!($call, "tagging([(\"team\", \"storage\"), (\"env\", \"prod\")])")]
+            pub fn tagging<T: Into<$crate::api::bucket_tagging::Tag>>(mut self, tags: impl IntoIterator<Item = T>) -> Self {
+                self.input.attributes.tagging.extend(tags.into_iter().map(Into::into));
                 self
             }
         }

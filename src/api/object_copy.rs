@@ -28,6 +28,16 @@ impl MetadataDirective {
     }
 }
 
+/// `x-cos-tagging-directive`: what the copy does with the source's tags, the same two choices:
+/// `Copy` (the default) keeps them, `Replaced` takes the copy's own `x-cos-tagging` (none
+/// without it).
+///
+/// ```
+/// use tencent_cos::api::TaggingDirective;
+/// assert_eq!(TaggingDirective::Replaced.as_str(), "Replaced");
+/// ```
+pub type TaggingDirective = MetadataDirective;
+
 /// Input of `put_object_copy`: pure data, no client.
 ///
 /// ```
@@ -50,6 +60,8 @@ pub struct PutObjectCopyInput {
     pub copy_source: Option<CopySource>,
     /// `x-cos-metadata-directive`.
     pub metadata_directive: Option<MetadataDirective>,
+    /// `x-cos-tagging-directive`.
+    pub tagging_directive: Option<TaggingDirective>,
     /// `x-cos-copy-source-If-*`.
     pub source_conditions: Conditions,
     /// Content headers, ACL, storage class, `x-cos-meta-*` of the destination.
@@ -85,6 +97,7 @@ impl Operation for PutObjectCopyInput {
         self.attributes.push_content(h, self.expect.as_deref())?;
         h.append("x-cos-copy-source", source);
         push_header(h, "x-cos-metadata-directive", self.metadata_directive.map(MetadataDirective::as_str))?;
+        push_header(h, "x-cos-tagging-directive", self.tagging_directive.map(TaggingDirective::as_str))?;
         self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
         self.attributes.push_access(h)?;
         // The node SDK sends an empty Cache-Control (unsigned) when none is given, so that no
@@ -126,6 +139,15 @@ impl PutObjectCopy<'_> {
     #[doc = builder_doc!("put_object_copy(\"a.jpg\").copy_source(\"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.jpg\")", "metadata_directive(tencent_cos::api::MetadataDirective::Replaced).content_type(\"image/jpeg\")")]
     pub fn metadata_directive(mut self, directive: MetadataDirective) -> Self {
         self.input.metadata_directive = Some(directive);
+        self
+    }
+
+    /// `x-cos-tagging-directive`: [`Copy`](MetadataDirective::Copy) (the default: the source's
+    /// tags) or [`Replaced`](MetadataDirective::Replaced) (the tags of [`tagging`](Self::tagging)).
+    ///
+    #[doc = builder_doc!("put_object_copy(\"a.jpg\").copy_source(\"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.jpg\")", "tagging_directive(tencent_cos::api::TaggingDirective::Replaced).tagging([(\"env\", \"prod\")])")]
+    pub fn tagging_directive(mut self, directive: TaggingDirective) -> Self {
+        self.input.tagging_directive = Some(directive);
         self
     }
 

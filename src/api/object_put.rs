@@ -101,6 +101,11 @@ impl Operation for PutObjectInput {
         if let (None, Some(len)) = (self.content_length, content_length_of(Method::Put, self.body.len())) {
             headers.append("Content-Length", len.to_string());
         }
+        // The node SDK sends an empty Cache-Control (unsigned) when none is given, so that no
+        // proxy adds one that COS would store with the object.
+        if self.attributes.cache_control.is_none() {
+            headers.append("Cache-Control", "");
+        }
         request.body = std::mem::replace(&mut self.body, Body::Empty);
         Ok(request)
     }

@@ -354,6 +354,12 @@ fn meta_lines(out: &mut String, m: &ObjectMeta) {
     if let Some(sse) = &m.sse {
         push(out, "sse", &[&sse.to_record()]);
     }
+    for (key, value) in &m.tags {
+        push(out, "tag", &[&enc(key), &enc(value)]);
+    }
+    if m.appendable {
+        push(out, "appendable", &[]);
+    }
 }
 
 /// `field blob-id start end` for each window of `content`.
@@ -538,6 +544,8 @@ fn acl_or_meta(field: &str, v: &[&str], acl: &mut Acl, meta: &mut ObjectMeta) ->
         "cache-control" => meta.cache_control = Some(dec(first(v)?)?),
         "expires" => meta.expires = Some(dec(first(v)?)?),
         "meta" if v.len() == 2 => meta.user.push((dec(v[0])?, dec(v[1])?)),
+        "tag" if v.len() == 2 => meta.tags.push((dec(v[0])?, dec(v[1])?)),
+        "appendable" => meta.appendable = true,
         "storage-class" => meta.storage_class = dec(first(v)?)?,
         "sse" => meta.sse = Some(Sse::from_record(&v.join(" ")).ok_or_else(|| invalid("bad sse"))?),
         _ => return Ok(false),

@@ -123,6 +123,7 @@ mod router;
 mod server;
 mod sse;
 mod store;
+mod tags;
 mod versions;
 mod xml_out;
 

@@ -79,6 +79,10 @@ pub(crate) struct ObjectMeta {
     pub(crate) storage_class: String,
     /// The server-side encryption the object was written with.
     pub(crate) sse: Option<Sse>,
+    /// The object's tags, in the order given (`x-cos-tagging`, PUT ?tagging).
+    pub(crate) tags: Vec<(String, String)>,
+    /// Made by APPEND Object (`x-cos-object-type: appendable`): further appends are allowed.
+    pub(crate) appendable: bool,
 }
 
 impl ObjectMeta {
@@ -111,6 +115,8 @@ impl ObjectMeta {
             user,
             storage_class: storage_class(req)?,
             sse: super::sse::from_request(req)?,
+            tags: super::tags::from_header(req)?,
+            appendable: false,
         })
     }
 }

@@ -518,6 +518,7 @@ fn copy_whole(
         metadata_directive: Some(opts.directive()),
         source_conditions: if_match(info.etag.as_deref()),
         attributes: opts.attributes.clone(),
+        tagging_directive: None,
         expect: None,
     };
     let retries = bucket.client().config().chunk_retry_times;

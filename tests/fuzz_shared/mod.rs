@@ -136,6 +136,10 @@ pub const PARSERS: &[(&str, Parse)] = &[
     }),
     ("ListObjectVersionsInput", |r| run(tencent_cos::api::ListObjectVersionsInput::default(), r)),
     ("RestoreObjectInput", |r| run(tencent_cos::api::RestoreObjectInput::default(), r)),
+    ("PutObjectTaggingInput", |r| run(tencent_cos::api::PutObjectTaggingInput::default(), r)),
+    ("GetObjectTaggingInput", |r| run(tencent_cos::api::GetObjectTaggingInput::default(), r)),
+    ("DeleteObjectTaggingInput", |r| run(tencent_cos::api::DeleteObjectTaggingInput::default(), r)),
+    ("AppendObjectInput", |r| run(tencent_cos::api::AppendObjectInput::default(), r)),
     ("RawRequest", |r| run(RawRequest::new(tencent_cos::http::Method::Get), r)),
     ("xml::parse_service_error", |mut r| {
         let body = r.read_body(xml::MAX_XML_BODY)?;

@@ -75,17 +75,23 @@ fn source_object(ctx: &Ctx<'_>) -> Result<(CopySource, Arc<StoredObject>), CosEr
     Ok((source, object))
 }
 
+/// A copy directive header (`Copy`, the default, or `Replaced`): true for `Replaced`.
+fn directive(ctx: &Ctx<'_>, name: &str) -> Result<bool, CosError> {
+    match ctx.req.header(name) {
+        None => Ok(false),
+        Some(d) if d.eq_ignore_ascii_case("Copy") => Ok(false),
+        Some(d) if d.eq_ignore_ascii_case("Replaced") => Ok(true),
+        Some(d) => Err(CosError::invalid_argument(format!("Invalid {name} {d:?}."))),
+    }
+}
+
 /// PUT with `x-cos-copy-source`.
 pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
-    let replace = match ctx.req.header("x-cos-metadata-directive") {
-        None => false,
-        Some(d) if d.eq_ignore_ascii_case("Copy") => false,
-        Some(d) if d.eq_ignore_ascii_case("Replaced") => true,
-        Some(d) => return Err(CosError::invalid_argument(format!("Invalid x-cos-metadata-directive {d:?}."))),
-    };
+    let replace = directive(ctx, "x-cos-metadata-directive")?;
+    let replace_tags = directive(ctx, "x-cos-tagging-directive")?;
     let acl = acl_from_headers(ctx.req, true)?.unwrap_or_else(Acl::inherit);
     let (source, object) = source_object(ctx)?;
-    if source.bucket == bucket && source.key == key && !replace {
+    if source.bucket == bucket && source.key == key && !replace && !replace_tags {
         return Err(CosError::invalid_request(
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata; use x-cos-metadata-directive: Replaced.",
         ));
@@ -99,6 +105,9 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
         }
         meta
     };
+    // Tags as the tagging directive says; a copy is a normal object, even of an appendable one.
+    meta.tags = if replace_tags { super::super::tags::from_header(ctx.req)? } else { object.meta.tags.clone() };
+    meta.appendable = false;
     // The copy is encrypted as its own request asks, whatever the source was.
     meta.sse = sse::from_request(ctx.req)?;
     let sse = meta.sse.clone();

@@ -18,6 +18,7 @@ mod cors;
 mod listing;
 mod multipart;
 mod object;
+mod object_tagging;
 mod restore;
 
 use base64::Engine;
@@ -97,12 +98,17 @@ fn bucket_level_handled(target: &Target, name: &str) -> bool {
     matches!(target, Target::Bucket { key: None, .. }) && BUCKET_CONFIGS.contains(&name)
 }
 
-/// Object-version calls answered for one method and target only (`GET /?versions`, `POST
-/// /key?restore`); any other use of the name stays unsupported.
+/// Object-version and object calls answered for some methods and one target only (`GET
+/// /?versions`, `POST /key?restore`, `/key?tagging`, `POST /key?append`); any other use of the
+/// name stays unsupported.
 fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
     match (name, target) {
         ("versions", Target::Bucket { key: None, .. }) => *method == Method::Get,
         ("restore", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
+        ("tagging", Target::Bucket { key: Some(_), .. }) => {
+            matches!(method, Method::Put | Method::Get | Method::Delete)
+        }
+        ("append", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
         _ => false,
     }
 }
@@ -148,6 +154,7 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
         || q("cors")
         || config_call
         || q("delete")
+        || (key.is_some() && q("tagging"))
         || (req.method == Method::Post && (q("uploadId") || q("restore")));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
@@ -364,6 +371,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
     let copy = ctx.req.header("x-cos-copy-source").is_some();
     match ctx.req.method {
         Method::Put if q("acl") => acl::put_object_acl(ctx, bucket, key),
+        Method::Put if q("tagging") => object_tagging::put_object_tagging(ctx, bucket, key),
         Method::Put if q("partNumber") || q("uploadId") => {
             if copy {
                 copy::upload_part_copy(ctx, bucket, key)
@@ -374,14 +382,17 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Put if copy => copy::put_object_copy(ctx, bucket, key),
         Method::Put => object::put_object(ctx, bucket, key),
         Method::Get if q("acl") => acl::get_object_acl(ctx, bucket, key),
+        Method::Get if q("tagging") => object_tagging::get_object_tagging(ctx, bucket, key),
         Method::Get if q("uploadId") => multipart::list_parts(ctx, bucket, key),
         Method::Get => object::get_object(ctx, bucket, key, false),
         Method::Head => object::get_object(ctx, bucket, key, true),
         Method::Delete if q("uploadId") => multipart::abort(ctx, bucket, key),
+        Method::Delete if q("tagging") => object_tagging::delete_object_tagging(ctx, bucket, key),
         Method::Delete => object::delete_object(ctx, bucket, key),
         Method::Post if q("uploads") => multipart::initiate(ctx, bucket, key),
         Method::Post if q("uploadId") => multipart::complete(ctx, bucket, key),
         Method::Post if q("restore") => restore::restore_object(ctx, bucket, key),
+        Method::Post if q("append") => object_tagging::append_object(ctx, bucket, key),
         Method::Post => Err(CosError::not_implemented("this POST on an object")),
         Method::Options => Err(CosError::method_not_allowed()),
     }

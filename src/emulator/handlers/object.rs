@@ -190,7 +190,7 @@ pub(crate) fn object_headers(object: &StoredObject, out: &mut Outgoing) {
     headers.append("Last-Modified", http_date(object.last_modified));
     headers.append("Accept-Ranges", "bytes");
     headers.append("x-cos-hash-crc64ecma", object.crc64.to_string());
-    headers.append("x-cos-object-type", "normal");
+    headers.append("x-cos-object-type", if object.meta.appendable { "appendable" } else { "normal" });
     for (name, value) in [
         ("Cache-Control", &meta.cache_control),
         ("Content-Disposition", &meta.content_disposition),
@@ -207,6 +207,9 @@ pub(crate) fn object_headers(object: &StoredObject, out: &mut Outgoing) {
     }
     if meta.storage_class != "STANDARD" {
         headers.append("x-cos-storage-class", meta.storage_class.clone());
+    }
+    if !meta.tags.is_empty() {
+        headers.append("x-cos-tagging-count", meta.tags.len().to_string());
     }
 }
 
