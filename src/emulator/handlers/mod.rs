@@ -19,6 +19,7 @@ mod listing;
 mod multipart;
 mod object;
 mod restore;
+mod select;
 
 use base64::Engine;
 
@@ -103,6 +104,7 @@ fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
     match (name, target) {
         ("versions", Target::Bucket { key: None, .. }) => *method == Method::Get,
         ("restore", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
+        ("select", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
         _ => false,
     }
 }
@@ -148,7 +150,7 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
         || q("cors")
         || config_call
         || q("delete")
-        || (req.method == Method::Post && (q("uploadId") || q("restore")));
+        || (req.method == Method::Post && (q("uploadId") || q("restore") || q("select")));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
@@ -158,7 +160,8 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
     }
     let state = inner.read_state();
     let b = find_bucket_in(&state, bucket, region.as_deref())?;
-    let object_write = key.is_some() && matches!(req.method, Method::Put | Method::Post) && !q("acl");
+    // A select reads (cos:GetObject): its handler checks the object's read permission.
+    let object_write = key.is_some() && matches!(req.method, Method::Put | Method::Post) && !q("acl") && !q("select");
     if object_write || (key.is_none() && req.method == Method::Post && q("delete")) {
         require_bucket(b, &principal, Permission::Write)?;
     }
@@ -382,6 +385,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Post if q("uploads") => multipart::initiate(ctx, bucket, key),
         Method::Post if q("uploadId") => multipart::complete(ctx, bucket, key),
         Method::Post if q("restore") => restore::restore_object(ctx, bucket, key),
+        Method::Post if q("select") => select::select_object_content(ctx, bucket, key),
         Method::Post => Err(CosError::not_implemented("this POST on an object")),
         Method::Options => Err(CosError::method_not_allowed()),
     }
