@@ -146,7 +146,9 @@ struct Parser {
     qualifiers: Vec<String>,
 }
 
-const KEYWORDS: &[&str] = &["SELECT", "FROM", "WHERE", "LIMIT", "AND", "OR", "AS", "CAST", "NOT"];
+const KEYWORDS: &[&str] = &[
+    "SELECT", "FROM", "WHERE", "LIMIT", "AND", "OR", "AS", "CAST", "NOT", "ORDER", "GROUP", "BY", "HAVING", "JOIN", "UNION", "OFFSET",
+];
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
