@@ -61,8 +61,11 @@ enum Token {
     Sym(&'static str),
 }
 
-fn unsupported(why: impl Into<String>) -> QueryError {
-    QueryError::new("UnsupportedSyntax", why)
+/// What the emulator understands, said in every refusal of syntax.
+const SUBSET: &str = "SELECT * | col[, col] FROM COSObject [alias] [WHERE col op literal [AND|OR ...]] [LIMIT n]";
+
+fn unsupported(why: impl std::fmt::Display) -> QueryError {
+    QueryError::new("UnsupportedSyntax", format!("{why}; the emulator understands {SUBSET}."))
 }
 
 fn tokenize(sql: &str) -> Result<Vec<Token>, QueryError> {
