@@ -41,7 +41,11 @@ fn csv_with_header_where_numeric_gives_exact_records_and_stats() {
             .send()
             .unwrap();
         assert_eq!(String::from_utf8(out.records.clone()).unwrap(), "ann,Paris\ncarl,\"Rome, IT\"\n", "{front:?}");
-        assert_eq!(out.stats, Some(SelectStats { bytes_scanned: 58, bytes_processed: 58, bytes_returned: 26 }), "{front:?}");
+        assert_eq!(
+            out.stats,
+            Some(SelectStats { bytes_scanned: 58, bytes_processed: 58, bytes_returned: 26 }),
+            "{front:?}"
+        );
         assert!(out.progress.is_empty());
         assert_eq!(out.meta.status, 200);
         // Text comparison, AND / OR, CAST, ALWAYS quoting with another delimiter.
@@ -51,7 +55,11 @@ fn csv_with_header_where_numeric_gives_exact_records_and_stats() {
                 "select name from cosobject where city = 'Oslo' or cast(age as int) >= 100 and name <> 'x'",
             )
             .input_csv(with_header())
-            .output_csv(CsvOutput { quote_fields: Some("ALWAYS".into()), record_delimiter: Some(";".into()), ..Default::default() })
+            .output_csv(CsvOutput {
+                quote_fields: Some("ALWAYS".into()),
+                record_delimiter: Some(";".into()),
+                ..Default::default()
+            })
             .send()
             .unwrap();
         assert_eq!(out.records, b"\"bob\";\"carl\";", "{front:?}");
@@ -68,12 +76,21 @@ fn limit_and_positional_columns_without_a_header() {
         let client = h.client();
         let b = client.bucket(BUCKET);
         let csv = CsvInput { comments: Some("#".into()), ..Default::default() };
-        let out = b.select_object_content("n.csv", "SELECT _2, _1 FROM COSObject LIMIT 2").input_csv(csv.clone()).send().unwrap();
+        let out = b
+            .select_object_content("n.csv", "SELECT _2, _1 FROM COSObject LIMIT 2")
+            .input_csv(csv.clone())
+            .send()
+            .unwrap();
         assert_eq!(out.records, b"c,3\na,1\n", "{front:?}");
-        let out = b.select_object_content("n.csv", "SELECT * FROM COSObject WHERE _1 <= 2").input_csv(csv.clone()).send().unwrap();
+        let out = b
+            .select_object_content("n.csv", "SELECT * FROM COSObject WHERE _1 <= 2")
+            .input_csv(csv.clone())
+            .send()
+            .unwrap();
         assert_eq!(out.records, b"1,a\n2,b\n", "{front:?}");
         // Nothing matches: no Records event, Stats says 0 bytes returned.
-        let out = b.select_object_content("n.csv", "SELECT * FROM COSObject WHERE _1 > 9").input_csv(csv).send().unwrap();
+        let out =
+            b.select_object_content("n.csv", "SELECT * FROM COSObject WHERE _1 > 9").input_csv(csv).send().unwrap();
         assert_eq!((out.records.len(), out.stats.unwrap().bytes_returned), (0, 0), "{front:?}");
     }
 }
@@ -150,21 +167,41 @@ fn refused_queries_answer_cos_errors() {
             "expected FROM, found \"(\"; the emulator understands SELECT * | col[, col] FROM COSObject [alias] \
              [WHERE col op literal [AND|OR ...]] [LIMIT n]."
         );
-        let e = service(b.select_object_content("people.csv", "SELECT s.nope FROM COSObject s").input_csv(with_header()).send().unwrap_err());
-        assert_eq!((e.status, e.code.as_str(), e.message.as_str()), (400, "EvaluatorBindingDoesNotExist", "Column \"nope\" is not in the header of the object."));
+        let e = service(
+            b.select_object_content("people.csv", "SELECT s.nope FROM COSObject s")
+                .input_csv(with_header())
+                .send()
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (e.status, e.code.as_str(), e.message.as_str()),
+            (400, "EvaluatorBindingDoesNotExist", "Column \"nope\" is not in the header of the object.")
+        );
         let e = service(b.select_object_content("people.csv", "SELECT name FROM COSObject").send().unwrap_err());
         assert_eq!(e.code, "EvaluatorBindingDoesNotExist", "{front:?}: names need FileHeaderInfo USE");
         let e = service(
-            b.select_object_content("people.csv", "SELECT * FROM COSObject WHERE CAST(_3 AS INT) > 1").send().unwrap_err(),
+            b.select_object_content("people.csv", "SELECT * FROM COSObject WHERE CAST(_3 AS INT) > 1")
+                .send()
+                .unwrap_err(),
         );
-        assert_eq!((e.code.as_str(), e.message.as_str()), ("CastFailed", "Attempt to convert \"city\" to a number using CAST failed."));
-        let e = service(b.select_object_content("people.csv", "SELECT * FROM COSObject").compression_type("GZIP").send().unwrap_err());
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("CastFailed", "Attempt to convert \"city\" to a number using CAST failed.")
+        );
+        let e = service(
+            b.select_object_content("people.csv", "SELECT * FROM COSObject")
+                .compression_type("GZIP")
+                .send()
+                .unwrap_err(),
+        );
         assert_eq!((e.status, e.code.as_str()), (400, "InvalidCompressionFormat"));
         let e = service(b.select_object_content("missing.csv", "SELECT * FROM COSObject").send().unwrap_err());
         assert_eq!((e.status, e.code.as_str()), (404, "NoSuchKey"));
         // Reading needs read permission: an anonymous select of a private bucket is refused.
         let anonymous = h.anonymous();
-        let e = service(anonymous.bucket(BUCKET).select_object_content("people.csv", "SELECT * FROM COSObject").send().unwrap_err());
+        let e = service(
+            anonymous.bucket(BUCKET).select_object_content("people.csv", "SELECT * FROM COSObject").send().unwrap_err(),
+        );
         assert_eq!((e.status, e.code.as_str()), (403, "AccessDenied"), "{front:?}");
     }
 }
@@ -181,6 +218,10 @@ fn a_version_is_selected_by_its_id() {
         b.put_object("v.csv").body("new\n").send().unwrap();
         let sql = "SELECT * FROM COSObject";
         assert_eq!(b.select_object_content("v.csv", sql).send().unwrap().records, b"new\n", "{front:?}");
-        assert_eq!(b.select_object_content("v.csv", sql).version_id(&v1).send().unwrap().records, b"old\n", "{front:?}");
+        assert_eq!(
+            b.select_object_content("v.csv", sql).version_id(&v1).send().unwrap().records,
+            b"old\n",
+            "{front:?}"
+        );
     }
 }

@@ -102,7 +102,9 @@ fn seq_58_select_object_content_stream_version_id() {
     });
 }
 
-fn run(body: Vec<u8>) -> (tencent_cos::Result<tencent_cos::api::SelectObjectContentOutput>, Vec<tencent_cos::Result<SelectEvent>>) {
+fn run(
+    body: Vec<u8>,
+) -> (tencent_cos::Result<tencent_cos::api::SelectObjectContentOutput>, Vec<tencent_cos::Result<SelectEvent>>) {
     let transport = ScriptedTransport::new();
     transport.answer(Canned::new(200, body.clone()));
     transport.answer(Canned::new(200, body));
@@ -128,11 +130,10 @@ fn progress_events_are_kept_in_order_and_unknown_events_skipped() {
     let p = |n| SelectStats { bytes_scanned: n, bytes_processed: n, bytes_returned: 0 };
     assert_eq!(out.progress, vec![p(10), p(20)]);
     assert_eq!((out.records.len(), out.stats), (0, None));
-    assert_eq!(streamed.into_iter().map(Result::unwrap).collect::<Vec<_>>(), vec![
-        SelectEvent::Progress(p(10)),
-        SelectEvent::Progress(p(20)),
-        SelectEvent::End
-    ]);
+    assert_eq!(
+        streamed.into_iter().map(Result::unwrap).collect::<Vec<_>>(),
+        vec![SelectEvent::Progress(p(10)), SelectEvent::Progress(p(20)), SelectEvent::End]
+    );
 }
 
 #[test]
@@ -148,10 +149,13 @@ fn an_error_event_is_the_service_error_when_collected_and_an_event_when_streamed
     assert_eq!((service.status, service.code.as_str(), service.message.as_str()), (200, "CastFailed", "cast failed"));
     assert_eq!(service.request_id.as_deref(), Some("req-1"));
     let events: Vec<SelectEvent> = streamed.into_iter().map(Result::unwrap).collect();
-    assert_eq!(events, vec![
-        SelectEvent::Records(b"a\n".to_vec()),
-        SelectEvent::Error { code: "CastFailed".into(), message: "cast failed".into() }
-    ]);
+    assert_eq!(
+        events,
+        vec![
+            SelectEvent::Records(b"a\n".to_vec()),
+            SelectEvent::Error { code: "CastFailed".into(), message: "cast failed".into() }
+        ]
+    );
 }
 
 #[test]
@@ -191,10 +195,7 @@ fn bad_input_is_refused_before_any_request() {
     let client = oracle_client(transport.clone());
     let bucket = client.bucket("examplebucket-1250000000");
     let e = bucket.select_object_content("a.csv", "  ").send().unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "invalid argument `expression`: empty: say what to select, e.g. SELECT * FROM COSObject"
-    );
+    assert_eq!(e.to_string(), "invalid argument `expression`: empty: say what to select, e.g. SELECT * FROM COSObject");
     let e = bucket.select_object_content("", "SELECT * FROM COSObject").send().unwrap_err();
     assert_eq!(e.to_string(), "invalid argument `key`: empty");
     let e = bucket

@@ -87,10 +87,16 @@ impl fmt::Display for EventStreamError {
                 write!(f, "event stream truncated: a message of {needed} bytes ended after {have}")
             }
             EventStreamError::PreludeCrc { expected, actual } => {
-                write!(f, "event stream prelude CRC-32 mismatch: the message says {expected:#010x}, its bytes give {actual:#010x}")
+                write!(
+                    f,
+                    "event stream prelude CRC-32 mismatch: the message says {expected:#010x}, its bytes give {actual:#010x}"
+                )
             }
             EventStreamError::MessageCrc { expected, actual } => {
-                write!(f, "event stream message CRC-32 mismatch: the message says {expected:#010x}, its bytes give {actual:#010x}")
+                write!(
+                    f,
+                    "event stream message CRC-32 mismatch: the message says {expected:#010x}, its bytes give {actual:#010x}"
+                )
             }
             EventStreamError::Malformed(why) => write!(f, "malformed event stream message: {why}"),
         }

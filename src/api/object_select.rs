@@ -582,7 +582,11 @@ impl Bucket {
     /// print!("{}", String::from_utf8_lossy(&out.records));
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
-    pub fn select_object_content(&self, key: impl Into<String>, expression: impl Into<String>) -> SelectObjectContent<'_> {
+    pub fn select_object_content(
+        &self,
+        key: impl Into<String>,
+        expression: impl Into<String>,
+    ) -> SelectObjectContent<'_> {
         SelectObjectContent {
             bucket: self,
             input: SelectObjectContentInput { key: key.into(), expression: expression.into(), ..Default::default() },

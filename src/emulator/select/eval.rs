@@ -139,13 +139,14 @@ fn name_index(names: Option<&[String]>, name: &str) -> Result<usize, QueryError>
             format!("Column {name:?} has no meaning without FileHeaderInfo USE: use _1, _2, ..."),
         ));
     };
-    names
-        .iter()
-        .position(|n| n == name)
-        .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(name)))
-        .ok_or_else(|| {
-            QueryError::new("EvaluatorBindingDoesNotExist", format!("Column {name:?} is not in the header of the object."))
-        })
+    names.iter().position(|n| n == name).or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(name))).ok_or_else(
+        || {
+            QueryError::new(
+                "EvaluatorBindingDoesNotExist",
+                format!("Column {name:?} is not in the header of the object."),
+            )
+        },
+    )
 }
 
 fn lookup<'a>(row: &Row<'a>, column: &Column, names: Option<&[String]>) -> Result<Option<Val<'a>>, QueryError> {
@@ -223,7 +224,13 @@ fn matches_op(ord: Ordering, op: Op) -> bool {
 }
 
 /// Writes the record when it matches; says whether it did.
-fn emit(query: &Query, row: &Row<'_>, names: Option<&[String]>, output: &Output, out: &mut String) -> Result<bool, QueryError> {
+fn emit(
+    query: &Query,
+    row: &Row<'_>,
+    names: Option<&[String]>,
+    output: &Output,
+    out: &mut String,
+) -> Result<bool, QueryError> {
     if let Some(filter) = &query.filter
         && !holds(filter, row, names)?
     {
@@ -234,25 +241,25 @@ fn emit(query: &Query, row: &Row<'_>, names: Option<&[String]>, output: &Output,
     match (&query.columns, row) {
         (None, Row::Csv(fields)) => {
             for (i, f) in fields.iter().enumerate() {
-                let key = names.and_then(|n| n.get(i)).map_or_else(|| Cow::Owned(format!("_{}", i + 1)), |n| Cow::Borrowed(n.as_str()));
+                let key = names
+                    .and_then(|n| n.get(i))
+                    .map_or_else(|| Cow::Owned(format!("_{}", i + 1)), |n| Cow::Borrowed(n.as_str()));
                 cells.push((key, Some(Val::Text(f))));
             }
         }
-        (None, Row::Json(value)) => {
-            match output {
-                Output::Json { record } => {
-                    json::write(value, out);
-                    out.push_str(record);
-                    return Ok(true);
-                }
-                Output::Csv(_) => match value {
-                    Json::Object(members) => {
-                        cells.extend(members.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Some(Val::Json(v)))));
-                    }
-                    other => cells.push((Cow::Borrowed("_1"), Some(Val::Json(other)))),
-                },
+        (None, Row::Json(value)) => match output {
+            Output::Json { record } => {
+                json::write(value, out);
+                out.push_str(record);
+                return Ok(true);
             }
-        }
+            Output::Csv(_) => match value {
+                Json::Object(members) => {
+                    cells.extend(members.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Some(Val::Json(v)))));
+                }
+                other => cells.push((Cow::Borrowed("_1"), Some(Val::Json(other)))),
+            },
+        },
         (Some(columns), _) => {
             for c in columns {
                 let key = match c {
@@ -405,7 +412,8 @@ mod tests {
     fn csv_records() {
         let text = "a,b\r\n# a comment\n\n\"x,1\",\"say \"\"hi\"\"\"\n\"multi\nline\",2\nlast,é";
         let got = read_csv(text, &csv_in());
-        let want: Vec<Vec<&str>> = vec![vec!["a", "b"], vec!["x,1", "say \"hi\""], vec!["multi"], vec!["line\"", "2"], vec!["last", "é"]];
+        let want: Vec<Vec<&str>> =
+            vec![vec!["a", "b"], vec!["x,1", "say \"hi\""], vec!["multi"], vec!["line\"", "2"], vec!["last", "é"]];
         assert_eq!(got, want.iter().map(|r| r.iter().map(|s| s.to_string()).collect::<Vec<_>>()).collect::<Vec<_>>());
         let allow = CsvIn { allow_quoted_record: true, ..csv_in() };
         assert_eq!(read_csv("\"multi\nline\",2\n", &allow), vec![vec!["multi\nline".to_string(), "2".to_string()]]);

@@ -118,7 +118,11 @@ impl Reader<'_> {
             Some(c) if *c == b'-' || c.is_ascii_digit() => {
                 let start = self.at;
                 self.at += 1;
-                while self.b.get(self.at).is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+                while self
+                    .b
+                    .get(self.at)
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+                {
                     self.at += 1;
                 }
                 let text = String::from_utf8_lossy(&self.b[start..self.at]).into_owned();
@@ -144,7 +148,8 @@ impl Reader<'_> {
                 Some(b'\\') => {
                     let c = self.b.get(self.at + 1).copied();
                     self.at += 2;
-                    let push = |out: &mut Vec<u8>, c: char| out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    let push =
+                        |out: &mut Vec<u8>, c: char| out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                     match c {
                         Some(b'"') => out.push(b'"'),
                         Some(b'\\') => out.push(b'\\'),

@@ -134,7 +134,10 @@ fn read_request(body: &[u8]) -> Result<SelectRequest, QueryError> {
             Some("IGNORE") => HeaderInfo::Ignore,
             Some("USE") => HeaderInfo::Use,
             Some(other) => {
-                return Err(QueryError::new("InvalidFileHeaderInfo", format!("FileHeaderInfo {other:?} is not NONE, IGNORE or USE.")));
+                return Err(QueryError::new(
+                    "InvalidFileHeaderInfo",
+                    format!("FileHeaderInfo {other:?} is not NONE, IGNORE or USE."),
+                ));
             }
         };
         Input::Csv(CsvIn {
@@ -150,7 +153,10 @@ fn read_request(body: &[u8]) -> Result<SelectRequest, QueryError> {
         match json.opt_text("Type").map(|t| t.trim().to_ascii_uppercase()).as_deref() {
             None | Some("DOCUMENT") | Some("LINES") => Input::Json,
             Some(other) => {
-                return Err(QueryError::new("InvalidJsonType", format!("JSON Type {other:?} is not DOCUMENT or LINES.")));
+                return Err(QueryError::new(
+                    "InvalidJsonType",
+                    format!("JSON Type {other:?} is not DOCUMENT or LINES."),
+                ));
             }
         }
     } else if input_el.child("Parquet").is_some() {
@@ -168,7 +174,10 @@ fn read_request(body: &[u8]) -> Result<SelectRequest, QueryError> {
             None | Some("ASNEEDED") => false,
             Some("ALWAYS") => true,
             Some(other) => {
-                return Err(QueryError::new("InvalidQuoteFields", format!("QuoteFields {other:?} is not ASNEEDED or ALWAYS.")));
+                return Err(QueryError::new(
+                    "InvalidQuoteFields",
+                    format!("QuoteFields {other:?} is not ASNEEDED or ALWAYS."),
+                ));
             }
         };
         Output::Csv(CsvOut {
@@ -230,13 +239,19 @@ mod tests {
     fn csv_to_json_and_json_to_csv() {
         let csv = b"name,age\nann,31\nbob,9\n";
         let body = answer(
-            &request("SELECT * FROM COSObject s WHERE s.age &gt; 10", "<CSV><FileHeaderInfo>USE</FileHeaderInfo></CSV>", "<JSON/>"),
+            &request(
+                "SELECT * FROM COSObject s WHERE s.age &gt; 10",
+                "<CSV><FileHeaderInfo>USE</FileHeaderInfo></CSV>",
+                "<JSON/>",
+            ),
             csv,
         )
         .unwrap();
         assert_eq!(records(&body), b"{\"name\":\"ann\",\"age\":\"31\"}\n");
         let lines = b"{\"a\":1,\"b\":{\"c\":[1,2]}}\n{\"a\":\"x,y\"}\n{\"b\":null}\n";
-        let body = answer(&request("SELECT s.a, s.b FROM COSObject s", "<JSON><Type>LINES</Type></JSON>", "<CSV/>"), lines).unwrap();
+        let body =
+            answer(&request("SELECT s.a, s.b FROM COSObject s", "<JSON><Type>LINES</Type></JSON>", "<CSV/>"), lines)
+                .unwrap();
         assert_eq!(records(&body), b"1,\"{\"\"c\"\":[1,2]}\"\n\"x,y\",\n,\n");
     }
 
@@ -244,8 +259,9 @@ mod tests {
     fn requests_outside_the_subset_are_refused() {
         let csv = b"1\n";
         assert!(answer(&request("SELECT * FROM COSObject", "<CSV/>", "<CSV/>"), csv).is_ok());
-        let e = answer(&request("SELECT * FROM COSObject", "<CompressionType>GZIP</CompressionType><CSV/>", "<CSV/>"), csv)
-            .unwrap_err();
+        let e =
+            answer(&request("SELECT * FROM COSObject", "<CompressionType>GZIP</CompressionType><CSV/>", "<CSV/>"), csv)
+                .unwrap_err();
         assert_eq!(e.code, "InvalidCompressionFormat");
         let e = answer(&request("SELECT * FROM COSObject", "<Parquet/>", "<CSV/>"), csv).unwrap_err();
         assert_eq!((e.status, e.code), (501, "NotImplemented"));

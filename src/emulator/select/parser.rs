@@ -150,7 +150,8 @@ struct Parser {
 }
 
 const KEYWORDS: &[&str] = &[
-    "SELECT", "FROM", "WHERE", "LIMIT", "AND", "OR", "AS", "CAST", "NOT", "ORDER", "GROUP", "BY", "HAVING", "JOIN", "UNION", "OFFSET",
+    "SELECT", "FROM", "WHERE", "LIMIT", "AND", "OR", "AS", "CAST", "NOT", "ORDER", "GROUP", "BY", "HAVING", "JOIN",
+    "UNION", "OFFSET",
 ];
 
 impl Parser {
@@ -216,7 +217,11 @@ impl Parser {
             Some(Token::Word(t)) => match t.to_ascii_uppercase().as_str() {
                 "INT" | "INTEGER" | "FLOAT" | "DECIMAL" | "NUMERIC" => true,
                 "STRING" => false,
-                _ => return Err(unsupported(format!("CAST to {t} (supported: INT, INTEGER, FLOAT, DECIMAL, NUMERIC, STRING)"))),
+                _ => {
+                    return Err(unsupported(format!(
+                        "CAST to {t} (supported: INT, INTEGER, FLOAT, DECIMAL, NUMERIC, STRING)"
+                    )));
+                }
             },
             other => return Err(unsupported(format!("expected a type after AS, found {}", describe(other.as_ref())))),
         };
@@ -279,13 +284,18 @@ impl Parser {
 }
 
 fn column_of(name: String, quoted: bool) -> Result<Column, QueryError> {
-    if !quoted && let Some(digits) = name.strip_prefix('_') {
-        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-            return match digits.parse::<usize>() {
-                Ok(n) if n >= 1 => Ok(Column::Index(n)),
-                _ => Err(QueryError::new("InvalidColumnIndex", format!("The column index {name} is invalid: columns are _1, _2, ..."))),
-            };
-        }
+    if !quoted
+        && let Some(digits) = name.strip_prefix('_')
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return match digits.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(Column::Index(n)),
+            _ => Err(QueryError::new(
+                "InvalidColumnIndex",
+                format!("The column index {name} is invalid: columns are _1, _2, ..."),
+            )),
+        };
     }
     Ok(Column::Name(name))
 }
