@@ -19,6 +19,15 @@ fn with_header() -> CsvInput {
     CsvInput { file_header_info: Some("USE".into()), ..Default::default() }
 }
 
+/// A harness on `front` whose bucket holds `key` = `body`, and its default client.
+fn with_object(front: Front, key: &str, body: &[u8]) -> (Harness, tencent_cos::Client) {
+    let h = Harness::new(front, Emulator::new());
+    h.create_bucket();
+    h.put(key, body);
+    let client = h.client();
+    (h, client)
+}
+
 fn service(e: Error) -> Box<tencent_cos::ServiceError> {
     match e {
         Error::Service(s) => s,
@@ -29,10 +38,7 @@ fn service(e: Error) -> Box<tencent_cos::ServiceError> {
 #[test]
 fn csv_with_header_where_numeric_gives_exact_records_and_stats() {
     for front in FRONTS {
-        let h = Harness::new(front, Emulator::new());
-        h.create_bucket();
-        h.put("people.csv", PEOPLE.as_bytes());
-        let client = h.client();
+        let (_h, client) = with_object(front, "people.csv", PEOPLE.as_bytes());
         let b = client.bucket(BUCKET);
         // "9" > "10" as text, 9 < 10 as numbers: bob must not come out.
         let out = b
@@ -70,10 +76,7 @@ fn csv_with_header_where_numeric_gives_exact_records_and_stats() {
 #[test]
 fn limit_and_positional_columns_without_a_header() {
     for front in FRONTS {
-        let h = Harness::new(front, Emulator::new());
-        h.create_bucket();
-        h.put("n.csv", b"# comment\n3,c\n1,a\n2,b\n");
-        let client = h.client();
+        let (_h, client) = with_object(front, "n.csv", b"# comment\n3,c\n1,a\n2,b\n");
         let b = client.bucket(BUCKET);
         let csv = CsvInput { comments: Some("#".into()), ..Default::default() };
         let out = b
@@ -99,10 +102,7 @@ fn limit_and_positional_columns_without_a_header() {
 fn json_lines_in_json_out() {
     let lines = "{\"id\":1,\"level\":\"error\",\"tags\":[\"a\"]}\n{\"id\":2,\"level\":\"info\"}\n{\"id\":3,\"level\":\"error\"}\n";
     for front in FRONTS {
-        let h = Harness::new(front, Emulator::new());
-        h.create_bucket();
-        h.put("log.json", lines.as_bytes());
-        let client = h.client();
+        let (_h, client) = with_object(front, "log.json", lines.as_bytes());
         let b = client.bucket(BUCKET);
         let out = b
             .select_object_content("log.json", "SELECT s.id, s.tags FROM COSObject s WHERE s.level = 'error'")
@@ -125,10 +125,7 @@ fn json_lines_in_json_out() {
 #[test]
 fn the_stream_form_yields_records_progress_stats_end() {
     for front in FRONTS {
-        let h = Harness::new(front, Emulator::new());
-        h.create_bucket();
-        h.put("people.csv", PEOPLE.as_bytes());
-        let client = h.client();
+        let (_h, client) = with_object(front, "people.csv", PEOPLE.as_bytes());
         let events: Vec<SelectEvent> = client
             .bucket(BUCKET)
             .select_object_content_stream("people.csv", "SELECT s.name FROM COSObject s WHERE s.name != 'bob'")
@@ -155,10 +152,7 @@ fn the_stream_form_yields_records_progress_stats_end() {
 #[test]
 fn refused_queries_answer_cos_errors() {
     for front in FRONTS {
-        let h = Harness::new(front, Emulator::new());
-        h.create_bucket();
-        h.put("people.csv", PEOPLE.as_bytes());
-        let client = h.client();
+        let (h, client) = with_object(front, "people.csv", PEOPLE.as_bytes());
         let b = client.bucket(BUCKET);
         let e = service(b.select_object_content("people.csv", "SELECT count(*) FROM COSObject").send().unwrap_err());
         assert_eq!((e.status, e.code.as_str()), (400, "UnsupportedSyntax"), "{front:?}");

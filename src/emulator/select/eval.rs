@@ -16,14 +16,20 @@ pub(crate) enum HeaderInfo {
     Use,
 }
 
-/// `InputSerialization/CSV`, with COS's defaults filled in.
+/// The delimiters and quotes of a CSV, in or out, with COS's defaults filled in.
 #[derive(Clone, Debug)]
-pub(crate) struct CsvIn {
-    pub(crate) header: HeaderInfo,
+pub(crate) struct Dialect {
     pub(crate) record: String,
     pub(crate) field: String,
     pub(crate) quote: String,
     pub(crate) escape: String,
+}
+
+/// `InputSerialization/CSV`.
+#[derive(Clone, Debug)]
+pub(crate) struct CsvIn {
+    pub(crate) header: HeaderInfo,
+    pub(crate) d: Dialect,
     pub(crate) comments: Option<String>,
     pub(crate) allow_quoted_record: bool,
 }
@@ -36,14 +42,11 @@ pub(crate) enum Input {
     Json,
 }
 
-/// `OutputSerialization/CSV`, with COS's defaults filled in.
+/// `OutputSerialization/CSV`.
 #[derive(Clone, Debug)]
 pub(crate) struct CsvOut {
     pub(crate) always: bool,
-    pub(crate) record: String,
-    pub(crate) field: String,
-    pub(crate) quote: String,
-    pub(crate) escape: String,
+    pub(crate) d: Dialect,
 }
 
 /// `OutputSerialization`.
@@ -274,12 +277,12 @@ fn emit(
         Output::Csv(csv) => {
             for (i, (_, v)) in cells.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(&csv.field);
+                    out.push_str(&csv.d.field);
                 }
                 let text = v.as_ref().and_then(text_of).unwrap_or_default();
                 write_csv_field(&text, csv, out);
             }
-            out.push_str(&csv.record);
+            out.push_str(&csv.d.record);
         }
         Output::Json { record } => {
             out.push('{');
@@ -306,17 +309,17 @@ fn emit(
 
 fn write_csv_field(text: &str, csv: &CsvOut, out: &mut String) {
     let needs = csv.always
-        || text.contains(csv.field.as_str())
-        || text.contains(csv.record.as_str())
-        || text.contains(csv.quote.as_str())
+        || text.contains(csv.d.field.as_str())
+        || text.contains(csv.d.record.as_str())
+        || text.contains(csv.d.quote.as_str())
         || text.contains(['\n', '\r']);
     if !needs {
         out.push_str(text);
         return;
     }
-    out.push_str(&csv.quote);
-    out.push_str(&text.replace(csv.quote.as_str(), &format!("{}{}", csv.escape, csv.quote)));
-    out.push_str(&csv.quote);
+    out.push_str(&csv.d.quote);
+    out.push_str(&text.replace(csv.d.quote.as_str(), &format!("{}{}", csv.d.escape, csv.d.quote)));
+    out.push_str(&csv.d.quote);
 }
 
 /// The records of a CSV text: fields split on the delimiter, quotes removed (a quoted field
@@ -331,7 +334,7 @@ pub(crate) fn read_csv(text: &str, csv: &CsvIn) -> Vec<Vec<String>> {
     let mut quoted = false;
     let mut at = 0;
     let end_record = |fields: &mut Vec<String>, cur: &mut String, quoted: bool, records: &mut Vec<Vec<String>>| {
-        if !quoted && csv.record == "\n" && cur.ends_with('\r') {
+        if !quoted && csv.d.record == "\n" && cur.ends_with('\r') {
             cur.pop();
         }
         fields.push(std::mem::take(cur));
@@ -343,21 +346,21 @@ pub(crate) fn read_csv(text: &str, csv: &CsvIn) -> Vec<Vec<String>> {
     while at < text.len() {
         let rest = &text[at..];
         if in_quotes {
-            if !csv.escape.is_empty()
-                && rest.starts_with(csv.escape.as_str())
-                && rest[csv.escape.len()..].starts_with(csv.quote.as_str())
-                && (csv.escape != csv.quote || !rest[csv.escape.len()..].is_empty())
+            if !csv.d.escape.is_empty()
+                && rest.starts_with(csv.d.escape.as_str())
+                && rest[csv.d.escape.len()..].starts_with(csv.d.quote.as_str())
+                && (csv.d.escape != csv.d.quote || !rest[csv.d.escape.len()..].is_empty())
             {
-                cur.push_str(&csv.quote);
-                at += csv.escape.len() + csv.quote.len();
-            } else if rest.starts_with(csv.quote.as_str()) {
+                cur.push_str(&csv.d.quote);
+                at += csv.d.escape.len() + csv.d.quote.len();
+            } else if rest.starts_with(csv.d.quote.as_str()) {
                 in_quotes = false;
-                at += csv.quote.len();
-            } else if !csv.allow_quoted_record && rest.starts_with(csv.record.as_str()) {
+                at += csv.d.quote.len();
+            } else if !csv.allow_quoted_record && rest.starts_with(csv.d.record.as_str()) {
                 in_quotes = false;
                 end_record(&mut fields, &mut cur, quoted, &mut records);
                 quoted = false;
-                at += csv.record.len();
+                at += csv.d.record.len();
             } else {
                 let c = rest.chars().next().unwrap_or_default();
                 cur.push(c);
@@ -367,19 +370,19 @@ pub(crate) fn read_csv(text: &str, csv: &CsvIn) -> Vec<Vec<String>> {
         }
         let record_start = fields.is_empty() && cur.is_empty() && !quoted;
         if record_start && csv.comments.as_deref().is_some_and(|c| !c.is_empty() && rest.starts_with(c)) {
-            at += rest.find(csv.record.as_str()).map_or(rest.len(), |i| i + csv.record.len());
-        } else if cur.is_empty() && !quoted && !csv.quote.is_empty() && rest.starts_with(csv.quote.as_str()) {
+            at += rest.find(csv.d.record.as_str()).map_or(rest.len(), |i| i + csv.d.record.len());
+        } else if cur.is_empty() && !quoted && !csv.d.quote.is_empty() && rest.starts_with(csv.d.quote.as_str()) {
             in_quotes = true;
             quoted = true;
-            at += csv.quote.len();
-        } else if rest.starts_with(csv.field.as_str()) {
+            at += csv.d.quote.len();
+        } else if rest.starts_with(csv.d.field.as_str()) {
             fields.push(std::mem::take(&mut cur));
             quoted = false;
-            at += csv.field.len();
-        } else if rest.starts_with(csv.record.as_str()) {
+            at += csv.d.field.len();
+        } else if rest.starts_with(csv.d.record.as_str()) {
             end_record(&mut fields, &mut cur, quoted, &mut records);
             quoted = false;
-            at += csv.record.len();
+            at += csv.d.record.len();
         } else {
             let c = rest.chars().next().unwrap_or_default();
             cur.push(c);
@@ -399,10 +402,7 @@ mod tests {
     fn csv_in() -> CsvIn {
         CsvIn {
             header: HeaderInfo::None,
-            record: "\n".into(),
-            field: ",".into(),
-            quote: "\"".into(),
-            escape: "\"".into(),
+            d: Dialect { record: "\n".into(), field: ",".into(), quote: "\"".into(), escape: "\"".into() },
             comments: Some("#".into()),
             allow_quoted_record: false,
         }

@@ -41,7 +41,7 @@ mod parser;
 use crate::api::encode_message;
 use crate::xml::{Element, parse_document};
 
-use eval::{CsvIn, CsvOut, HeaderInfo, Input, Output};
+use eval::{CsvIn, CsvOut, Dialect, HeaderInfo, Input, Output};
 
 /// Why a select is refused: the COS error it answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,36 +129,20 @@ fn read_request(body: &[u8]) -> Result<SelectRequest, QueryError> {
         ));
     }
     let input = if let Some(csv) = input_el.child("CSV") {
-        let header = match csv.opt_text("FileHeaderInfo").map(|h| h.trim().to_ascii_uppercase()).as_deref() {
-            None | Some("NONE") => HeaderInfo::None,
-            Some("IGNORE") => HeaderInfo::Ignore,
-            Some("USE") => HeaderInfo::Use,
-            Some(other) => {
-                return Err(QueryError::new(
-                    "InvalidFileHeaderInfo",
-                    format!("FileHeaderInfo {other:?} is not NONE, IGNORE or USE."),
-                ));
-            }
+        let header = match choice(&csv, "FileHeaderInfo", &["NONE", "IGNORE", "USE"], "InvalidFileHeaderInfo")? {
+            "IGNORE" => HeaderInfo::Ignore,
+            "USE" => HeaderInfo::Use,
+            _ => HeaderInfo::None,
         };
         Input::Csv(CsvIn {
             header,
-            record: text_or(&csv, "RecordDelimiter", "\n"),
-            field: text_or(&csv, "FieldDelimiter", ","),
-            quote: text_or(&csv, "QuoteCharacter", "\""),
-            escape: text_or(&csv, "QuoteEscapeCharacter", "\""),
+            d: dialect(&csv),
             comments: csv.opt_text("Comments").filter(|c| !c.is_empty()),
             allow_quoted_record: flag(&csv, "AllowQuotedRecordDelimiter")?,
         })
     } else if let Some(json) = input_el.child("JSON") {
-        match json.opt_text("Type").map(|t| t.trim().to_ascii_uppercase()).as_deref() {
-            None | Some("DOCUMENT") | Some("LINES") => Input::Json,
-            Some(other) => {
-                return Err(QueryError::new(
-                    "InvalidJsonType",
-                    format!("JSON Type {other:?} is not DOCUMENT or LINES."),
-                ));
-            }
-        }
+        choice(&json, "Type", &["DOCUMENT", "LINES"], "InvalidJsonType")?;
+        Input::Json
     } else if input_el.child("Parquet").is_some() {
         return Err(QueryError {
             status: 501,
@@ -170,23 +154,8 @@ fn read_request(body: &[u8]) -> Result<SelectRequest, QueryError> {
     };
     let output_el = root.child("OutputSerialization").ok_or_else(|| malformed("<OutputSerialization> is required"))?;
     let output = if let Some(csv) = output_el.child("CSV") {
-        let always = match csv.opt_text("QuoteFields").map(|q| q.trim().to_ascii_uppercase()).as_deref() {
-            None | Some("ASNEEDED") => false,
-            Some("ALWAYS") => true,
-            Some(other) => {
-                return Err(QueryError::new(
-                    "InvalidQuoteFields",
-                    format!("QuoteFields {other:?} is not ASNEEDED or ALWAYS."),
-                ));
-            }
-        };
-        Output::Csv(CsvOut {
-            always,
-            record: text_or(&csv, "RecordDelimiter", "\n"),
-            field: text_or(&csv, "FieldDelimiter", ","),
-            quote: text_or(&csv, "QuoteCharacter", "\""),
-            escape: text_or(&csv, "QuoteEscapeCharacter", "\""),
-        })
+        let always = choice(&csv, "QuoteFields", &["ASNEEDED", "ALWAYS"], "InvalidQuoteFields")? == "ALWAYS";
+        Output::Csv(CsvOut { always, d: dialect(&csv) })
     } else if let Some(json) = output_el.child("JSON") {
         Output::Json { record: text_or(&json, "RecordDelimiter", "\n") }
     } else {
@@ -197,6 +166,32 @@ fn read_request(body: &[u8]) -> Result<SelectRequest, QueryError> {
         None => false,
     };
     Ok(SelectRequest { expression, input, output, progress })
+}
+
+/// One of `allowed` (any case; the first when absent), else 400 `code`.
+fn choice(
+    e: &Element<'_, '_>,
+    name: &str,
+    allowed: &[&'static str],
+    code: &'static str,
+) -> Result<&'static str, QueryError> {
+    let Some(text) = e.opt_text(name) else { return Ok(allowed[0]) };
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(text.trim()))
+        .copied()
+        .ok_or_else(|| QueryError::new(code, format!("{name} {text:?} is not one of {}.", allowed.join(", "))))
+}
+
+/// `RecordDelimiter`, `FieldDelimiter`, `QuoteCharacter`, `QuoteEscapeCharacter`, with COS's
+/// defaults (`\n`, `,`, `"`, `"`).
+fn dialect(csv: &Element<'_, '_>) -> Dialect {
+    Dialect {
+        record: text_or(csv, "RecordDelimiter", "\n"),
+        field: text_or(csv, "FieldDelimiter", ","),
+        quote: text_or(csv, "QuoteCharacter", "\""),
+        escape: text_or(csv, "QuoteEscapeCharacter", "\""),
+    }
 }
 
 /// A child's text, or `default` when absent or empty.
