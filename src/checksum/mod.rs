@@ -1,7 +1,10 @@
-//! Checksums COS uses: CRC-64/XZ (`x-cos-hash-crc64ecma`) and MD5 (ETag, `Content-MD5`).
+//! Checksums COS uses: CRC-64/XZ (`x-cos-hash-crc64ecma`), MD5 (ETag, `Content-MD5`) and
+//! CRC-32 (the event stream of `select_object_content`).
 
+mod crc32;
 mod crc64;
 
+pub use crc32::{crc32, crc32_update};
 pub use crc64::{Crc64, crc64, crc64_combine};
 
 use base64::Engine;

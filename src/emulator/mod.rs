@@ -120,6 +120,7 @@ mod mime;
 mod request;
 mod response;
 mod router;
+mod select;
 mod server;
 mod sse;
 mod store;

@@ -140,6 +140,14 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("GetObjectTaggingInput", |r| run(tencent_cos::api::GetObjectTaggingInput::default(), r)),
     ("DeleteObjectTaggingInput", |r| run(tencent_cos::api::DeleteObjectTaggingInput::default(), r)),
     ("AppendObjectInput", |r| run(tencent_cos::api::AppendObjectInput::default(), r)),
+    ("SelectObjectContentInput", |r| run(tencent_cos::api::SelectObjectContentInput::default(), r)),
+    ("SelectObjectContentStreamInput", |r| {
+        // The events are read after parse returns: drain them all.
+        for event in tencent_cos::api::SelectObjectContentStreamInput::default().parse(r)? {
+            drop(event.map(drop).map_err(|e| e.to_string()));
+        }
+        Ok(())
+    }),
     ("RawRequest", |r| run(RawRequest::new(tencent_cos::http::Method::Get), r)),
     ("xml::parse_service_error", |mut r| {
         let body = r.read_body(xml::MAX_XML_BODY)?;

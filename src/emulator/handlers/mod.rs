@@ -20,6 +20,7 @@ mod multipart;
 mod object;
 mod object_tagging;
 mod restore;
+mod select;
 
 use base64::Engine;
 
@@ -109,6 +110,7 @@ fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
             matches!(method, Method::Put | Method::Get | Method::Delete)
         }
         ("append", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
+        ("select", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
         _ => false,
     }
 }
@@ -155,7 +157,7 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
         || config_call
         || q("delete")
         || (key.is_some() && q("tagging"))
-        || (req.method == Method::Post && (q("uploadId") || q("restore")));
+        || (req.method == Method::Post && (q("uploadId") || q("restore") || q("select")));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
@@ -165,7 +167,8 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
     }
     let state = inner.read_state();
     let b = find_bucket_in(&state, bucket, region.as_deref())?;
-    let object_write = key.is_some() && matches!(req.method, Method::Put | Method::Post) && !q("acl");
+    // A select reads (cos:GetObject): its handler checks the object's read permission.
+    let object_write = key.is_some() && matches!(req.method, Method::Put | Method::Post) && !q("acl") && !q("select");
     if object_write || (key.is_none() && req.method == Method::Post && q("delete")) {
         require_bucket(b, &principal, Permission::Write)?;
     }
@@ -393,6 +396,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Post if q("uploadId") => multipart::complete(ctx, bucket, key),
         Method::Post if q("restore") => restore::restore_object(ctx, bucket, key),
         Method::Post if q("append") => object_tagging::append_object(ctx, bucket, key),
+        Method::Post if q("select") => select::select_object_content(ctx, bucket, key),
         Method::Post => Err(CosError::not_implemented("this POST on an object")),
         Method::Options => Err(CosError::method_not_allowed()),
     }
