@@ -45,6 +45,7 @@ pub mod object_put;
 pub mod object_restore;
 pub mod object_versions;
 pub mod pages;
+pub mod post_form;
 pub mod service;
 mod xml_body;
 
@@ -86,4 +87,5 @@ pub use object_put::*;
 pub use object_restore::*;
 pub use object_versions::*;
 pub use pages::*;
+pub use post_form::*;
 pub use service::*;
