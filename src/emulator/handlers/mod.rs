@@ -18,6 +18,7 @@ mod cors;
 mod listing;
 mod multipart;
 mod object;
+mod post_form;
 mod restore;
 
 use base64::Engine;
@@ -304,8 +305,8 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         }
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
-        Method::Post if q("inventory") => Err(CosError::not_implemented("POST ?inventory (a one-shot inventory job)")),
-        Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
+        Method::Post if q("inventory") => bucket_inventory::post_bucket_inventory(ctx, bucket),
+        Method::Post => post_form::post_object(ctx, bucket),
         Method::Options => Err(CosError::method_not_allowed()),
     }
 }
