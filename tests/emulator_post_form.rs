@@ -91,10 +91,8 @@ fn a_policy_that_allows_stores_the_file_byte_exact_with_its_metadata() {
 fn filename_placeholder_is_replaced_and_conditions_see_the_final_key() {
     for front in FRONTS {
         let h = harness(front);
-        let signed = form(&h, "user/${filename}")
-            .condition(PostCondition::starts_with("key", "user/"))
-            .sign(&creds())
-            .unwrap();
+        let signed =
+            form(&h, "user/${filename}").condition(PostCondition::starts_with("key", "user/")).sign(&creds()).unwrap();
         assert_eq!(post(&h, &signed, "notes.txt", b"hello").status, 204);
         assert_eq!(h.emulator.object_bytes(BUCKET, "user/notes.txt"), Some(b"hello".to_vec()));
         // Without a Content-Type field the type comes from the key, as for PUT (never the
@@ -132,7 +130,9 @@ fn each_condition_kind_refuses_with_access_denied() {
                 "Invalid according to Policy: Policy Condition failed: [\"starts-with\", \"$Content-Type\", \"image/\"]",
             ),
             (
-                form(&h, "a.txt").condition(PostCondition::eq("x-cos-meta-owner", "alice")).field("x-cos-meta-owner", "eve"),
+                form(&h, "a.txt")
+                    .condition(PostCondition::eq("x-cos-meta-owner", "alice"))
+                    .field("x-cos-meta-owner", "eve"),
                 "Invalid according to Policy: Policy Condition failed: [\"eq\", \"$x-cos-meta-owner\", \"alice\"]",
             ),
             (
@@ -186,7 +186,8 @@ fn expired_policy_tampered_signature_and_unknown_key_are_refused() {
         let unknown = form(&h, "a.txt").sign(&Credentials::new("AKIDnobody", "k")).unwrap();
         assert_eq!(post(&h, &unknown, "a.txt", b"x").code(), (403, "InvalidAccessKeyId".to_owned()));
 
-        let late = PostObjectForm::new(BUCKET, REGION, "a.txt").key_time(now - 7200, now - 3600).sign(&creds()).unwrap();
+        let late =
+            PostObjectForm::new(BUCKET, REGION, "a.txt").key_time(now - 7200, now - 3600).sign(&creds()).unwrap();
         let r = post(&h, &late, "a.txt", b"x");
         assert_eq!((r.code(), message(&r)), ((403, "AccessDenied".to_owned()), "Request has expired".to_owned()));
         assert_eq!(h.emulator.object_keys(BUCKET), Vec::<String>::new());
@@ -200,7 +201,8 @@ fn success_action_status_and_redirect() {
         let r = post(&h, &form(&h, "s200").field("success_action_status", "200").sign(&creds()).unwrap(), "f", b"a");
         assert_eq!((r.status, r.body.len()), (200, 0));
 
-        let r = post(&h, &form(&h, "dir/s 201").field("success_action_status", "201").sign(&creds()).unwrap(), "f", b"b");
+        let r =
+            post(&h, &form(&h, "dir/s 201").field("success_action_status", "201").sign(&creds()).unwrap(), "f", b"b");
         assert_eq!(r.status, 201);
         assert_eq!(r.header("Content-Type"), Some("application/xml"));
         let etag = format!("\"{}\"", tencent_cos::checksum::md5_hex(b"b"));
@@ -220,10 +222,8 @@ fn success_action_status_and_redirect() {
         );
         assert_eq!(r.status, 303);
         let etag = format!("\"{}\"", tencent_cos::checksum::md5_hex(b"c"));
-        let location = format!(
-            "https://example.com/done?x=1&bucket={BUCKET}&key=r.txt&etag={}",
-            encode_component(&etag)
-        );
+        let location =
+            format!("https://example.com/done?x=1&bucket={BUCKET}&key=r.txt&etag={}", encode_component(&etag));
         assert_eq!(r.header("Location"), Some(location.as_str()));
         assert_eq!(h.emulator.object_keys(BUCKET), ["dir/s 201", "r.txt", "s200"]);
     }
@@ -249,7 +249,11 @@ fn temporary_keys_need_their_token_in_the_form() {
 fn anonymous_forms_follow_the_bucket_acl_and_malformed_forms_are_400() {
     for front in FRONTS {
         let h = harness(front);
-        let anonymous = PostForm { url: String::new(), fields: vec![("key".into(), "anon.txt".into())], policy_json: String::new() };
+        let anonymous = PostForm {
+            url: String::new(),
+            fields: vec![("key".into(), "anon.txt".into())],
+            policy_json: String::new(),
+        };
         assert_eq!(post(&h, &anonymous, "f", b"x").code(), (403, "AccessDenied".to_owned()));
         h.send(BUCKET, Raw::put().query("acl", "").header("x-cos-acl", "public-read-write")).ok();
         assert_eq!(post(&h, &anonymous, "f", b"x").status, 204);
@@ -257,8 +261,15 @@ fn anonymous_forms_follow_the_bucket_acl_and_malformed_forms_are_400() {
 
         let no_key = PostForm { url: String::new(), fields: vec![], policy_json: String::new() };
         assert_eq!(post(&h, &no_key, "f", b"x").code(), (400, "InvalidArgument".to_owned()));
-        let r = post_raw(&h, "multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--zz--\r\n".to_vec());
-        assert_eq!((r.code(), message(&r)), ((400, "InvalidArgument".to_owned()), "POST requires exactly one file upload per request.".to_owned()));
+        let r = post_raw(
+            &h,
+            "multipart/form-data; boundary=zz",
+            b"--zz\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--zz--\r\n".to_vec(),
+        );
+        assert_eq!(
+            (r.code(), message(&r)),
+            ((400, "InvalidArgument".to_owned()), "POST requires exactly one file upload per request.".to_owned())
+        );
         for (content_type, body) in [
             ("text/plain", b"key=a".to_vec()),
             ("multipart/form-data", b"--x\r\n".to_vec()),
@@ -320,12 +331,7 @@ fn garbage_forms_never_crash_the_parser() {
                 }
             }
             let r = post_raw(&h, &content_type, body);
-            assert!(
-                matches!(r.status, 204 | 400 | 403),
-                "{front:?} round {round}: {} {}",
-                r.status,
-                r.text()
-            );
+            assert!(matches!(r.status, 204 | 400 | 403), "{front:?} round {round}: {} {}", r.status, r.text());
         }
         // Still serving.
         assert_eq!(post(&h, &valid, "g.txt", b"after").status, 204);
@@ -355,7 +361,11 @@ fn post_bucket_inventory_is_accepted_and_checked() {
         .unwrap();
         let r = h.send(BUCKET, Raw::post().query("inventory", "").query("id", "other").xml(&body));
         assert_eq!(r.code(), (400, "InvalidArgument".to_owned()));
-        let r = h.anonymous().bucket(BUCKET).execute(Raw::post().query("inventory", "").query("id", "once").xml(&body)).unwrap();
+        let r = h
+            .anonymous()
+            .bucket(BUCKET)
+            .execute(Raw::post().query("inventory", "").query("id", "once").xml(&body))
+            .unwrap();
         assert_eq!(r.code(), (403, "AccessDenied".to_owned()));
     }
 }

@@ -187,7 +187,10 @@ impl XmlConfig for InventoryConfiguration {
 /// `{PUT|POST} /?inventory&id=` with the configuration's XML (checked first).
 fn config_request(method: Method, config: &InventoryConfiguration) -> Result<OperationRequest> {
     let body = config.to_xml()?;
-    Ok(OperationRequest::new(method).with_query("inventory", "").with_query("id", config.id.clone()).with_xml_body(body))
+    Ok(OperationRequest::new(method)
+        .with_query("inventory", "")
+        .with_query("id", config.id.clone())
+        .with_xml_body(body))
 }
 
 /// Input of `put_bucket_inventory` (`PUT /?inventory&id=`): the configuration, checked before

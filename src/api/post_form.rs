@@ -320,10 +320,8 @@ impl PostObjectForm {
             fields.push(("x-cos-security-token".to_owned(), token.to_owned()));
         }
         fields.extend(self.fields.iter().cloned());
-        let url = self
-            .url
-            .clone()
-            .unwrap_or_else(|| format!("https://{}.cos.{}.myqcloud.com/", self.bucket, self.region));
+        let url =
+            self.url.clone().unwrap_or_else(|| format!("https://{}.cos.{}.myqcloud.com/", self.bucket, self.region));
         Ok(PostForm { url, fields, policy_json })
     }
 }

@@ -48,11 +48,12 @@ pub(crate) fn boundary_of(content_type: &str) -> Option<String> {
     if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
         return None;
     }
-    params.find_map(|p| {
-        let (n, v) = p.split_once('=')?;
-        n.trim().eq_ignore_ascii_case("boundary").then(|| unquote(v.trim()))
-    })
-    .filter(|b| !b.is_empty() && b.len() <= 200)
+    params
+        .find_map(|p| {
+            let (n, v) = p.split_once('=')?;
+            n.trim().eq_ignore_ascii_case("boundary").then(|| unquote(v.trim()))
+        })
+        .filter(|b| !b.is_empty() && b.len() <= 200)
 }
 
 /// Splits `a; b="x;y"; c` at the `;` outside quotes.
@@ -203,9 +204,8 @@ fn read_form<'a>(ctx: &Ctx<'_>, body: &'a [u8]) -> Result<Form<'a>, CosError> {
 pub(crate) fn post_object(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
     let body = ctx.req.body.to_vec();
     let form = read_form(ctx, &body)?;
-    let template = form
-        .get("key")
-        .ok_or_else(|| CosError::invalid_argument("Bucket POST must contain a field named 'key'."))?;
+    let template =
+        form.get("key").ok_or_else(|| CosError::invalid_argument("Bucket POST must contain a field named 'key'."))?;
     let filename = form.file.filename.as_deref().unwrap_or("");
     let key = template.replace("${filename}", filename);
     if key.is_empty() {
@@ -267,8 +267,7 @@ fn put_headers(form: &Form<'_>) -> Headers {
     let mut headers = Headers::new();
     for (name, value) in &form.fields {
         let lower = name.to_ascii_lowercase();
-        if OBJECT_HEADERS.contains(&lower.as_str())
-            || (lower.starts_with("x-cos-") && lower != "x-cos-security-token")
+        if OBJECT_HEADERS.contains(&lower.as_str()) || (lower.starts_with("x-cos-") && lower != "x-cos-security-token")
         {
             headers.append(name.clone(), value.clone());
         } else if lower == "acl" && form.get("x-cos-acl").is_none() {
@@ -316,9 +315,14 @@ fn check_policy(ctx: &Ctx<'_>, form: &Form<'_>, bucket: &str, key: &str) -> Resu
         return Err(denied("Invalid according to Policy: Policy expired."));
     }
     for (name, wanted) in [("q-sign-algorithm", "sha1"), ("q-ak", ak), ("q-sign-time", key_time)] {
-        if !policy.conditions.iter().any(|c| matches!(c, PostCondition::Eq(f, v) if f.eq_ignore_ascii_case(name) && v == wanted))
+        if !policy
+            .conditions
+            .iter()
+            .any(|c| matches!(c, PostCondition::Eq(f, v) if f.eq_ignore_ascii_case(name) && v == wanted))
         {
-            return Err(denied(format!("Invalid according to Policy: the policy has no condition {{\"{name}\":...}} matching the form.")));
+            return Err(denied(format!(
+                "Invalid according to Policy: the policy has no condition {{\"{name}\":...}} matching the form."
+            )));
         }
     }
     let value = |f: &str| -> String {
