@@ -35,10 +35,10 @@ use tencent_cos::api::{
     GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
     GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput, GetBucketOriginInput,
     GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, ListBucketIntelligentTieringInput,
-    ListBucketInventoryInput, PutBucketDomainCertificateInput, PutBucketDomainInput, PutBucketEncryptionInput,
-    PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput,
-    PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
-    PutBucketReplicationInput, PutBucketWebsiteInput,
+    ListBucketInventoryInput, PostBucketInventoryInput, PutBucketDomainCertificateInput, PutBucketDomainInput,
+    PutBucketEncryptionInput, PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput,
+    PutBucketInventoryInput, PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput,
+    PutBucketRefererInput, PutBucketReplicationInput, PutBucketWebsiteInput,
 };
 use tencent_cos::http::{Headers, Response};
 use tencent_cos::operation::{Operation, RawRequest};
@@ -203,6 +203,7 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("GetBucketInventoryInput", |r| run(GetBucketInventoryInput::default(), r)),
     ("ListBucketInventoryInput", |r| run(ListBucketInventoryInput::default(), r)),
     ("DeleteBucketInventoryInput", |r| run(DeleteBucketInventoryInput::default(), r)),
+    ("PostBucketInventoryInput", |r| run(PostBucketInventoryInput::default(), r)),
     ("PutBucketIntelligentTieringRuleInput", |r| run(PutBucketIntelligentTieringRuleInput::default(), r)),
     ("GetBucketIntelligentTieringRuleInput", |r| run(GetBucketIntelligentTieringRuleInput::default(), r)),
     ("DeleteBucketIntelligentTieringRuleInput", |r| run(DeleteBucketIntelligentTieringRuleInput::default(), r)),
