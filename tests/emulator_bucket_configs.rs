@@ -535,7 +535,9 @@ fn bucket_inventory_put_get_list_pages_and_delete() {
         assert_eq!(r.code(), (400, "InvalidArgument".to_string()), "{front:?}: no id");
         let r = h.send(BUCKET, Raw::get().query("inventory", "").query("continuation-token", "%%%"));
         assert_eq!(r.code().0, 400, "{front:?}: a token it never gave");
-        assert_eq!(h.send(BUCKET, Raw::post().query("inventory", "").query("id", "a")).code().0, 501, "{front:?}");
+        // POST ?inventory (a one-shot job) is answered now (emulator_post_form.rs); without a body it is refused.
+        let r = h.send(BUCKET, Raw::post().query("inventory", "").query("id", "a"));
+        assert_eq!(r.code(), (400, "MalformedXML".to_string()), "{front:?}");
 
         assert_eq!(b.delete_bucket_inventory("inv-000").send().unwrap().meta.status, 204, "{front:?}");
         let err = b.delete_bucket_inventory("inv-000").send().unwrap_err();

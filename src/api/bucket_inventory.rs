@@ -1,6 +1,7 @@
 //! Inventory reports: `put_bucket_inventory`, `get_bucket_inventory`, `list_bucket_inventory`
-//! (paged with a continuation token), `delete_bucket_inventory`. Each configuration has an Id,
-//! sent as `?inventory&id=`. (The JS-only `postBucketInventory`, a one-shot job, is not here.)
+//! (paged with a continuation token), `delete_bucket_inventory`, and the JS SDK's
+//! `post_bucket_inventory` (`POST /?inventory&id=`, a one-shot inventory job with the same body).
+//! Each configuration has an Id, sent as `?inventory&id=`.
 
 use crate::api::bucket_config::{XmlConfig, one_of, opt_leaf, trimmed};
 use crate::api::xml_body::{XmlBody, meta_of};
@@ -157,6 +158,15 @@ impl XmlConfig for InventoryConfiguration {
 
 // ---- put ----
 
+/// `{PUT|POST} /?inventory&id=` with the configuration's XML (checked first).
+fn config_request(method: Method, config: &InventoryConfiguration) -> Result<OperationRequest> {
+    let body = config.to_xml()?;
+    Ok(OperationRequest::new(method)
+        .with_query("inventory", "")
+        .with_query("id", config.id.clone())
+        .with_xml_body(body))
+}
+
 /// Input of `put_bucket_inventory` (`PUT /?inventory&id=`): the configuration, checked before
 /// sending; its Id is the `id` parameter.
 #[derive(Clone, Debug, Default)]
@@ -177,11 +187,7 @@ impl Operation for PutBucketInventoryInput {
     type Output = PutBucketInventoryOutput;
 
     fn build(&mut self) -> Result<OperationRequest> {
-        let body = self.config.to_xml()?;
-        Ok(OperationRequest::new(Method::Put)
-            .with_query("inventory", "")
-            .with_query("id", self.config.id.clone())
-            .with_xml_body(body))
+        config_request(Method::Put, &self.config)
     }
 
     fn parse(&mut self, response: Response) -> Result<PutBucketInventoryOutput> {
@@ -200,6 +206,61 @@ pub struct PutBucketInventory<'a> {
 impl PutBucketInventory<'_> {
     /// Sends the request.
     pub fn send(self) -> Result<PutBucketInventoryOutput> {
+        self.bucket.execute(self.input)
+    }
+}
+
+// ---- post (one-shot job) ----
+
+/// Input of `post_bucket_inventory` (`POST /?inventory&id=`, JS SDK only): runs a one-shot
+/// inventory job described by the configuration (the same body as put), checked before sending.
+///
+/// ```
+/// use tencent_cos::api::{InventoryConfiguration, PostBucketInventoryInput};
+/// use tencent_cos::http::Method;
+/// use tencent_cos::operation::Operation;
+/// let config = InventoryConfiguration::new("once", "qcs::cos:ap-guangzhou::reports-1250000000");
+/// let request = PostBucketInventoryInput { config }.build()?;
+/// assert_eq!(request.method, Method::Post);
+/// assert_eq!(request.query, [("inventory".to_string(), String::new()), ("id".to_string(), "once".to_string())]);
+/// # Ok::<(), tencent_cos::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct PostBucketInventoryInput {
+    /// The job's configuration.
+    pub config: InventoryConfiguration,
+}
+
+/// Output of `post_bucket_inventory`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PostBucketInventoryOutput {
+    /// Status and every response header.
+    pub meta: ResponseMeta,
+}
+
+impl Operation for PostBucketInventoryInput {
+    type Output = PostBucketInventoryOutput;
+
+    fn build(&mut self) -> Result<OperationRequest> {
+        config_request(Method::Post, &self.config)
+    }
+
+    fn parse(&mut self, response: Response) -> Result<PostBucketInventoryOutput> {
+        Ok(PostBucketInventoryOutput { meta: meta_of(&response) })
+    }
+}
+
+/// Builder returned by [`Bucket::post_bucket_inventory`]; `.send()` runs it.
+#[must_use = "call .send() to run the request"]
+#[derive(Debug)]
+pub struct PostBucketInventory<'a> {
+    bucket: &'a Bucket,
+    input: PostBucketInventoryInput,
+}
+
+impl PostBucketInventory<'_> {
+    /// Sends the request.
+    pub fn send(self) -> Result<PostBucketInventoryOutput> {
         self.bucket.execute(self.input)
     }
 }
@@ -391,6 +452,19 @@ impl Bucket {
     /// ```
     pub fn put_bucket_inventory(&self, config: InventoryConfiguration) -> PutBucketInventory<'_> {
         PutBucketInventory { bucket: self, input: PutBucketInventoryInput { config } }
+    }
+
+    /// Runs a one-shot inventory job described by `config` (the JS SDK's `postBucketInventory`).
+    ///
+    /// ```no_run
+    /// use tencent_cos::api::InventoryConfiguration;
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// let bucket = client.bucket("examplebucket-1250000000");
+    /// bucket.post_bucket_inventory(InventoryConfiguration::new("once", "qcs::cos:ap-guangzhou::reports-1250000000")).send()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn post_bucket_inventory(&self, config: InventoryConfiguration) -> PostBucketInventory<'_> {
+        PostBucketInventory { bucket: self, input: PostBucketInventoryInput { config } }
     }
 
     /// Reads the inventory configuration `id`.

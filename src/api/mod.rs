@@ -118,36 +118,6 @@
 //! # Ok::<(), tencent_cos::Error>(())
 //! ```
 //!
-//! ## Inventory reports
-//!
-//! Inventory reports: `put_bucket_inventory`, `get_bucket_inventory`, `list_bucket_inventory` (paged with a continuation token), `delete_bucket_inventory`. Each configuration has an Id, sent as `?inventory&id=`. (The JS-only `postBucketInventory`, a one-shot job, is not here.)
-//!
-//! | Call | Answer | Output |
-//! |---|---|---|
-//! | `get_bucket_inventory(id)` | 200 `<InventoryConfiguration>` | the configuration (`IsEnabled` read in any case: COS sends `True`) |
-//! | `list_bucket_inventory()` | 200 `<ListInventoryConfigurationResult>` | the page's configurations, `is_truncated`, `next_continuation_token` (a repeated `<IsTruncated>`: the last wins) |
-//! | `put` / `delete` | 200 / 204 | status and headers |
-//!
-//! Elements are written in the node SDK's order: Id, IsEnabled, Destination, Schedule, Filter,
-//! IncludedObjectVersions, OptionalFields (node maps `SSECOS` to `<SSE-COS>`; here it is
-//! `destination.sse_cos`).
-//!
-//! ```
-//! use tencent_cos::api::{InventoryConfiguration, PutBucketInventoryInput};
-//! use tencent_cos::operation::Operation;
-//! let config = InventoryConfiguration::new("daily", "qcs::cos:ap-guangzhou::reports-1250000000");
-//! let request = PutBucketInventoryInput { config }.build()?;
-//! assert_eq!(request.query, [("inventory".to_string(), String::new()), ("id".to_string(), "daily".to_string())]);
-//! assert_eq!(
-//!     request.body.as_bytes().unwrap(),
-//!     b"<InventoryConfiguration><Id>daily</Id><IsEnabled>true</IsEnabled><Destination><COSBucketDestination>\
-//!       <Format>CSV</Format><Bucket>qcs::cos:ap-guangzhou::reports-1250000000</Bucket></COSBucketDestination>\
-//!       </Destination><Schedule><Frequency>Daily</Frequency></Schedule>\
-//!       <IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>"
-//! );
-//! # Ok::<(), tencent_cos::Error>(())
-//! ```
-//!
 //! ## Bucket lifecycle
 //!
 //! Bucket lifecycle: `put_bucket_lifecycle`, `get_bucket_lifecycle`, `delete_bucket_lifecycle`.
@@ -417,13 +387,13 @@
 //!
 //! ## `select_object_content`
 //!
-//! `select_object_content` (`POST /{key}?select&select-type=2`): runs an SQL expression over a CSV or JSON object on COS and answers the matching records as an event stream (see [`event_stream`](crate::api::event_stream) for the framing).
+//! `select_object_content` (`POST /{key}?select&select-type=2`): runs an SQL expression over a CSV or JSON object on COS and answers the matching records as an event stream (its framing is below).
 //!
 //! Two ways to read the answer:
 //!
 //! | call | gives |
 //! |---|---|
-//! | `.send()` | [`SelectObjectContentOutput`]: every `Records` payload joined, the `Stats`, each `Progress`; an `Error` event is returned as an [`Error::Service`] with its code and message |
+//! | `.send()` | [`SelectObjectContentOutput`]: every `Records` payload joined, the `Stats`, each `Progress`; an `Error` event is returned as an [`Error::Service`](crate::Error::Service) with its code and message |
 //! | `.send_stream()` | [`SelectEventStream`]: an iterator of [`SelectEvent`]s read from the body as they arrive, in bounded memory |
 //!
 //! A stream that ends before its `End` event (or inside a message) is an error either way, as
@@ -448,6 +418,71 @@
 //! Header values of type 7 (string: 2-byte length, then UTF-8) are kept; values of the other
 //! types are read over and dropped (COS sends strings only). Both CRCs are checked; a message
 //! longer than [`MAX_MESSAGE`] is refused before it is buffered.
+//!
+//! ## Inventory reports
+//!
+//! Inventory reports: `put_bucket_inventory`, `get_bucket_inventory`, `list_bucket_inventory` (paged with a continuation token), `delete_bucket_inventory`, and the JS SDK's `post_bucket_inventory` (`POST /?inventory&id=`, a one-shot inventory job with the same body). Each configuration has an Id, sent as `?inventory&id=`.
+//!
+//! | Call | Answer | Output |
+//! |---|---|---|
+//! | `get_bucket_inventory(id)` | 200 `<InventoryConfiguration>` | the configuration (`IsEnabled` read in any case: COS sends `True`) |
+//! | `list_bucket_inventory()` | 200 `<ListInventoryConfigurationResult>` | the page's configurations, `is_truncated`, `next_continuation_token` (a repeated `<IsTruncated>`: the last wins) |
+//! | `put` / `post` / `delete` | 200 / 200 / 204 | status and headers |
+//!
+//! Elements are written in the node SDK's order: Id, IsEnabled, Destination, Schedule, Filter,
+//! IncludedObjectVersions, OptionalFields (node maps `SSECOS` to `<SSE-COS>`; here it is
+//! `destination.sse_cos`).
+//!
+//! ```
+//! use tencent_cos::api::{InventoryConfiguration, PutBucketInventoryInput};
+//! use tencent_cos::operation::Operation;
+//! let config = InventoryConfiguration::new("daily", "qcs::cos:ap-guangzhou::reports-1250000000");
+//! let request = PutBucketInventoryInput { config }.build()?;
+//! assert_eq!(request.query, [("inventory".to_string(), String::new()), ("id".to_string(), "daily".to_string())]);
+//! assert_eq!(
+//!     request.body.as_bytes().unwrap(),
+//!     b"<InventoryConfiguration><Id>daily</Id><IsEnabled>true</IsEnabled><Destination><COSBucketDestination>\
+//!       <Format>CSV</Format><Bucket>qcs::cos:ap-guangzhou::reports-1250000000</Bucket></COSBucketDestination>\
+//!       </Destination><Schedule><Frequency>Daily</Frequency></Schedule>\
+//!       <IncludedObjectVersions>All</IncludedObjectVersions></InventoryConfiguration>"
+//! );
+//! # Ok::<(), tencent_cos::Error>(())
+//! ```
+//!
+//! ## The presigned POST Object form
+//!
+//! The presigned POST Object form: the fields a server hands a browser so that it uploads one file with `POST /` (multipart/form-data) straight to a bucket, within a policy the server chose. Pure functions: no request is sent.
+//!
+//! COS's POST Object signature (its "signature protection" section), step by step:
+//!
+//! | Step | Value |
+//! |---|---|
+//! | KeyTime | `start;end` (Unix seconds), sent as `q-key-time`, and as `q-sign-time` in the policy |
+//! | Policy | JSON `{"expiration":"<ISO 8601>","conditions":[..]}`; its conditions include `{"q-sign-algorithm":"sha1"}`, `{"q-ak":<SecretId>}`, `{"q-sign-time":<KeyTime>}`; sent base64 as `policy` |
+//! | SignKey | hex HMAC-SHA1(SecretKey, KeyTime) |
+//! | StringToSign | hex SHA1(the policy JSON, not its base64) |
+//! | Signature | hex HMAC-SHA1(SignKey, StringToSign), sent as `q-signature` |
+//!
+//! Conditions: an exact match (`{"field":"value"}`, or `["eq","$field","value"]` when read),
+//! `["starts-with","$field","prefix"]`, `["content-length-range",min,max]`. Fields COS checks:
+//! `key` (after `${filename}` is replaced), `bucket`, `acl`, `Content-Type`, `Cache-Control`,
+//! `success_action_status`, `success_action_redirect`, `x-cos-meta-*`, ...
+//!
+//! ```
+//! use tencent_cos::Credentials;
+//! use tencent_cos::api::{PostCondition, PostObjectForm};
+//! let form = PostObjectForm::new("examplebucket-1250000000", "ap-guangzhou", "uploads/${filename}")
+//!     .key_time(1_700_000_000, 1_700_003_600)
+//!     .condition(PostCondition::starts_with("key", "uploads/"))
+//!     .condition(PostCondition::content_length_range(1, 10 * 1024 * 1024))
+//!     .field("Content-Type", "image/png")
+//!     .sign(&Credentials::new("AKIDexample", "secret"))?;
+//! assert_eq!(form.url, "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/");
+//! let names: Vec<&str> = form.fields.iter().map(|(n, _)| n.as_str()).collect();
+//! assert_eq!(names, ["key", "policy", "q-sign-algorithm", "q-ak", "q-key-time", "q-signature", "Content-Type"]);
+//! assert_eq!(form.field("q-key-time"), Some("1700000000;1700003600"));
+//! # Ok::<(), tencent_cos::Error>(())
+//! ```
 
 pub(crate) mod acl;
 pub(crate) mod acl_calls;
@@ -494,6 +529,7 @@ pub(crate) mod object_select;
 pub(crate) mod object_tagging;
 pub(crate) mod object_versions;
 pub(crate) mod pages;
+pub(crate) mod post_form;
 pub(crate) mod service;
 pub(crate) mod storage_class;
 mod xml_body;
@@ -540,5 +576,6 @@ pub use object_select::*;
 pub use object_tagging::*;
 pub use object_versions::*;
 pub use pages::*;
+pub use post_form::*;
 pub use service::*;
 pub use storage_class::*;

@@ -2,13 +2,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-/// `2023-11-14T22:13:20.000Z`.
-pub(crate) fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z", rem / 3600, rem % 3600 / 60, rem % 60)
-}
+pub(crate) use crate::transfer::cleanup::format_iso8601 as iso8601;
 
 /// Last second HTTP dates can show (9999-12-31T23:59:59Z): a clock beyond it is clamped.
 const MAX_HTTP_DATE: u64 = 253_402_300_799;
@@ -23,20 +17,6 @@ pub(crate) fn http_date(secs: u64) -> String {
 pub(crate) fn parse_http_date(s: &str) -> Option<u64> {
     let t = httpdate::parse_http_date(s.trim()).ok()?;
     Some(t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
-}
-
-/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

@@ -173,6 +173,29 @@ impl AbortIncompleteUploads<'_> {
     }
 }
 
+/// Formats Unix seconds as COS writes dates in XML and policies: `2023-11-14T22:13:20.000Z`
+/// (the inverse of [`parse_iso8601`]).
+pub(crate) fn format_iso8601(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.000Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 /// Parses `2023-11-14T22:13:20.000Z` (fraction optional) into Unix seconds.
 pub(crate) fn parse_iso8601(s: &str) -> Option<u64> {
     let b = s.as_bytes();
@@ -205,5 +228,10 @@ mod tests {
         assert_eq!(parse_iso8601("2023-11-14T22:13:20.000Z"), Some(1_700_000_000));
         assert_eq!(parse_iso8601("2000-02-29T00:00:00Z"), Some(951_782_400));
         assert_eq!(parse_iso8601("Wed Jan 18 16:04:17 2017"), None);
+    }
+
+    #[test]
+    fn iso8601_formats_unix_seconds() {
+        assert_eq!(format_iso8601(1_700_000_000), "2023-11-14T22:13:20.000Z");
     }
 }

@@ -23,10 +23,10 @@ use tencent_cos::api::{
     GetBucketEncryptionInput, GetBucketIntelligentTieringInput, GetBucketIntelligentTieringRuleInput,
     GetBucketInventoryInput, GetBucketLoggingInput, GetBucketObjectLockInput, GetBucketOriginInput,
     GetBucketRefererInput, GetBucketReplicationInput, GetBucketWebsiteInput, ListBucketIntelligentTieringInput,
-    ListBucketInventoryInput, PutBucketDomainCertificateInput, PutBucketDomainInput, PutBucketEncryptionInput,
-    PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput, PutBucketInventoryInput,
-    PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput, PutBucketRefererInput,
-    PutBucketReplicationInput, PutBucketWebsiteInput,
+    ListBucketInventoryInput, PostBucketInventoryInput, PutBucketDomainCertificateInput, PutBucketDomainInput,
+    PutBucketEncryptionInput, PutBucketIntelligentTieringInput, PutBucketIntelligentTieringRuleInput,
+    PutBucketInventoryInput, PutBucketLoggingInput, PutBucketObjectLockInput, PutBucketOriginInput,
+    PutBucketRefererInput, PutBucketReplicationInput, PutBucketWebsiteInput,
 };
 use tencent_cos::api::{DeleteBucketInput, GetBucketLocationInput, HeadBucketInput, PutBucketInput};
 use tencent_cos::api::{DeleteBucketLifecycleInput, GetBucketLifecycleInput, PutBucketLifecycleInput};
@@ -214,6 +214,7 @@ pub const PARSERS: &[(&str, Parse)] = &[
     ("GetBucketInventoryInput", |r| run(GetBucketInventoryInput::default(), r)),
     ("ListBucketInventoryInput", |r| run(ListBucketInventoryInput::default(), r)),
     ("DeleteBucketInventoryInput", |r| run(DeleteBucketInventoryInput::default(), r)),
+    ("PostBucketInventoryInput", |r| run(PostBucketInventoryInput::default(), r)),
     ("PutBucketIntelligentTieringRuleInput", |r| run(PutBucketIntelligentTieringRuleInput::default(), r)),
     ("GetBucketIntelligentTieringRuleInput", |r| run(GetBucketIntelligentTieringRuleInput::default(), r)),
     ("DeleteBucketIntelligentTieringRuleInput", |r| run(DeleteBucketIntelligentTieringRuleInput::default(), r)),

@@ -4,6 +4,7 @@
 //!
 //! | Call | Answer |
 //! |---|---|
+//! | POST (a one-shot job) | checked as PUT, then 200 with no body; nothing stored, no report |
 //! | PUT, `id` missing or not the body's `<Id>` | 400 InvalidArgument |
 //! | PUT, a 1001st configuration | 400 TooManyConfigurations |
 //! | GET / DELETE of an unknown Id | 404 NoSuchInventoryConfiguration (the emulator's code) |
@@ -40,8 +41,8 @@ fn no_such(id: &str) -> CosError {
     CosError::new(404, "NoSuchInventoryConfiguration", format!("No inventory configuration has the Id {id:?}."))
 }
 
-/// PUT Bucket inventory (owner only).
-pub(crate) fn put_bucket_inventory(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+/// The `id` parameter and the body's configuration (its canonical XML), which must agree.
+fn config_of(ctx: &Ctx<'_>) -> Result<(String, String), CosError> {
     let id = id_of(ctx)?;
     let config: InventoryConfiguration = read_body(ctx)?;
     if config.id != id {
@@ -51,6 +52,21 @@ pub(crate) fn put_bucket_inventory(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoi
         )));
     }
     let canonical = config.to_xml().map_err(|e| CosError::invalid_argument(e.to_string()))?;
+    Ok((id, canonical))
+}
+
+/// POST Bucket inventory, a one-shot job (owner only): the body is checked as for PUT, then
+/// accepted with 200 and no body; nothing is stored and no report is written.
+pub(crate) fn post_bucket_inventory(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    config_of(ctx)?;
+    let state = ctx.inner.read_state();
+    require_bucket(find_bucket(&state, ctx, bucket)?, &ctx.principal, Permission::FullControl)?;
+    Ok(Outgoing::empty(200))
+}
+
+/// PUT Bucket inventory (owner only).
+pub(crate) fn put_bucket_inventory(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
+    let (id, canonical) = config_of(ctx)?;
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::FullControl)?;

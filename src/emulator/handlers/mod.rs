@@ -19,6 +19,7 @@ mod listing;
 mod multipart;
 mod object;
 mod object_tagging;
+mod post_form;
 mod restore;
 mod select;
 
@@ -314,8 +315,8 @@ fn bucket_call(ctx: &Ctx<'_>, bucket: &str) -> Result<Outgoing, CosError> {
         }
         Method::Delete => bucket::delete_bucket(ctx, bucket),
         Method::Post if q("delete") => object::delete_multiple_object(ctx, bucket),
-        Method::Post if q("inventory") => Err(CosError::not_implemented("POST ?inventory (a one-shot inventory job)")),
-        Method::Post => Err(CosError::not_implemented("POST Object (browser form upload)")),
+        Method::Post if q("inventory") => bucket_inventory::post_bucket_inventory(ctx, bucket),
+        Method::Post => post_form::post_object(ctx, bucket),
         Method::Options => Err(CosError::method_not_allowed()),
     }
 }
