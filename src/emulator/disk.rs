@@ -487,6 +487,9 @@ fn object_record(key: &str, o: &StoredObject) -> io::Result<String> {
     push(&mut out, "last-modified", &[&o.last_modified.to_string()]);
     push(&mut out, "owner", &[&enc(&o.owner_uin)]);
     push(&mut out, "size", &[&o.content.len().to_string()]);
+    if let Some(t) = o.retain_until {
+        push(&mut out, "retain-until", &[&t.to_string()]);
+    }
     meta_lines(&mut out, &o.meta);
     acl_lines(&mut out, &o.acl);
     content_lines(&mut out, "blob", &[], &o.content)?;
@@ -618,6 +621,7 @@ fn parse_object(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Stored
         meta: ObjectMeta::default(),
         acl: Acl::inherit(),
         owner_uin: String::new(),
+        retain_until: None,
     };
     let mut size = None;
     let mut windows = Vec::new();
@@ -629,6 +633,7 @@ fn parse_object(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Stored
             "last-modified" => o.last_modified = num(first(&v)?)?,
             "owner" => o.owner_uin = dec(first(&v)?)?,
             "size" => size = Some(num::<u64>(first(&v)?)?),
+            "retain-until" => o.retain_until = Some(num(first(&v)?)?),
             "blob" => windows.push(window(blobs, &v)?),
             _ => {
                 if !acl_or_meta(field, &v, &mut o.acl, &mut o.meta)? {

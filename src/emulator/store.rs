@@ -54,6 +54,7 @@ pub(crate) struct BucketState {
 }
 
 /// One object.
+#[derive(Clone)]
 pub(crate) struct StoredObject {
     pub(crate) content: Content,
     /// With its quotes, as sent in `ETag`.
@@ -63,6 +64,9 @@ pub(crate) struct StoredObject {
     pub(crate) meta: ObjectMeta,
     pub(crate) acl: Acl,
     pub(crate) owner_uin: String,
+    /// Object lock: until when (seconds) this version may be neither deleted nor overwritten
+    /// (`?retention`, or the bucket's default retention when written; see `versions.rs`).
+    pub(crate) retain_until: Option<u64>,
 }
 
 /// The metadata an object keeps and returns.

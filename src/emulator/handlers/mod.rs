@@ -19,6 +19,7 @@ mod listing;
 mod multipart;
 mod object;
 mod restore;
+mod retention;
 
 use base64::Engine;
 
@@ -98,11 +99,12 @@ fn bucket_level_handled(target: &Target, name: &str) -> bool {
 }
 
 /// Object-version calls answered for one method and target only (`GET /?versions`, `POST
-/// /key?restore`); any other use of the name stays unsupported.
+/// /key?restore`, `PUT` / `GET /key?retention`); any other use of the name stays unsupported.
 fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
     match (name, target) {
         ("versions", Target::Bucket { key: None, .. }) => *method == Method::Get,
         ("restore", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
+        ("retention", Target::Bucket { key: Some(_), .. }) => matches!(method, Method::Put | Method::Get),
         _ => false,
     }
 }
@@ -148,7 +150,8 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
         || q("cors")
         || config_call
         || q("delete")
-        || (req.method == Method::Post && (q("uploadId") || q("restore")));
+        || (req.method == Method::Post && (q("uploadId") || q("restore")))
+        || (key.is_some() && q("retention"));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
@@ -323,8 +326,8 @@ fn object_call(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosEr
     let q = |name: &str| ctx.req.has_query(name);
     let copy = ctx.req.header("x-cos-copy-source").is_some();
     let limited = match ctx.req.method {
-        Method::Put => !q("acl") && !copy,
-        Method::Get => !q("acl") && !q("uploadId"),
+        Method::Put => !q("acl") && !q("retention") && !copy,
+        Method::Get => !q("acl") && !q("uploadId") && !q("retention"),
         _ => false,
     };
     if !limited {
@@ -364,6 +367,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
     let copy = ctx.req.header("x-cos-copy-source").is_some();
     match ctx.req.method {
         Method::Put if q("acl") => acl::put_object_acl(ctx, bucket, key),
+        Method::Put if q("retention") => retention::put_object_retention(ctx, bucket, key),
         Method::Put if q("partNumber") || q("uploadId") => {
             if copy {
                 copy::upload_part_copy(ctx, bucket, key)
@@ -374,6 +378,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Put if copy => copy::put_object_copy(ctx, bucket, key),
         Method::Put => object::put_object(ctx, bucket, key),
         Method::Get if q("acl") => acl::get_object_acl(ctx, bucket, key),
+        Method::Get if q("retention") => retention::get_object_retention(ctx, bucket, key),
         Method::Get if q("uploadId") => multipart::list_parts(ctx, bucket, key),
         Method::Get => object::get_object(ctx, bucket, key, false),
         Method::Head => object::get_object(ctx, bucket, key, true),

@@ -224,6 +224,7 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
         meta: upload.meta.clone(),
         acl: upload.acl.clone(),
         owner_uin: upload.initiator_uin.clone(),
+        retain_until: None,
     };
     // The object's record, then the upload's removal: a crash between them leaves the object
     // complete and the upload still listed (abortable), never a lost object.
