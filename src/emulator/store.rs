@@ -47,7 +47,8 @@ pub(crate) struct BucketState {
     /// The current object of each key, in UTF-8 byte order (Rust's `String` order). Changed only
     /// through [`versions::apply`](super::versions::apply), with `versions`.
     pub(crate) objects: BTreeMap<String, Arc<StoredObject>>,
-    /// Older versions, delete markers and restores (in memory only, not in a data directory).
+    /// Older versions and delete markers (kept in a data directory too), and restores (in
+    /// memory only).
     pub(crate) versions: Versions,
     /// Uploads by `(key, upload id)`, the order `ListMultipartUploads` uses.
     pub(crate) uploads: BTreeMap<(String, String), Upload>,

@@ -18,9 +18,12 @@
 //! Object lock: a version retained (`StoredObject::retain_until`, set by `?retention` or, on a
 //! write, by the bucket's default retention) until a time after now is neither deleted nor
 //! replaced: a DELETE with its `versionId`, or a write or DELETE without one that would replace
-//! the `null` version (versioning never set or Suspended), is 403 AccessDenied. Versions (and restores, see `handlers/restore.rs`) are kept in memory only: with
-//! a data directory the current objects survive a restart, older versions and delete markers do
-//! not (as the versioning status itself, kept in memory only).
+//! the `null` version (versioning never set or Suspended), is 403 AccessDenied.
+//!
+//! With a data directory a key's history is written (`disk.rs`, `versions/`) before its current
+//! object's record whenever it changes, so a restart keeps every version and delete marker and
+//! `list_object_versions` answers the same; restores (`handlers/restore.rs`) are kept in memory
+//! only.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -71,6 +74,18 @@ impl Versions {
     /// Whether the bucket holds no version or delete marker beyond its current objects.
     pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// After a history was loaded from a data directory: ids handed out from now on are past
+    /// those of the loaded versions (an id's number carries the count `fresh_id` used).
+    pub(crate) fn resume_ids(&mut self) {
+        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+        let counts = self.keys.values().flatten().filter_map(|v| {
+            let digits = engine.decode(&v.id).ok()?;
+            let n: u64 = std::str::from_utf8(&digits).ok()?.parse().ok()?;
+            Some((u64::MAX - n) % 1_000_000)
+        });
+        self.issued = self.issued.max(counts.max().map_or(0, |c| c + 1));
     }
 
     /// A fresh version id: like COS's, the base64 of a 20-digit number that decreases with time.
@@ -163,8 +178,9 @@ pub(crate) fn apply(
         return apply_unversioned(inner, name, b, key, change);
     }
     // First change of a key under versioning: its current object becomes version `null`.
-    let mut list = match b.versions.keys.remove(key) {
-        Some(list) => list,
+    let before = b.versions.keys.remove(key);
+    let mut list = match &before {
+        Some(list) => list.clone(),
         None => versions_of(b, key).into_iter().rev().collect(),
     };
     let mut applied = Applied::default();
@@ -204,6 +220,13 @@ pub(crate) fn apply(
         Some(ObjectVersion { entry: VersionEntry::Object(o), .. }) => Some(o.clone()),
         _ => None,
     };
+    // The history first: at a restart it, not the object's record, says what is current.
+    if let Err(e) = inner.persist(|d| d.save_versions(name, key, &list)) {
+        if let Some(before) = before {
+            b.versions.keys.insert(key.to_owned(), before);
+        }
+        return Err(e);
+    }
     set_current(inner, name, b, key, current)?;
     if !list.is_empty() {
         b.versions.keys.insert(key.to_owned(), list);
