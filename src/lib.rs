@@ -76,6 +76,7 @@ pub mod config;
 pub mod emulator;
 mod error;
 pub mod http;
+mod mime;
 pub mod operation;
 mod percent;
 pub mod presign;

@@ -116,7 +116,6 @@ mod content;
 mod dates;
 mod disk;
 mod handlers;
-mod mime;
 mod request;
 mod response;
 mod router;
