@@ -94,7 +94,7 @@ fn default_retention_locks_new_objects_until_it_ends() {
 fn put_retention_sets_and_extends_never_shortens() {
     for front in FRONTS {
         let clock = Arc::new(AtomicU64::new(T0));
-        let (h, client) = harness(front, &clock);
+        let (_h, client) = harness(front, &clock);
         let b = client.bucket(BUCKET);
         b.put_object("a.csv").body("1,2").send().unwrap();
         let day1 = Retention::compliance_until("2023-11-15T22:13:20Z");
@@ -138,7 +138,7 @@ fn put_retention_sets_and_extends_never_shortens() {
 fn on_a_versioned_bucket_only_the_retained_version_is_protected() {
     for front in FRONTS {
         let clock = Arc::new(AtomicU64::new(T0));
-        let (h, client) = harness(front, &clock);
+        let (_h, client) = harness(front, &clock);
         let b = client.bucket(BUCKET);
         b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
         b.put_bucket_object_lock(ObjectLockConfiguration::enabled_for_days(1)).send().unwrap();
