@@ -137,6 +137,8 @@ pub const PARSERS: &[(&str, Parse)] = &[
     }),
     ("ListObjectVersionsInput", |r| run(tencent_cos::api::ListObjectVersionsInput::default(), r)),
     ("RestoreObjectInput", |r| run(tencent_cos::api::RestoreObjectInput::default(), r)),
+    ("PutObjectRetentionInput", |r| run(tencent_cos::api::PutObjectRetentionInput::default(), r)),
+    ("GetObjectRetentionInput", |r| run(tencent_cos::api::GetObjectRetentionInput::default(), r)),
     ("RawRequest", |r| run(RawRequest::new(tencent_cos::http::Method::Get), r)),
     ("xml::parse_service_error", |mut r| {
         let body = r.read_body(xml::MAX_XML_BODY)?;
