@@ -10,6 +10,10 @@
 //!                                              origin, inventory, intelligent tiering)
 //! DIR/buckets/<bucket>/objects/<sha1(key)>     key, ETag, CRC-64, metadata, ACL, blob windows
 //! DIR/buckets/<bucket>/uploads/<sha1(key, id)> key, UploadId, metadata, ACL, parts and their blobs
+//! DIR/buckets/<bucket>/versions/<sha1(key)>    a versioned key's history, oldest first: each
+//!                                              version (id, then its object's fields) or delete
+//!                                              marker (id, time); it, not `objects/`, says which
+//!                                              is current
 //! DIR/trash/                                   deleted buckets on their way out
 //! ```
 //!
@@ -38,6 +42,7 @@ use super::access::{Acl, Canned, Grantee, Permission};
 use super::content::{Blob, Content};
 use super::sse::Sse;
 use super::store::{BucketConfigs, BucketState, CorsConfig, CorsRule, ObjectMeta, Part, State, StoredObject, Upload};
+use super::versions::{ObjectVersion, VersionEntry};
 
 /// An open data directory.
 pub(crate) struct Disk {
@@ -194,6 +199,7 @@ impl Disk {
         let dir = self.bucket_dir(&b.name);
         fs::create_dir_all(dir.join("objects"))?;
         fs::create_dir_all(dir.join("uploads"))?;
+        fs::create_dir_all(dir.join("versions"))?;
         sync_dir(&self.root.join("buckets"))?;
         self.write_record(&dir.join("bucket"), &bucket_record(b))
     }
@@ -229,6 +235,20 @@ impl Disk {
         self.remove_record(&self.object_path(bucket, key))
     }
 
+    fn versions_path(&self, bucket: &str, key: &str) -> PathBuf {
+        self.bucket_dir(bucket).join("versions").join(hex(Sha1::digest(key.as_bytes()).as_slice()))
+    }
+
+    /// Writes the history of `key` (oldest first); an empty one removes its record.
+    pub(crate) fn save_versions(&self, bucket: &str, key: &str, list: &[ObjectVersion]) -> io::Result<()> {
+        let path = self.versions_path(bucket, key);
+        if list.is_empty() {
+            return self.remove_record(&path);
+        }
+        fs::create_dir_all(self.bucket_dir(bucket).join("versions"))?;
+        self.write_record(&path, &versions_record(key, list)?)
+    }
+
     pub(crate) fn save_upload(&self, bucket: &str, key: &str, upload_id: &str, u: &Upload) -> io::Result<()> {
         self.write_record(&self.upload_path(bucket, key, upload_id), &upload_record(key, upload_id, u)?)
     }
@@ -253,7 +273,8 @@ impl Disk {
                 Err(e) => return Err(e),
             };
             let mut bucket = parse_bucket(&record).map_err(|e| context(&dir.join("bucket"), e))?;
-            for (sub, is_object) in [("objects", true), ("uploads", false)] {
+            for sub in ["objects", "uploads", "versions"] {
+                let kind = sub;
                 let sub = dir.join(sub);
                 fs::create_dir_all(&sub)?;
                 for entry in fs::read_dir(&sub)? {
@@ -263,15 +284,24 @@ impl Disk {
                         continue;
                     }
                     let text = fs::read_to_string(&path)?;
-                    if is_object {
+                    if kind == "objects" {
                         let (key, object) = parse_object(&text, &mut blobs).map_err(|e| context(&path, e))?;
                         bucket.objects.insert(key, Arc::new(object));
-                    } else {
+                    } else if kind == "uploads" {
                         let (key, id, upload) = parse_upload(&text, &mut blobs).map_err(|e| context(&path, e))?;
                         bucket.uploads.insert((key, id), upload);
+                    } else {
+                        let (key, list) = parse_versions(&text, &mut blobs).map_err(|e| context(&path, e))?;
+                        // The history says what is current (it is written before the object's record).
+                        match list.last().map(|v| &v.entry) {
+                            Some(VersionEntry::Object(o)) => bucket.objects.insert(key.clone(), o.clone()),
+                            _ => bucket.objects.remove(&key),
+                        };
+                        bucket.versions.keys.insert(key, list);
                     }
                 }
             }
+            bucket.versions.resume_ids();
             state.buckets.insert(bucket.name.clone(), bucket);
         }
         for entry in fs::read_dir(self.root.join("blobs"))? {
@@ -488,15 +518,84 @@ fn config_field(field: &str, v: &[&str], c: &mut BucketConfigs) -> io::Result<bo
 fn object_record(key: &str, o: &StoredObject) -> io::Result<String> {
     let mut out = String::new();
     push(&mut out, "key", &[&enc(key)]);
-    push(&mut out, "etag", &[&enc(&o.etag)]);
-    push(&mut out, "crc64", &[&o.crc64.to_string()]);
-    push(&mut out, "last-modified", &[&o.last_modified.to_string()]);
-    push(&mut out, "owner", &[&enc(&o.owner_uin)]);
-    push(&mut out, "size", &[&o.content.len().to_string()]);
-    meta_lines(&mut out, &o.meta);
-    acl_lines(&mut out, &o.acl);
-    content_lines(&mut out, "blob", &[], &o.content)?;
+    object_fields(&mut out, o)?;
     Ok(out)
+}
+
+/// A history: `key`, then per version `version ID` and its object's fields, or `marker ID TIME`.
+fn versions_record(key: &str, list: &[ObjectVersion]) -> io::Result<String> {
+    let mut out = String::new();
+    push(&mut out, "key", &[&enc(key)]);
+    for v in list {
+        match &v.entry {
+            VersionEntry::Object(o) => {
+                push(&mut out, "version", &[&enc(&v.id)]);
+                object_fields(&mut out, o)?;
+            }
+            VersionEntry::DeleteMarker { last_modified } => {
+                push(&mut out, "marker", &[&enc(&v.id), &last_modified.to_string()]);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a history written by [`versions_record`]; each version's fields are read as an object
+/// record of the key.
+fn parse_versions(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Vec<ObjectVersion>)> {
+    let mut key = None;
+    let mut list = Vec::new();
+    // The version being read: its id and its object record so far.
+    let mut open: Option<(String, String)> = None;
+    let finish = |open: &mut Option<(String, String)>, list: &mut Vec<ObjectVersion>, blobs: &mut BlobTable| {
+        if let Some((id, record)) = open.take() {
+            let (_, o) = parse_object(&record, blobs)?;
+            list.push(ObjectVersion { id, entry: VersionEntry::Object(Arc::new(o)) });
+        }
+        Ok::<_, io::Error>(())
+    };
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let (field, v) = lines(line).next().ok_or_else(|| invalid("an empty line"))?;
+        match field {
+            "key" if key.is_none() => key = Some(first(&v)?.to_owned()),
+            "version" => {
+                finish(&mut open, &mut list, blobs)?;
+                let k = key.as_deref().ok_or_else(|| invalid("a version before `key`"))?;
+                open = Some((dec(first(&v)?)?, format!("key {k}\n")));
+            }
+            "marker" => {
+                finish(&mut open, &mut list, blobs)?;
+                let [id, time] = v.as_slice() else { return Err(invalid("a marker needs id and time")) };
+                list.push(ObjectVersion {
+                    id: dec(id)?,
+                    entry: VersionEntry::DeleteMarker { last_modified: num(time)? },
+                });
+            }
+            _ => {
+                let (_, record) = open.as_mut().ok_or_else(|| invalid(format!("`{field}` outside a version")))?;
+                record.push_str(line);
+                record.push('\n');
+            }
+        }
+    }
+    finish(&mut open, &mut list, blobs)?;
+    let key = dec(&key.ok_or_else(|| invalid("a history without its key"))?)?;
+    Ok((key, list))
+}
+
+/// The fields of an object record after its key.
+fn object_fields(out: &mut String, o: &StoredObject) -> io::Result<()> {
+    push(out, "etag", &[&enc(&o.etag)]);
+    push(out, "crc64", &[&o.crc64.to_string()]);
+    push(out, "last-modified", &[&o.last_modified.to_string()]);
+    push(out, "owner", &[&enc(&o.owner_uin)]);
+    push(out, "size", &[&o.content.len().to_string()]);
+    if let Some(t) = o.retain_until {
+        push(out, "retain-until", &[&t.to_string()]);
+    }
+    meta_lines(out, &o.meta);
+    acl_lines(out, &o.acl);
+    content_lines(out, "blob", &[], &o.content)
 }
 
 fn upload_record(key: &str, upload_id: &str, u: &Upload) -> io::Result<String> {
@@ -626,6 +725,7 @@ fn parse_object(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Stored
         meta: ObjectMeta::default(),
         acl: Acl::inherit(),
         owner_uin: String::new(),
+        retain_until: None,
     };
     let mut size = None;
     let mut windows = Vec::new();
@@ -637,6 +737,7 @@ fn parse_object(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Stored
             "last-modified" => o.last_modified = num(first(&v)?)?,
             "owner" => o.owner_uin = dec(first(&v)?)?,
             "size" => size = Some(num::<u64>(first(&v)?)?),
+            "retain-until" => o.retain_until = Some(num(first(&v)?)?),
             "blob" => windows.push(window(blobs, &v)?),
             _ => {
                 if !acl_or_meta(field, &v, &mut o.acl, &mut o.meta)? {

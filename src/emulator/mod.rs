@@ -81,7 +81,7 @@
 //!   once (`handlers/restore.rs`).
 //! - **Versions** as COS keeps them once a bucket's versioning is set (Enabled: a version per
 //!   write, delete markers; Suspended: the `null` version), `GET ?versions`, `versionId` on GET,
-//!   HEAD, DELETE, ACL and copy sources; in memory only (`versions.rs`).
+//!   HEAD, DELETE, ACL and copy sources; kept in a data directory too (`versions.rs`).
 //! - **Listing**: UTF-8 byte order; `NextMarker` whenever `IsTruncated` is true (as COS documents;
 //!   S3 sends it only with a delimiter); `encoding-type=url` encodes keys and prefixes with `/`
 //!   kept.
@@ -116,7 +116,6 @@ mod content;
 mod dates;
 mod disk;
 mod handlers;
-mod mime;
 mod request;
 mod response;
 mod router;

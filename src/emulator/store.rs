@@ -47,13 +47,15 @@ pub(crate) struct BucketState {
     /// The current object of each key, in UTF-8 byte order (Rust's `String` order). Changed only
     /// through [`versions::apply`](super::versions::apply), with `versions`.
     pub(crate) objects: BTreeMap<String, Arc<StoredObject>>,
-    /// Older versions, delete markers and restores (in memory only, not in a data directory).
+    /// Older versions and delete markers (kept in a data directory too), and restores (in
+    /// memory only).
     pub(crate) versions: Versions,
     /// Uploads by `(key, upload id)`, the order `ListMultipartUploads` uses.
     pub(crate) uploads: BTreeMap<(String, String), Upload>,
 }
 
 /// One object.
+#[derive(Clone)]
 pub(crate) struct StoredObject {
     pub(crate) content: Content,
     /// With its quotes, as sent in `ETag`.
@@ -63,6 +65,9 @@ pub(crate) struct StoredObject {
     pub(crate) meta: ObjectMeta,
     pub(crate) acl: Acl,
     pub(crate) owner_uin: String,
+    /// Object lock: until when (seconds) this version may be neither deleted nor overwritten
+    /// (`?retention`, or the bucket's default retention when written; see `versions.rs`).
+    pub(crate) retain_until: Option<u64>,
 }
 
 /// The metadata an object keeps and returns.

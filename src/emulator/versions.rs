@@ -13,9 +13,17 @@
 //! An object written before versioning was set is version `null`. GET or HEAD of a key whose latest
 //! version is a delete marker is 404 NoSuchKey with `x-cos-delete-marker: true`; GET or HEAD of a
 //! delete marker by its id is 405 MethodNotAllowed with the same header; an unknown id is 404
-//! NoSuchVersion. Versions (and restores, see `handlers/restore.rs`) are kept in memory only: with
-//! a data directory the current objects survive a restart, older versions and delete markers do
-//! not (as the versioning status itself, kept in memory only).
+//! NoSuchVersion.
+//!
+//! Object lock: a version retained (`StoredObject::retain_until`, set by `?retention` or, on a
+//! write, by the bucket's default retention) until a time after now is neither deleted nor
+//! replaced: a DELETE with its `versionId`, or a write or DELETE without one that would replace
+//! the `null` version (versioning never set or Suspended), is 403 AccessDenied.
+//!
+//! With a data directory a key's history is written (`disk.rs`, `versions/`) before its current
+//! object's record whenever it changes, so a restart keeps every version and delete marker and
+//! `list_object_versions` answers the same; restores (`handlers/restore.rs`) are kept in memory
+//! only.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -66,6 +74,18 @@ impl Versions {
     /// Whether the bucket holds no version or delete marker beyond its current objects.
     pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// After a history was loaded from a data directory: ids handed out from now on are past
+    /// those of the loaded versions (an id's number carries the count `fresh_id` used).
+    pub(crate) fn resume_ids(&mut self) {
+        let engine = base64::engine::general_purpose::STANDARD_NO_PAD;
+        let counts = self.keys.values().flatten().filter_map(|v| {
+            let digits = engine.decode(&v.id).ok()?;
+            let n: u64 = std::str::from_utf8(&digits).ok()?.parse().ok()?;
+            Some((u64::MAX - n) % 1_000_000)
+        });
+        self.issued = self.issued.max(counts.max().map_or(0, |c| c + 1));
     }
 
     /// A fresh version id: like COS's, the base64 of a 20-digit number that decreases with time.
@@ -146,15 +166,21 @@ pub(crate) fn apply(
     name: &str,
     b: &mut BucketState,
     key: &str,
-    change: Change,
+    mut change: Change,
 ) -> Result<Applied, CosError> {
     let mode = mode(b);
+    let now = inner.now();
+    check_retention(b, key, &change, mode, now)?;
+    if let (Change::Write(object), Some(days)) = (&mut change, default_retention_days(b)) {
+        object.retain_until.get_or_insert(now.saturating_add(u64::from(days) * DAY));
+    }
     if mode == Mode::Never && !b.versions.keys.contains_key(key) {
         return apply_unversioned(inner, name, b, key, change);
     }
     // First change of a key under versioning: its current object becomes version `null`.
-    let mut list = match b.versions.keys.remove(key) {
-        Some(list) => list,
+    let before = b.versions.keys.remove(key);
+    let mut list = match &before {
+        Some(list) => list.clone(),
         None => versions_of(b, key).into_iter().rev().collect(),
     };
     let mut applied = Applied::default();
@@ -194,11 +220,55 @@ pub(crate) fn apply(
         Some(ObjectVersion { entry: VersionEntry::Object(o), .. }) => Some(o.clone()),
         _ => None,
     };
+    // The history first: at a restart it, not the object's record, says what is current.
+    if let Err(e) = inner.persist(|d| d.save_versions(name, key, &list)) {
+        if let Some(before) = before {
+            b.versions.keys.insert(key.to_owned(), before);
+        }
+        return Err(e);
+    }
     set_current(inner, name, b, key, current)?;
     if !list.is_empty() {
         b.versions.keys.insert(key.to_owned(), list);
     }
     Ok(applied)
+}
+
+const DAY: u64 = 24 * 60 * 60;
+
+/// Object lock: a change that would remove or replace a version retained until after `now` is
+/// refused, 403 AccessDenied. A write or a delete without `versionId` replaces the `null`
+/// version unless versioning is `Enabled` (then it adds a version or a marker and removes
+/// nothing); a delete with `versionId` removes that version; `Replace` (ACL, retention) removes
+/// nothing.
+fn check_retention(b: &BucketState, key: &str, change: &Change, mode: Mode, now: u64) -> Result<(), CosError> {
+    let doomed = match change {
+        Change::Write(_) | Change::Delete { .. } if mode != Mode::Enabled => NULL_VERSION,
+        Change::DeleteVersion(id) => id.as_str(),
+        _ => return Ok(()),
+    };
+    let retained = versions_of(b, key).into_iter().find(|v| v.id == doomed).and_then(|v| match v.entry {
+        VersionEntry::Object(o) => o.retain_until.filter(|until| *until > now),
+        VersionEntry::DeleteMarker { .. } => None,
+    });
+    match retained {
+        Some(until) => Err(CosError::new(
+            403,
+            "AccessDenied",
+            format!("The object is locked (object lock retention) until {}.", super::dates::iso8601(until)),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Days of the bucket's default retention (`PUT /?object-lock` with `DefaultRetention`), if set.
+fn default_retention_days(b: &BucketState) -> Option<u32> {
+    use crate::api::bucket_config::XmlConfig;
+    let xml = b.configs.documents.get("object-lock")?;
+    let doc = crate::xml::parse_document(xml.as_bytes()).ok()?;
+    let root = crate::xml::Element::root(&doc, crate::api::ObjectLockConfiguration::ROOT).ok()?;
+    let config = crate::api::ObjectLockConfiguration::read(root).ok()?;
+    config.object_lock_enabled.and(config.default_retention_days)
 }
 
 /// The id of a new version (or marker) of `key`: fresh when enabled; `null` when suspended, the

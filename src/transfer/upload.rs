@@ -317,6 +317,11 @@ fn put_whole_file(
     // stored.
     let (retries, cancel) = (bucket.client().config().chunk_retry_times, task.cancel_token());
     let options = CallOptions::new().cancel(cancel.clone());
+    // As the node SDK's uploadFile: the length declared, `Cache-Control: ` when none is given,
+    // and the type of the key's extension last unless the caller gave one.
+    let mut attributes = opts.attributes.clone();
+    attributes.cache_control.get_or_insert_with(String::new);
+    let inferred = if attributes.content_type.is_none() { crate::mime::known_type_of_key(key) } else { None };
     let out = with_retries_until(retries, &cancel, || {
         let input = PutObjectInput {
             key: key.to_owned(),
@@ -325,11 +330,12 @@ fn put_whole_file(
             } else {
                 Body::File(FileSlice { file: file.clone(), offset: 0, len: size })
             },
-            attributes: opts.attributes.clone(),
+            attributes: attributes.clone(),
             content_md5: opts.part_content_md5,
+            content_length: Some(size),
             ..Default::default()
         };
-        let out = bucket.execute_with(input, &options)?;
+        let out = bucket.execute_with(PutWithType { input, content_type: inferred }, &options)?;
         match out.crc64 {
             Some(remote) if remote != local => {
                 Err(Error::integrity(key, "CRC-64", local, remote).with_note("local value expected, COS value got"))
@@ -623,6 +629,33 @@ fn upload_one_part(
             .with_note("local value expected, COS value got"));
     }
     Ok(UploadedPart { number: part.number, etag: out.etag, crc64: local, len: part.len })
+}
+
+/// `put_object` with an inferred `Content-Type` appended after every other header, where the
+/// node SDK's `uploadFile` places the type it infers (a caller's type keeps `put_object`'s place).
+struct PutWithType {
+    input: PutObjectInput,
+    content_type: Option<&'static str>,
+}
+
+impl crate::operation::Operation for PutWithType {
+    type Output = crate::api::object_put::PutObjectOutput;
+
+    fn build(&mut self) -> Result<crate::operation::OperationRequest> {
+        let mut request = self.input.build()?;
+        if let Some(t) = self.content_type {
+            request.headers.append("Content-Type", t);
+        }
+        Ok(request)
+    }
+
+    fn parse(&mut self, response: crate::http::Response) -> Result<Self::Output> {
+        self.input.parse(response)
+    }
+
+    fn locate(&self, output: &mut Self::Output, location: &str) {
+        self.input.locate(output, location);
+    }
 }
 
 #[cfg(test)]

@@ -154,12 +154,28 @@ pub fn assert_matches_recorded(file: &str, seq: u64, ours: &Recorded) {
 /// Runs `call` on the oracle client's `examplebucket-1250000000` over a transport answering
 /// `answer`, and checks its one request against node's recording `seq` of the wave-2 file.
 pub fn replay_wave2(seq: u64, answer: Canned, call: impl FnOnce(&tencent_cos::Client, &tencent_cos::Bucket)) {
+    replay_wave2_many(&[seq], vec![answer], call);
+}
+
+/// Runs `call` (a call of several requests: a managed transfer) on the oracle client's
+/// `examplebucket-1250000000` over a transport answering `answers` in order, and checks that it
+/// sent exactly node's recordings `seqs` of the wave-2 file, in that order.
+pub fn replay_wave2_many(
+    seqs: &[u64],
+    answers: Vec<Canned>,
+    call: impl FnOnce(&tencent_cos::Client, &tencent_cos::Bucket),
+) {
     let transport = ScriptedTransport::new();
-    transport.answer(answer);
+    for answer in answers {
+        transport.answer(answer);
+    }
     let client = oracle_client(transport.clone());
     let bucket = client.bucket("examplebucket-1250000000");
     call(&client, &bucket);
     let sent = transport.requests();
-    assert_eq!(sent.len(), 1, "seq {seq}: one request");
-    assert_matches_recorded("node_requests_wave2.jsonl", seq, &sent[0]);
+    let targets: Vec<String> = sent.iter().map(|r| format!("{} {}", r.method, r.target())).collect();
+    assert_eq!(sent.len(), seqs.len(), "seqs {seqs:?}: one request each, in order; sent {targets:?}");
+    for (seq, ours) in seqs.iter().zip(&sent) {
+        assert_matches_recorded("node_requests_wave2.jsonl", *seq, ours);
+    }
 }

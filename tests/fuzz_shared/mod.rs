@@ -148,6 +148,8 @@ pub const PARSERS: &[(&str, Parse)] = &[
         }
         Ok(())
     }),
+    ("PutObjectRetentionInput", |r| run(tencent_cos::api::PutObjectRetentionInput::default(), r)),
+    ("GetObjectRetentionInput", |r| run(tencent_cos::api::GetObjectRetentionInput::default(), r)),
     ("RawRequest", |r| run(RawRequest::new(tencent_cos::http::Method::Get), r)),
     ("xml::parse_service_error", |mut r| {
         let body = r.read_body(xml::MAX_XML_BODY)?;

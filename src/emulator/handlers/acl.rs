@@ -115,15 +115,7 @@ pub(crate) fn put_object_acl(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<O
     };
     let object = &object;
     require_object(b, object, &ctx.principal, Permission::WriteAcp)?;
-    let updated = StoredObject {
-        content: object.content.clone(),
-        etag: object.etag.clone(),
-        crc64: object.crc64,
-        last_modified: object.last_modified,
-        meta: object.meta.clone(),
-        acl,
-        owner_uin: object.owner_uin.clone(),
-    };
+    let updated = StoredObject { acl, ..StoredObject::clone(object) };
     let applied = apply(ctx.inner, bucket, b, key, Change::Replace(version_id, updated))?;
     let mut out = Outgoing::empty(200);
     applied.answer(&mut out);

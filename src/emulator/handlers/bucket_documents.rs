@@ -1,6 +1,6 @@
 //! PUT / GET / DELETE of the bucket configurations the emulator stores and returns without
 //! acting on them: website, referer, encryption, replication, logging, domain, origin,
-//! intelligent tiering (v1), object lock (no object is locked). Each body is read with the client's own parser, checked with the
+//! intelligent tiering (v1), object lock (whose default retention `versions.rs` gives new objects). Each body is read with the client's own parser, checked with the
 //! client's validation and stored as the client writes it, so what GET returns is the
 //! canonical form of what was put. With a data directory they survive a restart.
 //!

@@ -1,5 +1,5 @@
 //! PUT / GET ?versioning on a bucket. The status is kept (in a data directory too); what it does
-//! to objects is in `versions.rs` (versions and delete markers live in memory only).
+//! to objects is in `versions.rs` (versions and delete markers are kept in a data directory too).
 
 use crate::xml::{Element, parse_document};
 

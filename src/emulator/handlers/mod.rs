@@ -21,6 +21,7 @@ mod object;
 mod object_tagging;
 mod post_form;
 mod restore;
+mod retention;
 mod select;
 
 use base64::Engine;
@@ -101,8 +102,8 @@ fn bucket_level_handled(target: &Target, name: &str) -> bool {
 }
 
 /// Object-version and object calls answered for some methods and one target only (`GET
-/// /?versions`, `POST /key?restore`, `/key?tagging`, `POST /key?append`); any other use of the
-/// name stays unsupported.
+/// /?versions`, `POST /key?restore`, `/key?tagging`, `POST /key?append`, `POST /key?select`,
+/// `PUT` / `GET /key?retention`); any other use of the name stays unsupported.
 fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
     match (name, target) {
         ("versions", Target::Bucket { key: None, .. }) => *method == Method::Get,
@@ -112,6 +113,7 @@ fn version_call_handled(target: &Target, method: &Method, name: &str) -> bool {
         }
         ("append", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
         ("select", Target::Bucket { key: Some(_), .. }) => *method == Method::Post,
+        ("retention", Target::Bucket { key: Some(_), .. }) => matches!(method, Method::Put | Method::Get),
         _ => false,
     }
 }
@@ -158,7 +160,8 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
         || config_call
         || q("delete")
         || (key.is_some() && q("tagging"))
-        || (req.method == Method::Post && (q("uploadId") || q("restore") || q("select")));
+        || (req.method == Method::Post && (q("uploadId") || q("restore") || q("select")))
+        || (key.is_some() && q("retention"));
     if xml_call && declared.is_some_and(|n| n > MAX_XML_REQUEST) {
         return Err(CosError::malformed_xml(format!("XML bodies are limited to {MAX_XML_REQUEST} bytes.")));
     }
@@ -334,8 +337,8 @@ fn object_call(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosEr
     let q = |name: &str| ctx.req.has_query(name);
     let copy = ctx.req.header("x-cos-copy-source").is_some();
     let limited = match ctx.req.method {
-        Method::Put => !q("acl") && !copy,
-        Method::Get => !q("acl") && !q("uploadId"),
+        Method::Put => !q("acl") && !q("retention") && !q("tagging") && !copy,
+        Method::Get => !q("acl") && !q("uploadId") && !q("retention") && !q("tagging"),
         _ => false,
     };
     if !limited {
@@ -376,6 +379,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
     match ctx.req.method {
         Method::Put if q("acl") => acl::put_object_acl(ctx, bucket, key),
         Method::Put if q("tagging") => object_tagging::put_object_tagging(ctx, bucket, key),
+        Method::Put if q("retention") => retention::put_object_retention(ctx, bucket, key),
         Method::Put if q("partNumber") || q("uploadId") => {
             if copy {
                 copy::upload_part_copy(ctx, bucket, key)
@@ -387,6 +391,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Put => object::put_object(ctx, bucket, key),
         Method::Get if q("acl") => acl::get_object_acl(ctx, bucket, key),
         Method::Get if q("tagging") => object_tagging::get_object_tagging(ctx, bucket, key),
+        Method::Get if q("retention") => retention::get_object_retention(ctx, bucket, key),
         Method::Get if q("uploadId") => multipart::list_parts(ctx, bucket, key),
         Method::Get => object::get_object(ctx, bucket, key, false),
         Method::Head => object::get_object(ctx, bucket, key, true),

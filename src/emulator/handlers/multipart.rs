@@ -29,7 +29,7 @@ const MAX_PART_NUMBER: u32 = 10_000;
 /// POST ?uploads.
 pub(crate) fn initiate(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let mut meta = ObjectMeta::from_request(ctx.req)?;
-    meta.content_type.get_or_insert_with(|| super::super::mime::type_of_key(key).to_owned());
+    meta.content_type.get_or_insert_with(|| crate::mime::type_of_key(key).to_owned());
     let acl = acl_from_headers(ctx.req, true)?.unwrap_or_else(Acl::inherit);
     {
         let state = ctx.inner.read_state();
@@ -224,6 +224,7 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
         meta: upload.meta.clone(),
         acl: upload.acl.clone(),
         owner_uin: upload.initiator_uin.clone(),
+        retain_until: None,
     };
     // The object's record, then the upload's removal: a crash between them leaves the object
     // complete and the upload still listed (abortable), never a lost object.

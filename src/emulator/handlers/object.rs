@@ -28,7 +28,7 @@ pub(crate) fn writer_uin(principal: &Principal, bucket: &BucketState) -> String 
 /// PUT Object.
 pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosError> {
     let mut meta = ObjectMeta::from_request(ctx.req)?;
-    meta.content_type.get_or_insert_with(|| super::super::mime::type_of_key(key).to_owned());
+    meta.content_type.get_or_insert_with(|| crate::mime::type_of_key(key).to_owned());
     let acl = acl_from_headers(ctx.req, true)?.unwrap_or_else(Acl::inherit);
     {
         let state = ctx.inner.read_state();
@@ -44,7 +44,16 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
     // Checked again: the ACL may have changed while the body was hashed.
     require_bucket(b, &ctx.principal, Permission::Write)?;
     let owner_uin = writer_uin(&ctx.principal, b);
-    let object = StoredObject { content, etag: etag.clone(), crc64, last_modified: ctx.now, meta, acl, owner_uin };
+    let object = StoredObject {
+        content,
+        etag: etag.clone(),
+        crc64,
+        last_modified: ctx.now,
+        meta,
+        acl,
+        owner_uin,
+        retain_until: None,
+    };
     let sse = object.meta.sse.clone();
     let applied = apply(ctx.inner, bucket, b, key, Change::Write(object))?;
     let mut out = Outgoing::empty(200).with_header("ETag", etag).with_header("x-cos-hash-crc64ecma", crc64.to_string());

@@ -36,15 +36,7 @@ fn retag(ctx: &Ctx<'_>, bucket: &str, key: &str, tags: Vec<(String, String)>) ->
     let (_, object) = versions::find(b, key, version_id.as_deref())?;
     let mut meta = object.meta.clone();
     meta.tags = tags;
-    let updated = StoredObject {
-        content: object.content.clone(),
-        etag: object.etag.clone(),
-        crc64: object.crc64,
-        last_modified: object.last_modified,
-        meta,
-        acl: object.acl.clone(),
-        owner_uin: object.owner_uin.clone(),
-    };
+    let updated = StoredObject { meta, ..StoredObject::clone(&object) };
     let applied = apply(ctx.inner, bucket, b, key, Change::Replace(version_id, updated))?;
     let mut out = Outgoing::empty(if ctx.req.method == crate::http::Method::Delete { 204 } else { 200 });
     applied.answer(&mut out);
@@ -94,7 +86,7 @@ pub(crate) fn append_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
         .and_then(|p| p.parse::<u64>().ok())
         .ok_or_else(|| CosError::invalid_argument("position must be a number of bytes."))?;
     let mut meta = ObjectMeta::from_request(ctx.req)?;
-    meta.content_type.get_or_insert_with(|| super::super::mime::type_of_key(key).to_owned());
+    meta.content_type.get_or_insert_with(|| crate::mime::type_of_key(key).to_owned());
     meta.appendable = true;
     let acl = acl_from_headers(ctx.req, true)?.unwrap_or_else(Acl::inherit);
     {
@@ -115,6 +107,7 @@ pub(crate) fn append_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
             meta,
             acl,
             owner_uin: writer_uin(&ctx.principal, b),
+            retain_until: None,
         },
         Some(old) if !old.meta.appendable => {
             return Err(CosError::new(409, "ObjectNotAppendable", "The object is not appendable."));
@@ -130,6 +123,7 @@ pub(crate) fn append_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
                 meta: old.meta.clone(),
                 acl: old.acl.clone(),
                 owner_uin: old.owner_uin.clone(),
+                retain_until: old.retain_until,
             }
         }
     };

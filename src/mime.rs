@@ -1,5 +1,7 @@
-//! The Content-Type COS stores for an object written without one: the type of its key's
-//! extension, else `application/octet-stream`.
+//! Content types by extension, shared by the client and the emulator: the type `upload_file` /
+//! `upload_files` send for a key with a known extension, as the node SDK's `uploadFile` does
+//! (`transfer/upload.rs`), and the type the emulator stores for an object written without one
+//! (the key's extension's, else `application/octet-stream`, as COS does).
 
 /// Extensions (lower case, without the dot) and their types.
 pub(crate) const TYPES: &[(&str, &str)] = &[
@@ -56,11 +58,17 @@ pub(crate) const DEFAULT_TYPE: &str = "application/octet-stream";
 
 /// The type of `key`'s extension (case-insensitive; only the last path segment counts), else
 /// [`DEFAULT_TYPE`].
+#[cfg_attr(not(feature = "emulator"), allow(dead_code))]
 pub(crate) fn type_of_key(key: &str) -> &'static str {
+    known_type_of_key(key).unwrap_or(DEFAULT_TYPE)
+}
+
+/// The type of `key`'s extension when the table knows it.
+pub(crate) fn known_type_of_key(key: &str) -> Option<&'static str> {
     let name = key.rsplit('/').next().unwrap_or(key);
-    let Some((_, ext)) = name.rsplit_once('.') else { return DEFAULT_TYPE };
+    let (_, ext) = name.rsplit_once('.')?;
     let ext = ext.to_ascii_lowercase();
-    TYPES.iter().find(|(e, _)| *e == ext).map_or(DEFAULT_TYPE, |(_, t)| t)
+    TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
 }
 
 #[cfg(test)]
@@ -83,5 +91,7 @@ mod tests {
         assert_eq!(type_of_key("dir.txt/file"), DEFAULT_TYPE);
         assert_eq!(type_of_key("trailing."), DEFAULT_TYPE);
         assert_eq!(type_of_key(".txt"), "text/plain");
+        assert_eq!(known_type_of_key("notes 2.md"), Some("text/markdown"));
+        assert_eq!(known_type_of_key("a.unknownext"), None);
     }
 }
