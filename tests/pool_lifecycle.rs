@@ -1,8 +1,12 @@
 //! The transfer workers: a fixed number per client, reused across transfers, and joined when the
-//! last clone of the client is dropped. (Alone in its test binary: it counts this process's
-//! threads.)
+//! last clone of the client is dropped. (A test binary of its own, outside the groups: it
+//! counts this process's threads, so no other test may run beside it.)
 
-mod transfer_support;
+#[macro_use]
+#[path = "support/mod.rs"]
+mod support;
+
+use support::transfer_support;
 
 use transfer_support::{BUCKET, Front, MIB, Setup, TempFile, pattern};
 

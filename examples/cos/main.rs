@@ -35,7 +35,7 @@
 //! lines at info / debug on stderr ([`run_process`]).
 //!
 //! The logic lives in [`cli::run`], which takes the arguments, an [`cli::Env`], stdin and two
-//! writers, so `tests/cli.rs` runs it in-process against one emulator.
+//! writers, so `tests/emulator/cli.rs` runs it in-process against one emulator.
 
 pub mod cli;
 pub mod commands;

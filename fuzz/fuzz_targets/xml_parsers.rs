@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/fuzz_shared/mod.rs"]
+#[path = "../../tests/support/fuzz_shared.rs"]
 mod fuzz_shared;
 
 fuzz_target!(|data: &[u8]| {
