@@ -1417,3 +1417,22 @@ fn domain_certificate_requests_never_show_the_key() {
         ("DELETE", "/?domaincertificate=&domainname=www.example.com")
     );
 }
+
+/// `later/29`: the Go SDK's `GetRetention` answer (no `Mode`, a space after the date) parses
+/// to its value; a missing `Mode` reads as empty, not as an invented one.
+#[test]
+fn go_later_retention_body_parses_to_its_value() {
+    let fixtures = later_fixtures("Retention");
+    if fixtures.is_empty() {
+        return;
+    }
+    assert_eq!(fixtures.len(), 1, "29 has the root Retention");
+    for (xml, json) in fixtures {
+        let out = tencent_cos::api::GetObjectRetentionInput { key: "a.txt".into(), version_id: None }
+            .parse(Response::from_bytes(200, Vec::<(String, String)>::new(), xml))
+            .unwrap();
+        assert_eq!(json!({ "RetainUntilDate": out.retention.retain_until_date }), json["expect"], "{}", json["source"]);
+        assert_eq!(out.retention.mode, "");
+        assert_eq!(out.retention.retain_until_secs(), Some(1_684_394_395));
+    }
+}
