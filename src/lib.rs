@@ -76,6 +76,7 @@ mod config;
 pub mod emulator;
 mod error;
 pub mod http;
+mod json;
 mod mime;
 pub mod operation;
 mod percent;

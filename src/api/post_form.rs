@@ -10,6 +10,7 @@ use sha1::{Digest, Sha1};
 use crate::auth::{Credentials, sign_key};
 use crate::checksum::hex;
 use crate::error::{Error, Result};
+use crate::json::{self, Json};
 use crate::transfer::cleanup::{format_iso8601, parse_iso8601};
 
 /// One condition of a POST policy.
@@ -55,16 +56,16 @@ impl PostCondition {
         match self {
             PostCondition::Eq(f, v) => {
                 out.push('{');
-                json_string(out, f);
+                json::write_str(f, out);
                 out.push(':');
-                json_string(out, v);
+                json::write_str(v, out);
                 out.push('}');
             }
             PostCondition::StartsWith(f, p) => {
                 out.push_str("[\"starts-with\",");
-                json_string(out, &format!("${f}"));
+                json::write_str(&format!("${f}"), out);
                 out.push(',');
-                json_string(out, p);
+                json::write_str(p, out);
                 out.push(']');
             }
             PostCondition::ContentLengthRange(min, max) => {
@@ -93,7 +94,7 @@ impl PostPolicy {
     /// ```
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\"expiration\":");
-        json_string(&mut out, &format_iso8601(self.expiration));
+        json::write_str(&format_iso8601(self.expiration), &mut out);
         out.push_str(",\"conditions\":[");
         for (i, c) in self.conditions.iter().enumerate() {
             if i > 0 {
@@ -119,17 +120,16 @@ impl PostPolicy {
     pub fn parse(json: &[u8]) -> Result<PostPolicy> {
         let bad = |why: &str| Error::invalid("policy", why.to_owned());
         let text = std::str::from_utf8(json).map_err(|_| bad("is not UTF-8"))?;
-        let mut reader = json::Reader { s: text.as_bytes(), i: 0 };
-        let value = reader.document().map_err(|e| bad(&e))?;
-        let json::Value::Object(root) = value else { return Err(bad("is not a JSON object")) };
+        let value = json::parse_document(text).map_err(|e| bad(&e))?;
+        let Json::Object(root) = value else { return Err(bad("is not a JSON object")) };
         let mut expiration = None;
         let mut conditions = Vec::new();
         for (name, v) in root {
             match (name.as_str(), v) {
-                ("expiration", json::Value::String(s)) => {
+                ("expiration", Json::Str(s)) => {
                     expiration = Some(parse_iso8601(&s).ok_or_else(|| bad("its expiration is not an ISO 8601 date"))?);
                 }
-                ("conditions", json::Value::Array(items)) => {
+                ("conditions", Json::Array(items)) => {
                     for item in items {
                         read_condition(item, &mut conditions).map_err(|e| bad(&e))?;
                     }
@@ -142,20 +142,20 @@ impl PostPolicy {
     }
 }
 
-fn read_condition(item: json::Value, out: &mut Vec<PostCondition>) -> std::result::Result<(), String> {
-    let text = |v: &json::Value| match v {
-        json::Value::String(s) | json::Value::Number(s) => Some(s.clone()),
+fn read_condition(item: Json, out: &mut Vec<PostCondition>) -> std::result::Result<(), String> {
+    let text = |v: &Json| match v {
+        Json::Str(s) | Json::Number(s) => Some(s.clone()),
         _ => None,
     };
     match item {
-        json::Value::Object(pairs) => {
+        Json::Object(pairs) => {
             for (f, v) in pairs {
                 let v = text(&v).ok_or_else(|| format!("the value of {f:?} is not a string"))?;
                 out.push(PostCondition::Eq(f.trim_start_matches('$').to_owned(), v));
             }
             Ok(())
         }
-        json::Value::Array(parts) => {
+        Json::Array(parts) => {
             let parts: Vec<Option<String>> = parts.iter().map(text).collect();
             match parts.as_slice() {
                 [Some(op), Some(min), Some(max)] if op.eq_ignore_ascii_case("content-length-range") => {
@@ -394,190 +394,4 @@ fn boundary_for(fields: &[(String, String)], bytes: &[u8]) -> String {
         .map(|n| format!("----CosFormBoundary{n:016x}"))
         .find(|b| !occurs(b))
         .unwrap_or_else(|| unreachable!("some counter is absent from a finite body"))
-}
-
-/// Appends `s` as a JSON string.
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// The small JSON reader a policy needs: objects (pairs in order), arrays, strings, numbers
-/// (kept as text), `true`/`false`/`null`; nesting bounded.
-mod json {
-    pub(super) enum Value {
-        Object(Vec<(String, Value)>),
-        Array(Vec<Value>),
-        String(String),
-        Number(String),
-        Other,
-    }
-
-    const MAX_DEPTH: usize = 32;
-
-    pub(super) struct Reader<'a> {
-        pub(super) s: &'a [u8],
-        pub(super) i: usize,
-    }
-
-    type R<T> = Result<T, String>;
-
-    impl Reader<'_> {
-        pub(super) fn document(&mut self) -> R<Value> {
-            let v = self.value(0)?;
-            self.ws();
-            if self.i != self.s.len() {
-                return Err(format!("has text after the JSON value at byte {}", self.i));
-            }
-            Ok(v)
-        }
-
-        fn ws(&mut self) {
-            while self.s.get(self.i).is_some_and(|b| b.is_ascii_whitespace()) {
-                self.i += 1;
-            }
-        }
-
-        fn peek(&mut self) -> Option<u8> {
-            self.ws();
-            self.s.get(self.i).copied()
-        }
-
-        fn expect(&mut self, b: u8) -> R<()> {
-            if self.peek() == Some(b) {
-                self.i += 1;
-                Ok(())
-            } else {
-                Err(format!("expected {:?} at byte {}", b as char, self.i))
-            }
-        }
-
-        fn value(&mut self, depth: usize) -> R<Value> {
-            if depth > MAX_DEPTH {
-                return Err("is nested too deeply".to_owned());
-            }
-            match self.peek() {
-                Some(b'{') => {
-                    self.i += 1;
-                    let mut pairs = Vec::new();
-                    if self.peek() == Some(b'}') {
-                        self.i += 1;
-                        return Ok(Value::Object(pairs));
-                    }
-                    loop {
-                        let name = self.string()?;
-                        self.expect(b':')?;
-                        pairs.push((name, self.value(depth + 1)?));
-                        match self.peek() {
-                            Some(b',') => self.i += 1,
-                            Some(b'}') => {
-                                self.i += 1;
-                                return Ok(Value::Object(pairs));
-                            }
-                            _ => return Err(format!("expected ',' or '}}' at byte {}", self.i)),
-                        }
-                    }
-                }
-                Some(b'[') => {
-                    self.i += 1;
-                    let mut items = Vec::new();
-                    if self.peek() == Some(b']') {
-                        self.i += 1;
-                        return Ok(Value::Array(items));
-                    }
-                    loop {
-                        items.push(self.value(depth + 1)?);
-                        match self.peek() {
-                            Some(b',') => self.i += 1,
-                            Some(b']') => {
-                                self.i += 1;
-                                return Ok(Value::Array(items));
-                            }
-                            _ => return Err(format!("expected ',' or ']' at byte {}", self.i)),
-                        }
-                    }
-                }
-                Some(b'"') => self.string().map(Value::String),
-                Some(b'-' | b'0'..=b'9') => {
-                    let start = self.i;
-                    while self.s.get(self.i).is_some_and(|b| b"+-.eE0123456789".contains(b)) {
-                        self.i += 1;
-                    }
-                    Ok(Value::Number(String::from_utf8_lossy(&self.s[start..self.i]).into_owned()))
-                }
-                _ => {
-                    for word in [b"true".as_slice(), b"false", b"null"] {
-                        if self.s[self.i.min(self.s.len())..].starts_with(word) {
-                            self.i += word.len();
-                            return Ok(Value::Other);
-                        }
-                    }
-                    Err(format!("unexpected input at byte {}", self.i))
-                }
-            }
-        }
-
-        fn hex4(&mut self) -> R<u32> {
-            let digits = self.s.get(self.i..self.i + 4).ok_or("a \\u escape is cut short")?;
-            let text = std::str::from_utf8(digits).map_err(|_| "a \\u escape is not hex")?;
-            let n = u32::from_str_radix(text, 16).map_err(|_| "a \\u escape is not hex")?;
-            self.i += 4;
-            Ok(n)
-        }
-
-        fn string(&mut self) -> R<String> {
-            self.expect(b'"')?;
-            let mut out = Vec::new();
-            loop {
-                let b = *self.s.get(self.i).ok_or("a string is not closed")?;
-                self.i += 1;
-                match b {
-                    b'"' => return String::from_utf8(out).map_err(|_| "a string is not UTF-8".to_owned()),
-                    b'\\' => {
-                        let e = *self.s.get(self.i).ok_or("a string is not closed")?;
-                        self.i += 1;
-                        let c = match e {
-                            b'"' => '"',
-                            b'\\' => '\\',
-                            b'/' => '/',
-                            b'b' => '\u{8}',
-                            b'f' => '\u{c}',
-                            b'n' => '\n',
-                            b'r' => '\r',
-                            b't' => '\t',
-                            b'u' => {
-                                let hi = self.hex4()?;
-                                let code = if (0xD800..0xDC00).contains(&hi) && self.s[self.i..].starts_with(b"\\u") {
-                                    self.i += 2;
-                                    let lo = self.hex4()?;
-                                    if !(0xDC00..0xE000).contains(&lo) {
-                                        return Err("a \\u surrogate pair is broken".to_owned());
-                                    }
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                } else {
-                                    hi
-                                };
-                                char::from_u32(code).ok_or("a \\u escape is no character")?
-                            }
-                            _ => return Err(format!("bad escape at byte {}", self.i)),
-                        };
-                        let mut buf = [0u8; 4];
-                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                    }
-                    b => out.push(b),
-                }
-            }
-        }
-    }
 }

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::QueryError;
-use super::json::{self, Json};
 use super::parser::{Column, Cond, Literal, Op, Operand, Query};
+use crate::json::{self, Json};
 
 /// `FileHeaderInfo`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! SELECT Object Content in the emulator: the `SelectRequest` read, the SQL parsed
-//! (`parser.rs`), run over the object (`eval.rs`, JSON in `json.rs`), and the answer framed as
+//! (`parser.rs`), run over the object (`eval.rs`, JSON in `src/json.rs`), and the answer framed as
 //! COS frames it (`crate::api::event_stream`).
 //!
 //! The subset understood (anything else is 400, the code below):
@@ -35,7 +35,6 @@
 //! `BytesProcessed` are the object's size, `BytesReturned` the records' bytes.
 
 mod eval;
-mod json;
 mod parser;
 
 use crate::api::encode_message;

@@ -1,5 +1,6 @@
-//! Just enough JSON for JSON-lines select: a value parser (numbers kept as written) and a
-//! compact writer. Nesting is bounded so hostile input cannot exhaust the stack.
+//! Just enough JSON for the POST Object policy (`api::post_form`) and the emulator's JSON-lines
+//! select: a value parser (numbers kept as written, members in order) and a compact writer.
+//! Nesting is bounded so hostile input cannot exhaust the stack; nothing panics.
 
 /// A JSON value; object members keep their order.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +16,7 @@ pub(crate) enum Json {
 const MAX_DEPTH: usize = 64;
 
 /// Every value of `text`, one after another, separated by whitespace.
+#[cfg_attr(not(feature = "emulator"), allow(dead_code))] // JSON-lines select only
 pub(crate) fn parse_values(text: &str) -> Result<Vec<Json>, String> {
     let mut p = Reader { b: text.as_bytes(), at: 0 };
     let mut out = Vec::new();
@@ -25,6 +27,17 @@ pub(crate) fn parse_values(text: &str) -> Result<Vec<Json>, String> {
         }
         out.push(p.value(0)?);
     }
+}
+
+/// The one value of `text`, with nothing but whitespace after it.
+pub(crate) fn parse_document(text: &str) -> Result<Json, String> {
+    let mut p = Reader { b: text.as_bytes(), at: 0 };
+    let value = p.value(0)?;
+    p.skip_ws();
+    if p.at != p.b.len() {
+        return Err(p.err("text after the JSON value"));
+    }
+    Ok(value)
 }
 
 struct Reader<'a> {
@@ -135,6 +148,14 @@ impl Reader<'_> {
         }
     }
 
+    fn hex4(&mut self) -> Result<u32, String> {
+        let hex = self.b.get(self.at..self.at + 4).ok_or_else(|| self.err("a short \\u escape"))?;
+        let hex = std::str::from_utf8(hex).map_err(|_| self.err("a bad \\u escape"))?;
+        let code = u32::from_str_radix(hex, 16).map_err(|_| self.err("a bad \\u escape"))?;
+        self.at += 4;
+        Ok(code)
+    }
+
     fn string(&mut self) -> Result<String, String> {
         self.at += 1;
         let mut out = Vec::new();
@@ -160,11 +181,21 @@ impl Reader<'_> {
                         Some(b'r') => out.push(b'\r'),
                         Some(b't') => out.push(b'\t'),
                         Some(b'u') => {
-                            let hex = self.b.get(self.at..self.at + 4).ok_or_else(|| self.err("a short \\u escape"))?;
-                            let hex = std::str::from_utf8(hex).map_err(|_| self.err("a bad \\u escape"))?;
-                            let code = u32::from_str_radix(hex, 16).map_err(|_| self.err("a bad \\u escape"))?;
-                            self.at += 4;
-                            push(&mut out, char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) && self.b[self.at..].starts_with(b"\\u") {
+                                self.at += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(self.err("a broken \\u surrogate pair"));
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else {
+                                hi
+                            };
+                            push(
+                                &mut out,
+                                char::from_u32(code).ok_or_else(|| self.err("a \\u escape that is no character"))?,
+                            );
                         }
                         _ => return Err(self.err("an unknown escape")),
                     }
@@ -179,6 +210,7 @@ impl Reader<'_> {
 }
 
 /// Compact JSON text of `v`.
+#[cfg_attr(not(feature = "emulator"), allow(dead_code))] // JSON-lines select only
 pub(crate) fn write(v: &Json, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
@@ -239,8 +271,13 @@ mod tests {
         let mut out = String::new();
         write(&values[0], &mut out);
         assert_eq!(out, "{\"a\":1.50,\"b\":[true,false,null],\"c\":\"x\\\"y\u{e9}\\n\"}");
-        for bad in ["{", "{\"a\" 1}", "[1,]", "tru", "\"open", "-", "{\"a\":1}}", &"[".repeat(100)] {
+        for bad in
+            ["{", "{\"a\" 1}", "[1,]", "tru", "\"open", "-", "{\"a\":1}}", &"[".repeat(100), "\"\\ud800\\u0041\""]
+        {
             assert!(parse_values(bad).is_err(), "{bad}");
         }
+        assert_eq!(parse_values("\"\\ud83d\\ude00\"").unwrap(), [Json::Str("\u{1F600}".into())]);
+        assert_eq!(parse_document(" [1] ").unwrap(), Json::Array(vec![Json::Number("1".into())]));
+        assert!(parse_document("[1] [2]").is_err());
     }
 }
