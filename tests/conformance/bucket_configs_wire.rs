@@ -9,7 +9,7 @@ use crate::support::shared_fixtures;
 
 use common::{Canned, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
-use shared_fixtures::{go_fixtures_dir, storage_classes_as_written};
+use shared_fixtures::storage_classes_as_written;
 use tencent_cos::Bucket;
 use tencent_cos::api::GetBucketAccelerateInput;
 use tencent_cos::api::{
@@ -36,23 +36,7 @@ use common::replay_wave2 as replay;
 /// The `later/` fixtures whose root is `root`, as (xml bytes, json description); empty (after
 /// `go_fixtures_dir` says why) when the corpus is absent.
 fn later_fixtures(root: &str) -> Vec<(Vec<u8>, Value)> {
-    let Some(dir) = go_fixtures_dir("bucket_configs_wire") else { return Vec::new() };
-    let dir = dir.join("later");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json") && n.split('-').nth(1) == Some(root))
-        .collect();
-    names.sort();
-    names
-        .iter()
-        .map(|n| {
-            let json: Value = serde_json::from_slice(&std::fs::read(dir.join(n)).unwrap()).unwrap();
-            let xml = std::fs::read(dir.join(n.replace(".json", ".xml"))).unwrap();
-            assert_eq!(json["root"], root, "{n}");
-            (xml, json)
-        })
-        .collect()
+    shared_fixtures::later_fixtures("bucket_configs_wire", root).into_iter().map(|(_, xml, json)| (xml, json)).collect()
 }
 
 // ---- bucket policy (JSON as a String; no Go later/ fixture: the body is JSON, not XML) ----

@@ -7,8 +7,7 @@ use crate::support::common;
 use crate::support::shared_fixtures;
 
 use common::{Canned, ScriptedTransport, oracle_client, replay_wave2 as replay};
-use serde_json::{Value, json};
-use shared_fixtures::go_fixtures_dir;
+use serde_json::json;
 use tencent_cos::Error;
 use tencent_cos::api::{
     AppendObjectInput, CopySource, GetObjectTaggingInput, PutObjectCopyInput, PutObjectInput, PutObjectTaggingInput,
@@ -183,10 +182,10 @@ fn no_such_tag_set_reads_as_no_tags_and_other_errors_stand() {
 
 #[test]
 fn go_later_object_tagging_body_parses_to_its_values() {
-    let Some(dir) = go_fixtures_dir("object_tagging_wire") else { return };
-    let name = "02-Tagging-ObjectGetTagging";
-    let json: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("later/{name}.json"))).unwrap()).unwrap();
-    let xml = std::fs::read(dir.join(format!("later/{name}.xml"))).unwrap();
+    let fixtures = shared_fixtures::later_fixtures("object_tagging_wire", "Tagging");
+    let Some((_, xml, json)) = fixtures.into_iter().find(|(name, ..)| name == "02-Tagging-ObjectGetTagging") else {
+        return;
+    };
     let out = GetObjectTaggingInput { key: "k".into(), version_id: None }
         .parse(Response::from_bytes(200, Vec::<(String, String)>::new(), xml))
         .unwrap();

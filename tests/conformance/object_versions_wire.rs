@@ -8,7 +8,7 @@ use crate::support::shared_fixtures;
 
 use common::{Canned, ScriptedTransport, oracle_client};
 use serde_json::{Value, json};
-use shared_fixtures::{go_fixtures_dir, storage_classes_as_written};
+use shared_fixtures::storage_classes_as_written;
 use tencent_cos::Error;
 use tencent_cos::api::{
     DeleteMarker, ListObjectVersionsInput, ListObjectVersionsOutput, ObjectVersion, RestoreObjectInput,
@@ -129,11 +129,10 @@ fn marker_value(m: &DeleteMarker) -> Value {
 
 #[test]
 fn go_later_list_versions_body_parses_to_its_values() {
-    let Some(dir) = go_fixtures_dir("object_versions_wire") else { return };
-    let dir = dir.join("later");
-    let name = "22-ListVersionsResult-BucketGetObjectVersions";
-    let json: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap()).unwrap();
-    let xml = std::fs::read(dir.join(format!("{name}.xml"))).unwrap();
+    let Some((_, xml, json)) = shared_fixtures::later_fixtures("object_versions_wire", "ListVersionsResult").pop()
+    else {
+        return;
+    };
     let expect = &storage_classes_as_written(&json["expect"]);
     let page = parse(&xml).unwrap();
     let got = json!({

@@ -25,12 +25,34 @@ pub fn go_fixtures_dir(test: &str) -> Option<PathBuf> {
     None
 }
 
+/// The `later/` bodies (calls outside the reference) whose root element is `root`, sorted by
+/// name, each as (XML bytes, its JSON record with `expect`); empty (after saying so) without
+/// the corpus.
+pub fn later_fixtures(test: &str, root: &str) -> Vec<(String, Vec<u8>, serde_json::Value)> {
+    let Some(dir) = go_fixtures_dir(test) else { return Vec::new() };
+    let dir = dir.join("later");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && n.split('-').nth(1) == Some(root))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(&n)).unwrap()).unwrap();
+            let xml = std::fs::read(dir.join(n.replace(".json", ".xml"))).unwrap();
+            assert_eq!(json["root"], root, "{n}");
+            (n.trim_end_matches(".json").to_owned(), xml, json)
+        })
+        .collect()
+}
+
 /// `expect` with every `StorageClass` string as the library writes it, everything else as it
 /// stands. The corpus keeps COS's own spelling, `Standard` in `ListParts`,
 /// `ListMultipartUploads` and lifecycle answers; the library reads that as
 /// `StorageClass::Standard` and writes `STANDARD` (`StorageClass::from` is ASCII
 /// case-insensitive for the classes COS names), so the tests compare `as_str()` with this.
-#[allow(dead_code)] // not every test binary that shares this module compares storage classes
 pub fn storage_classes_as_written(expect: &serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match expect {
