@@ -1,10 +1,10 @@
 //! The four ACL calls, bucket and object alike: `get_bucket_acl`, `put_bucket_acl`,
 //! `get_object_acl`, `put_object_acl`. They differ only in the key (none for the bucket) and
-//! in the canned ACLs a bucket accepts, so one request builder, one output and one generic
-//! builder ([`AclCall`]) serve all four; the modules `bucket_acl` and `object_acl` re-export
-//! their halves under the JS SDK's names.
+//! in the canned ACLs a bucket accepts, so one request builder and one output serve all four,
+//! and the setters of the two writes are one generic impl of [`Call`] over [`AclWriteInput`].
 
 use crate::api::acl::{AccessControlPolicy, AclHeaders, AclOutput, acl_header_methods, put_acl_request};
+use crate::api::call::Call;
 use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::Result;
@@ -177,7 +177,7 @@ impl Operation for PutObjectAclInput {
     }
 }
 
-/// The input of an ACL write, bucket or object: what the setters of [`AclCall`] fill.
+/// The input of an ACL write, bucket or object: what the setters of [`Call`] fill.
 pub trait AclWriteInput: Operation {
     /// The ACL headers.
     fn acl_headers_mut(&mut self) -> &mut AclHeaders;
@@ -203,16 +203,7 @@ impl AclWriteInput for PutObjectAclInput {
     }
 }
 
-/// Builder of an ACL call, returned by [`Bucket::get_bucket_acl`], [`Bucket::put_bucket_acl`],
-/// [`Bucket::get_object_acl`] and [`Bucket::put_object_acl`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct AclCall<'a, I> {
-    bucket: &'a Bucket,
-    input: I,
-}
-
-impl AclCall<'_, GetObjectAclInput> {
+impl Call<'_, GetObjectAclInput> {
     /// `versionId`: the ACL of this version rather than the latest.
     ///
     /// ```no_run
@@ -227,7 +218,7 @@ impl AclCall<'_, GetObjectAclInput> {
     }
 }
 
-impl AclCall<'_, PutObjectAclInput> {
+impl Call<'_, PutObjectAclInput> {
     /// `versionId`: set the ACL of this version rather than the latest.
     ///
     /// ```no_run
@@ -244,22 +235,15 @@ impl AclCall<'_, PutObjectAclInput> {
 }
 
 /// Builder returned by [`Bucket::get_bucket_acl`].
-pub type GetBucketAcl<'a> = AclCall<'a, GetBucketAclInput>;
+pub type GetBucketAcl<'a> = Call<'a, GetBucketAclInput>;
 /// Builder returned by [`Bucket::get_object_acl`].
-pub type GetObjectAcl<'a> = AclCall<'a, GetObjectAclInput>;
+pub type GetObjectAcl<'a> = Call<'a, GetObjectAclInput>;
 /// Builder returned by [`Bucket::put_bucket_acl`]; every parameter is a method.
-pub type PutBucketAcl<'a> = AclCall<'a, PutBucketAclInput>;
+pub type PutBucketAcl<'a> = Call<'a, PutBucketAclInput>;
 /// Builder returned by [`Bucket::put_object_acl`]; every parameter is a method.
-pub type PutObjectAcl<'a> = AclCall<'a, PutObjectAclInput>;
+pub type PutObjectAcl<'a> = Call<'a, PutObjectAclInput>;
 
-impl<I: Operation> AclCall<'_, I> {
-    /// Sends the request.
-    pub fn send(self) -> Result<I::Output> {
-        self.bucket.execute(self.input)
-    }
-}
-
-impl<I: AclWriteInput> AclCall<'_, I> {
+impl<I: AclWriteInput> Call<'_, I> {
     acl_header_methods!("bucket.put_object_acl(\"1.jpg\")");
 
     /// AccessControlPolicy: the whole ACL as an XML body.
@@ -291,7 +275,7 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn get_bucket_acl(&self) -> GetBucketAcl<'_> {
-        AclCall { bucket: self, input: GetBucketAclInput }
+        Call { bucket: self, input: GetBucketAclInput }
     }
 
     /// Sets the bucket's ACL with a canned ACL, grant headers, or an AccessControlPolicy body.
@@ -304,7 +288,7 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn put_bucket_acl(&self) -> PutBucketAcl<'_> {
-        AclCall { bucket: self, input: PutBucketAclInput::default() }
+        Call { bucket: self, input: PutBucketAclInput::default() }
     }
 
     /// Reads an object's ACL: owner, grants, and the JS SDK's summary (`acl`, `grant_read`, ...).
@@ -319,7 +303,7 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn get_object_acl(&self, key: impl Into<String>) -> GetObjectAcl<'_> {
-        AclCall { bucket: self, input: GetObjectAclInput { key: key.into(), version_id: None } }
+        Call { bucket: self, input: GetObjectAclInput { key: key.into(), version_id: None } }
     }
 
     /// Sets an object's ACL with a canned ACL, grant headers, or an AccessControlPolicy body.
@@ -332,6 +316,6 @@ impl Bucket {
     /// # Ok::<(), tencent_cos::Error>(())
     /// ```
     pub fn put_object_acl(&self, key: impl Into<String>) -> PutObjectAcl<'_> {
-        AclCall { bucket: self, input: PutObjectAclInput { key: key.into(), ..Default::default() } }
+        Call { bucket: self, input: PutObjectAclInput { key: key.into(), ..Default::default() } }
     }
 }

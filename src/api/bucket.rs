@@ -2,6 +2,7 @@
 //! Listing (`get_bucket`) is in [`bucket_list`](crate::api::bucket_list).
 
 use crate::api::acl::{AclHeaders, acl_header_methods};
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::Result;
@@ -53,20 +54,10 @@ impl Operation for PutBucketInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket`]; every parameter is a method, `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucket<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketInput,
-}
+pub type PutBucket<'a> = Call<'a, PutBucketInput>;
 
 impl PutBucket<'_> {
     acl_header_methods!("bucket.put_bucket()");
-
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 /// Input of `head_bucket` (`HEAD /`): no parameters.
@@ -105,20 +96,7 @@ impl Operation for HeadBucketInput {
 }
 
 /// Builder returned by [`Bucket::head_bucket`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct HeadBucket<'a> {
-    bucket: &'a Bucket,
-    input: HeadBucketInput,
-}
-
-impl HeadBucket<'_> {
-    /// Sends the request. A missing bucket is an [`Error::Service`](crate::Error::Service)
-    /// with status 404 ([`Error::is_not_found`](crate::Error::is_not_found)), no permission 403.
-    pub fn send(self) -> Result<HeadBucketOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type HeadBucket<'a> = Call<'a, HeadBucketInput>;
 
 /// Input of `delete_bucket` (`DELETE /`): no parameters. The bucket must be empty.
 ///
@@ -153,19 +131,7 @@ impl Operation for DeleteBucketInput {
 }
 
 /// Builder returned by [`Bucket::delete_bucket`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteBucket<'a> {
-    bucket: &'a Bucket,
-    input: DeleteBucketInput,
-}
-
-impl DeleteBucket<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<DeleteBucketOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type DeleteBucket<'a> = Call<'a, DeleteBucketInput>;
 
 /// Input of `get_bucket_location` (`GET /?location`): no parameters.
 ///
@@ -207,19 +173,7 @@ impl Operation for GetBucketLocationInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_location`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketLocation<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketLocationInput,
-}
-
-impl GetBucketLocation<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketLocationOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketLocation<'a> = Call<'a, GetBucketLocationInput>;
 
 impl Bucket {
     /// Creates the bucket, optionally with an ACL.
@@ -236,6 +190,9 @@ impl Bucket {
     }
 
     /// Checks that the bucket exists and that these credentials may read it.
+    ///
+    /// A missing bucket is an [`Error::Service`](crate::Error::Service) with status 404
+    /// ([`Error::is_not_found`](crate::Error::is_not_found)), no permission 403.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

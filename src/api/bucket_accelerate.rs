@@ -1,5 +1,6 @@
 //! Global acceleration: `put_bucket_accelerate`, `get_bucket_accelerate`.
 
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -47,19 +48,7 @@ impl Operation for GetBucketAccelerateInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_accelerate`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketAccelerate<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketAccelerateInput,
-}
-
-impl GetBucketAccelerate<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketAccelerateOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketAccelerate<'a> = Call<'a, GetBucketAccelerateInput>;
 
 /// Input of `put_bucket_accelerate` (`PUT /?accelerate`).
 ///
@@ -113,12 +102,7 @@ impl Operation for PutBucketAccelerateInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_accelerate`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketAccelerate<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketAccelerateInput,
-}
+pub type PutBucketAccelerate<'a> = Call<'a, PutBucketAccelerateInput>;
 
 impl PutBucketAccelerate<'_> {
     /// Sets Type (`COS`).
@@ -132,11 +116,6 @@ impl PutBucketAccelerate<'_> {
     pub fn accelerate_type(mut self, accelerate_type: impl Into<String>) -> Self {
         self.input.accelerate_type = Some(accelerate_type.into());
         self
-    }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketAccelerateOutput> {
-        self.bucket.execute(self.input)
     }
 }
 

@@ -113,19 +113,7 @@ macro_rules! config_get {
         }
 
         #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`](crate::Bucket::", stringify!($method), "); `.send()` runs it.")]
-        #[must_use = "call .send() to run the request"]
-        #[derive(Debug)]
-        pub struct $builder<'a> {
-            bucket: &'a $crate::client::Bucket,
-            input: $input,
-        }
-
-        impl $builder<'_> {
-            /// Sends the request.
-            pub fn send(self) -> $crate::error::Result<$output> {
-                self.bucket.execute(self.input)
-            }
-        }
+        pub type $builder<'a> = $crate::api::call::Call<'a, $input>;
 
         impl $crate::client::Bucket {
             #[doc = $doc]
@@ -169,19 +157,7 @@ macro_rules! config_put {
         }
 
         #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`](crate::Bucket::", stringify!($method), "); `.send()` runs it.")]
-        #[must_use = "call .send() to run the request"]
-        #[derive(Debug)]
-        pub struct $builder<'a> {
-            bucket: &'a $crate::client::Bucket,
-            input: $input,
-        }
-
-        impl $builder<'_> {
-            /// Sends the request.
-            pub fn send(self) -> $crate::error::Result<$output> {
-                self.bucket.execute(self.input)
-            }
-        }
+        pub type $builder<'a> = $crate::api::call::Call<'a, $input>;
 
         impl $crate::client::Bucket {
             #[doc = $doc]
@@ -219,19 +195,7 @@ macro_rules! config_delete {
         }
 
         #[doc = concat!("Builder returned by [`Bucket::", stringify!($method), "`](crate::Bucket::", stringify!($method), "); `.send()` runs it.")]
-        #[must_use = "call .send() to run the request"]
-        #[derive(Debug)]
-        pub struct $builder<'a> {
-            bucket: &'a $crate::client::Bucket,
-            input: $input,
-        }
-
-        impl $builder<'_> {
-            /// Sends the request.
-            pub fn send(self) -> $crate::error::Result<$output> {
-                self.bucket.execute(self.input)
-            }
-        }
+        pub type $builder<'a> = $crate::api::call::Call<'a, $input>;
 
         impl $crate::client::Bucket {
             #[doc = $doc]

@@ -3,6 +3,7 @@
 //! `delete_bucket_domain_certificate(domain)` (`?domaincertificate[&domainname=]`).
 
 use crate::api::bucket_config::{XmlConfig, trimmed};
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -196,21 +197,6 @@ impl Operation for DeleteBucketDomainCertificateInput {
     }
 }
 
-/// Builder of the domain-certificate calls; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DomainCertificateCall<'a, O> {
-    bucket: &'a Bucket,
-    input: O,
-}
-
-impl<O: Operation> DomainCertificateCall<'_, O> {
-    /// Sends the request.
-    pub fn send(self) -> Result<O::Output> {
-        self.bucket.execute(self.input)
-    }
-}
-
 impl Bucket {
     /// Sets the certificate of custom domains of the bucket.
     ///
@@ -225,30 +211,24 @@ impl Bucket {
     pub fn put_bucket_domain_certificate(
         &self,
         certificate: DomainCertificate,
-    ) -> DomainCertificateCall<'_, PutBucketDomainCertificateInput> {
-        DomainCertificateCall { bucket: self, input: PutBucketDomainCertificateInput { certificate } }
+    ) -> Call<'_, PutBucketDomainCertificateInput> {
+        Call { bucket: self, input: PutBucketDomainCertificateInput { certificate } }
     }
 
     /// Reads the status of the certificate of `domain_name`.
     pub fn get_bucket_domain_certificate(
         &self,
         domain_name: impl Into<String>,
-    ) -> DomainCertificateCall<'_, GetBucketDomainCertificateInput> {
-        DomainCertificateCall {
-            bucket: self,
-            input: GetBucketDomainCertificateInput { domain_name: domain_name.into() },
-        }
+    ) -> Call<'_, GetBucketDomainCertificateInput> {
+        Call { bucket: self, input: GetBucketDomainCertificateInput { domain_name: domain_name.into() } }
     }
 
     /// Removes the certificate of `domain_name`.
     pub fn delete_bucket_domain_certificate(
         &self,
         domain_name: impl Into<String>,
-    ) -> DomainCertificateCall<'_, DeleteBucketDomainCertificateInput> {
-        DomainCertificateCall {
-            bucket: self,
-            input: DeleteBucketDomainCertificateInput { domain_name: domain_name.into() },
-        }
+    ) -> Call<'_, DeleteBucketDomainCertificateInput> {
+        Call { bucket: self, input: DeleteBucketDomainCertificateInput { domain_name: domain_name.into() } }
     }
 }
 

@@ -6,6 +6,7 @@
 
 use crate::api::bucket_config::{XmlConfig, config_get, config_put, one_of, opt_leaf, trimmed};
 use crate::api::bucket_tagging::Tag;
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -316,21 +317,6 @@ impl Operation for ListBucketIntelligentTieringInput {
     }
 }
 
-/// Builder of the v2 intelligent-tiering calls; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct IntelligentTieringCall<'a, O> {
-    bucket: &'a Bucket,
-    input: O,
-}
-
-impl<O: Operation> IntelligentTieringCall<'_, O> {
-    /// Sends the request.
-    pub fn send(self) -> Result<O::Output> {
-        self.bucket.execute(self.input)
-    }
-}
-
 impl Bucket {
     /// Sets (or replaces) the v2 intelligent-tiering rule with `rule.id`.
     ///
@@ -344,28 +330,28 @@ impl Bucket {
     pub fn put_bucket_intelligent_tiering_rule(
         &self,
         rule: IntelligentTieringConfiguration,
-    ) -> IntelligentTieringCall<'_, PutBucketIntelligentTieringRuleInput> {
-        IntelligentTieringCall { bucket: self, input: PutBucketIntelligentTieringRuleInput { config: rule } }
+    ) -> Call<'_, PutBucketIntelligentTieringRuleInput> {
+        Call { bucket: self, input: PutBucketIntelligentTieringRuleInput { config: rule } }
     }
 
     /// Reads the v2 intelligent-tiering rule `id`.
     pub fn get_bucket_intelligent_tiering_rule(
         &self,
         id: impl Into<String>,
-    ) -> IntelligentTieringCall<'_, GetBucketIntelligentTieringRuleInput> {
-        IntelligentTieringCall { bucket: self, input: GetBucketIntelligentTieringRuleInput { id: id.into() } }
+    ) -> Call<'_, GetBucketIntelligentTieringRuleInput> {
+        Call { bucket: self, input: GetBucketIntelligentTieringRuleInput { id: id.into() } }
     }
 
     /// Removes the v2 intelligent-tiering rule `id`.
     pub fn delete_bucket_intelligent_tiering_rule(
         &self,
         id: impl Into<String>,
-    ) -> IntelligentTieringCall<'_, DeleteBucketIntelligentTieringRuleInput> {
-        IntelligentTieringCall { bucket: self, input: DeleteBucketIntelligentTieringRuleInput { id: id.into() } }
+    ) -> Call<'_, DeleteBucketIntelligentTieringRuleInput> {
+        Call { bucket: self, input: DeleteBucketIntelligentTieringRuleInput { id: id.into() } }
     }
 
     /// Lists the v2 intelligent-tiering rules.
-    pub fn list_bucket_intelligent_tiering(&self) -> IntelligentTieringCall<'_, ListBucketIntelligentTieringInput> {
-        IntelligentTieringCall { bucket: self, input: ListBucketIntelligentTieringInput }
+    pub fn list_bucket_intelligent_tiering(&self) -> Call<'_, ListBucketIntelligentTieringInput> {
+        Call { bucket: self, input: ListBucketIntelligentTieringInput }
     }
 }

@@ -4,6 +4,7 @@
 //! Each configuration has an Id, sent as `?inventory&id=`.
 
 use crate::api::bucket_config::{XmlConfig, one_of, opt_leaf, trimmed};
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -196,19 +197,7 @@ impl Operation for PutBucketInventoryInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_inventory`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketInventory<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketInventoryInput,
-}
-
-impl PutBucketInventory<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketInventoryOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type PutBucketInventory<'a> = Call<'a, PutBucketInventoryInput>;
 
 // ---- post (one-shot job) ----
 
@@ -251,19 +240,7 @@ impl Operation for PostBucketInventoryInput {
 }
 
 /// Builder returned by [`Bucket::post_bucket_inventory`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PostBucketInventory<'a> {
-    bucket: &'a Bucket,
-    input: PostBucketInventoryInput,
-}
-
-impl PostBucketInventory<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<PostBucketInventoryOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type PostBucketInventory<'a> = Call<'a, PostBucketInventoryInput>;
 
 // ---- get ----
 
@@ -301,19 +278,7 @@ impl Operation for GetBucketInventoryInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_inventory`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketInventory<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketInventoryInput,
-}
-
-impl GetBucketInventory<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketInventoryOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketInventory<'a> = Call<'a, GetBucketInventoryInput>;
 
 // ---- list ----
 
@@ -375,23 +340,13 @@ impl Operation for ListBucketInventoryInput {
 }
 
 /// Builder returned by [`Bucket::list_bucket_inventory`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct ListBucketInventory<'a> {
-    bucket: &'a Bucket,
-    input: ListBucketInventoryInput,
-}
+pub type ListBucketInventory<'a> = Call<'a, ListBucketInventoryInput>;
 
 impl ListBucketInventory<'_> {
     /// Asks for the page after the one that gave this `next_continuation_token`.
     pub fn continuation_token(mut self, token: impl Into<String>) -> Self {
         self.input.continuation_token = Some(token.into());
         self
-    }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<ListBucketInventoryOutput> {
-        self.bucket.execute(self.input)
     }
 }
 
@@ -426,19 +381,7 @@ impl Operation for DeleteBucketInventoryInput {
 }
 
 /// Builder returned by [`Bucket::delete_bucket_inventory`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteBucketInventory<'a> {
-    bucket: &'a Bucket,
-    input: DeleteBucketInventoryInput,
-}
-
-impl DeleteBucketInventory<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<DeleteBucketInventoryOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type DeleteBucketInventory<'a> = Call<'a, DeleteBucketInventoryInput>;
 
 impl Bucket {
     /// Sets (or replaces) the inventory configuration with `config.id`.

@@ -1,6 +1,7 @@
 //! Bucket lifecycle: `put_bucket_lifecycle`, `get_bucket_lifecycle`, `delete_bucket_lifecycle`.
 
 use crate::api::bucket_tagging::Tag;
+use crate::api::call::Call;
 use crate::api::storage_class::StorageClass;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
@@ -416,19 +417,7 @@ impl Operation for GetBucketLifecycleInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_lifecycle`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketLifecycle<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketLifecycleInput,
-}
-
-impl GetBucketLifecycle<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketLifecycleOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketLifecycle<'a> = Call<'a, GetBucketLifecycleInput>;
 
 /// Input of `put_bucket_lifecycle` (`PUT /?lifecycle`): the rules, checked before sending.
 ///
@@ -472,12 +461,7 @@ impl Operation for PutBucketLifecycleInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_lifecycle`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketLifecycle<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketLifecycleInput,
-}
+pub type PutBucketLifecycle<'a> = Call<'a, PutBucketLifecycleInput>;
 
 impl PutBucketLifecycle<'_> {
     /// Adds a rule.
@@ -500,11 +484,6 @@ impl PutBucketLifecycle<'_> {
     pub fn rules(mut self, rules: impl IntoIterator<Item = LifecycleRule>) -> Self {
         self.input.rules.extend(rules);
         self
-    }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketLifecycleOutput> {
-        self.bucket.execute(self.input)
     }
 }
 
@@ -541,19 +520,7 @@ impl Operation for DeleteBucketLifecycleInput {
 }
 
 /// Builder returned by [`Bucket::delete_bucket_lifecycle`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteBucketLifecycle<'a> {
-    bucket: &'a Bucket,
-    input: DeleteBucketLifecycleInput,
-}
-
-impl DeleteBucketLifecycle<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<DeleteBucketLifecycleOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type DeleteBucketLifecycle<'a> = Call<'a, DeleteBucketLifecycleInput>;
 
 impl Bucket {
     /// Reads the bucket's lifecycle rules; a bucket without any has none (not an error).

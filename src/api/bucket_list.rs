@@ -1,5 +1,6 @@
 //! `get_bucket` (List Objects, v1) and an iterator over every object of a listing.
 
+use crate::api::call::Call;
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use std::vec;
@@ -246,12 +247,7 @@ fn parse_list_bucket_result(
 
 /// Builder returned by [`Bucket::get_bucket`] (and its alias [`Bucket::list_objects`]); every
 /// parameter is a method, `.send()` lists one page, `.objects()` iterates over all of them.
-#[must_use = "call .send() or .objects() to run the request"]
-#[derive(Debug)]
-pub struct GetBucket<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketInput,
-}
+pub type GetBucket<'a> = Call<'a, GetBucketInput>;
 
 impl<'a> GetBucket<'a> {
     /// Prefix: list only keys starting with it.
@@ -321,11 +317,6 @@ impl<'a> GetBucket<'a> {
     pub fn encoding_type(mut self, encoding_type: impl Into<String>) -> Self {
         self.input.encoding_type = Some(encoding_type.into());
         self
-    }
-
-    /// Lists one page.
-    pub fn send(self) -> Result<GetBucketOutput> {
-        self.bucket.execute(self.input)
     }
 
     /// Every object of the listing, page after page (following NextMarker, or the last entry
@@ -459,6 +450,8 @@ impl Iterator for ListEntries<'_> {
 
 impl Bucket {
     /// Lists objects (GET Bucket): one page per `.send()`, or every object with `.objects()`.
+    ///
+    /// `.send()` lists one page.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

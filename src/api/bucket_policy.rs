@@ -1,5 +1,6 @@
 //! Bucket policy: `put_bucket_policy`, `get_bucket_policy`, `delete_bucket_policy`.
 
+use crate::api::call::Call;
 use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -60,19 +61,7 @@ impl Operation for GetBucketPolicyInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_policy`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketPolicy<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketPolicyInput,
-}
-
-impl GetBucketPolicy<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketPolicyOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketPolicy<'a> = Call<'a, GetBucketPolicyInput>;
 
 /// Input of `put_bucket_policy` (`PUT /?policy`): the policy JSON, sent as given.
 ///
@@ -122,19 +111,7 @@ impl Operation for PutBucketPolicyInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_policy`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketPolicy<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketPolicyInput,
-}
-
-impl PutBucketPolicy<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketPolicyOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type PutBucketPolicy<'a> = Call<'a, PutBucketPolicyInput>;
 
 /// Input of `delete_bucket_policy` (`DELETE /?policy`): no parameters.
 ///
@@ -169,19 +146,7 @@ impl Operation for DeleteBucketPolicyInput {
 }
 
 /// Builder returned by [`Bucket::delete_bucket_policy`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteBucketPolicy<'a> {
-    bucket: &'a Bucket,
-    input: DeleteBucketPolicyInput,
-}
-
-impl DeleteBucketPolicy<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<DeleteBucketPolicyOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type DeleteBucketPolicy<'a> = Call<'a, DeleteBucketPolicyInput>;
 
 impl Bucket {
     /// Reads the bucket's policy JSON; a bucket without one reads as an empty string.

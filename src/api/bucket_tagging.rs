@@ -1,5 +1,6 @@
 //! Bucket tags: `put_bucket_tagging`, `get_bucket_tagging`, `delete_bucket_tagging`.
 
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -143,19 +144,7 @@ pub(crate) fn check_tag_keys(tags: &[Tag], field: &'static str) -> Result<()> {
 }
 
 /// Builder returned by [`Bucket::get_bucket_tagging`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketTagging<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketTaggingInput,
-}
-
-impl GetBucketTagging<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketTaggingOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketTagging<'a> = Call<'a, GetBucketTaggingInput>;
 
 /// Input of `put_bucket_tagging` (`PUT /?tagging`): the tags, checked before sending.
 ///
@@ -197,12 +186,7 @@ impl Operation for PutBucketTaggingInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_tagging`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketTagging<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketTaggingInput,
-}
+pub type PutBucketTagging<'a> = Call<'a, PutBucketTaggingInput>;
 
 impl PutBucketTagging<'_> {
     /// Adds a tag `key` = `value`.
@@ -230,11 +214,6 @@ impl PutBucketTagging<'_> {
     pub fn tags(mut self, tags: impl IntoIterator<Item = Tag>) -> Self {
         self.input.tags.extend(tags);
         self
-    }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketTaggingOutput> {
-        self.bucket.execute(self.input)
     }
 }
 
@@ -271,19 +250,7 @@ impl Operation for DeleteBucketTaggingInput {
 }
 
 /// Builder returned by [`Bucket::delete_bucket_tagging`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteBucketTagging<'a> {
-    bucket: &'a Bucket,
-    input: DeleteBucketTaggingInput,
-}
-
-impl DeleteBucketTagging<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<DeleteBucketTaggingOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type DeleteBucketTagging<'a> = Call<'a, DeleteBucketTaggingInput>;
 
 impl Bucket {
     /// Reads the bucket's tags; a bucket never tagged has none (not an error).

@@ -1,5 +1,6 @@
 //! Bucket versioning: `put_bucket_versioning`, `get_bucket_versioning`.
 
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -81,19 +82,7 @@ impl Operation for GetBucketVersioningInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_versioning`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketVersioning<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketVersioningInput,
-}
-
-impl GetBucketVersioning<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketVersioningOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketVersioning<'a> = Call<'a, GetBucketVersioningInput>;
 
 /// Input of `put_bucket_versioning` (`PUT /?versioning`).
 ///
@@ -141,19 +130,7 @@ impl Operation for PutBucketVersioningInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_versioning`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketVersioning<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketVersioningInput,
-}
-
-impl PutBucketVersioning<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketVersioningOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type PutBucketVersioning<'a> = Call<'a, PutBucketVersioningInput>;
 
 impl Bucket {
     /// Reads the bucket's versioning status (`None` when never set).

@@ -1,5 +1,6 @@
 //! Cross-origin resource sharing: `get_bucket_cors`, `put_bucket_cors`, `delete_bucket_cors`.
 
+use crate::api::call::Call;
 use crate::api::xml_body::{XmlBody, meta_of};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -216,19 +217,7 @@ impl Operation for GetBucketCorsInput {
 }
 
 /// Builder returned by [`Bucket::get_bucket_cors`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetBucketCors<'a> {
-    bucket: &'a Bucket,
-    input: GetBucketCorsInput,
-}
-
-impl GetBucketCors<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<GetBucketCorsOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type GetBucketCors<'a> = Call<'a, GetBucketCorsInput>;
 
 /// Input of `put_bucket_cors` (`PUT /?cors`): the rules, checked before sending.
 ///
@@ -290,12 +279,7 @@ impl Operation for PutBucketCorsInput {
 }
 
 /// Builder returned by [`Bucket::put_bucket_cors`]; every parameter is a method, `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutBucketCors<'a> {
-    bucket: &'a Bucket,
-    input: PutBucketCorsInput,
-}
+pub type PutBucketCors<'a> = Call<'a, PutBucketCorsInput>;
 
 impl PutBucketCors<'_> {
     /// Adds a rule (CORSRules).
@@ -348,11 +332,6 @@ impl PutBucketCors<'_> {
         self.input.response_vary = Some(on);
         self
     }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<PutBucketCorsOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 /// Input of `delete_bucket_cors` (`DELETE /?cors`): no parameters.
@@ -388,19 +367,7 @@ impl Operation for DeleteBucketCorsInput {
 }
 
 /// Builder returned by [`Bucket::delete_bucket_cors`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteBucketCors<'a> {
-    bucket: &'a Bucket,
-    input: DeleteBucketCorsInput,
-}
-
-impl DeleteBucketCors<'_> {
-    /// Sends the request.
-    pub fn send(self) -> Result<DeleteBucketCorsOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type DeleteBucketCors<'a> = Call<'a, DeleteBucketCorsInput>;
 
 impl Bucket {
     /// Reads the bucket's CORS rules; an unconfigured bucket has none (not an error).

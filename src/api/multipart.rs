@@ -1,6 +1,7 @@
 //! Multipart upload, low level: `multipart_init`, `multipart_upload`, `multipart_complete`,
 //! `multipart_abort`. Copying parts is in `multipart_copy`, listing in `multipart_list`.
 
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header, response_meta};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_put::content_md5_header;
@@ -100,21 +101,7 @@ impl Operation for MultipartInitInput {
 }
 
 /// Builder returned by [`Bucket::multipart_init`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct MultipartInit<'a> {
-    bucket: &'a Bucket,
-    input: MultipartInitInput,
-}
-
-impl MultipartInit<'_> {
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("multipart_init(\"big.bin\")", "content_type(\"application/octet-stream\")")]
-    pub fn send(self) -> Result<MultipartInitOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type MultipartInit<'a> = Call<'a, MultipartInitInput>;
 
 attribute_methods!(MultipartInit, "multipart_init(\"big.bin\")");
 
@@ -214,12 +201,7 @@ impl Operation for MultipartUploadInput {
 }
 
 /// Builder returned by [`Bucket::multipart_upload`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct MultipartUpload<'a> {
-    bucket: &'a Bucket,
-    input: MultipartUploadInput,
-}
+pub type MultipartUpload<'a> = Call<'a, MultipartUploadInput>;
 
 impl MultipartUpload<'_> {
     /// `Content-Length`: when given it must equal the body's length.
@@ -254,13 +236,6 @@ impl MultipartUpload<'_> {
     pub fn content_md5_value(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5_value = Some(value.into());
         self
-    }
-
-    /// Sends the request; a part number outside 1..=10000 fails before any request.
-    ///
-    #[doc = builder_doc!("multipart_upload(\"big.bin\", \"upload-id\", 2, \"last part\")", "content_md5(false)")]
-    pub fn send(self) -> Result<MultipartUploadOutput> {
-        self.bucket.execute(self.input)
     }
 }
 
@@ -305,26 +280,7 @@ impl Operation for MultipartAbortInput {
 }
 
 /// Builder returned by [`Bucket::multipart_abort`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct MultipartAbort<'a> {
-    bucket: &'a Bucket,
-    input: MultipartAbortInput,
-}
-
-impl MultipartAbort<'_> {
-    /// Sends the request; an unknown upload is a 404 `NoSuchUpload` error.
-    ///
-    /// ```no_run
-    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
-    /// # let bucket = client.bucket("examplebucket-1250000000");
-    /// bucket.multipart_abort("big.bin", "upload-id").send()?;
-    /// # Ok::<(), tencent_cos::Error>(())
-    /// ```
-    pub fn send(self) -> Result<MultipartAbortOutput> {
-        self.bucket.execute(self.input)
-    }
-}
+pub type MultipartAbort<'a> = Call<'a, MultipartAbortInput>;
 
 impl Bucket {
     /// Initiate Multipart Upload: starts an upload of `key` in parts; the attributes of the
@@ -343,6 +299,8 @@ impl Bucket {
     }
 
     /// Upload Part: part `part_number` (1 to 10000) of upload `upload_id`.
+    ///
+    /// A part number outside 1..=10000 fails before any request.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
@@ -389,6 +347,8 @@ impl Bucket {
     }
 
     /// Abort Multipart Upload: drops the upload and its parts.
+    ///
+    /// An unknown upload is a 404 `NoSuchUpload` error.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

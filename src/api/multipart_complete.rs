@@ -1,5 +1,6 @@
 //! `multipart_complete`: joins the uploaded parts into the object.
 
+use crate::api::call::Call;
 use crate::api::multipart::{MAX_PART_NUMBER, validate_upload_id};
 use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer};
 use crate::client::Bucket;
@@ -131,12 +132,7 @@ impl Operation for MultipartCompleteInput {
 }
 
 /// Builder returned by [`Bucket::multipart_complete`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct MultipartComplete<'a> {
-    bucket: &'a Bucket,
-    input: MultipartCompleteInput,
-}
+pub type MultipartComplete<'a> = Call<'a, MultipartCompleteInput>;
 
 impl MultipartComplete<'_> {
     /// Adds one more part.
@@ -146,19 +142,14 @@ impl MultipartComplete<'_> {
         self.input.parts.push(part.into());
         self
     }
-
-    /// Sends the request. COS's refusals (`EntityTooSmall`, `InvalidPart`, `InvalidPartOrder`,
-    /// `NoSuchUpload`) and a 200 whose body is an `<Error>` are [`Error::Service`] with their
-    /// code; a 200 without ETag is an [`Error::Xml`].
-    ///
-    #[doc = builder_doc!("multipart_complete(\"big.bin\", \"upload-id\", [(1, \"\\\"etag1\\\"\"), (2, \"\\\"etag2\\\"\")])", "part((3, \"\\\"etag3\\\"\"))")]
-    pub fn send(self) -> Result<MultipartCompleteOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 impl Bucket {
     /// Complete Multipart Upload: joins the parts (sent sorted by number, ETags quoted).
+    ///
+    /// COS's refusals (`EntityTooSmall`, `InvalidPart`, `InvalidPartOrder`, `NoSuchUpload`) and a 200 whose
+    /// body is an `<Error>` are [`Error::Service`](crate::Error::Service) with their code; a 200 without
+    /// ETag is an [`Error::Xml`](crate::Error::Xml).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

@@ -1,5 +1,6 @@
 //! `upload_part_copy`: a part of a multipart upload copied from an existing object.
 
+use crate::api::call::Call;
 use std::ops::RangeInclusive;
 
 use crate::api::multipart::{validate_part_number, validate_upload_id};
@@ -114,12 +115,7 @@ impl Operation for UploadPartCopyInput {
 }
 
 /// Builder returned by [`Bucket::upload_part_copy`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct UploadPartCopy<'a> {
-    bucket: &'a Bucket,
-    input: UploadPartCopyInput,
-}
+pub type UploadPartCopy<'a> = Call<'a, UploadPartCopyInput>;
 
 impl UploadPartCopy<'_> {
     /// `x-cos-copy-source-range: bytes=start-end`, both ends included.
@@ -129,13 +125,6 @@ impl UploadPartCopy<'_> {
         self.input.copy_source_range = Some(range);
         self
     }
-
-    /// Sends the request. A 200 whose body is an `<Error>` is an [`Error::Service`].
-    ///
-    #[doc = builder_doc!("upload_part_copy(\"big.bin\", \"upload-id\", 1)", "copy_source(\"b-1250000000.cos.ap-shanghai.myqcloud.com/src.bin\")")]
-    pub fn send(self) -> Result<UploadPartCopyOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 copy_source_methods!(UploadPartCopy, "upload_part_copy(\"big.bin\", \"upload-id\", 1)");
@@ -143,6 +132,8 @@ copy_source_methods!(UploadPartCopy, "upload_part_copy(\"big.bin\", \"upload-id\
 impl Bucket {
     /// Upload Part - Copy: part `part_number` of upload `upload_id`, copied server side from
     /// another object (or a byte range of it).
+    ///
+    /// A 200 whose body is an `<Error>` is an [`Error::Service`](crate::Error::Service).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

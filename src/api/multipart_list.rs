@@ -1,6 +1,7 @@
 //! `multipart_list`: the uploads in progress in a bucket, a page at a time or all of them.
 
 use crate::api::acl::Owner;
+use crate::api::call::Call;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
 use crate::api::object::{builder_doc, parse_xml_answer};
 use crate::api::pages::{Pages, Paginated};
@@ -170,12 +171,7 @@ impl Operation for MultipartListInput {
 }
 
 /// Builder returned by [`Bucket::multipart_list`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct MultipartList<'a> {
-    bucket: &'a Bucket,
-    input: MultipartListInput,
-}
+pub type MultipartList<'a> = Call<'a, MultipartListInput>;
 
 impl<'a> MultipartList<'a> {
     /// `prefix`: only keys starting with it.
@@ -226,13 +222,6 @@ impl<'a> MultipartList<'a> {
     pub fn encoding_type(mut self, encoding: impl Into<String>) -> Self {
         self.input.encoding_type = Some(encoding.into());
         self
-    }
-
-    /// Sends the request: one page.
-    ///
-    #[doc = builder_doc!("multipart_list()", "prefix(\"multipart/\").max_uploads(10)")]
-    pub fn send(self) -> Result<MultipartListOutput> {
-        self.bucket.execute(self.input)
     }
 
     /// Every page, following `NextKeyMarker` / `NextUploadIdMarker` (or the last upload when
@@ -300,6 +289,8 @@ impl Paginated for MultipartListInput {
 impl Bucket {
     /// List Multipart Uploads: the uploads in progress, one page per `send`, or all of them
     /// with [`MultipartList::all_uploads`].
+    ///
+    /// `.send()` lists one page.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

@@ -1,6 +1,7 @@
 //! `multipart_list_part`: the parts of one upload, a page at a time or all of them.
 
 use crate::api::acl::Owner;
+use crate::api::call::Call;
 /// Most entries COS returns in one listing page.
 pub use crate::api::listing::MAX_LIST_PAGE;
 use crate::api::listing::{ListingText, reported_encoding, validate_encoding_type, validate_page_size};
@@ -142,12 +143,7 @@ impl Operation for MultipartListPartInput {
 }
 
 /// Builder returned by [`Bucket::multipart_list_part`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct MultipartListPart<'a> {
-    bucket: &'a Bucket,
-    input: MultipartListPartInput,
-}
+pub type MultipartListPart<'a> = Call<'a, MultipartListPartInput>;
 
 impl<'a> MultipartListPart<'a> {
     /// `encoding-type`: `url` to have COS encode the key (decoded in the output).
@@ -172,13 +168,6 @@ impl<'a> MultipartListPart<'a> {
     pub fn part_number_marker(mut self, n: u32) -> Self {
         self.input.part_number_marker = Some(n);
         self
-    }
-
-    /// Sends the request: one page.
-    ///
-    #[doc = builder_doc!("multipart_list_part(\"big.bin\", \"upload-id\")", "max_parts(1000)")]
-    pub fn send(self) -> Result<MultipartListPartOutput> {
-        self.bucket.execute(self.input)
     }
 
     /// Every page, following `NextPartNumberMarker` (or the last part's number when COS sends
@@ -234,6 +223,8 @@ impl Paginated for MultipartListPartInput {
 impl Bucket {
     /// List Parts: the parts uploaded so far to `upload_id`, one page per `send`, or all of them
     /// with [`MultipartListPart::all_parts`].
+    ///
+    /// `.send()` lists one page.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

@@ -1,6 +1,7 @@
 //! `append_object` (`POST /{key}?append&position=N`): adds bytes at the end of an Appendable
 //! object, creating it at position 0.
 
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, crc64_header, header_text, response_meta};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::client::Bucket;
@@ -101,12 +102,7 @@ impl Operation for AppendObjectInput {
 }
 
 /// Builder returned by [`Bucket::append_object`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct AppendObject<'a> {
-    bucket: &'a Bucket,
-    input: AppendObjectInput,
-}
+pub type AppendObject<'a> = Call<'a, AppendObjectInput>;
 
 impl AppendObject<'_> {
     /// The bytes to append: bytes, a `&str`, a `String`, a `Vec<u8>` or any [`Body`].
@@ -115,13 +111,6 @@ impl AppendObject<'_> {
     pub fn body(mut self, body: impl Into<Body>) -> Self {
         self.input.body = body.into();
         self
-    }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("append_object(\"log.txt\", 11)", "body(\"second line\\n\")")]
-    pub fn send(self) -> Result<AppendObjectOutput> {
-        self.bucket.execute(self.input)
     }
 }
 

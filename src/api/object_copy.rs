@@ -1,5 +1,6 @@
 //! `put_object_copy`: a server-side copy of an object.
 
+use crate::api::call::Call;
 use crate::api::object::{Conditions, builder_doc, crc64_header, header_text, parse_xml_answer, push_header};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_copy_source::{COPY_SOURCE_CONDITIONS, CopySource, copy_source_methods, copy_source_value};
@@ -125,12 +126,7 @@ impl Operation for PutObjectCopyInput {
 }
 
 /// Builder returned by [`Bucket::put_object_copy`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutObjectCopy<'a> {
-    bucket: &'a Bucket,
-    input: PutObjectCopyInput,
-}
+pub type PutObjectCopy<'a> = Call<'a, PutObjectCopyInput>;
 
 impl PutObjectCopy<'_> {
     /// `x-cos-metadata-directive`: [`Copy`](MetadataDirective::Copy) (the default) or
@@ -158,14 +154,6 @@ impl PutObjectCopy<'_> {
         self.input.expect = Some(value.into());
         self
     }
-
-    /// Sends the request. A 200 whose body is an `<Error>` (the copy failed on the way) is an
-    /// [`Error::Service`](crate::Error::Service).
-    ///
-    #[doc = builder_doc!("put_object_copy(\"b.jpg\")", "copy_source(\"examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a.jpg\")")]
-    pub fn send(self) -> Result<PutObjectCopyOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 attribute_methods!(
@@ -178,6 +166,9 @@ impl Bucket {
     /// PUT Object - Copy: copies an object (up to 5 GB) to `key`, server side. Set the source
     /// with [`copy_source`](PutObjectCopy::copy_source) or
     /// [`copy_source_object`](PutObjectCopy::copy_source_object).
+    ///
+    /// A 200 whose body is an `<Error>` (the copy failed on the way) is an
+    /// [`Error::Service`](crate::Error::Service).
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

@@ -1,5 +1,6 @@
 //! `delete_object` and `delete_multiple_object`.
 
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, header_text, parse_xml_answer, response_meta};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -63,12 +64,7 @@ impl Operation for DeleteObjectInput {
 }
 
 /// Builder returned by [`Bucket::delete_object`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteObject<'a> {
-    bucket: &'a Bucket,
-    input: DeleteObjectInput,
-}
+pub type DeleteObject<'a> = Call<'a, DeleteObjectInput>;
 
 impl DeleteObject<'_> {
     /// `versionId`: delete this version for good.
@@ -77,13 +73,6 @@ impl DeleteObject<'_> {
     pub fn version_id(mut self, version_id: impl Into<String>) -> Self {
         self.input.version_id = Some(version_id.into());
         self
-    }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("delete_object(\"a.txt\")", "version_id(\"v1\")")]
-    pub fn send(self) -> Result<DeleteObjectOutput> {
-        self.bucket.execute(self.input)
     }
 }
 
@@ -241,12 +230,7 @@ impl Operation for DeleteMultipleObjectInput {
 }
 
 /// Builder returned by [`Bucket::delete_multiple_object`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteMultipleObject<'a> {
-    bucket: &'a Bucket,
-    input: DeleteMultipleObjectInput,
-}
+pub type DeleteMultipleObject<'a> = Call<'a, DeleteMultipleObjectInput>;
 
 impl DeleteMultipleObject<'_> {
     /// `Quiet`: the answer lists failures only.
@@ -263,13 +247,6 @@ impl DeleteMultipleObject<'_> {
     pub fn object(mut self, object: impl Into<ObjectToDelete>) -> Self {
         self.input.objects.push(object.into());
         self
-    }
-
-    /// Sends the request; more than 1000 objects, or none, fail before any request.
-    ///
-    #[doc = builder_doc!("delete_multiple_object([\"a.txt\", \"b.txt\"])", "quiet(false)")]
-    pub fn send(self) -> Result<DeleteMultipleObjectOutput> {
-        self.bucket.execute(self.input)
     }
 }
 
@@ -289,6 +266,8 @@ impl Bucket {
 
     /// DELETE Multiple Objects: 1 to 1000 keys (or `(key, version_id)` pairs) in one request,
     /// with `Content-MD5`. Per-object failures are in `errors`, not an `Err`.
+    ///
+    /// More than 1000 objects, or none, fail before any request.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

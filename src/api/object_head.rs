@@ -1,5 +1,6 @@
 //! `head_object`: an object's metadata without its body.
 
+use crate::api::call::Call;
 use crate::api::object::{
     Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, read_condition_methods, response_meta,
 };
@@ -66,12 +67,7 @@ impl Operation for HeadObjectInput {
 }
 
 /// Builder returned by [`Bucket::head_object`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct HeadObject<'a> {
-    bucket: &'a Bucket,
-    input: HeadObjectInput,
-}
+pub type HeadObject<'a> = Call<'a, HeadObjectInput>;
 
 impl HeadObject<'_> {
     /// `versionId`: a version other than the latest.
@@ -80,13 +76,6 @@ impl HeadObject<'_> {
     pub fn version_id(mut self, version_id: impl Into<String>) -> Self {
         self.input.version_id = Some(version_id.into());
         self
-    }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("head_object(\"a.txt\")", "version_id(\"v1\")")]
-    pub fn send(self) -> Result<HeadObjectOutput> {
-        self.bucket.execute(self.input)
     }
 }
 

@@ -1,5 +1,6 @@
 //! `options_object`: a CORS preflight.
 
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, header_text, push_header, response_meta};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -96,12 +97,7 @@ impl Operation for OptionsObjectInput {
 }
 
 /// Builder returned by [`Bucket::options_object`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct OptionsObject<'a> {
-    bucket: &'a Bucket,
-    input: OptionsObjectInput,
-}
+pub type OptionsObject<'a> = Call<'a, OptionsObjectInput>;
 
 impl OptionsObject<'_> {
     /// `Access-Control-Request-Headers`: the headers the real request will carry.
@@ -127,20 +123,14 @@ impl OptionsObject<'_> {
         self.input.access_control_request_method = method.into();
         self
     }
-
-    /// Sends the request; a missing `origin` or `access_control_request_method` fails before
-    /// any request.
-    ///
-    #[doc = builder_doc!("options_object(\"a.txt\")", "origin(\"https://www.example.com\").access_control_request_method(\"PUT\")")]
-    pub fn send(self) -> Result<OptionsObjectOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 impl Bucket {
     /// OPTIONS Object: asks whether a cross-origin request from [`origin`](OptionsObject::origin)
     /// with [`access_control_request_method`](OptionsObject::access_control_request_method)
     /// would be allowed. A 403 is `options_forbidden: true`, not an error.
+    ///
+    /// A missing `origin` or `access_control_request_method` fails before any request.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

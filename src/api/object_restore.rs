@@ -1,6 +1,7 @@
 //! `restore_object` (`POST /{key}?restore`): a temporary readable copy of an ARCHIVE or
 //! DEEP_ARCHIVE object, for `days` days.
 
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, response_meta};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -92,12 +93,7 @@ impl Operation for RestoreObjectInput {
 }
 
 /// Builder returned by [`Bucket::restore_object`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct RestoreObject<'a> {
-    bucket: &'a Bucket,
-    input: RestoreObjectInput,
-}
+pub type RestoreObject<'a> = Call<'a, RestoreObjectInput>;
 
 impl RestoreObject<'_> {
     /// `CASJobParameters/Tier`: `Expedited`, `Standard` or `Bulk`.
@@ -114,13 +110,6 @@ impl RestoreObject<'_> {
     pub fn version_id(mut self, version_id: impl Into<String>) -> Self {
         self.input.version_id = Some(version_id.into());
         self
-    }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("restore_object(\"archive/a.tar.gz\", 3)", "tier(\"Standard\")")]
-    pub fn send(self) -> Result<RestoreObjectOutput> {
-        self.bucket.execute(self.input)
     }
 }
 

@@ -2,6 +2,7 @@
 //! and `get_object_retention` (`PUT` / `GET /{key}?retention`, body `<Retention>`).
 
 use crate::api::bucket_config::{XmlConfig, one_of, trimmed};
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, parse_xml_answer, response_meta};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -159,12 +160,7 @@ impl Operation for GetObjectRetentionInput {
 }
 
 /// Builder returned by [`Bucket::put_object_retention`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutObjectRetention<'a> {
-    bucket: &'a Bucket,
-    input: PutObjectRetentionInput,
-}
+pub type PutObjectRetention<'a> = Call<'a, PutObjectRetentionInput>;
 
 impl PutObjectRetention<'_> {
     /// `versionId`: of this version rather than the latest.
@@ -174,20 +170,10 @@ impl PutObjectRetention<'_> {
         self.input.version_id = Some(version_id.into());
         self
     }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<PutObjectRetentionOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 /// Builder returned by [`Bucket::get_object_retention`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetObjectRetention<'a> {
-    bucket: &'a Bucket,
-    input: GetObjectRetentionInput,
-}
+pub type GetObjectRetention<'a> = Call<'a, GetObjectRetentionInput>;
 
 impl GetObjectRetention<'_> {
     /// `versionId`: of this version rather than the latest.
@@ -196,11 +182,6 @@ impl GetObjectRetention<'_> {
     pub fn version_id(mut self, version_id: impl Into<String>) -> Self {
         self.input.version_id = Some(version_id.into());
         self
-    }
-
-    /// Sends the request.
-    pub fn send(self) -> Result<GetObjectRetentionOutput> {
-        self.bucket.execute(self.input)
     }
 }
 

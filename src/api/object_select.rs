@@ -2,6 +2,7 @@
 //! CSV or JSON object on COS and answers the matching records as an event stream (see
 //! [`event_stream`](crate::api::event_stream) for the framing).
 
+use crate::api::call::Call;
 use std::io::Read;
 
 use crate::api::event_stream::{EventMessage, EventStreamDecoder};
@@ -468,12 +469,7 @@ impl Operation for SelectObjectContentStreamInput {
 }
 
 /// Builder returned by [`Bucket::select_object_content`]; `.send()` or `.send_stream()` runs it.
-#[must_use = "call .send() or .send_stream() to run the request"]
-#[derive(Debug)]
-pub struct SelectObjectContent<'a> {
-    bucket: &'a Bucket,
-    input: SelectObjectContentInput,
-}
+pub type SelectObjectContent<'a> = Call<'a, SelectObjectContentInput>;
 
 impl SelectObjectContent<'_> {
     /// `InputSerialization/CSV` (the default, with every field left to COS).
@@ -532,13 +528,6 @@ impl SelectObjectContent<'_> {
         self
     }
 
-    /// Sends the request and collects the whole answer.
-    ///
-    #[doc = builder_doc!("select_object_content(\"a.csv\", \"SELECT * FROM COSObject\")", "request_progress(false)")]
-    pub fn send(self) -> Result<SelectObjectContentOutput> {
-        self.bucket.execute(self.input)
-    }
-
     /// Sends the request and returns its events as an iterator reading the body on demand.
     ///
     /// ```no_run
@@ -559,6 +548,8 @@ impl SelectObjectContent<'_> {
 
 impl Bucket {
     /// SELECT Object Content: runs `expression` (SQL) over a CSV or JSON object.
+    ///
+    /// `.send()` collects the whole answer; `.send_stream()` hands the events over as they come.
     ///
     /// ```no_run
     /// use tencent_cos::api::CsvInput;

@@ -4,6 +4,7 @@
 //! XML and its parser are those of the bucket calls ([`Tag`]).
 
 use crate::api::bucket_tagging::{Tag, check_tag_keys, no_tag_set, parse_tagging, tagging_body};
+use crate::api::call::Call;
 use crate::api::object::{builder_doc, header_text, response_meta};
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -194,12 +195,7 @@ impl Operation for DeleteObjectTaggingInput {
 }
 
 /// Builder returned by [`Bucket::put_object_tagging`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct PutObjectTagging<'a> {
-    bucket: &'a Bucket,
-    input: PutObjectTaggingInput,
-}
+pub type PutObjectTagging<'a> = Call<'a, PutObjectTaggingInput>;
 
 impl PutObjectTagging<'_> {
     /// Adds a tag `key` = `value`.
@@ -225,22 +221,10 @@ impl PutObjectTagging<'_> {
         self.input.version_id = Some(version_id.into());
         self
     }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("put_object_tagging(\"a.txt\")", "tag(\"team\", \"storage\")")]
-    pub fn send(self) -> Result<PutObjectTaggingOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 /// Builder returned by [`Bucket::get_object_tagging`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct GetObjectTagging<'a> {
-    bucket: &'a Bucket,
-    input: GetObjectTaggingInput,
-}
+pub type GetObjectTagging<'a> = Call<'a, GetObjectTaggingInput>;
 
 impl GetObjectTagging<'_> {
     /// `versionId`: the tags of this version rather than the latest.
@@ -250,22 +234,10 @@ impl GetObjectTagging<'_> {
         self.input.version_id = Some(version_id.into());
         self
     }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("get_object_tagging(\"a.txt\")", "version_id(\"v1\")")]
-    pub fn send(self) -> Result<GetObjectTaggingOutput> {
-        self.bucket.execute(self.input)
-    }
 }
 
 /// Builder returned by [`Bucket::delete_object_tagging`]; `.send()` runs it.
-#[must_use = "call .send() to run the request"]
-#[derive(Debug)]
-pub struct DeleteObjectTagging<'a> {
-    bucket: &'a Bucket,
-    input: DeleteObjectTaggingInput,
-}
+pub type DeleteObjectTagging<'a> = Call<'a, DeleteObjectTaggingInput>;
 
 impl DeleteObjectTagging<'_> {
     /// `versionId`: untag this version rather than the latest.
@@ -274,13 +246,6 @@ impl DeleteObjectTagging<'_> {
     pub fn version_id(mut self, version_id: impl Into<String>) -> Self {
         self.input.version_id = Some(version_id.into());
         self
-    }
-
-    /// Sends the request.
-    ///
-    #[doc = builder_doc!("delete_object_tagging(\"a.txt\")", "version_id(\"v1\")")]
-    pub fn send(self) -> Result<DeleteObjectTaggingOutput> {
-        self.bucket.execute(self.input)
     }
 }
 

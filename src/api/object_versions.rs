@@ -2,6 +2,7 @@
 //! keys, a page at a time ([`ListObjectVersions::send`]), page after page
 //! ([`ListObjectVersions::pages`]) or entry after entry ([`Bucket::list_object_versions_iter`]).
 
+use crate::api::call::Call;
 use std::collections::VecDeque;
 
 use crate::api::acl::Owner;
@@ -293,12 +294,7 @@ impl Paginated for ListObjectVersionsInput {
 }
 
 /// Builder returned by [`Bucket::list_object_versions`]; `.send()` lists one page.
-#[must_use = "call .send() or .pages() to run the request"]
-#[derive(Debug)]
-pub struct ListObjectVersions<'a> {
-    bucket: &'a Bucket,
-    input: ListObjectVersionsInput,
-}
+pub type ListObjectVersions<'a> = Call<'a, ListObjectVersionsInput>;
 
 impl<'a> ListObjectVersions<'a> {
     /// `prefix`: only keys starting with it.
@@ -339,13 +335,6 @@ impl<'a> ListObjectVersions<'a> {
     pub fn max_keys(mut self, max_keys: u64) -> Self {
         self.input.max_keys = Some(max_keys);
         self
-    }
-
-    /// Lists one page.
-    ///
-    #[doc = builder_doc!("list_object_versions()", "prefix(\"photos/\").max_keys(10)")]
-    pub fn send(self) -> Result<ListObjectVersionsOutput> {
-        self.bucket.execute(self.input)
     }
 
     /// Every page, following the next markers while `IsTruncated`; markers that do not move or
@@ -413,6 +402,8 @@ impl Iterator for ListObjectVersionsIter<'_> {
 impl Bucket {
     /// List Object Versions (GET Bucket `?versions`): one page per `.send()`, every page with
     /// `.pages()`, every entry with `.entries()`.
+    ///
+    /// `.send()` lists one page.
     ///
     /// ```no_run
     /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;

@@ -288,3 +288,40 @@ fn a_download_resumes_only_on_what_is_left_of_the_budget() {
     assert!(matches!(err, Error::Io(_)), "{err:?}");
     assert_eq!(t.requests(), 4, "max_retries + 1 for the call and its resumes together");
 }
+
+#[test]
+fn a_builder_sent_with_options_keeps_the_budget_and_the_cancel() {
+    // `Call::send_with` runs the pipeline `send` runs: 503 forever with max_retries 2 is 3 requests.
+    let t = Fake::forever(Step::Status(503));
+    let c = client(&t, fast(2));
+    let err = c.bucket(BUCKET).head_object("a").send_with(&CallOptions::new()).unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(t.requests(), 3);
+    // A token cancelled before the call: no request at all.
+    let token = CancelToken::new();
+    token.cancel();
+    let result = c.bucket(BUCKET).delete_object("a").send_with(&CallOptions::new().cancel(token));
+    assert!(matches!(result, Err(Error::Cancelled)), "{result:?}");
+    assert_eq!(t.requests(), 3);
+}
+
+#[test]
+fn a_builder_hands_over_the_input_its_setters_filled() {
+    use tencent_cos::api::{Conditions, HeadObjectInput};
+    let t = Fake::forever(Step::Status(200));
+    let c = client(&t, fast(0));
+    let bucket = c.bucket(BUCKET);
+    let call = bucket.head_object("a.txt").if_match("\"e\"").version_id("v1");
+    assert_eq!(call.bucket().name(), BUCKET);
+    let expected = HeadObjectInput {
+        key: "a.txt".into(),
+        version_id: Some("v1".into()),
+        conditions: Conditions { if_match: Some("\"e\"".into()), ..Conditions::default() },
+    };
+    assert_eq!(call.input(), &expected);
+    let input = call.into_input();
+    assert_eq!(input, expected);
+    assert_eq!(t.requests(), 0, "building a call sends nothing");
+    assert_eq!(bucket.execute(input).unwrap().meta.status, 200);
+    assert_eq!(t.requests(), 1);
+}
