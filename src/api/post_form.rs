@@ -4,7 +4,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{KeyInit, Mac};
 use sha1::{Digest, Sha1};
 
 use crate::auth::{Credentials, sign_key};
@@ -305,10 +304,8 @@ impl PostObjectForm {
 pub fn post_signature(secret_key: &str, key_time: &str, policy_json: &[u8]) -> String {
     let sign_key = sign_key(secret_key, key_time);
     let string_to_sign = hex(Sha1::digest(policy_json).as_slice());
-    let mut mac = <hmac::Hmac<Sha1> as KeyInit>::new_from_slice(sign_key.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-    mac.update(string_to_sign.as_bytes());
-    hex(mac.finalize().into_bytes().as_slice())
+    let signature = crate::auth::hmac_sha1_hex(sign_key.as_bytes(), string_to_sign.as_bytes());
+    String::from_utf8_lossy(&signature).into_owned()
 }
 
 /// A signed POST Object form: where to post, and the fields in order (the file goes last).

@@ -5,8 +5,8 @@ mod sign;
 
 pub(crate) use credentials::{AuthorizationCallback, CredentialSource, TemporaryFetch, TemporaryProvider};
 pub use credentials::{AuthorizationRequest, CredentialScope, Credentials, SignedAuthorization, TemporaryCredentials};
-pub(crate) use sign::unix_now;
 pub use sign::{
     AuthorizationParams, KeyTime, SIGNED_HEADER_ALLOW_LIST, get_authorization, http_string, is_signed_header,
     sign_all_headers, sign_key, sign_parts, signing_path,
 };
+pub(crate) use sign::{hmac_sha1_hex, unix_now};

@@ -321,8 +321,17 @@ fn hex_into(bytes: &[u8], out: &mut [u8]) {
 }
 
 /// Lower-case hex of an HMAC-SHA1, on the stack.
-fn hmac_sha1_hex(key: &[u8], msg: &[u8]) -> [u8; 40] {
-    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
+pub(crate) fn hmac_sha1_hex(key: &[u8], msg: &[u8]) -> [u8; 40] {
+    finish_hex(keyed(key), msg)
+}
+
+/// HMAC-SHA1 keyed with `key`: the inner and outer pad blocks already hashed, so that a clone
+/// signs a message with two SHA-1 compressions fewer than keying afresh.
+fn keyed(key: &[u8]) -> Hmac<Sha1> {
+    <Hmac<Sha1> as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"))
+}
+
+fn finish_hex(mut mac: Hmac<Sha1>, msg: &[u8]) -> [u8; 40] {
     mac.update(msg);
     let mut out = [0u8; 40];
     hex_into(&mac.finalize().into_bytes(), &mut out);
@@ -342,24 +351,36 @@ pub fn sign_key(secret_key: &str, key_time: &str) -> String {
     ascii(&hmac_sha1_hex(secret_key.as_bytes(), key_time.as_bytes())).to_owned()
 }
 
-/// `SignKey` from a one-entry per-thread cache: every request signed in the same second with
-/// the same key shares it, which saves one of the three HMACs per signature (measured in
-/// `benches/signing.rs`: 1.22M -> 1.50M signatures per second, +23%).
-fn cached_sign_key(secret_key: &str, key_time: &str) -> [u8; 40] {
+/// `hmac_sha1_hex(SignKey, message)` with the SignKey's keyed HMAC from a one-entry per-thread
+/// cache: every request signed in the same second with the same secret shares it, which saves
+/// one of the three HMACs per signature and the two pad-block compressions of another
+/// (measured in `benches/signing.rs`; see the README's figures).
+fn sign_with_cached_key(secret_key: &str, key_time: &str, message: &[u8]) -> [u8; 40] {
     use std::cell::RefCell;
+    struct Last {
+        secret_key: String,
+        key_time: String,
+        mac: Option<Hmac<Sha1>>,
+    }
     thread_local! {
-        static LAST: RefCell<(String, String, [u8; 40])> = const { RefCell::new((String::new(), String::new(), [0; 40])) };
+        static LAST: RefCell<Last> =
+            const { RefCell::new(Last { secret_key: String::new(), key_time: String::new(), mac: None }) };
     }
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        if last.1.is_empty() || last.0 != secret_key || last.1 != key_time {
-            last.0.clear();
-            last.0.push_str(secret_key);
-            last.1.clear();
-            last.1.push_str(key_time);
-            last.2 = hmac_sha1_hex(secret_key.as_bytes(), key_time.as_bytes());
-        }
-        last.2
+        let last = &mut *last;
+        let mac = match &last.mac {
+            Some(mac) if last.secret_key == secret_key && last.key_time == key_time => mac.clone(),
+            _ => {
+                last.secret_key.clear();
+                last.secret_key.push_str(secret_key);
+                last.key_time.clear();
+                last.key_time.push_str(key_time);
+                let sign_key = hmac_sha1_hex(secret_key.as_bytes(), key_time.as_bytes());
+                last.mac.insert(keyed(&sign_key)).clone()
+            }
+        };
+        finish_hex(mac, message)
     })
 }
 
@@ -408,8 +429,7 @@ pub fn sign_parts<'a>(
     string_to_sign[n] = b'\n';
     n += 1;
 
-    let sign_key = cached_sign_key(secret_key, key_time);
-    let signature = hmac_sha1_hex(&sign_key, &string_to_sign[..n]);
+    let signature = sign_with_cached_key(secret_key, key_time, &string_to_sign[..n]);
 
     auth.push_str("&q-key-time=");
     auth.extend_from_within(key_time_start..key_time_end);
