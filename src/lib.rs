@@ -98,7 +98,7 @@ pub use config::{
 };
 pub use error::{Error, IntegrityError, Result, ServiceError, TransportErrorKind};
 pub use percent::{decode_component, encode_component, encode_key};
-pub use presign::{AuthResult, GetAuthParams, GetObjectUrl};
+pub use presign::{AuthResult, GetAuthParams, GetObjectUrl, GetV4AuthParams};
 pub use retry::RetryPolicy;
 
 /// The README's examples, compiled and run as doc tests so that the README stays true.

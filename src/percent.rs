@@ -15,11 +15,17 @@ fn is_unreserved(b: u8) -> bool {
 /// Appends `input` percent-encoded (upper-case hex) to `out`; `keep_slash` leaves `/` as is.
 #[inline]
 pub(crate) fn encode_into(out: &mut String, input: &str, keep_slash: bool) {
+    encode_keeping(out, input, |b| is_unreserved(b) || (keep_slash && b == b'/'))
+}
+
+/// Appends `input` to `out` with every byte `keep` refuses percent-encoded (upper-case hex).
+#[inline]
+fn encode_keeping(out: &mut String, input: &str, keep: impl Fn(u8) -> bool) {
     let bytes = input.as_bytes();
-    // Fast path: copy runs of unreserved bytes in one go.
+    // Fast path: copy runs of kept bytes in one go.
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
+        if keep(b) {
             continue;
         }
         // A run that starts after an encoded byte begins with ASCII, so `start` is a char boundary.
@@ -34,6 +40,14 @@ pub(crate) fn encode_into(out: &mut String, input: &str, keep_slash: bool) {
     if start < bytes.len() {
         out.push_str(&input[start..]);
     }
+}
+
+/// JavaScript's `encodeURIComponent` with `/` kept, as the node SDK's `getV4Auth` encodes a key:
+/// it also leaves `! * ' ( )` as they are (the XML API's rule encodes them).
+pub(crate) fn encode_uri_component_keep_slash(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    encode_keeping(&mut out, input, |b| is_unreserved(b) || matches!(b, b'/' | b'!' | b'*' | b'\'' | b'(' | b')'));
+    out
 }
 
 /// Encodes a query name or value, or a signed header name or value, the way the official SDKs do

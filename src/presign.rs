@@ -39,6 +39,17 @@ impl std::fmt::Debug for GetAuthParams {
     }
 }
 
+/// Parameters of [`Client::get_v4_auth`], the JS SDK's `getV4Auth`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetV4AuthParams {
+    /// The bucket, `{name}-{appid}`.
+    pub bucket: String,
+    /// The object key (leading `/`s are dropped).
+    pub key: String,
+    /// Validity in seconds from now (default 900, as in the JS SDK).
+    pub expires: Option<u64>,
+}
+
 /// A signature and the token that must travel with it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthResult {
@@ -100,6 +111,48 @@ impl Client {
             end,
         );
         Ok(AuthResult { authorization, security_token: creds.security_token().map(str::to_owned) })
+    }
+
+    /// The legacy JSON API (v4) signature of an object download (the JS SDK's `getV4Auth`): COS
+    /// serves `GET /{key}?sign={percent-encoded signature}` with it, as the emulator does. It is
+    /// signed with the client's keys and its corrected clock; the v4 text has no place for a
+    /// security token, so a client with temporary keys (or an authorization callback, or none)
+    /// gets an [`Error::Credentials`] instead.
+    ///
+    /// ```
+    /// use tencent_cos::{Client, GetV4AuthParams};
+    /// let client = Client::builder().secret("AKIDEXAMPLE", "secret").region("ap-guangzhou").build()?;
+    /// let sign = client.get_v4_auth(&GetV4AuthParams {
+    ///     bucket: "examplebucket-1250000000".into(),
+    ///     key: "中文.txt".into(),
+    ///     expires: Some(60),
+    /// })?;
+    /// let url = format!(
+    ///     "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/{}?sign={}",
+    ///     tencent_cos::encode_key("中文.txt"),
+    ///     tencent_cos::encode_component(&sign)
+    /// );
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn get_v4_auth(&self, params: &GetV4AuthParams) -> Result<String> {
+        let scope =
+            crate::auth::CredentialScope { bucket: Some(&params.bucket), region: self.config().region.as_deref() };
+        let creds = self.signing_credentials(&scope)?;
+        if creds.security_token().is_some() {
+            return Err(Error::Credentials(
+                "getV4Auth signs with permanent keys: a v4 signature cannot carry a security token".into(),
+            ));
+        }
+        let now = self.now();
+        crate::auth::get_v4_authorization(&crate::auth::V4AuthParams {
+            secret_id: creds.secret_id(),
+            secret_key: creds.secret_key(),
+            bucket: &params.bucket,
+            key: &params.key,
+            now,
+            expires_at: now.saturating_add(params.expires.unwrap_or(900)),
+            random: crate::retry::random_u32(),
+        })
     }
 
     /// The keys to sign with: static or (refreshed) temporary; a callback cannot presign.

@@ -53,6 +53,12 @@ impl RetryPolicy {
     }
 }
 
+/// A nonce from the same generator (the v4 signature's `r`, which the JS SDK takes from
+/// `Math.random`): spread, not secrecy.
+pub(crate) fn random_u32() -> u32 {
+    (jitter() >> 32) as u32
+}
+
 /// A per-thread xorshift: jitter needs spread, not cryptographic quality.
 fn jitter() -> u64 {
     thread_local! {

@@ -6,7 +6,8 @@
 //! kept out of the stable surface).
 
 /// The COS XML-API signature, piece by piece (the stable entry points are
-/// [`get_authorization`](crate::get_authorization) and [`Client::get_auth`](crate::Client::get_auth)).
+/// [`get_authorization`](crate::get_authorization) and [`Client::get_auth`](crate::Client::get_auth)),
+/// and the legacy v4 signature (stable entry point [`Client::get_v4_auth`](crate::Client::get_v4_auth)).
 ///
 /// ```
 /// use tencent_cos::unversioned::signing::{sign_key, signing_path};
@@ -16,7 +17,8 @@
 /// ```
 pub mod signing {
     pub use crate::auth::{
-        SIGNED_HEADER_ALLOW_LIST, http_string, is_signed_header, sign_all_headers, sign_key, sign_parts, signing_path,
+        SIGNED_HEADER_ALLOW_LIST, V4AuthParams, get_v4_authorization, http_string, is_signed_header, sign_all_headers,
+        sign_key, sign_parts, signing_path,
     };
 }
 

@@ -325,6 +325,14 @@ pub(crate) fn hmac_sha1_hex(key: &[u8], msg: &[u8]) -> [u8; 40] {
     finish_hex(keyed(key), msg)
 }
 
+/// The raw HMAC-SHA1 (the v4 signature's MAC). Every HMAC of the crate is keyed by [`keyed`]:
+/// a second keying site made LLVM stop inlining the key derivation into the signer.
+pub(crate) fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
+    let mut mac = keyed(key);
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
 /// HMAC-SHA1 keyed with `key`: the inner and outer pad blocks already hashed, so that a clone
 /// signs a message with two SHA-1 compressions fewer than keying afresh.
 fn keyed(key: &[u8]) -> Hmac<Sha1> {

@@ -9,11 +9,11 @@ use crate::auth::{http_string, sign_parts};
 use crate::checksum::hex;
 use crate::{decode_component, encode_component};
 
-use super::Inner;
 use super::access::Principal;
 use super::dates::iso8601;
 use super::request::Incoming;
 use super::response::CosError;
+use super::{Inner, KeyInfo};
 
 /// The fields of an `Authorization`.
 #[derive(Debug, PartialEq, Eq)]
@@ -56,21 +56,7 @@ pub(crate) fn authenticate(
         .with_extra("ServerTime", iso8601(now)));
     }
 
-    if let Some(token) = &key.token {
-        let sent = req.header("x-cos-security-token").or_else(|| req.query("x-cos-security-token"));
-        match sent {
-            None => {
-                return Err(CosError::new(403, "AccessDenied", "A temporary key needs its x-cos-security-token."));
-            }
-            Some(t) if !constant_time_eq(t.as_bytes(), token.value.as_bytes()) => {
-                return Err(CosError::new(403, "InvalidToken", "The security token you provided is invalid."));
-            }
-            Some(_) if now > token.expires_at => {
-                return Err(CosError::new(403, "ExpiredToken", "The security token you provided has expired."));
-            }
-            Some(_) => {}
-        }
-    }
+    check_token(req, &key, now)?;
 
     // Every reading of the name lists gives the headers and parameters it signs.
     let mut header_sets: Vec<Vec<(&str, &str)>> = Vec::new();
@@ -133,6 +119,26 @@ pub(crate) fn authenticate(
     .with_extra("FormatString", format_string))
 }
 
+/// A temporary key's request must carry its token, unexpired, wherever the signature is.
+pub(crate) fn check_token(req: &Incoming, key: &KeyInfo, now: u64) -> Result<(), CosError> {
+    if let Some(token) = &key.token {
+        let sent = req.header("x-cos-security-token").or_else(|| req.query("x-cos-security-token"));
+        match sent {
+            None => {
+                return Err(CosError::new(403, "AccessDenied", "A temporary key needs its x-cos-security-token."));
+            }
+            Some(t) if !constant_time_eq(t.as_bytes(), token.value.as_bytes()) => {
+                return Err(CosError::new(403, "InvalidToken", "The security token you provided is invalid."));
+            }
+            Some(_) if now > token.expires_at => {
+                return Err(CosError::new(403, "ExpiredToken", "The security token you provided has expired."));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Compares two secrets (signatures, tokens) ASCII-case-insensitively in a time that depends only
 /// on their lengths, so the time of a refusal tells nothing about how much of a guess was right.
 pub(crate) fn constant_time_eq_ignore_case(a: &str, b: &str) -> bool {
@@ -172,7 +178,7 @@ fn find_authorization(req: &Incoming) -> Result<Option<Authorization>, CosError>
             .collect();
         return parse_pairs(pairs).map(Some);
     }
-    if let Some(sign) = req.query("sign").filter(|s| !s.is_empty()) {
+    if let Some(sign) = req.query("sign").filter(|s| s.contains("q-sign-algorithm=")) {
         return parse_pairs(split_pairs(sign)).map(Some);
     }
     Ok(None)

@@ -62,7 +62,8 @@
 //! # Behaviour worth knowing
 //!
 //! - **Authentication** as COS: the `Authorization` header, a presigned URL's `q-*` parameters,
-//!   or `sign=`. Garbled: 403 `AccessDenied`; unknown SecretId: 403 `InvalidAccessKeyId`; wrong
+//!   or `sign=` (an XML-API Authorization, or on a GET/HEAD of an object the legacy v4
+//!   signature of `getV4Auth`, `v4_check.rs`). Garbled: 403 `AccessDenied`; unknown SecretId: 403 `InvalidAccessKeyId`; wrong
 //!   signature: 403 `SignatureDoesNotMatch` with the `StringToSign` and `FormatString` the
 //!   emulator computed; key time over: 403 `AccessDenied` "Request has expired"; key time not yet
 //!   begun: 403 `RequestTimeTooSkewed` (both with `ServerTime`, and every answer has a `Date`
@@ -124,6 +125,7 @@ mod server;
 mod sse;
 mod store;
 mod tags;
+mod v4_check;
 mod versions;
 mod xml_out;
 

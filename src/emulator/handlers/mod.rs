@@ -40,6 +40,7 @@ use super::request::{Incoming, decode_path};
 use super::response::{CosError, Outgoing};
 use super::router::{Target, route};
 use super::store::{BucketState, State, StoredObject};
+use super::v4_check::{authenticate_v4, v4_sign_of};
 
 /// Largest XML request body (configurations, delete lists, complete lists) read.
 const MAX_XML_REQUEST: u64 = 16 * 1024 * 1024;
@@ -142,14 +143,7 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
     if req.method == Method::Options {
         return Ok(());
     }
-    let full_path = decode_path(&req.raw_path)?;
-    let short_path;
-    let mut sign_paths = vec![full_path.as_str()];
-    if let Target::Bucket { path_style: true, key, .. } = &target {
-        short_path = format!("/{}", key.as_deref().unwrap_or(""));
-        sign_paths.push(&short_path);
-    }
-    let principal = authenticate(inner, req, &sign_paths, now)?;
+    let principal = principal_of(inner, req, &target, now)?;
     let Target::Bucket { bucket, region, key, .. } = &target else {
         return Ok(());
     };
@@ -179,6 +173,23 @@ pub(crate) fn admit(inner: &Inner, req: &Incoming, declared: Option<u64>) -> Res
     Ok(())
 }
 
+/// Who signed `req` (or anonymity), or why it is refused: a v4 `sign=` on a download, or the
+/// XML-API signature over the decoded path (a path-style request may be signed with or without
+/// its bucket segment).
+fn principal_of(inner: &Inner, req: &Incoming, target: &Target, now: u64) -> Result<Principal, CosError> {
+    if let Some(sign) = v4_sign_of(req) {
+        return authenticate_v4(inner, req, sign, target, now);
+    }
+    let full_path = decode_path(&req.raw_path)?;
+    let short_path;
+    let mut sign_paths = vec![full_path.as_str()];
+    if let Target::Bucket { path_style: true, key, .. } = target {
+        short_path = format!("/{}", key.as_deref().unwrap_or(""));
+        sign_paths.push(&short_path);
+    }
+    authenticate(inner, req, &sign_paths, now)
+}
+
 /// Answers one request.
 pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosError> {
     let now = inner.now();
@@ -186,14 +197,7 @@ pub(crate) fn dispatch(inner: &Inner, req: &Incoming) -> Result<Outgoing, CosErr
     if req.method == Method::Options {
         return cors::preflight(inner, req, &target);
     }
-    let full_path = decode_path(&req.raw_path)?;
-    let short_path;
-    let mut sign_paths = vec![full_path.as_str()];
-    if let Target::Bucket { path_style: true, key, .. } = &target {
-        short_path = format!("/{}", key.as_deref().unwrap_or(""));
-        sign_paths.push(&short_path);
-    }
-    let principal = authenticate(inner, req, &sign_paths, now)?;
+    let principal = principal_of(inner, req, &target, now)?;
     let content_md5 = verify_content_md5(inner, req)?;
     if let Some(name) = UNSUPPORTED.iter().find(|n| {
         req.has_query(n) && !bucket_level_handled(&target, n) && !version_call_handled(&target, &req.method, n)
