@@ -357,8 +357,15 @@ pub(crate) fn find(
     key: &str,
     version_id: Option<&str>,
 ) -> Result<(Option<String>, Arc<StoredObject>), CosError> {
+    let has_versions = b.versions.keys.contains_key(key);
+    if version_id.is_none() && !has_versions {
+        // The common read: a key with no version list is its current object (version `null`
+        // once the bucket has versioning), found without building the list.
+        let object = b.objects.get(key).ok_or_else(CosError::no_such_key)?;
+        return Ok(((mode(b) != Mode::Never).then(|| NULL_VERSION.to_owned()), object.clone()));
+    }
     let list = versions_of(b, key);
-    let versioned = mode(b) != Mode::Never || b.versions.keys.contains_key(key);
+    let versioned = mode(b) != Mode::Never || has_versions;
     let found = match version_id {
         None => list.first().ok_or_else(CosError::no_such_key)?,
         Some(id) => list.iter().find(|v| v.id == id).ok_or_else(no_such_version)?,
