@@ -7,6 +7,7 @@
 pub mod common;
 pub mod fuzz_shared;
 pub mod object_common;
+pub mod parts_cos;
 pub mod shared_fixtures;
 #[cfg(feature = "emulator")]
 #[macro_use]
