@@ -8,7 +8,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::sign::hmac_sha1;
+use super::hmac_sha1;
 use crate::error::{Error, Result};
 
 /// What a v4 signature covers: pure data, so that the same inputs give the same signature.
