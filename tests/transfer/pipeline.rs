@@ -311,6 +311,15 @@ fn no_public_type_prints_a_secret() {
     let tmp = TemporaryCredentials { tmp_secret_key: KEY.into(), security_token: TOKEN.into(), ..temp("AKIDTMP", 1) };
     let signed = SignedAuthorization { authorization: KEY.into(), security_token: Some(TOKEN.into()) };
     let params = tencent_cos::AuthorizationParams { secret_id: "AKIDVISIBLE", secret_key: KEY, ..Default::default() };
+    let v4 = tencent_cos::unversioned::signing::V4AuthParams {
+        secret_id: "AKIDVISIBLE",
+        secret_key: KEY,
+        bucket: BUCKET,
+        key: "a",
+        now: 1,
+        expires_at: 2,
+        random: 3,
+    };
     let auth = client.get_auth(&Default::default()).unwrap();
     let builder = Client::builder().credentials(creds.clone());
     let temp_client = Client::builder().temporary_credentials(move || Ok(temp("AKIDTMP", u64::MAX))).build().unwrap();
@@ -328,6 +337,7 @@ fn no_public_type_prints_a_secret() {
         format!("{tmp:?}"),
         format!("{signed:?}"),
         format!("{params:?}"),
+        format!("{v4:?}"),
         format!("{auth:?}"),
         format!("{builder:?}"),
         format!("{temp_client:?}"),
