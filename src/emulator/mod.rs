@@ -490,7 +490,7 @@ impl EmulatorBuilder {
                 trust_content_md5: self.trust_content_md5,
                 upload_ids: self.upload_ids,
                 limits: self.limits,
-                counter: AtomicU64::new(0),
+                counter: AtomicU64::new(state.upload_counter_start()),
                 disk,
                 state: RwLock::new(state),
             }),
