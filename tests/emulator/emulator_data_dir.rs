@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use base64::Engine;
 use emulator_support::{BUCKET, Front, Harness, Raw, RawResponse};
 use md5::{Digest, Md5};
 use tencent_cos::api::{ObjectLockConfiguration, Retention, Tag, VersioningStatus};
@@ -478,7 +479,8 @@ fn object_tags_survive_a_restart() {
         };
         assert_eq!((count("header.txt"), count("put.txt")), (Some("3".into()), Some("3".into())), "{front:?}");
         assert_eq!(v.get_object_tagging("k").version_id(&v1).send().unwrap().tags, tags(&[("v", "one")]));
-        assert_eq!(v.get_object_tagging("k").send().unwrap().tags, tags(&[("v", "two"), ("w", "2")]), "{front:?}");
+        let latest = v.get_object_tagging("k").send().unwrap();
+        assert_eq!((latest.tags, latest.version_id), (tags(&[("v", "two"), ("w", "2")]), Some(v2)), "{front:?}");
         let part = b.multipart_upload("multi.bin", &upload, 1, "the part").send().unwrap().etag;
         b.multipart_complete("multi.bin", &upload, [(1, part)]).send().unwrap();
         assert_eq!(
@@ -486,7 +488,6 @@ fn object_tags_survive_a_restart() {
             tags(&[("m", "1"), ("a", "2")]),
             "{front:?}"
         );
-        let _ = v2;
     }
 }
 
@@ -635,6 +636,70 @@ fn an_appendable_object_appends_after_a_restart() {
         assert_eq!(get_bytes(&b, "log", None).unwrap(), b"abcd", "{front:?}");
         let plain = refusal(b.append_object("plain", 1).body("x").send());
         assert_eq!((plain.0, plain.1.as_str()), (409, "ObjectNotAppendable"), "{front:?}");
+    }
+}
+
+const SSE: &str = "x-cos-server-side-encryption";
+const SSE_C: [&str; 3] = [
+    "x-cos-server-side-encryption-customer-algorithm",
+    "x-cos-server-side-encryption-customer-key",
+    "x-cos-server-side-encryption-customer-key-MD5",
+];
+
+/// `r` with the customer key of `seed` (32 bytes, base64, and its base64 MD5).
+fn with_customer_key(r: Raw, seed: u8) -> Raw {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = [seed; 32];
+    r.header(SSE_C[0], "AES256").header(SSE_C[1], &b64.encode(key)).header(SSE_C[2], &b64.encode(Md5::digest(key)))
+}
+
+/// Every `x-cos-server-side-encryption*` header, names lower-cased, sorted.
+fn sse_headers(r: &RawResponse) -> Vec<(String, String)> {
+    kept_headers(r).into_iter().filter(|(n, _)| n.starts_with(SSE)).collect()
+}
+
+/// The encryption an object or upload was written with is kept: HEAD answers the same headers,
+/// an SSE-C object (and a part of an SSE-C upload) still needs its customer key.
+#[test]
+fn server_side_encryption_survives_a_restart() {
+    for front in FRONTS {
+        let dir = TempDir::new(&format!("sse-{front:?}"));
+        let clock = Arc::new(AtomicU64::new(T0));
+        let kms = [SSE, "x-cos-server-side-encryption-cos-kms-key-id"];
+        let (heads, upload) = {
+            let (_h, client) = clocked(front, &dir.0, &clock);
+            client.bucket(BUCKET).put_bucket().send().unwrap();
+            raw(&client, BUCKET, Raw::put().key("kms.bin").header(kms[0], "cos/kms").header(kms[1], "k-1").body("k"))
+                .ok();
+            raw(&client, BUCKET, Raw::put().key("cos.bin").header(SSE, "AES256").body("c")).ok();
+            raw(&client, BUCKET, with_customer_key(Raw::put().key("c.bin"), 7).body("customer")).ok();
+            let init = with_customer_key(Raw::post().key("u.bin").query("uploads", ""), 9);
+            let upload = raw(&client, BUCKET, init).ok().text_of("UploadId");
+            let heads: Vec<_> = ["kms.bin", "cos.bin"]
+                .into_iter()
+                .map(|k| sse_headers(&raw(&client, BUCKET, Raw::head().key(k)).ok()))
+                .chain([sse_headers(&raw(&client, BUCKET, with_customer_key(Raw::head().key("c.bin"), 7)).ok())])
+                .collect();
+            (heads, upload)
+        };
+        assert_eq!(heads[0], [(kms[0].to_owned(), "cos/kms".to_owned()), (kms[1].to_owned(), "k-1".to_owned())]);
+        assert_eq!(heads[2].len(), 2, "{front:?}: the algorithm and the key's MD5: {:?}", heads[2]);
+
+        let (_h, client) = clocked(front, &dir.0, &clock);
+        let after: Vec<_> = ["kms.bin", "cos.bin"]
+            .into_iter()
+            .map(|k| sse_headers(&raw(&client, BUCKET, Raw::head().key(k)).ok()))
+            .chain([sse_headers(&raw(&client, BUCKET, with_customer_key(Raw::head().key("c.bin"), 7)).ok())])
+            .collect();
+        assert_eq!(after, heads, "{front:?}");
+        let code = |r: RawResponse| r.code();
+        assert_eq!(code(raw(&client, BUCKET, Raw::get().key("c.bin"))), (400, "InvalidRequest".into()), "{front:?}");
+        let wrong = raw(&client, BUCKET, with_customer_key(Raw::get().key("c.bin"), 8));
+        assert_eq!(code(wrong), (400, "InvalidRequest".into()), "{front:?}: another key");
+        assert_eq!(raw(&client, BUCKET, with_customer_key(Raw::get().key("c.bin"), 7)).ok().body, b"customer");
+        let part = Raw::put().key("u.bin").query("partNumber", "1").query("uploadId", &upload).body("p");
+        assert_eq!(code(raw(&client, BUCKET, part.clone())), (400, "InvalidRequest".into()), "{front:?}: a part too");
+        raw(&client, BUCKET, with_customer_key(part, 9)).ok();
     }
 }
 
