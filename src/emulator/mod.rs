@@ -419,7 +419,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Keeps buckets, objects, metadata, ACLs, CORS and unfinished multipart uploads in `dir`
+    /// Keeps buckets, their configurations, objects, metadata, tags, ACLs, CORS, versions and
+    /// delete markers, retentions, restores and unfinished multipart uploads in `dir`
     /// (created if missing) instead of memory only, so they survive a restart: a new emulator on
     /// the same directory finds them (temporary credentials are not kept). Bodies are streamed to
     /// files, so memory stays bounded whatever the object size; every write is atomic (temporary

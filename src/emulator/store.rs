@@ -57,7 +57,7 @@ pub(crate) struct BucketState {
     pub(crate) created: u64,
     pub(crate) acl: Acl,
     pub(crate) cors: Option<CorsConfig>,
-    /// Bucket configurations beyond ACL and CORS (in memory only, not in a data directory).
+    /// Bucket configurations beyond ACL and CORS (kept in a data directory with the bucket's record).
     pub(crate) configs: BucketConfigs,
     /// The current object of each key, in UTF-8 byte order (Rust's `String` order). Changed only
     /// through [`versions::apply`](super::versions::apply), with `versions`.

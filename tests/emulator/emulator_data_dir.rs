@@ -119,13 +119,16 @@ fn objects_acls_cors_and_uploads_survive_a_restart() {
         let bucket_acl = h.send(BUCKET, Raw::get().query("acl", "")).ok().body;
         let cors = h.send(BUCKET, Raw::get().query("cors", "")).ok().body;
         let listing = h.send(BUCKET, Raw::get()).ok().texts("Key");
-        ((seen, bucket_acl, cors, listing, h.emulator.pending_uploads(BUCKET), h.emulator.bucket_names()), id)
+        let service = h.service(&h.client()).ok().text();
+        ((seen, bucket_acl, cors, listing, h.emulator.pending_uploads(BUCKET), service), id)
         // The server and the emulator are dropped here.
     };
 
     let h = served(&dir.0);
-    let (seen, bucket_acl, cors, listing, uploads, buckets) = before;
-    assert_eq!(h.emulator.bucket_names(), buckets);
+    let (seen, bucket_acl, cors, listing, uploads, service) = before;
+    assert_eq!(h.emulator.bucket_names(), [BUCKET]);
+    assert_eq!(h.service(&h.client()).ok().text(), service, "GET Service: the same owner and CreationDate");
+    assert!(service.contains("<CreationDate>"), "{service}");
     assert_eq!(h.send(BUCKET, Raw::get()).ok().texts("Key"), listing);
     assert_eq!(listing, ["big.bin", "copy.bin", "dir/z", "secret.bin", "small.txt"]);
     for (key, headers, body, acl) in seen {
