@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use emulator_support::{BUCKET, Front, Harness, Raw, RawResponse};
+use emulator_support::{BUCKET, Front, Harness, Raw, RawResponse, get_bytes, on_clock};
 use md5::{Digest, Md5};
 use tencent_cos::api::{ObjectLockConfiguration, Retention, Tag, VersioningStatus};
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
@@ -306,19 +306,8 @@ const VBUCKET: &str = "versioned-1250000000";
 
 /// An emulator on `dir` whose clock (and its client's) reads `clock`, on `front`.
 fn clocked(front: Front, dir: &Path, clock: &Arc<AtomicU64>) -> (Harness, Client) {
-    let (server_clock, client_clock) = (clock.clone(), clock.clone());
-    let emulator = Emulator::builder()
-        .data_dir(dir)
-        .clock(move || server_clock.load(Ordering::SeqCst))
-        .try_build()
-        .expect("open the data directory");
-    let h = Harness::new(front, emulator);
-    let client = h
-        .builder()
-        .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
-        .clock(move || client_clock.load(Ordering::SeqCst))
-        .build()
-        .unwrap();
+    let h = Harness::new(front, on_clock(clock).data_dir(dir).try_build().expect("open the data directory"));
+    let client = h.client_on(clock);
     (h, client)
 }
 
@@ -332,14 +321,6 @@ fn refusal<T: std::fmt::Debug>(r: Result<T, Error>) -> (u16, String, String) {
         Err(Error::Service(s)) => (s.status, s.code, s.message),
         other => panic!("not a service error: {other:?}"),
     }
-}
-
-fn get_bytes(b: &Bucket, key: &str, version: Option<&str>) -> Result<Vec<u8>, Error> {
-    let mut get = b.get_object(key);
-    if let Some(v) = version {
-        get = get.version_id(v);
-    }
-    Ok(get.send()?.bytes()?)
 }
 
 /// `x-cos-restore` of a HEAD (of `version`, else the latest).
