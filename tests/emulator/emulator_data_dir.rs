@@ -17,6 +17,7 @@ use std::time::Duration;
 use base64::Engine;
 use emulator_support::{BUCKET, Front, Harness, Raw, RawResponse, get_bytes, on_clock};
 use md5::{Digest, Md5};
+use sha1::Sha1;
 use tencent_cos::api::{ObjectLockConfiguration, Retention, Tag, VersioningStatus};
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
 use tencent_cos::unversioned::signing::sign_parts;
@@ -707,10 +708,12 @@ fn records_of_the_previous_format_still_load() {
         format!("name {BUCKET}\nregion ap-guangzhou\nowner 1250000000\nappid 1250000000\ncreated {T0}\nacl private\n"),
     )
     .unwrap();
+    // Named as disk.rs names them: the hex SHA-1 of the key (of key NUL UploadId for an upload).
+    let record_name = |of: &str| Sha1::digest(of.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let crc = tencent_cos::checksum::crc64(b"hello");
     let etag = enc("\"5d41402abc4b2a76b9719d911017c592\"");
     std::fs::write(
-        bucket_dir.join("objects").join("0123456789abcdef0123456789abcdef01234567"),
+        bucket_dir.join("objects").join(record_name("old dir/cold.txt")),
         format!(
             "key {}\netag {etag}\ncrc64 {crc}\nlast-modified {T0}\nowner 1250000000\nsize 5\nretain-until {}\n\
              content-type {}\nmeta x-cos-meta-who {}\nstorage-class ARCHIVE\ntag team {}\ntag a \nacl default\n\
@@ -725,7 +728,7 @@ fn records_of_the_previous_format_still_load() {
     .unwrap();
     let upload_id = format!("{T0}00000007{}", "0123456789abcdef0123456789abcdef");
     std::fs::write(
-        bucket_dir.join("uploads").join("89abcdef0123456789abcdef0123456789abcdef"),
+        bucket_dir.join("uploads").join(record_name(&format!("up.bin\0{upload_id}"))),
         format!(
             "key up.bin\nupload-id {upload_id}\ninitiated {T0}\ninitiator 1250000000\nstorage-class STANDARD\n\
              acl default\npart 1 {} {} {T0}\npart-blob 1 {blob} 7 16\n",
@@ -761,6 +764,8 @@ fn records_of_the_previous_format_still_load() {
         if front == Front::InProcess {
             // The restore is written into the old record; a new upload id is past the kept one's.
             assert_eq!(b.restore_object(key, 1).send().unwrap().meta.status, 202);
+            let records = std::fs::read_dir(bucket_dir.join("objects")).unwrap().count();
+            assert_eq!(records, 1, "the old record rewritten in place");
             let next = b.multipart_init("up.bin").send().unwrap().upload_id;
             let ids: Vec<String> =
                 b.multipart_list().send().unwrap().uploads.into_iter().map(|u| u.upload_id).collect();
