@@ -18,7 +18,7 @@ use base64::Engine;
 use emulator_support::{BUCKET, Front, Harness, Raw, RawResponse, get_bytes, on_clock};
 use md5::{Digest, Md5};
 use sha1::Sha1;
-use tencent_cos::api::{ObjectLockConfiguration, Retention, Tag, VersioningStatus};
+use tencent_cos::api::{ObjectLockConfiguration, Retention, Tag, VersionListEntry, VersioningStatus};
 use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
 use tencent_cos::unversioned::signing::sign_parts;
 use tencent_cos::{Bucket, Client, Error};
@@ -621,6 +621,59 @@ fn an_appendable_object_appends_after_a_restart() {
         assert_eq!(get_bytes(&b, "log", None).unwrap(), b"abcd", "{front:?}");
         let plain = refusal(b.append_object("plain", 1).body("x").send());
         assert_eq!((plain.0, plain.1.as_str()), (409, "ObjectNotAppendable"), "{front:?}");
+    }
+}
+
+/// A suspended bucket's history (its `null` version and `null` delete marker) and the ACL of an
+/// older version are kept: GET ?versions answers the same bytes, the older version's ACL the same
+/// body, and a write after the restart still replaces the `null` version rather than adding one.
+#[test]
+fn suspended_versions_and_version_acls_survive_a_restart() {
+    for front in FRONTS {
+        let dir = TempDir::new(&format!("suspended-{front:?}"));
+        let clock = Arc::new(AtomicU64::new(T0));
+        let versions = |client: &Client| raw(client, BUCKET, Raw::get().query("versions", "")).ok().text();
+        let acl_of = |client: &Client, id: &str| {
+            raw(client, BUCKET, Raw::get().key("k").query("acl", "").query("versionId", id)).ok().text()
+        };
+        let (v1, listed, acl) = {
+            let (_h, client) = clocked(front, &dir.0, &clock);
+            let b = client.bucket(BUCKET);
+            b.put_bucket().send().unwrap();
+            b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+            let v1 = b.put_object("k").body("one").send().unwrap().version_id.unwrap();
+            b.put_bucket_versioning(VersioningStatus::Suspended).send().unwrap();
+            clock.store(T0 + 10, Ordering::SeqCst);
+            b.put_object("k").body("null one").send().unwrap();
+            b.put_object("gone").body("g").send().unwrap();
+            b.delete_object("gone").send().unwrap();
+            let grant = Raw::put().key("k").query("acl", "").query("versionId", &v1).header("x-cos-grant-read", GRANT);
+            raw(&client, BUCKET, grant).ok();
+            (v1.clone(), versions(&client), acl_of(&client, &v1))
+        };
+        assert!(acl.contains("100000000002"), "{front:?}: {acl}");
+
+        let (h, client) = clocked(front, &dir.0, &clock);
+        let b = client.bucket(BUCKET);
+        assert_eq!(versions(&client), listed, "{front:?}: the same GET ?versions");
+        assert_eq!(acl_of(&client, &v1), acl, "{front:?}: the older version's ACL");
+        assert_eq!(h.emulator.object_keys(BUCKET), ["k"], "{front:?}: gone's latest is a null marker");
+        b.put_object("k").body("null two").send().unwrap();
+        let ids: Vec<String> = b
+            .list_object_versions()
+            .prefix("k")
+            .send()
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| match e {
+                VersionListEntry::Version(v) => v.version_id.clone(),
+                VersionListEntry::DeleteMarker(m) => m.version_id.clone(),
+            })
+            .collect();
+        assert_eq!(ids, ["null".to_owned(), v1.clone()], "{front:?}: the null version replaced, not added");
+        assert_eq!(get_bytes(&b, "k", Some("null")).unwrap(), b"null two", "{front:?}");
+        assert_eq!(get_bytes(&b, "k", Some(&v1)).unwrap(), b"one", "{front:?}");
     }
 }
 
