@@ -1,6 +1,7 @@
 //! The data directory (`--data-dir`, [`EmulatorBuilder::data_dir`](super::EmulatorBuilder::data_dir)):
-//! buckets, objects, metadata, ACLs, CORS, bucket configurations and unfinished multipart uploads
-//! kept on disk, so that they survive a restart.
+//! buckets, objects, metadata, tags, ACLs, CORS, bucket configurations, versions and delete
+//! markers, retentions, restores and unfinished multipart uploads kept on disk, so that they
+//! survive a restart.
 //!
 //! ```text
 //! DIR/blobs/<id>                               bytes of objects and parts, immutable, fsynced
@@ -8,8 +9,11 @@
 //!                                              policy, versioning, lifecycle, accelerate, website,
 //!                                              referer, encryption, replication, logging, domain,
 //!                                              origin, inventory, intelligent tiering)
-//! DIR/buckets/<bucket>/objects/<sha1(key)>     key, ETag, CRC-64, metadata, ACL, blob windows
-//! DIR/buckets/<bucket>/uploads/<sha1(key, id)> key, UploadId, metadata, ACL, parts and their blobs
+//! DIR/buckets/<bucket>/objects/<sha1(key)>     key, ETag, CRC-64, date, owner, metadata (headers,
+//!                                              x-cos-meta-*, storage class, SSE, tags, appendable),
+//!                                              retention, restore expiry, ACL, blob windows
+//! DIR/buckets/<bucket>/uploads/<sha1(key, id)> key, UploadId, initiated, initiator, metadata, ACL,
+//!                                              parts (ETag, MD5, date) and their blobs
 //! DIR/buckets/<bucket>/versions/<sha1(key)>    a versioned key's history, oldest first: each
 //!                                              version (id, then its object's fields) or delete
 //!                                              marker (id, time); it, not `objects/`, says which
@@ -24,7 +28,10 @@
 //! | A crash leaves the old state or the new | a record names only complete blobs; a blob no record names (a body cut by the crash) is deleted at the next start, as are leftover temporary files |
 //! | Old bytes go when nothing uses them | a blob is deleted when the last object, part or answer in flight using it is gone, after the record that named it was replaced |
 //!
-//! Records are lines of `field value...`, values percent-encoded.
+//! Records are lines of `field value...`, values percent-encoded. Optional fields are written
+//! only when set, so a record of an older version (without `restored-until`, say) still loads.
+//! What is not kept: temporary keys ([`Emulator::issue_temporary_credentials`](super::Emulator::issue_temporary_credentials)),
+//! by design.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
@@ -593,6 +600,9 @@ fn object_fields(out: &mut String, o: &StoredObject) -> io::Result<()> {
     if let Some(t) = o.retain_until {
         push(out, "retain-until", &[&t.to_string()]);
     }
+    if let Some(t) = o.restored_until {
+        push(out, "restored-until", &[&t.to_string()]);
+    }
     meta_lines(out, &o.meta);
     acl_lines(out, &o.acl);
     content_lines(out, "blob", &[], &o.content)
@@ -726,6 +736,7 @@ fn parse_object(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Stored
         acl: Acl::inherit(),
         owner_uin: String::new(),
         retain_until: None,
+        restored_until: None,
     };
     let mut size = None;
     let mut windows = Vec::new();
@@ -738,6 +749,7 @@ fn parse_object(text: &str, blobs: &mut BlobTable) -> io::Result<(String, Stored
             "owner" => o.owner_uin = dec(first(&v)?)?,
             "size" => size = Some(num::<u64>(first(&v)?)?),
             "retain-until" => o.retain_until = Some(num(first(&v)?)?),
+            "restored-until" => o.restored_until = Some(num(first(&v)?)?),
             "blob" => windows.push(window(blobs, &v)?),
             _ => {
                 if !acl_or_meta(field, &v, &mut o.acl, &mut o.meta)? {

@@ -421,7 +421,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Keeps buckets, objects, metadata, ACLs, CORS and unfinished multipart uploads in `dir`
+    /// Keeps buckets, their configurations, objects, metadata, tags, ACLs, CORS, versions and
+    /// delete markers, retentions, restores and unfinished multipart uploads in `dir`
     /// (created if missing) instead of memory only, so they survive a restart: a new emulator on
     /// the same directory finds them (temporary credentials are not kept). Bodies are streamed to
     /// files, so memory stays bounded whatever the object size; every write is atomic (temporary
@@ -492,7 +493,7 @@ impl EmulatorBuilder {
                 trust_content_md5: self.trust_content_md5,
                 upload_ids: self.upload_ids,
                 limits: self.limits,
-                counter: AtomicU64::new(0),
+                counter: AtomicU64::new(state.upload_counter_start()),
                 disk,
                 state: RwLock::new(state),
             }),

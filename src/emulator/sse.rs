@@ -69,7 +69,13 @@ impl Sse {
         let mut words = s.split(' ');
         let sse = match words.next()? {
             "cos" => Sse::Cos,
-            "kms" => Sse::Kms { key_id: words.next().map(crate::decode_component).map(Option::unwrap_or_default) },
+            "kms" => Sse::Kms {
+                key_id: match words.next() {
+                    // A key id that does not decode is a broken record, not an empty id.
+                    Some(id) => Some(crate::decode_component(id)?),
+                    None => None,
+                },
+            },
             "customer" => Sse::Customer {
                 algorithm: crate::decode_component(words.next()?)?,
                 key_md5: crate::decode_component(words.next()?)?,
@@ -166,5 +172,6 @@ mod tests {
             assert_eq!(Sse::from_record(&sse.to_record()), Some(sse));
         }
         assert_eq!(Sse::from_record("other"), None);
+        assert_eq!(Sse::from_record("kms %zz"), None, "a broken key id is an error, not an empty id");
     }
 }

@@ -1,5 +1,5 @@
 //! The in-memory state: buckets, their objects (and versions), ACLs, CORS rules and multipart
-//! uploads.
+//! uploads. With a data directory every field here is kept on disk (`disk.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -33,6 +33,21 @@ pub(crate) struct State {
     pub(crate) buckets: BTreeMap<String, BucketState>,
 }
 
+impl State {
+    /// Where `Inner::new_upload_id`'s counter starts: past the counter of every unfinished upload
+    /// loaded from a data directory (its ids are `{now}{counter:08x}{32 hex digits}`), so an id
+    /// made after a restart never repeats a kept one, and later uploads of a key still list after
+    /// earlier ones. Ids from an `upload_ids` source of another shape are passed over.
+    pub(crate) fn upload_counter_start(&self) -> u64 {
+        let counter = |id: &str| {
+            let digits = id.len().checked_sub(40).and_then(|start| id.get(start..start + 8))?;
+            u64::from_str_radix(digits, 16).ok()
+        };
+        let uploads = self.buckets.values().flat_map(|b| b.uploads.keys());
+        uploads.filter_map(|(_, id)| counter(id)).max().map_or(0, |n| n.saturating_add(1))
+    }
+}
+
 /// One bucket.
 pub(crate) struct BucketState {
     pub(crate) name: String,
@@ -42,13 +57,12 @@ pub(crate) struct BucketState {
     pub(crate) created: u64,
     pub(crate) acl: Acl,
     pub(crate) cors: Option<CorsConfig>,
-    /// Bucket configurations beyond ACL and CORS (in memory only, not in a data directory).
+    /// Bucket configurations beyond ACL and CORS (kept in a data directory with the bucket's record).
     pub(crate) configs: BucketConfigs,
     /// The current object of each key, in UTF-8 byte order (Rust's `String` order). Changed only
     /// through [`versions::apply`](super::versions::apply), with `versions`.
     pub(crate) objects: BTreeMap<String, Arc<StoredObject>>,
-    /// Older versions and delete markers (kept in a data directory too), and restores (in
-    /// memory only).
+    /// Older versions and delete markers (kept in a data directory too).
     pub(crate) versions: Versions,
     /// Uploads by `(key, upload id)`, the order `ListMultipartUploads` uses.
     pub(crate) uploads: BTreeMap<(String, String), Upload>,
@@ -68,6 +82,9 @@ pub(crate) struct StoredObject {
     /// Object lock: until when (seconds) this version may be neither deleted nor overwritten
     /// (`?retention`, or the bucket's default retention when written; see `versions.rs`).
     pub(crate) retain_until: Option<u64>,
+    /// Until when (seconds) an ARCHIVE / DEEP_ARCHIVE version is restored (POST ?restore, see
+    /// `handlers/restore.rs`): a change of ACL, tags or retention keeps it, a new write does not.
+    pub(crate) restored_until: Option<u64>,
 }
 
 /// The metadata an object keeps and returns.

@@ -22,8 +22,8 @@
 //!
 //! With a data directory a key's history is written (`disk.rs`, `versions/`) before its current
 //! object's record whenever it changes, so a restart keeps every version and delete marker and
-//! `list_object_versions` answers the same; restores (`handlers/restore.rs`) are kept in memory
-//! only.
+//! `list_object_versions` answers the same; a restore is a field of its version
+//! (`StoredObject::restored_until`), kept with it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -58,14 +58,12 @@ impl ObjectVersion {
     }
 }
 
-/// A bucket's version history and restores.
+/// A bucket's version history.
 #[derive(Default)]
 pub(crate) struct Versions {
     /// Every version of each key that has a history, oldest first. Keys written only while
     /// versioning was never set have none (their current object is their only version).
     pub(crate) keys: BTreeMap<String, Vec<ObjectVersion>>,
-    /// Archive objects restored, by (key, version id), until this time (seconds).
-    pub(crate) restored: BTreeMap<(String, String), u64>,
     /// Versions handed out so far, for fresh ids.
     issued: u64,
 }
@@ -186,7 +184,7 @@ pub(crate) fn apply(
     let mut applied = Applied::default();
     match change {
         Change::Write(object) => {
-            let id = new_version_id(b, mode, &mut list, key, inner.now());
+            let id = new_version_id(b, mode, &mut list, inner.now());
             list.push(ObjectVersion { id: id.clone(), entry: VersionEntry::Object(Arc::new(object)) });
             applied.version_id = Some(id);
         }
@@ -203,14 +201,13 @@ pub(crate) fn apply(
             applied.version_id = Some(slot.id.clone());
         }
         Change::Delete { now } => {
-            let id = new_version_id(b, mode, &mut list, key, now);
+            let id = new_version_id(b, mode, &mut list, now);
             list.push(ObjectVersion { id: id.clone(), entry: VersionEntry::DeleteMarker { last_modified: now } });
             applied = Applied { version_id: Some(id), delete_marker: true };
         }
         Change::DeleteVersion(id) => {
             if let Some(i) = list.iter().position(|v| v.id == id) {
                 let removed = list.remove(i);
-                b.versions.restored.remove(&(key.to_owned(), id.clone()));
                 applied.delete_marker = removed.is_delete_marker();
             }
             applied.version_id = Some(id);
@@ -273,12 +270,11 @@ fn default_retention_days(b: &BucketState) -> Option<u32> {
 
 /// The id of a new version (or marker) of `key`: fresh when enabled; `null` when suspended, the
 /// previous `null` version then removed.
-fn new_version_id(b: &mut BucketState, mode: Mode, list: &mut Vec<ObjectVersion>, key: &str, now: u64) -> String {
+fn new_version_id(b: &mut BucketState, mode: Mode, list: &mut Vec<ObjectVersion>, now: u64) -> String {
     if mode == Mode::Enabled {
         return b.versions.fresh_id(now);
     }
     list.retain(|v| v.id != NULL_VERSION);
-    b.versions.restored.remove(&(key.to_owned(), NULL_VERSION.to_owned()));
     NULL_VERSION.to_owned()
 }
 
@@ -291,10 +287,8 @@ fn apply_unversioned(
     key: &str,
     change: Change,
 ) -> Result<Applied, CosError> {
-    let null = (key.to_owned(), NULL_VERSION.to_owned());
     match change {
         Change::Write(object) => {
-            b.versions.restored.remove(&null);
             set_current(inner, name, b, key, Some(Arc::new(object)))?;
         }
         Change::Replace(id, object) => {
@@ -304,12 +298,10 @@ fn apply_unversioned(
             set_current(inner, name, b, key, Some(Arc::new(object)))?;
         }
         Change::Delete { .. } => {
-            b.versions.restored.remove(&null);
             set_current(inner, name, b, key, None)?;
         }
         Change::DeleteVersion(id) => {
             if id == NULL_VERSION {
-                b.versions.restored.remove(&null);
                 set_current(inner, name, b, key, None)?;
             }
         }

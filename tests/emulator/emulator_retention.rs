@@ -8,11 +8,11 @@ use crate::support::emulator_support;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use emulator_support::{BUCKET, Front, Harness};
+use emulator_support::{BUCKET, Front, Harness, on_clock};
 use tencent_cos::api::{
     GetObjectRetentionInput, ObjectLockConfiguration, PutObjectRetentionInput, Retention, VersioningStatus,
 };
-use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator};
+use tencent_cos::emulator::Emulator;
 use tencent_cos::operation::Operation;
 use tencent_cos::{Bucket, Client, Error};
 
@@ -23,14 +23,8 @@ const DAY: u64 = 86_400;
 
 /// A harness whose emulator and client both read `clock`, with `BUCKET` created.
 fn harness(front: Front, clock: &Arc<AtomicU64>) -> (Harness, Client) {
-    let (server_clock, client_clock) = (clock.clone(), clock.clone());
-    let h = Harness::new(front, Emulator::builder().clock(move || server_clock.load(Ordering::SeqCst)).build());
-    let client = h
-        .builder()
-        .secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)
-        .clock(move || client_clock.load(Ordering::SeqCst))
-        .build()
-        .unwrap();
+    let h = Harness::new(front, on_clock(clock).build());
+    let client = h.client_on(clock);
     client.bucket(BUCKET).put_bucket().send().unwrap();
     (h, client)
 }

@@ -5,10 +5,10 @@
 
 use crate::support::emulator_support;
 
-use emulator_support::{BUCKET, Front, Harness, Raw};
+use emulator_support::{BUCKET, Front, Harness, Raw, get_bytes};
+use tencent_cos::Error;
 use tencent_cos::api::{CannedAcl, ListObjectVersionsOutput, ObjectToDelete, VersionListEntry, VersioningStatus};
 use tencent_cos::emulator::Emulator;
-use tencent_cos::{Bucket, Error};
 
 const FRONTS: [Front; 2] = [Front::InProcess, Front::Http];
 
@@ -32,14 +32,6 @@ fn service_error(e: Error) -> Box<tencent_cos::ServiceError> {
         Error::Service(s) => s,
         other => panic!("not a service error: {other:?}"),
     }
-}
-
-fn get_bytes(b: &Bucket, key: &str, version: Option<&str>) -> Result<Vec<u8>, Error> {
-    let mut call = b.get_object(key);
-    if let Some(v) = version {
-        call = call.version_id(v);
-    }
-    call.send()?.bytes()
 }
 
 #[test]

@@ -2,13 +2,14 @@
 //! test against the emulator in-process and over its HTTP front through `UreqTransport`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use tencent_cos::Scope;
-use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, ServerHandle};
+use tencent_cos::emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, Emulator, EmulatorBuilder, ServerHandle};
 use tencent_cos::http::{Headers, Method, Response};
 use tencent_cos::operation::{Operation, OperationRequest};
 use tencent_cos::unversioned::signing::{sign_parts, signing_path};
 use tencent_cos::unversioned::xml::{Element, parse_document, parse_service_error};
+use tencent_cos::{Bucket, Scope};
 use tencent_cos::{Client, ClientBuilder, RetryPolicy, ServiceError, SignedAuthorization};
 
 pub const REGION: &str = "ap-guangzhou";
@@ -191,6 +192,14 @@ impl Harness {
         self.builder().correct_clock_skew(false).authorization_callback(move |r| Ok(sign(r))).build().unwrap()
     }
 
+    /// A client with the default account whose clock reads `clock` (for an emulator built with
+    /// [`on_clock`]).
+    pub fn client_on(&self, clock: &Arc<AtomicU64>) -> Client {
+        let clock = clock.clone();
+        let b = self.builder().secret(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY);
+        b.clock(move || clock.load(Ordering::SeqCst)).build().unwrap()
+    }
+
     /// Sends `op` to `bucket` with the default client.
     pub fn send(&self, bucket: &str, op: Raw) -> RawResponse {
         self.client().bucket(bucket).execute(op).unwrap()
@@ -238,6 +247,21 @@ impl Harness {
         let body = response.read_body(1 << 30).unwrap();
         RawResponse { status: response.status, headers: response.headers, body }
     }
+}
+
+/// An emulator builder whose clock reads `clock` (seconds), which the test moves.
+pub fn on_clock(clock: &Arc<AtomicU64>) -> EmulatorBuilder {
+    let clock = clock.clone();
+    Emulator::builder().clock(move || clock.load(Ordering::SeqCst))
+}
+
+/// The bytes of `key` (the version `version` names, else the latest).
+pub fn get_bytes(b: &Bucket, key: &str, version: Option<&str>) -> tencent_cos::Result<Vec<u8>> {
+    let mut call = b.get_object(key);
+    if let Some(v) = version {
+        call = call.version_id(v);
+    }
+    call.send()?.bytes()
 }
 
 /// Signs what the client would send with `secret_id` / `secret_key` over `start..end`.

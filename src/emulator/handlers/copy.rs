@@ -127,6 +127,7 @@ pub(crate) fn put_object_copy(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<
         acl,
         owner_uin,
         retain_until: None,
+        restored_until: None,
     };
     let applied = apply(ctx.inner, bucket, b, key, Change::Write(copy))?;
     drop(state);

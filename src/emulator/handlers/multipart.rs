@@ -225,6 +225,7 @@ pub(crate) fn complete(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoin
         acl: upload.acl.clone(),
         owner_uin: upload.initiator_uin.clone(),
         retain_until: None,
+        restored_until: None,
     };
     // The object's record, then the upload's removal: a crash between them leaves the object
     // complete and the upload still listed (abortable), never a lost object.

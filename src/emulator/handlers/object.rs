@@ -53,6 +53,7 @@ pub(crate) fn put_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgo
         acl,
         owner_uin,
         retain_until: None,
+        restored_until: None,
     };
     let sse = object.meta.sse.clone();
     let applied = apply(ctx.inner, bucket, b, key, Change::Write(object))?;
@@ -69,8 +70,6 @@ pub(crate) struct Found {
     /// For `x-cos-version-id`: `None` on a bucket whose versioning was never set.
     pub(crate) version_id: Option<String>,
     pub(crate) object: Arc<StoredObject>,
-    /// Until when an archived object is restored (seconds), if it is.
-    pub(crate) restored_until: Option<u64>,
 }
 
 /// Reads an object for a GET/HEAD/copy (`region`: where the request looks for the bucket): the
@@ -88,9 +87,7 @@ pub(crate) fn readable_version(
     match versions::find(b, key, version_id) {
         Ok((version_id, object)) => {
             require_object(b, &object, &ctx.principal, Permission::Read)?;
-            let id = version_id.clone().unwrap_or_else(|| versions::NULL_VERSION.to_owned());
-            let restored_until = b.versions.restored.get(&(key.to_owned(), id)).copied();
-            Ok(Found { version_id, object, restored_until })
+            Ok(Found { version_id, object })
         }
         Err(e) => {
             require_bucket(b, &ctx.principal, Permission::Read)?;

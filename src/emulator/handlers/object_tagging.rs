@@ -108,6 +108,7 @@ pub(crate) fn append_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
             acl,
             owner_uin: writer_uin(&ctx.principal, b),
             retain_until: None,
+            restored_until: None,
         },
         Some(old) if !old.meta.appendable => {
             return Err(CosError::new(409, "ObjectNotAppendable", "The object is not appendable."));
@@ -124,6 +125,7 @@ pub(crate) fn append_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Ou
                 acl: old.acl.clone(),
                 owner_uin: old.owner_uin.clone(),
                 retain_until: old.retain_until,
+                restored_until: None,
             }
         }
     };

@@ -12,14 +12,17 @@
 //!
 //! COS answers 409 RestoreAlreadyInProgress to a restore sent while another is running; an
 //! emulated restore is never running (it completes at once), so that answer never comes. A write
-//! of the key (or the deletion of the version) ends its restore. Restores are kept in memory only.
+//! of the key (or the deletion of the version) ends its restore. The expiry is a field of the
+//! version (`StoredObject::restored_until`), replaced in place as PUT ?acl does (no new version),
+//! so a data directory keeps it with the version's record.
 
 use crate::xml::{Element, parse_document};
 
 use super::super::access::Permission;
 use super::super::dates::http_date;
 use super::super::response::{CosError, Outgoing};
-use super::super::versions::{self, NULL_VERSION};
+use super::super::store::StoredObject;
+use super::super::versions::{self, Change, apply};
 use super::object::{Found, requested_version};
 use super::{Ctx, find_bucket_mut, require_bucket, xml_body};
 
@@ -34,7 +37,7 @@ fn archived(found: &Found) -> bool {
 
 /// 403 InvalidObjectState unless the object is readable now: not archived, or restored.
 pub(crate) fn require_restored(found: &Found, now: u64) -> Result<(), CosError> {
-    if !archived(found) || found.restored_until.is_some_and(|until| until > now) {
+    if !archived(found) || found.object.restored_until.is_some_and(|until| until > now) {
         return Ok(());
     }
     Err(CosError::new(
@@ -46,7 +49,7 @@ pub(crate) fn require_restored(found: &Found, now: u64) -> Result<(), CosError> 
 
 /// `x-cos-restore` of a GET / HEAD of a restored archived object.
 pub(crate) fn restore_header(found: &Found, out: &mut Outgoing) {
-    if let Some(until) = found.restored_until.filter(|_| archived(found)) {
+    if let Some(until) = found.object.restored_until.filter(|_| archived(found)) {
         out.headers.append("x-cos-restore", format!("ongoing-request=\"false\", expiry-date=\"{}\"", http_date(until)));
     }
 }
@@ -57,7 +60,8 @@ pub(crate) fn restore_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<O
     let mut state = ctx.inner.write_state();
     let b = find_bucket_mut(&mut state, ctx, bucket)?;
     require_bucket(b, &ctx.principal, Permission::Write)?;
-    let (version_id, object) = versions::find(b, key, requested_version(ctx))?;
+    let version = requested_version(ctx);
+    let (_, object) = versions::find(b, key, version)?;
     if !ARCHIVED.contains(&object.meta.storage_class.as_str()) {
         return Err(CosError::new(
             403,
@@ -65,10 +69,10 @@ pub(crate) fn restore_object(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<O
             format!("Only ARCHIVE and DEEP_ARCHIVE objects are restored, not {}.", object.meta.storage_class),
         ));
     }
-    let slot = (key.to_owned(), version_id.unwrap_or_else(|| NULL_VERSION.to_owned()));
-    let until = ctx.now + days * DAY;
-    let in_effect = b.versions.restored.get(&slot).is_some_and(|t| *t > ctx.now);
-    b.versions.restored.insert(slot, until);
+    let until = ctx.now.saturating_add(days.saturating_mul(DAY));
+    let in_effect = object.restored_until.is_some_and(|t| t > ctx.now);
+    let restored = StoredObject { restored_until: Some(until), ..StoredObject::clone(&object) };
+    apply(ctx.inner, bucket, b, key, Change::Replace(version.map(str::to_owned), restored))?;
     Ok(Outgoing::empty(if in_effect { 200 } else { 202 }))
 }
 
