@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use tencent_cos::Bucket;
 use tencent_cos::api::MAX_DELETE_OBJECTS;
 
-use super::cli::{CosPath, Direction, TreeOptions};
+use super::cli::{Direction, TreeOptions};
 use super::commands::Failure;
 use super::target::Connection;
 
@@ -123,13 +123,40 @@ pub fn run(
     };
     let bucket = connection.client.bucket(remote.bucket.clone());
     let prefix = remote.dir_prefix();
-    let remote_root = CosPath { bucket: remote.bucket.clone(), key: prefix.clone() };
+    // `cos://B/PREFIX/path`, also at the bucket's root (an empty prefix).
+    let remote_path = |relative: &str| format!("cos://{}/{prefix}{relative}", remote.bucket);
+    if local.is_file() {
+        let hint = match (name, up) {
+            ("sync", _) => "sync takes a directory",
+            (_, true) => "without -r, put uploads one file",
+            (_, false) => "without -r, get downloads one object",
+        };
+        return Err(Failure::Local(format!("{}: a file, not a directory ({hint})", local.display())));
+    }
     let local_side = if up || local.exists() { local_files(local)? } else { BTreeMap::new() };
     let remote_side = remote_files(&bucket, &prefix)?;
     let (source, target) = if up { (&local_side, &remote_side) } else { (&remote_side, &local_side) };
-    let work: Vec<(&String, u64)> =
-        source.iter().filter(|(path, _)| selected(options, path)).map(|(p, s)| (p, *s)).collect();
     let local_path = |relative: &str| -> PathBuf { relative.split('/').fold(local.to_owned(), |p, part| p.join(part)) };
+    let mut work: Vec<(&String, u64)> =
+        source.iter().filter(|(path, _)| selected(options, path)).map(|(p, s)| (p, *s)).collect();
+    // Downloading, an object `P` and objects under `P/` cannot all be local files (`P` would be
+    // a file and a directory): `P` is left out and named, whatever order the transfers run in.
+    let mut shadowed = Vec::new();
+    if !up {
+        work.retain(|&(relative, _)| {
+            let dir = format!("{relative}/");
+            let Some((inner, _)) = source.range(dir.clone()..).next().filter(|(k, _)| k.starts_with(&dir)) else {
+                return true;
+            };
+            let file = local_path(relative).display().to_string();
+            shadowed.push(format!(
+                "{} -> {file}: not downloaded, {file} is the directory of {}",
+                remote_path(relative),
+                remote_path(inner)
+            ));
+            false
+        });
+    }
 
     let queue = Mutex::new(work.iter());
     let results: Mutex<Vec<(String, Result<Outcome, Failure>)>> = Mutex::new(Vec::new());
@@ -162,13 +189,13 @@ pub fn run(
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let (mut moved, mut skipped, mut bytes, mut failed) = (0usize, 0usize, 0u64, Vec::new());
+    let (mut moved, mut skipped, mut bytes, mut failed) = (0usize, 0usize, 0u64, shadowed);
     let verb = if up { "uploaded" } else { "downloaded" };
     for (relative, outcome) in results {
         let (from, to) = if up {
-            (local_path(&relative).display().to_string(), format!("{remote_root}{relative}"))
+            (local_path(&relative).display().to_string(), remote_path(&relative))
         } else {
-            (format!("{remote_root}{relative}"), local_path(&relative).display().to_string())
+            (remote_path(&relative), local_path(&relative).display().to_string())
         };
         match outcome {
             Ok(Outcome::Moved(size)) => {
@@ -177,7 +204,7 @@ pub fn run(
                 bytes += size;
             }
             Ok(Outcome::Skipped) => skipped += 1,
-            Err(e) => failed.push(format!("{from}: {e}")),
+            Err(e) => failed.push(format!("{from} -> {to}: {e}")),
         }
     }
 
