@@ -725,7 +725,7 @@ fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
     assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
 
     ok(env, &["du", &format!("cos://{PHOTOS}/d/")], &[format!("11 bytes in 2 object(s) under cos://{PHOTOS}/d/")]);
-    ok(env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none")]);
+    ok(env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none/")]);
 
     let etag = "\\\"25f9e794323b453885f5181f1b624d0b\\\"";
     ok(env, &["ls", "--json"], &[format!(r#"{{"creation_date":"{date}","name":"{PHOTOS}","region":"ap-guangzhou"}}"#)]);
@@ -1099,4 +1099,182 @@ fn coscli_yaml_is_read_when_no_variable_is_set_and_the_environment_wins() {
     let mut env = env_with(&[]);
     env.home = Some(home.path.clone());
     assert!(cos::target::coscli_config(&env).is_none());
+}
+
+/// What a user types that the happy paths do not: a bucket's root with and without `/`, keys
+/// with spaces, `+`, `%` and non-ASCII letters, an empty file, a directory where a file is
+/// expected and the other way round, a prefix that is also the start of other keys, and a
+/// download where an object `P` and objects under `P/` both exist.
+#[test]
+fn hostile_paths_keys_and_shapes() {
+    for http in [false, true] {
+        let (emulator, date) = still_emulator();
+        let front = Front::new(&emulator, http);
+        hostile(&front, &emulator, &date);
+        front.shutdown();
+    }
+}
+
+/// Runs `args`, expecting `code`, exactly `out` on stdout and `err` on stderr.
+#[track_caller]
+fn fails(env: &Env, args: &[&str], code: u8, out: &[String], err: &str) {
+    let o = cos(env, args);
+    let expected: String = out.iter().map(|l| format!("{l}\n")).collect();
+    assert_eq!((o.code, o.out.as_str(), o.err.as_str()), (code, expected.as_str(), err), "{args:?}");
+}
+
+fn hostile(front: &Front, emulator: &Emulator, date: &str) {
+    let env = &front.env;
+    made(env, PHOTOS);
+    let dir = TempDir::new();
+    let (src, d) = (dir.join("src"), dir.path.display().to_string());
+    write_tree(&src, &[("a.txt", b"alpha"), ("sub/b.txt", b"bee")]);
+    let s = src.display();
+
+    // A bucket's root, written `cos://B` or `cos://B/`: keys start right after the bucket.
+    for root in [format!("cos://{PHOTOS}"), format!("cos://{PHOTOS}/")] {
+        let lines = [
+            format!("uploaded {s}/a.txt -> cos://{PHOTOS}/a.txt (5 bytes)"),
+            format!("uploaded {s}/sub/b.txt -> cos://{PHOTOS}/sub/b.txt (3 bytes)"),
+            "put -r: uploaded 2, skipped 0, deleted 0, 8 bytes".to_owned(),
+        ];
+        ok(env, &["put", "-r", &s.to_string(), &root], &lines);
+        ok(env, &["sync", &s.to_string(), &root], &["sync: uploaded 0, skipped 2, deleted 0, 0 bytes".to_owned()]);
+    }
+    let root_copy = dir.join("root-copy");
+    let lines = [
+        format!("downloaded cos://{PHOTOS}/a.txt -> {d}/root-copy/a.txt (5 bytes)"),
+        format!("downloaded cos://{PHOTOS}/sub/b.txt -> {d}/root-copy/sub/b.txt (3 bytes)"),
+        "sync: downloaded 2, skipped 0, deleted 0, 8 bytes".to_owned(),
+    ];
+    ok(env, &["sync", &format!("cos://{PHOTOS}"), root_copy.to_str().unwrap()], &lines);
+    assert_eq!(std::fs::read(root_copy.join("sub/b.txt")).unwrap(), b"bee");
+
+    // Spaces, `+`, `%20` (never decoded) and `ü` in a name, and an empty file.
+    let odd = "a b+c%20\u{fc}.txt";
+    write_tree(&src, &[(odd, b"x"), ("empty", b"")]);
+    let key = format!("k/{odd}");
+    let remote = format!("cos://{PHOTOS}/{key}");
+    ok(
+        env,
+        &["put", &format!("{s}/{odd}"), &format!("cos://{PHOTOS}/k/")],
+        &[format!("uploaded {s}/{odd} -> {remote} (1 bytes)")],
+    );
+    ok(
+        env,
+        &["put", &format!("{s}/empty"), &format!("cos://{PHOTOS}/k/")],
+        &[format!("uploaded {s}/empty -> cos://{PHOTOS}/k/empty (0 bytes)")],
+    );
+    let listed = [object_line(1, date, &key), object_line(0, date, "k/empty")];
+    ok(env, &["ls", &format!("cos://{PHOTOS}/k/")], &listed);
+    assert_eq!(cos_raw(env, &["cat", &remote], b""), (0, b"x".to_vec(), String::new()));
+    let hashed = format!("crc64 727031140999736901  md5 9dd4e461268c8034f5c8564e155c67a6  {remote}");
+    ok(env, &["hash", &remote], &[hashed]);
+    let got = dir.join("got");
+    std::fs::create_dir(&got).unwrap();
+    let g = got.display();
+    ok(env, &["get", &remote, &g.to_string()], &[format!("downloaded {remote} -> {g}/k/{odd} (1 bytes)")]);
+    assert_eq!(std::fs::read(got.join("k").join(odd)).unwrap(), b"x");
+    let empty = got.join("empty.out");
+    ok(
+        env,
+        &["get", &format!("cos://{PHOTOS}/k/empty"), empty.to_str().unwrap()],
+        &[format!("downloaded cos://{PHOTOS}/k/empty -> {g}/empty.out (0 bytes)")],
+    );
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+
+    // A directory where a file is expected, a file where a directory is.
+    let to = format!("cos://{PHOTOS}/x/");
+    fails(
+        env,
+        &["put", &s.to_string(), &to],
+        1,
+        &[],
+        &format!("cos: put {s} {to} failed: {s} is a directory; put -r uploads a directory\n"),
+    );
+    fails(
+        env,
+        &["put", "-r", &format!("{s}/a.txt"), &to],
+        1,
+        &[],
+        &format!(
+            "cos: put -r {s}/a.txt {to} failed: {s}/a.txt: a file, not a directory (without -r, put uploads one file)\n"
+        ),
+    );
+    let file = empty.display();
+    fails(
+        env,
+        &["get", "-r", &format!("cos://{PHOTOS}/k/"), &file.to_string()],
+        1,
+        &[],
+        &format!(
+            "cos: get -r cos://{PHOTOS}/k/ {file} failed: {file}: a file, not a directory (without -r, get downloads \
+         one object)\n"
+        ),
+    );
+    fails(
+        env,
+        &["sync", &format!("{s}/a.txt"), &to],
+        1,
+        &[],
+        &format!("cos: sync {s}/a.txt {to} failed: {s}/a.txt: a file, not a directory (sync takes a directory)\n"),
+    );
+    fails(
+        env,
+        &["get", &format!("cos://{PHOTOS}/k/"), "out"],
+        2,
+        &[],
+        &format!(
+            "cos: cos://{PHOTOS}/k/ ends in / (a prefix, not an object) (to download what is under it, `cos get -r \
+         cos://{PHOTOS}/k/ out`)\n"
+        ),
+    );
+    fails(
+        env,
+        &["signurl", "--expires", "0", &remote],
+        2,
+        &[],
+        "cos: --expires 0: the URL would be expired when printed (1 or more seconds)\n",
+    );
+
+    // `rm -r` and `du` of `cos://B/s` take what is under `s/`, never `s2/...` or `s.txt`.
+    for k in ["s/1", "s/2/3", "s2/4", "s.txt"] {
+        emulator_put(env, k, b"12");
+    }
+    ok(env, &["du", &format!("cos://{PHOTOS}/s")], &[format!("4 bytes in 2 object(s) under cos://{PHOTOS}/s/")]);
+    let deleted = [
+        format!("deleted cos://{PHOTOS}/s/1"),
+        format!("deleted cos://{PHOTOS}/s/2/3"),
+        format!("deleted 2 object(s) under cos://{PHOTOS}/s/"),
+    ];
+    ok(env, &["rm", "-r", &format!("cos://{PHOTOS}/s")], &deleted);
+    let left: Vec<String> = emulator.object_keys(PHOTOS).into_iter().filter(|k| k.starts_with('s')).collect();
+    assert_eq!(left, ["s.txt", "s2/4", "sub/b.txt"]);
+
+    // An object `P` and objects under `P/`: `P` cannot be a local file and a directory at once.
+    // It is named and left out (whatever order the transfers run in); the others arrive.
+    for k in ["t/f.txt", "t/f.txt/inner", "t/g.txt"] {
+        emulator_put(env, k, b"12");
+    }
+    let down = dir.join("down");
+    let (dn, t) = (down.display(), format!("cos://{PHOTOS}/t"));
+    let moved = [
+        format!("downloaded {t}/f.txt/inner -> {dn}/f.txt/inner (2 bytes)"),
+        format!("downloaded {t}/g.txt -> {dn}/g.txt (2 bytes)"),
+        "sync: downloaded 2, skipped 0, deleted 0, 4 bytes".to_owned(),
+    ];
+    let why = format!(
+        "cos: sync {t} {dn} failed: {t}/f.txt -> {dn}/f.txt: not downloaded, {dn}/f.txt is the directory of \
+         {t}/f.txt/inner\n"
+    );
+    fails(env, &["sync", &t, &dn.to_string()], 1, &moved, &why);
+    assert_eq!(std::fs::read(down.join("f.txt/inner")).unwrap(), b"12");
+    // The second run moves nothing and says the same.
+    fails(
+        env,
+        &["sync", &t, &dn.to_string()],
+        1,
+        &["sync: downloaded 0, skipped 2, deleted 0, 0 bytes".to_owned()],
+        &why,
+    );
 }
