@@ -966,7 +966,13 @@ fn spawn_cos(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> st
 }
 
 /// Waits for `child` at most `limit` (killing it after), then its status and stderr.
-fn finish_child(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String) {
+fn finish_child(child: std::process::Child, limit: Duration) -> (Option<i32>, String) {
+    let (code, _, err) = finish_child_output(child, limit);
+    (code, err)
+}
+
+/// [`finish_child`], with stdout too: status, stdout, stderr.
+fn finish_child_output(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String, String) {
     let start = std::time::Instant::now();
     while child.try_wait().unwrap().is_none() {
         if start.elapsed() > limit {
@@ -977,7 +983,7 @@ fn finish_child(mut child: std::process::Child, limit: Duration) -> (Option<i32>
         std::thread::sleep(Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
-    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 #[test]
@@ -1005,6 +1011,44 @@ fn vv_shows_each_request_on_stderr_and_no_secret() {
     let (code, err) = finish_child(spawn_cos(&["-v", "ls"], &keys, &home.path), Duration::from_secs(60));
     assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("cos: debug:"), "{err}");
+    server.shutdown();
+}
+
+/// A real `cos -v put` process whose stderr is a pipe: no bar is drawn, stdout has the one
+/// result line, and stderr has the target and the library's info line for the resume, nothing
+/// else.
+#[test]
+fn no_bar_when_stderr_is_not_a_terminal_and_v_shows_the_resume() {
+    let emulator = Emulator::new();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let vars = [("COS_EMULATOR_URL", url.as_str())];
+    let env = env_with(&vars);
+    made(&env, PHOTOS);
+    let dir = TempDir::new();
+    let data = pattern(3 * MIB + 7, 12);
+    let file = dir.join("big.bin");
+    std::fs::write(&file, &data).unwrap();
+    // An earlier, interrupted upload of the same file left part 1 (1 MiB).
+    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
+    let photos = connection.client.bucket(PHOTOS);
+    let id = photos.multipart_init("big.bin").send().unwrap().upload_id;
+    photos.multipart_upload("big.bin", &id, 1, data[..MIB].to_vec()).send().unwrap();
+    let args = ["-v", "put", file.to_str().unwrap(), "cos://photos-1250000000/big.bin"];
+    let (code, out, err) = finish_child_output(spawn_cos(&args, &vars, &dir.path), Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{err}");
+    let uploaded = format!(
+        "uploaded {} -> cos://{PHOTOS}/big.bin (3145735 bytes, multipart, resumed 1 part(s))\n",
+        file.display()
+    );
+    // The test harness of the child process says `running 1 test` first; then cos's own output.
+    assert_eq!(out.strip_prefix("\nrunning 1 test\n"), Some(uploaded.as_str()), "{out}");
+    let said = format!(
+        "cos: target: the emulator at {url}, region ap-guangzhou\n\
+         cos: info: resuming upload {id} of {PHOTOS}/big.bin: 1 of 4 part(s) already on COS\n"
+    );
+    assert_eq!(err, said);
+    assert!(emulator.object_bytes(PHOTOS, "big.bin").unwrap() == data);
     server.shutdown();
 }
 
