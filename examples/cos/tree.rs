@@ -3,6 +3,7 @@
 //! | what | rule |
 //! | --- | --- |
 //! | paths | a file `DIR/a/b.txt` is the object `PREFIX/a/b.txt` (`PREFIX` gets a `/` when it has none); objects whose key ends in `/` (folder markers) are not files |
+//! | clashes | downloading, an object `P` beside objects under `P/` is left out and named (a local `P` cannot be both a file and a directory); the others move |
 //! | filters | a path is selected when it matches an `--include` (or none is given) and no `--exclude`; a glob without `/` matches the file name, one with `/` the whole relative path; `*` and `?` stay within a name, `**` crosses `/` |
 //! | `sync` compares | a file moves when the other side lacks it, the sizes differ, or the sizes are equal and the CRC-64 differ (one HEAD, and the local file read); `put -r` / `get -r` move every selected file |
 //! | `--delete` | deletes from the destination the selected paths the source lacks (never an excluded one) |
