@@ -952,6 +952,11 @@ fn cos_child_process() {
 /// Starts `cos ARGS` as a process (see [`cos_child_process`]) with only `vars` of the `COS_*`
 /// variables, HOME an empty directory, stdin `stdin`.
 fn spawn_cos(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> std::process::Child {
+    cos_command(args, vars, home).spawn().unwrap()
+}
+
+/// The command [`spawn_cos`] starts, stdin null, stdout and stderr piped.
+fn cos_command(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new(std::env::current_exe().unwrap());
     command.args(["--ignored", "--exact", "cli::cos_child_process", "--nocapture", "--test-threads=1", "-q"]);
     for name in Env::NAMES {
@@ -962,7 +967,7 @@ fn spawn_cos(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> st
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    command.spawn().unwrap()
+    command
 }
 
 /// Waits for `child` at most `limit` (killing it after), then its status and stderr.
@@ -1111,6 +1116,37 @@ fn ctrl_c_pauses_a_put_keeps_the_upload_and_exits_130() {
     assert_eq!(o.code, 0, "{o:?}");
     assert!(o.out.contains("multipart, resumed "), "{o:?}");
     assert!(emulator.object_bytes(PHOTOS, "big.bin").unwrap() == data);
+    server.shutdown();
+}
+
+/// Any command but a `put` of a file stops at once on Ctrl-C with 130: here `put -` waiting for
+/// a stdin that never ends, interrupted once its target line shows the handler is installed.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_other_commands_at_once_with_130() {
+    use std::io::BufRead;
+    let emulator = Emulator::new();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let vars = [("COS_EMULATOR_URL", url.as_str())];
+    made(&env_with(&vars), PHOTOS);
+    let home = TempDir::new();
+    let mut command = cos_command(&["-v", "put", "-", &format!("cos://{PHOTOS}/stdin.bin")], &vars, &home.path);
+    let mut child = command.stdin(std::process::Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"some bytes, and no end").unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(line, format!("cos: target: the emulator at {url}, region ap-guangzhou\n"));
+    // SAFETY: kill(2) on the child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let (code, _, _) = finish_child_output(child, Duration::from_secs(30));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!((code, rest.as_str()), (Some(130), ""));
+    drop(stdin);
+    assert!(emulator.pending_uploads(PHOTOS).is_empty() && emulator.object_bytes(PHOTOS, "stdin.bin").is_none());
     server.shutdown();
 }
 
