@@ -1262,6 +1262,17 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
         &[format!("downloaded cos://{PHOTOS}/k/empty -> {g}/empty.out (0 bytes)")],
     );
     assert_eq!(std::fs::read(&empty).unwrap(), b"");
+    // `sync` of these names, twice: the second run finds them equal (the keys round-trip).
+    let u = format!("cos://{PHOTOS}/u");
+    let lines = [
+        format!("uploaded {s}/{odd} -> {u}/{odd} (1 bytes)"),
+        format!("uploaded {s}/a.txt -> {u}/a.txt (5 bytes)"),
+        format!("uploaded {s}/empty -> {u}/empty (0 bytes)"),
+        format!("uploaded {s}/sub/b.txt -> {u}/sub/b.txt (3 bytes)"),
+        "sync: uploaded 4, skipped 0, deleted 0, 9 bytes".to_owned(),
+    ];
+    ok(env, &["sync", &s.to_string(), &u], &lines);
+    ok(env, &["sync", &s.to_string(), &u], &["sync: uploaded 0, skipped 4, deleted 0, 0 bytes".to_owned()]);
 
     // A directory where a file is expected, a file where a directory is.
     let to = format!("cos://{PHOTOS}/x/");
@@ -1333,7 +1344,8 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
 
     // An object `P` and objects under `P/`: `P` cannot be a local file and a directory at once.
     // It is named and left out (whatever order the transfers run in); the others arrive.
-    for k in ["t/f.txt", "t/f.txt/inner", "t/g.txt"] {
+    // A folder marker (`t/m/`, as consoles make) is no file: nothing is downloaded for it.
+    for k in ["t/f.txt", "t/f.txt/inner", "t/g.txt", "t/m/"] {
         emulator_put(env, k, b"12");
     }
     let down = dir.join("down");
@@ -1349,6 +1361,7 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
     );
     fails(env, &["sync", &t, &dn.to_string()], 1, &moved, &why);
     assert_eq!(std::fs::read(down.join("f.txt/inner")).unwrap(), b"12");
+    assert!(!down.join("m").exists());
     // The second run moves nothing and says the same.
     fails(
         env,
