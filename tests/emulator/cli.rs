@@ -1273,6 +1273,15 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
     ];
     ok(env, &["sync", &s.to_string(), &u], &lines);
     ok(env, &["sync", &s.to_string(), &u], &["sync: uploaded 0, skipped 4, deleted 0, 0 bytes".to_owned()]);
+    // Presigned URLs of such a key work without the client, for GET and for PUT.
+    if front.server.is_some() {
+        let o = cos(env, &["signurl", &remote]);
+        let body = ureq::get(o.out.trim_end()).call().unwrap().body_mut().read_to_vec().unwrap();
+        assert_eq!(body, b"x");
+        let o = cos(env, &["signurl", "--method", "PUT", &format!("cos://{PHOTOS}/k/put {odd}")]);
+        ureq::put(o.out.trim_end()).send(&b"via url"[..]).unwrap();
+        assert_eq!(emulator.object_bytes(PHOTOS, &format!("k/put {odd}")), Some(b"via url".to_vec()));
+    }
 
     // A directory where a file is expected, a file where a directory is.
     let to = format!("cos://{PHOTOS}/x/");
