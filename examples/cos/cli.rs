@@ -273,7 +273,7 @@ impl Env {
 pub struct CosPath {
     /// `NAME-APPID`.
     pub bucket: String,
-    /// Everything after the first `/` after the bucket; may be empty.
+    /// Everything after the first `/` after the bucket, less one more leading `/`; may be empty.
     pub key: String,
 }
 
@@ -283,6 +283,12 @@ impl CosPath {
         let rest = arg.strip_prefix("cos://").ok_or_else(|| format!("{arg:?} is not a cos://BUCKET[/KEY] path"))?;
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
         tencent_cos::validate_bucket(bucket).map_err(|e| e.to_string())?;
+        // One leading `/` of a key is dropped, as COS and the library store `/a.txt` as `a.txt`:
+        // `cos://B//a.txt` is `cos://B/a.txt`, and the lines printed name the key that exists.
+        let key = key.strip_prefix('/').unwrap_or(key);
+        if key.starts_with('/') {
+            return Err(format!("{arg:?}: a key cannot start with / (COS drops one leading /, not more)"));
+        }
         Ok(CosPath { bucket: bucket.to_owned(), key: key.to_owned() })
     }
 

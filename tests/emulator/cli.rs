@@ -223,11 +223,19 @@ fn get_into_a_directory_refuses_keys_that_would_escape_it() {
     let dir = TempDir::new();
     let inside = dir.join("inside");
     std::fs::create_dir(&inside).unwrap();
-    for key in ["../escaped.txt", "a/../../escaped.txt", "/etc/escaped.txt"] {
+    for key in ["../escaped.txt", "a/../../escaped.txt"] {
         let o = cos(&env, &["get", &format!("cos://photos-1250000000/{key}"), inside.to_str().unwrap()]);
         assert_eq!((o.code, o.out.as_str()), (1, ""), "{key}: {o:?}");
         assert!(o.err.contains("invalid argument `key`") && o.err.contains("would not stay in the target directory"));
     }
+    // `cos://B//etc/x` is the key `etc/x` (COS drops one leading `/`): inside, and absent here;
+    // the failed download leaves no `etc` directory behind.
+    let o = cos(&env, &["get", "cos://photos-1250000000//etc/escaped.txt", inside.to_str().unwrap()]);
+    assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
+    let o = cos(&env, &["get", "cos://photos-1250000000///etc/escaped.txt", inside.to_str().unwrap()]);
+    let refused = "cos: \"cos://photos-1250000000///etc/escaped.txt\": a key cannot start with / (COS drops one \
+                   leading /, not more) (see `cos get --help`)\n";
+    assert_eq!((o.code, o.err.as_str()), (2, refused));
     assert_eq!(dir.names(), ["inside"]);
     assert!(std::fs::read_dir(&inside).unwrap().next().is_none());
 }
@@ -1282,6 +1290,23 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
         ureq::put(o.out.trim_end()).send(&b"via url"[..]).unwrap();
         assert_eq!(emulator.object_bytes(PHOTOS, &format!("k/put {odd}")), Some(b"via url".to_vec()));
     }
+
+    // A key written with a leading `/` is stored without it, and the line says so.
+    ok(
+        env,
+        &["put", &format!("{s}/a.txt"), &format!("cos://{PHOTOS}//lead")],
+        &[format!("uploaded {s}/a.txt -> cos://{PHOTOS}/lead (5 bytes)")],
+    );
+    assert_eq!(emulator.object_bytes(PHOTOS, "lead"), Some(b"alpha".to_vec()));
+
+    // A failed `get` into a directory removes the directories it made for the key (and LOCAL
+    // itself when the download made it), never one that was there.
+    let nd = dir.join("nd");
+    let o = cos(env, &["get", &format!("cos://{PHOTOS}/no/such/key"), &format!("{}/", nd.display())]);
+    assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
+    assert!(!nd.exists());
+    let o = cos(env, &["get", &format!("cos://{PHOTOS}/no/such/key"), &g.to_string()]);
+    assert!(o.code == 1 && !got.join("no").exists() && got.join("k").is_dir(), "{o:?}");
 
     // A directory where a file is expected, a file where a directory is.
     let to = format!("cos://{PHOTOS}/x/");
