@@ -1376,6 +1376,23 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
     let left: Vec<String> = emulator.object_keys(PHOTOS).into_iter().filter(|k| k.starts_with('s')).collect();
     assert_eq!(left, ["s.txt", "s2/4", "sub/b.txt"]);
 
+    // A key that would leave the directory (`..`) is refused and named; the others arrive.
+    for k in ["t3/../../escaped.txt", "t3/ok.txt"] {
+        emulator_put(env, k, b"12");
+    }
+    let jail = dir.join("jail");
+    let (j, t3) = (jail.display(), format!("cos://{PHOTOS}/t3"));
+    let moved = [
+        format!("downloaded {t3}/ok.txt -> {j}/out/ok.txt (2 bytes)"),
+        "get -r: downloaded 1, skipped 0, deleted 0, 2 bytes".to_owned(),
+    ];
+    let why = format!(
+        "cos: get -r {t3} {j}/out failed: {t3}/../../escaped.txt -> not downloaded: invalid argument `key`: \
+         \"../../escaped.txt\" has a '.' or '..' segment: it would not stay in the target directory\n"
+    );
+    fails(env, &["get", "-r", &t3, &format!("{j}/out")], 1, &moved, &why);
+    assert!(!dir.join("escaped.txt").exists() && !jail.join("escaped.txt").exists());
+
     // An object `P` and objects under `P/`: `P` cannot be a local file and a directory at once.
     // It is named and left out (whatever order the transfers run in); the others arrive.
     // A folder marker (`t/m/`, as consoles make) is no file: nothing is downloaded for it.
