@@ -1270,7 +1270,10 @@ fn hostile(front: &Front, emulator: &Emulator, date: &str) {
         &[format!("downloaded cos://{PHOTOS}/k/empty -> {g}/empty.out (0 bytes)")],
     );
     assert_eq!(std::fs::read(&empty).unwrap(), b"");
-    // `sync` of these names, twice: the second run finds them equal (the keys round-trip).
+    // `sync` of these names, twice: the second run finds them equal (the keys round-trip). A
+    // symbolic link is skipped, not followed.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(src.join("a.txt"), src.join("link.txt")).unwrap();
     let u = format!("cos://{PHOTOS}/u");
     let lines = [
         format!("uploaded {s}/{odd} -> {u}/{odd} (1 bytes)"),
