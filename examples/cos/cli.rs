@@ -123,7 +123,7 @@ pub enum Commands {
     },
     /// Delete an object, or every object under a prefix (-r).
     Rm {
-        /// Every object under KEY as a prefix.
+        /// Every object under KEY/ (never KEY2/... or KEY.txt).
         #[arg(short, long)]
         recursive: bool,
         /// cos://BUCKET/KEY
@@ -163,7 +163,7 @@ pub enum Commands {
         /// LOCAL or cos://BUCKET/KEY
         target: String,
     },
-    /// Count the objects and bytes under a prefix.
+    /// Count the objects and bytes under PREFIX/ (what rm -r would delete).
     Du {
         /// cos://BUCKET[/PREFIX]
         path: String,
@@ -273,7 +273,7 @@ impl Env {
 pub struct CosPath {
     /// `NAME-APPID`.
     pub bucket: String,
-    /// Everything after the first `/` after the bucket; may be empty.
+    /// Everything after the first `/` after the bucket, less one more leading `/`; may be empty.
     pub key: String,
 }
 
@@ -283,6 +283,12 @@ impl CosPath {
         let rest = arg.strip_prefix("cos://").ok_or_else(|| format!("{arg:?} is not a cos://BUCKET[/KEY] path"))?;
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
         tencent_cos::validate_bucket(bucket).map_err(|e| e.to_string())?;
+        // One leading `/` of a key is dropped, as COS and the library store `/a.txt` as `a.txt`:
+        // `cos://B//a.txt` is `cos://B/a.txt`, and the lines printed name the key that exists.
+        let key = key.strip_prefix('/').unwrap_or(key);
+        if key.starts_with('/') {
+            return Err(format!("{arg:?}: a key cannot start with / (COS drops one leading /, not more)"));
+        }
         Ok(CosPath { bucket: bucket.to_owned(), key: key.to_owned() })
     }
 
@@ -294,6 +300,12 @@ impl CosPath {
     /// The key as a "directory" prefix: empty, or ending in `/`.
     pub fn dir_prefix(&self) -> String {
         if self.key.is_empty() || self.key.ends_with('/') { self.key.clone() } else { format!("{}/", self.key) }
+    }
+
+    /// This path as a "directory": `cos://B/P` is `cos://B/P/`, so `rm -r` and `du` take what
+    /// is under `P/` and never `P2/...` or `P.txt`.
+    pub fn as_dir(&self) -> CosPath {
+        CosPath { bucket: self.bucket.clone(), key: self.dir_prefix() }
     }
 }
 
@@ -553,6 +565,11 @@ fn command(parsed: Commands) -> Result<Command, String> {
                 Command::Tree { name: "get -r", direction, options: tree_options(false, false, filters) }
             } else if !filters.include.is_empty() || !filters.exclude.is_empty() {
                 return Err(usage("--include and --exclude are for get -r", "see `cos get --help`"));
+            } else if source.ends_with('/') {
+                return Err(usage(
+                    format!("{source} ends in / (a prefix, not an object)"),
+                    &format!("to download what is under it, `cos get -r {source} {to}`"),
+                ));
             } else if to == "-" {
                 Command::Cat { source: with_key("get", &source)? }
             } else {
@@ -575,7 +592,7 @@ fn command(parsed: Commands) -> Result<Command, String> {
             }
             Command::Cp { source: with_key("cp", &source)?, dest: remote("cp", &dest)? }
         }
-        Commands::Rm { recursive, path } if recursive => Command::Rm { path: remote("rm", &path)?, recursive },
+        Commands::Rm { recursive, path } if recursive => Command::Rm { path: remote("rm", &path)?.as_dir(), recursive },
         Commands::Rm { path, .. } => {
             let checked = remote("rm", &path)?;
             if checked.key.is_empty() {
@@ -607,12 +624,15 @@ fn command(parsed: Commands) -> Result<Command, String> {
                     ));
                 }
             };
+            if expires == 0 {
+                return Err(usage("--expires 0: the URL would be expired when printed", "1 or more seconds"));
+            }
             Command::Signurl { path: with_key("signurl", &path)?, expires, method }
         }
         Commands::Stat { path } => Command::Stat(with_key("stat", &path)?),
         Commands::Hash { target } if target.starts_with("cos://") => Command::HashRemote(with_key("hash", &target)?),
         Commands::Hash { target } => Command::HashLocal(PathBuf::from(target)),
-        Commands::Du { path } => Command::Du(remote("du", &path)?),
+        Commands::Du { path } => Command::Du(remote("du", &path)?.as_dir()),
         Commands::Lsparts { path } => Command::Lsparts(remote("lsparts", &path)?),
         Commands::Completions { .. } => return Err(completions_are_printed()),
         Commands::Abort { older_than, path } => {

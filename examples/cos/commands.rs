@@ -329,14 +329,28 @@ fn get(bucket: &Bucket, source: &CosPath, local: &Path, bars: bool, out: &mut dy
         return Err(Failure::Local(format!("{}: no such directory", parent.display())));
     }
     let bar = Bar::new("get", bars);
-    let (downloaded, path) = if is_directory(local) {
+    let (downloaded, path, made) = if is_directory(local) {
         // Refuses keys that would land outside LOCAL before anything is fetched.
         let path = local_path_for_key(local, &source.key)?;
-        (bucket.download_to_dir(&source.key, local).on_progress(bar.on_progress()).send(), path)
+        // The directories the download makes for the key, deepest first: removed if it fails.
+        let made: Vec<std::path::PathBuf> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        (bucket.download_to_dir(&source.key, local).on_progress(bar.on_progress()).send(), path, made)
     } else {
-        (bucket.download_file(&source.key, local).on_progress(bar.on_progress()).send(), local.to_owned())
+        let sent = bucket.download_file(&source.key, local).on_progress(bar.on_progress()).send();
+        (sent, local.to_owned(), Vec::new())
     };
     bar.clear();
+    if downloaded.is_err() {
+        for dir in &made {
+            // Only while empty: whatever else lands there is left alone.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
     let downloaded = downloaded.map_err(|e| explain_bodiless(bucket, &source.key, e))?;
     writeln!(out, "downloaded {source} -> {} ({} bytes)", path.display(), downloaded.size)?;
     Ok(())

@@ -3,6 +3,8 @@
 //! | what | rule |
 //! | --- | --- |
 //! | paths | a file `DIR/a/b.txt` is the object `PREFIX/a/b.txt` (`PREFIX` gets a `/` when it has none); objects whose key ends in `/` (folder markers) are not files |
+//! | unsafe keys | downloading, a key whose path under the prefix would leave the directory (`..`, `.`, an empty segment, `\`) is refused and named (`transfer::local_path_for_key`); the others move |
+//! | clashes | downloading, an object `P` beside objects under `P/` is left out and named (a local `P` cannot be both a file and a directory); the others move |
 //! | filters | a path is selected when it matches an `--include` (or none is given) and no `--exclude`; a glob without `/` matches the file name, one with `/` the whole relative path; `*` and `?` stay within a name, `**` crosses `/` |
 //! | `sync` compares | a file moves when the other side lacks it, the sizes differ, or the sizes are equal and the CRC-64 differ (one HEAD, and the local file read); `put -r` / `get -r` move every selected file |
 //! | `--delete` | deletes from the destination the selected paths the source lacks (never an excluded one) |
@@ -16,8 +18,9 @@ use std::sync::Mutex;
 
 use tencent_cos::Bucket;
 use tencent_cos::api::MAX_DELETE_OBJECTS;
+use tencent_cos::transfer::local_path_for_key;
 
-use super::cli::{CosPath, Direction, TreeOptions};
+use super::cli::{Direction, TreeOptions};
 use super::commands::Failure;
 use super::target::Connection;
 
@@ -123,13 +126,49 @@ pub fn run(
     };
     let bucket = connection.client.bucket(remote.bucket.clone());
     let prefix = remote.dir_prefix();
-    let remote_root = CosPath { bucket: remote.bucket.clone(), key: prefix.clone() };
+    // `cos://B/PREFIX/path`, also at the bucket's root (an empty prefix).
+    let remote_path = |relative: &str| format!("cos://{}/{prefix}{relative}", remote.bucket);
+    if local.is_file() {
+        let hint = match (name, up) {
+            ("sync", _) => "sync takes a directory",
+            (_, true) => "without -r, put uploads one file",
+            (_, false) => "without -r, get downloads one object",
+        };
+        return Err(Failure::Local(format!("{}: a file, not a directory ({hint})", local.display())));
+    }
     let local_side = if up || local.exists() { local_files(local)? } else { BTreeMap::new() };
     let remote_side = remote_files(&bucket, &prefix)?;
     let (source, target) = if up { (&local_side, &remote_side) } else { (&remote_side, &local_side) };
-    let work: Vec<(&String, u64)> =
-        source.iter().filter(|(path, _)| selected(options, path)).map(|(p, s)| (p, *s)).collect();
     let local_path = |relative: &str| -> PathBuf { relative.split('/').fold(local.to_owned(), |p, part| p.join(part)) };
+    let mut work: Vec<(&String, u64)> =
+        source.iter().filter(|(path, _)| selected(options, path)).map(|(p, s)| (p, *s)).collect();
+    // Downloading, a key that would not stay in the directory (`..`, `a//b`, `\`) is refused by
+    // `local_path_for_key`; an object `P` and objects under `P/` cannot all be local files (`P`
+    // would be a file and a directory): `P` is left out. Both are named, whatever order the
+    // transfers run in.
+    let mut refused = Vec::new();
+    if !up {
+        work.retain(|&(relative, _)| match local_path_for_key(local, relative) {
+            Ok(_) => true,
+            Err(e) => {
+                refused.push(format!("{} -> not downloaded: {e}", remote_path(relative)));
+                false
+            }
+        });
+        work.retain(|&(relative, _)| {
+            let dir = format!("{relative}/");
+            let Some((inner, _)) = source.range(dir.clone()..).next().filter(|(k, _)| k.starts_with(&dir)) else {
+                return true;
+            };
+            let file = local_path(relative).display().to_string();
+            refused.push(format!(
+                "{} -> {file}: not downloaded, {file} is the directory of {}",
+                remote_path(relative),
+                remote_path(inner)
+            ));
+            false
+        });
+    }
 
     let queue = Mutex::new(work.iter());
     let results: Mutex<Vec<(String, Result<Outcome, Failure>)>> = Mutex::new(Vec::new());
@@ -162,13 +201,13 @@ pub fn run(
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let (mut moved, mut skipped, mut bytes, mut failed) = (0usize, 0usize, 0u64, Vec::new());
+    let (mut moved, mut skipped, mut bytes, mut failed) = (0usize, 0usize, 0u64, refused);
     let verb = if up { "uploaded" } else { "downloaded" };
     for (relative, outcome) in results {
         let (from, to) = if up {
-            (local_path(&relative).display().to_string(), format!("{remote_root}{relative}"))
+            (local_path(&relative).display().to_string(), remote_path(&relative))
         } else {
-            (format!("{remote_root}{relative}"), local_path(&relative).display().to_string())
+            (remote_path(&relative), local_path(&relative).display().to_string())
         };
         match outcome {
             Ok(Outcome::Moved(size)) => {
@@ -177,7 +216,7 @@ pub fn run(
                 bytes += size;
             }
             Ok(Outcome::Skipped) => skipped += 1,
-            Err(e) => failed.push(format!("{from}: {e}")),
+            Err(e) => failed.push(format!("{from} -> {to}: {e}")),
         }
     }
 

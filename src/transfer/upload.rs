@@ -527,6 +527,13 @@ fn slice_upload(
         }
     };
     let resumed = uploaded.len() as u32;
+    if resumed > 0 {
+        log::info!(
+            "resuming upload {upload_id} of {}/{key}: {resumed} of {} part(s) already on COS",
+            bucket.name(),
+            parts.len()
+        );
+    }
     task.set_state(crate::transfer::task::TaskState::Uploading);
     task.progress.resume_from(uploaded.iter().map(|p| p.len).sum());
 

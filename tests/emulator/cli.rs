@@ -223,11 +223,19 @@ fn get_into_a_directory_refuses_keys_that_would_escape_it() {
     let dir = TempDir::new();
     let inside = dir.join("inside");
     std::fs::create_dir(&inside).unwrap();
-    for key in ["../escaped.txt", "a/../../escaped.txt", "/etc/escaped.txt"] {
+    for key in ["../escaped.txt", "a/../../escaped.txt"] {
         let o = cos(&env, &["get", &format!("cos://photos-1250000000/{key}"), inside.to_str().unwrap()]);
         assert_eq!((o.code, o.out.as_str()), (1, ""), "{key}: {o:?}");
         assert!(o.err.contains("invalid argument `key`") && o.err.contains("would not stay in the target directory"));
     }
+    // `cos://B//etc/x` is the key `etc/x` (COS drops one leading `/`): inside, and absent here;
+    // the failed download leaves no `etc` directory behind.
+    let o = cos(&env, &["get", "cos://photos-1250000000//etc/escaped.txt", inside.to_str().unwrap()]);
+    assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
+    let o = cos(&env, &["get", "cos://photos-1250000000///etc/escaped.txt", inside.to_str().unwrap()]);
+    let refused = "cos: \"cos://photos-1250000000///etc/escaped.txt\": a key cannot start with / (COS drops one \
+                   leading /, not more) (see `cos get --help`)\n";
+    assert_eq!((o.code, o.err.as_str()), (2, refused));
     assert_eq!(dir.names(), ["inside"]);
     assert!(std::fs::read_dir(&inside).unwrap().next().is_none());
 }
@@ -725,7 +733,7 @@ fn signurl_stat_hash_du_ls_json(front: &Front, date: &str) {
     assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
 
     ok(env, &["du", &format!("cos://{PHOTOS}/d/")], &[format!("11 bytes in 2 object(s) under cos://{PHOTOS}/d/")]);
-    ok(env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none")]);
+    ok(env, &["du", &format!("cos://{PHOTOS}/none")], &[format!("0 bytes in 0 object(s) under cos://{PHOTOS}/none/")]);
 
     let etag = "\\\"25f9e794323b453885f5181f1b624d0b\\\"";
     ok(env, &["ls", "--json"], &[format!(r#"{{"creation_date":"{date}","name":"{PHOTOS}","region":"ap-guangzhou"}}"#)]);
@@ -952,6 +960,11 @@ fn cos_child_process() {
 /// Starts `cos ARGS` as a process (see [`cos_child_process`]) with only `vars` of the `COS_*`
 /// variables, HOME an empty directory, stdin `stdin`.
 fn spawn_cos(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> std::process::Child {
+    cos_command(args, vars, home).spawn().unwrap()
+}
+
+/// The command [`spawn_cos`] starts, stdin null, stdout and stderr piped.
+fn cos_command(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new(std::env::current_exe().unwrap());
     command.args(["--ignored", "--exact", "cli::cos_child_process", "--nocapture", "--test-threads=1", "-q"]);
     for name in Env::NAMES {
@@ -962,11 +975,17 @@ fn spawn_cos(args: &[&str], vars: &[(&str, &str)], home: &std::path::Path) -> st
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    command.spawn().unwrap()
+    command
 }
 
 /// Waits for `child` at most `limit` (killing it after), then its status and stderr.
-fn finish_child(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String) {
+fn finish_child(child: std::process::Child, limit: Duration) -> (Option<i32>, String) {
+    let (code, _, err) = finish_child_output(child, limit);
+    (code, err)
+}
+
+/// [`finish_child`], with stdout too: status, stdout, stderr.
+fn finish_child_output(mut child: std::process::Child, limit: Duration) -> (Option<i32>, String, String) {
     let start = std::time::Instant::now();
     while child.try_wait().unwrap().is_none() {
         if start.elapsed() > limit {
@@ -977,7 +996,7 @@ fn finish_child(mut child: std::process::Child, limit: Duration) -> (Option<i32>
         std::thread::sleep(Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
-    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 #[test]
@@ -1005,6 +1024,44 @@ fn vv_shows_each_request_on_stderr_and_no_secret() {
     let (code, err) = finish_child(spawn_cos(&["-v", "ls"], &keys, &home.path), Duration::from_secs(60));
     assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("cos: debug:"), "{err}");
+    server.shutdown();
+}
+
+/// A real `cos -v put` process whose stderr is a pipe: no bar is drawn, stdout has the one
+/// result line, and stderr has the target and the library's info line for the resume, nothing
+/// else.
+#[test]
+fn no_bar_when_stderr_is_not_a_terminal_and_v_shows_the_resume() {
+    let emulator = Emulator::new();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let vars = [("COS_EMULATOR_URL", url.as_str())];
+    let env = env_with(&vars);
+    made(&env, PHOTOS);
+    let dir = TempDir::new();
+    let data = pattern(3 * MIB + 7, 12);
+    let file = dir.join("big.bin");
+    std::fs::write(&file, &data).unwrap();
+    // An earlier, interrupted upload of the same file left part 1 (1 MiB).
+    let connection = cos::target::connect(&env).unwrap_or_else(|e| panic!("{e}"));
+    let photos = connection.client.bucket(PHOTOS);
+    let id = photos.multipart_init("big.bin").send().unwrap().upload_id;
+    photos.multipart_upload("big.bin", &id, 1, data[..MIB].to_vec()).send().unwrap();
+    let args = ["-v", "put", file.to_str().unwrap(), "cos://photos-1250000000/big.bin"];
+    let (code, out, err) = finish_child_output(spawn_cos(&args, &vars, &dir.path), Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{err}");
+    let uploaded = format!(
+        "uploaded {} -> cos://{PHOTOS}/big.bin (3145735 bytes, multipart, resumed 1 part(s))\n",
+        file.display()
+    );
+    // The test harness of the child process says `running 1 test` first; then cos's own output.
+    assert_eq!(out.strip_prefix("\nrunning 1 test\n"), Some(uploaded.as_str()), "{out}");
+    let said = format!(
+        "cos: target: the emulator at {url}, region ap-guangzhou\n\
+         cos: info: resuming upload {id} of {PHOTOS}/big.bin: 1 of 4 part(s) already on COS\n"
+    );
+    assert_eq!(err, said);
+    assert!(emulator.object_bytes(PHOTOS, "big.bin").unwrap() == data);
     server.shutdown();
 }
 
@@ -1070,6 +1127,37 @@ fn ctrl_c_pauses_a_put_keeps_the_upload_and_exits_130() {
     server.shutdown();
 }
 
+/// Any command but a `put` of a file stops at once on Ctrl-C with 130: here `put -` waiting for
+/// a stdin that never ends, interrupted once its target line shows the handler is installed.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_other_commands_at_once_with_130() {
+    use std::io::BufRead;
+    let emulator = Emulator::new();
+    let server = emulator.serve("127.0.0.1:0").unwrap();
+    let url = server.url();
+    let vars = [("COS_EMULATOR_URL", url.as_str())];
+    made(&env_with(&vars), PHOTOS);
+    let home = TempDir::new();
+    let mut command = cos_command(&["-v", "put", "-", &format!("cos://{PHOTOS}/stdin.bin")], &vars, &home.path);
+    let mut child = command.stdin(std::process::Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"some bytes, and no end").unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(line, format!("cos: target: the emulator at {url}, region ap-guangzhou\n"));
+    // SAFETY: kill(2) on the child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let (code, _, _) = finish_child_output(child, Duration::from_secs(30));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!((code, rest.as_str()), (Some(130), ""));
+    drop(stdin);
+    assert!(emulator.pending_uploads(PHOTOS).is_empty() && emulator.object_bytes(PHOTOS, "stdin.bin").is_none());
+    server.shutdown();
+}
+
 #[test]
 fn coscli_yaml_is_read_when_no_variable_is_set_and_the_environment_wins() {
     let home = TempDir::new();
@@ -1099,4 +1187,241 @@ fn coscli_yaml_is_read_when_no_variable_is_set_and_the_environment_wins() {
     let mut env = env_with(&[]);
     env.home = Some(home.path.clone());
     assert!(cos::target::coscli_config(&env).is_none());
+}
+
+/// What a user types that the happy paths do not: a bucket's root with and without `/`, keys
+/// with spaces, `+`, `%` and non-ASCII letters, an empty file, a directory where a file is
+/// expected and the other way round, a prefix that is also the start of other keys, and a
+/// download where an object `P` and objects under `P/` both exist.
+#[test]
+fn hostile_paths_keys_and_shapes() {
+    for http in [false, true] {
+        let (emulator, date) = still_emulator();
+        let front = Front::new(&emulator, http);
+        hostile(&front, &emulator, &date);
+        front.shutdown();
+    }
+}
+
+/// Runs `args`, expecting `code`, exactly `out` on stdout and `err` on stderr.
+#[track_caller]
+fn fails(env: &Env, args: &[&str], code: u8, out: &[String], err: &str) {
+    let o = cos(env, args);
+    let expected: String = out.iter().map(|l| format!("{l}\n")).collect();
+    assert_eq!((o.code, o.out.as_str(), o.err.as_str()), (code, expected.as_str(), err), "{args:?}");
+}
+
+fn hostile(front: &Front, emulator: &Emulator, date: &str) {
+    let env = &front.env;
+    made(env, PHOTOS);
+    let dir = TempDir::new();
+    let (src, d) = (dir.join("src"), dir.path.display().to_string());
+    write_tree(&src, &[("a.txt", b"alpha"), ("sub/b.txt", b"bee")]);
+    let s = src.display();
+
+    // A bucket's root, written `cos://B` or `cos://B/`: keys start right after the bucket.
+    for root in [format!("cos://{PHOTOS}"), format!("cos://{PHOTOS}/")] {
+        let lines = [
+            format!("uploaded {s}/a.txt -> cos://{PHOTOS}/a.txt (5 bytes)"),
+            format!("uploaded {s}/sub/b.txt -> cos://{PHOTOS}/sub/b.txt (3 bytes)"),
+            "put -r: uploaded 2, skipped 0, deleted 0, 8 bytes".to_owned(),
+        ];
+        ok(env, &["put", "-r", &s.to_string(), &root], &lines);
+        ok(env, &["sync", &s.to_string(), &root], &["sync: uploaded 0, skipped 2, deleted 0, 0 bytes".to_owned()]);
+    }
+    let root_copy = dir.join("root-copy");
+    let lines = [
+        format!("downloaded cos://{PHOTOS}/a.txt -> {d}/root-copy/a.txt (5 bytes)"),
+        format!("downloaded cos://{PHOTOS}/sub/b.txt -> {d}/root-copy/sub/b.txt (3 bytes)"),
+        "sync: downloaded 2, skipped 0, deleted 0, 8 bytes".to_owned(),
+    ];
+    ok(env, &["sync", &format!("cos://{PHOTOS}"), root_copy.to_str().unwrap()], &lines);
+    assert_eq!(std::fs::read(root_copy.join("sub/b.txt")).unwrap(), b"bee");
+
+    // Spaces, `+`, `%20` (never decoded) and `ü` in a name, and an empty file.
+    let odd = "a b+c%20\u{fc}.txt";
+    write_tree(&src, &[(odd, b"x"), ("empty", b"")]);
+    let key = format!("k/{odd}");
+    let remote = format!("cos://{PHOTOS}/{key}");
+    ok(
+        env,
+        &["put", &format!("{s}/{odd}"), &format!("cos://{PHOTOS}/k/")],
+        &[format!("uploaded {s}/{odd} -> {remote} (1 bytes)")],
+    );
+    ok(
+        env,
+        &["put", &format!("{s}/empty"), &format!("cos://{PHOTOS}/k/")],
+        &[format!("uploaded {s}/empty -> cos://{PHOTOS}/k/empty (0 bytes)")],
+    );
+    let listed = [object_line(1, date, &key), object_line(0, date, "k/empty")];
+    ok(env, &["ls", &format!("cos://{PHOTOS}/k/")], &listed);
+    assert_eq!(cos_raw(env, &["cat", &remote], b""), (0, b"x".to_vec(), String::new()));
+    let hashed = format!("crc64 727031140999736901  md5 9dd4e461268c8034f5c8564e155c67a6  {remote}");
+    ok(env, &["hash", &remote], &[hashed]);
+    let got = dir.join("got");
+    std::fs::create_dir(&got).unwrap();
+    let g = got.display();
+    ok(env, &["get", &remote, &g.to_string()], &[format!("downloaded {remote} -> {g}/k/{odd} (1 bytes)")]);
+    assert_eq!(std::fs::read(got.join("k").join(odd)).unwrap(), b"x");
+    let empty = got.join("empty.out");
+    ok(
+        env,
+        &["get", &format!("cos://{PHOTOS}/k/empty"), empty.to_str().unwrap()],
+        &[format!("downloaded cos://{PHOTOS}/k/empty -> {g}/empty.out (0 bytes)")],
+    );
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+    // `sync` of these names, twice: the second run finds them equal (the keys round-trip). A
+    // symbolic link is skipped, not followed.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(src.join("a.txt"), src.join("link.txt")).unwrap();
+    let u = format!("cos://{PHOTOS}/u");
+    let lines = [
+        format!("uploaded {s}/{odd} -> {u}/{odd} (1 bytes)"),
+        format!("uploaded {s}/a.txt -> {u}/a.txt (5 bytes)"),
+        format!("uploaded {s}/empty -> {u}/empty (0 bytes)"),
+        format!("uploaded {s}/sub/b.txt -> {u}/sub/b.txt (3 bytes)"),
+        "sync: uploaded 4, skipped 0, deleted 0, 9 bytes".to_owned(),
+    ];
+    ok(env, &["sync", &s.to_string(), &u], &lines);
+    ok(env, &["sync", &s.to_string(), &u], &["sync: uploaded 0, skipped 4, deleted 0, 0 bytes".to_owned()]);
+    // Presigned URLs of such a key work without the client, for GET and for PUT.
+    if front.server.is_some() {
+        let o = cos(env, &["signurl", &remote]);
+        let body = ureq::get(o.out.trim_end()).call().unwrap().body_mut().read_to_vec().unwrap();
+        assert_eq!(body, b"x");
+        let o = cos(env, &["signurl", "--method", "PUT", &format!("cos://{PHOTOS}/k/put {odd}")]);
+        ureq::put(o.out.trim_end()).send(&b"via url"[..]).unwrap();
+        assert_eq!(emulator.object_bytes(PHOTOS, &format!("k/put {odd}")), Some(b"via url".to_vec()));
+    }
+
+    // A key written with a leading `/` is stored without it, and the line says so.
+    ok(
+        env,
+        &["put", &format!("{s}/a.txt"), &format!("cos://{PHOTOS}//lead")],
+        &[format!("uploaded {s}/a.txt -> cos://{PHOTOS}/lead (5 bytes)")],
+    );
+    assert_eq!(emulator.object_bytes(PHOTOS, "lead"), Some(b"alpha".to_vec()));
+
+    // A failed `get` into a directory removes the directories it made for the key (and LOCAL
+    // itself when the download made it), never one that was there.
+    let nd = dir.join("nd");
+    let o = cos(env, &["get", &format!("cos://{PHOTOS}/no/such/key"), &format!("{}/", nd.display())]);
+    assert!(o.code == 1 && o.err.contains("404 NoSuchKey"), "{o:?}");
+    assert!(!nd.exists());
+    let o = cos(env, &["get", &format!("cos://{PHOTOS}/no/such/key"), &g.to_string()]);
+    assert!(o.code == 1 && !got.join("no").exists() && got.join("k").is_dir(), "{o:?}");
+
+    // A directory where a file is expected, a file where a directory is.
+    let to = format!("cos://{PHOTOS}/x/");
+    fails(
+        env,
+        &["put", &s.to_string(), &to],
+        1,
+        &[],
+        &format!("cos: put {s} {to} failed: {s} is a directory; put -r uploads a directory\n"),
+    );
+    fails(
+        env,
+        &["put", "-r", &format!("{s}/a.txt"), &to],
+        1,
+        &[],
+        &format!(
+            "cos: put -r {s}/a.txt {to} failed: {s}/a.txt: a file, not a directory (without -r, put uploads one file)\n"
+        ),
+    );
+    let file = empty.display();
+    fails(
+        env,
+        &["get", "-r", &format!("cos://{PHOTOS}/k/"), &file.to_string()],
+        1,
+        &[],
+        &format!(
+            "cos: get -r cos://{PHOTOS}/k/ {file} failed: {file}: a file, not a directory (without -r, get downloads \
+         one object)\n"
+        ),
+    );
+    fails(
+        env,
+        &["sync", &format!("{s}/a.txt"), &to],
+        1,
+        &[],
+        &format!("cos: sync {s}/a.txt {to} failed: {s}/a.txt: a file, not a directory (sync takes a directory)\n"),
+    );
+    fails(
+        env,
+        &["get", &format!("cos://{PHOTOS}/k/"), "out"],
+        2,
+        &[],
+        &format!(
+            "cos: cos://{PHOTOS}/k/ ends in / (a prefix, not an object) (to download what is under it, `cos get -r \
+         cos://{PHOTOS}/k/ out`)\n"
+        ),
+    );
+    fails(
+        env,
+        &["signurl", "--expires", "0", &remote],
+        2,
+        &[],
+        "cos: --expires 0: the URL would be expired when printed (1 or more seconds)\n",
+    );
+
+    // `rm -r` and `du` of `cos://B/s` take what is under `s/`, never `s2/...` or `s.txt`.
+    for k in ["s/1", "s/2/3", "s2/4", "s.txt"] {
+        emulator_put(env, k, b"12");
+    }
+    ok(env, &["du", &format!("cos://{PHOTOS}/s")], &[format!("4 bytes in 2 object(s) under cos://{PHOTOS}/s/")]);
+    let deleted = [
+        format!("deleted cos://{PHOTOS}/s/1"),
+        format!("deleted cos://{PHOTOS}/s/2/3"),
+        format!("deleted 2 object(s) under cos://{PHOTOS}/s/"),
+    ];
+    ok(env, &["rm", "-r", &format!("cos://{PHOTOS}/s")], &deleted);
+    let left: Vec<String> = emulator.object_keys(PHOTOS).into_iter().filter(|k| k.starts_with('s')).collect();
+    assert_eq!(left, ["s.txt", "s2/4", "sub/b.txt"]);
+
+    // A key that would leave the directory (`..`) is refused and named; the others arrive.
+    for k in ["t3/../../escaped.txt", "t3/ok.txt"] {
+        emulator_put(env, k, b"12");
+    }
+    let jail = dir.join("jail");
+    let (j, t3) = (jail.display(), format!("cos://{PHOTOS}/t3"));
+    let moved = [
+        format!("downloaded {t3}/ok.txt -> {j}/out/ok.txt (2 bytes)"),
+        "get -r: downloaded 1, skipped 0, deleted 0, 2 bytes".to_owned(),
+    ];
+    let why = format!(
+        "cos: get -r {t3} {j}/out failed: {t3}/../../escaped.txt -> not downloaded: invalid argument `key`: \
+         \"../../escaped.txt\" has a '.' or '..' segment: it would not stay in the target directory\n"
+    );
+    fails(env, &["get", "-r", &t3, &format!("{j}/out")], 1, &moved, &why);
+    assert!(!dir.join("escaped.txt").exists() && !jail.join("escaped.txt").exists());
+
+    // An object `P` and objects under `P/`: `P` cannot be a local file and a directory at once.
+    // It is named and left out (whatever order the transfers run in); the others arrive.
+    // A folder marker (`t/m/`, as consoles make) is no file: nothing is downloaded for it.
+    for k in ["t/f.txt", "t/f.txt/inner", "t/g.txt", "t/m/"] {
+        emulator_put(env, k, b"12");
+    }
+    let down = dir.join("down");
+    let (dn, t) = (down.display(), format!("cos://{PHOTOS}/t"));
+    let moved = [
+        format!("downloaded {t}/f.txt/inner -> {dn}/f.txt/inner (2 bytes)"),
+        format!("downloaded {t}/g.txt -> {dn}/g.txt (2 bytes)"),
+        "sync: downloaded 2, skipped 0, deleted 0, 4 bytes".to_owned(),
+    ];
+    let why = format!(
+        "cos: sync {t} {dn} failed: {t}/f.txt -> {dn}/f.txt: not downloaded, {dn}/f.txt is the directory of \
+         {t}/f.txt/inner\n"
+    );
+    fails(env, &["sync", &t, &dn.to_string()], 1, &moved, &why);
+    assert_eq!(std::fs::read(down.join("f.txt/inner")).unwrap(), b"12");
+    assert!(!down.join("m").exists());
+    // The second run moves nothing and says the same.
+    fails(
+        env,
+        &["sync", &t, &dn.to_string()],
+        1,
+        &["sync: downloaded 0, skipped 2, deleted 0, 0 bytes".to_owned()],
+        &why,
+    );
 }

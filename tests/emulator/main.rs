@@ -6,6 +6,7 @@ mod support;
 
 mod capability;
 mod cli;
+mod cli_first_program;
 mod emulator_acl_cors;
 mod emulator_auth;
 mod emulator_bucket_configs;
