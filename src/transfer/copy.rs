@@ -423,8 +423,15 @@ fn slice_copy(
 
     let part_size =
         part_size_for(info.size, opts.copy_chunk_size.unwrap_or(config.copy_chunk_size), config.max_part_number);
-    let todo: Vec<PlannedPart> =
-        plan(info.size, part_size).into_iter().filter(|p| !copied.iter().any(|c| c.number == p.number)).collect();
+    let planned = plan(info.size, part_size);
+    if resumed > 0 {
+        log::info!(
+            "resuming copy {upload_id} of {}/{key}: {resumed} of {} part(s) already copied",
+            bucket.name(),
+            planned.len()
+        );
+    }
+    let todo: Vec<PlannedPart> = planned.into_iter().filter(|p| !copied.iter().any(|c| c.number == p.number)).collect();
     let work: PartWork<PlannedPart, CopiedPart> = {
         let (bucket, key, upload_id) = (bucket.clone(), key.to_owned(), upload_id.clone());
         let (copy_source, etag) = (source.copy_source.clone(), info.etag.clone());

@@ -1,37 +1,19 @@
 //! The library logs through the `log` facade: each request at debug (method, URL, status,
 //! duration, request id, attempt), a retry at info, and never a secret.
 
-use crate::support::common;
+use crate::support::{common, log_capture};
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use common::{Canned, ScriptedTransport};
 use tencent_cos::{Client, Credentials, RetryPolicy};
-
-static RECORDS: Mutex<Vec<(log::Level, String)>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if record.target().starts_with("tencent_cos") {
-            RECORDS.lock().unwrap().push((record.level(), record.args().to_string()));
-        }
-    }
-    fn flush(&self) {}
-}
 
 const SECRET_KEY: &str = "SECRETKEYf00dface";
 const TOKEN: &str = "TOKENdeadbeef";
 
 #[test]
 fn requests_and_retries_are_logged_without_secrets() {
-    log::set_logger(&Capture).unwrap();
-    log::set_max_level(log::LevelFilter::Debug);
+    log_capture::install();
     let transport = ScriptedTransport::new();
     // Every canned answer carries `x-cos-request-id: req-1`.
     transport.answer(Canned::new(503, ""));
@@ -48,7 +30,7 @@ fn requests_and_retries_are_logged_without_secrets() {
         .build()
         .unwrap();
     client.bucket("examplebucket-1250000000").put_object("a b.txt").body("hi").send().unwrap();
-    let records = RECORDS.lock().unwrap().clone();
+    let records = log_capture::records();
     let url = "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com/a%20b.txt";
     let lines: Vec<(log::Level, String)> =
         records.iter().map(|(level, text)| (*level, text.split(" in ").next().unwrap().to_owned())).collect();

@@ -6,6 +6,7 @@
 
 pub mod common;
 pub mod fuzz_shared;
+pub mod log_capture;
 pub mod object_common;
 pub mod parts_cos;
 pub mod shared_fixtures;

@@ -1,7 +1,7 @@
 //! Regression tests of the task controls under ordinary timing, against the in-process
 //! emulator: restart from a pausing task, one worker per task, wait after a panic, exact
 //! progress across restart.
-use crate::support::transfer_support;
+use crate::support::{log_capture, transfer_support};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -220,6 +220,7 @@ fn cancel_after_a_failed_part_aborts_the_kept_upload() {
 
 #[test]
 fn a_failed_copy_part_keeps_the_upload_and_restart_copies_only_that_part() {
+    log_capture::install();
     let setup = Setup::new(Front::InProcess);
     let (client, spy) = setup.spied_client(|b| no_retries(b).copy_slice_size(MIB as u64).copy_chunk_size(MIB as u64));
     let data = pattern(12 * MIB, 24);
@@ -241,6 +242,8 @@ fn a_failed_copy_part_keeps_the_upload_and_restart_copies_only_that_part() {
     assert!(sent.iter().enumerate().all(|(i, n)| i == 6 || *n == 1), "every other part once: {sent:?}");
     assert_eq!(spy.count("HEAD", "src.bin"), 2, "the source is read again after an error");
     assert!(setup.pending_uploads().is_empty());
+    let resumed = format!("resuming copy {} of {BUCKET}/dst.bin: 11 of 12 part(s) already copied", kept[0]);
+    assert!(log_capture::records().contains(&(log::Level::Info, resumed.clone())), "no log line {resumed:?}");
 
     // And cancel after a failure aborts the kept upload.
     spy.set_refuse(|s| s.part_number == Some(2));
