@@ -100,12 +100,12 @@
 //!
 //! | State | `pause()` | `restart()` | `cancel()` | `wait()` |
 //! |---|---|---|---|---|
-//! | Waiting | Paused at once | nothing (`Ok`) | Canceled at once | blocks |
-//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload, copy and download part requests and every part's retry backoff stop (a download's body stops between two 128 KiB reads); aborts the upload; Canceled | blocks |
-//! | Paused | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones | aborts the kept upload; Canceled | blocks until restarted and finished, or cancelled |
-//! | Error | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Canceled | returns the error |
+//! | Waiting | Paused at once | nothing (`Ok`) | Cancelled at once | blocks |
+//! | Checking / Uploading | parts in flight finish, then Paused | withdraws a pending pause: the run goes on (`Ok`) | upload, copy and download part requests and every part's retry backoff stop (a download's body stops between two 128 KiB reads); aborts the upload; Cancelled | blocks |
+//! | Paused | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones | aborts the kept upload; Cancelled | blocks until restarted and finished, or cancelled |
+//! | Error | nothing | Waiting again, resuming what it kept: an upload or copy lists its kept upload's parts and sends only the missing ones (a copy reads its source again first) | aborts the kept upload; Cancelled | returns the error |
 //! | Success | nothing | `Err(InvalidState)` | nothing | returns the output |
-//! | Canceled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`](crate::Error::Cancelled) |
+//! | Cancelled | nothing | `Err(InvalidState)` | nothing | returns [`Error::Cancelled`](crate::Error::Cancelled) |
 //!
 //! What a multipart upload or copy leaves on the server:
 //!
@@ -115,7 +115,7 @@
 //! | Paused | kept; `restart` resumes it, `cancel` aborts it |
 //! | Error after a part failed (retries exhausted) | kept; `restart` resumes it, a later `slice_upload_file` of the same file (another client or process) resumes it too, `cancel` aborts it |
 //! | Error in Complete, or a copy whose source changed | aborted |
-//! | Canceled | aborted |
+//! | Cancelled | aborted |
 //!
 //! An upload kept by a task nobody restarts or cancels stays until aborted:
 //! [`Bucket::abort_incomplete_uploads`](crate::Bucket::abort_incomplete_uploads) or a COS

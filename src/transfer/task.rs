@@ -25,10 +25,9 @@ pub enum TaskState {
     Uploading,
     /// Paused: nothing new starts; a multipart upload stays on the server for `restart`.
     Paused,
-    /// Cancelled: the multipart upload was aborted. Spelled `Canceled` because it is the JS
-    /// SDK's state name (`canceled`); everywhere else the crate writes Cancelled
-    /// ([`Error::Cancelled`]).
-    Canceled,
+    /// Cancelled: the multipart upload was aborted ([`Error::Cancelled`] from `wait`). The JS
+    /// SDK's name for it, `canceled`, is [`TaskState::as_str`]'s.
+    Cancelled,
     /// Failed. A multipart upload or copy whose part failed keeps its upload on the server:
     /// `restart` lists its parts and sends only the ones missing, `cancel` aborts it.
     Error,
@@ -37,9 +36,28 @@ pub enum TaskState {
 }
 
 impl TaskState {
-    /// True for `Success`, `Error` and `Canceled`.
+    /// True for `Success`, `Error` and `Cancelled`.
     pub fn is_finished(self) -> bool {
-        matches!(self, TaskState::Success | TaskState::Error | TaskState::Canceled)
+        matches!(self, TaskState::Success | TaskState::Error | TaskState::Cancelled)
+    }
+
+    /// The JS SDK's name of the state, as its task list shows it.
+    ///
+    /// ```
+    /// use tencent_cos::transfer::TaskState;
+    /// assert_eq!(TaskState::Cancelled.as_str(), "canceled");
+    /// assert_eq!(TaskState::Uploading.as_str(), "uploading");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Waiting => "waiting",
+            TaskState::Checking => "checking",
+            TaskState::Uploading => "uploading",
+            TaskState::Paused => "paused",
+            TaskState::Cancelled => "canceled",
+            TaskState::Error => "error",
+            TaskState::Success => "success",
+        }
     }
 }
 
@@ -342,7 +360,7 @@ impl TaskCore {
     fn finish_locked(&self, state: &mut TaskState, result: Result<TransferOutput>) {
         let next = match &result {
             Ok(_) => TaskState::Success,
-            Err(Error::Cancelled) => TaskState::Canceled,
+            Err(Error::Cancelled) => TaskState::Cancelled,
             Err(e) => {
                 *self.error_text.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
                 TaskState::Error
@@ -370,13 +388,13 @@ impl TaskCore {
         }
     }
 
-    /// From Waiting, Paused or Error: Canceled at once (aborting a kept multipart upload).
+    /// From Waiting, Paused or Error: Cancelled at once (aborting a kept multipart upload).
     /// From Checking or Uploading: the runner stops, in-flight requests are cancelled, and the
-    /// task ends Canceled. Finished tasks: nothing.
+    /// task ends Cancelled. Finished tasks: nothing.
     pub(crate) fn cancel(self: &Arc<Self>, client: &Client) {
         let mut state = self.lock_state();
         match *state {
-            TaskState::Success | TaskState::Canceled => {}
+            TaskState::Success | TaskState::Cancelled => {}
             TaskState::Waiting | TaskState::Paused | TaskState::Error => {
                 self.control.store(CANCEL, Ordering::SeqCst);
                 self.cancel_token.cancel();
@@ -393,7 +411,7 @@ impl TaskCore {
     /// From Paused or Error: queued again, resuming from what the runner kept (also the
     /// upload a failed part left). From a running task with a pause pending: the pause is
     /// withdrawn and the run goes on. From Waiting or a running task: nothing. Success or
-    /// Canceled: an error.
+    /// Cancelled: an error.
     pub(crate) fn restart(self: &Arc<Self>, client: &Client) -> Result<()> {
         {
             let mut state = self.lock_state();
@@ -409,7 +427,7 @@ impl TaskCore {
                     let _ = self.control.compare_exchange(PAUSE, RUN, Ordering::SeqCst, Ordering::SeqCst);
                     return Ok(());
                 }
-                TaskState::Success | TaskState::Canceled => {
+                TaskState::Success | TaskState::Cancelled => {
                     return Err(Error::invalid_state("task", format!("a {:?} task cannot be restarted", *state)));
                 }
             }
@@ -579,7 +597,7 @@ impl TaskHandle {
 
     /// Picks a paused or failed task up again: it lists the parts of the upload it kept
     /// (ListParts) and sends only the ones the server does not have. On a task still running
-    /// it withdraws a pending pause. `Err(InvalidState)` on a finished (Success or Canceled)
+    /// it withdraws a pending pause. `Err(InvalidState)` on a finished (Success or Cancelled)
     /// task.
     pub fn restart(&self) -> Result<()> {
         self.core.restart(&self.client)

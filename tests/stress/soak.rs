@@ -149,7 +149,7 @@ fn two_hundred_transfers_through_faults_end_exact_or_clean() {
                 let result = task.wait_timeout(Duration::from_secs(120)).expect("an upload finishes");
                 let result = match result {
                     Err(Error::Cancelled) => {
-                        assert_eq!(task.state(), TaskState::Canceled);
+                        assert_eq!(task.state(), TaskState::Cancelled);
                         assert!(pending_of(&emulator, &key).is_empty(), "{key}: left an upload after a cancel");
                         // A cancel cannot take back a single PUT that reached COS before it (its
                         // body damaged on the way, when the cancel stopped the retry); a multipart

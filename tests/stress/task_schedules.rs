@@ -307,14 +307,14 @@ fn restart(run: &Run, task: &TaskHandle, result: &mut Option<tencent_cos::Result
         Ok(()) if was_error => *result = None,
         Ok(()) => {}
         Err(e) => {
-            if !matches!(task.state(), TaskState::Success | TaskState::Canceled) {
+            if !matches!(task.state(), TaskState::Success | TaskState::Cancelled) {
                 run.fail(format!("restart failed in {:?}: {e}", task.state()));
             }
         }
     }
 }
 
-/// How a schedule ended: Success or Canceled, and how many restarts after an error it took.
+/// How a schedule ended: Success or Cancelled, and how many restarts after an error it took.
 struct Ended {
     kind: Kind,
     net: Net,
@@ -414,7 +414,7 @@ fn run_schedule(seed: u64) -> Ended {
             0..=2 => task.pause(),
             3 | 4 => restart(&run, &task, &mut result),
             5 if rng.below(3) == 0 => {
-                // Cancelling a failed task turns its error into Canceled (aborting its upload).
+                // Cancelling a failed task turns its error into Cancelled (aborting its upload).
                 if task.state() == TaskState::Error {
                     result = None;
                 }
@@ -493,7 +493,7 @@ fn run_schedule(seed: u64) -> Ended {
             }
         }
         Err(Error::Cancelled) => {
-            if task.state() != TaskState::Canceled {
+            if task.state() != TaskState::Cancelled {
                 run.fail(format!("Cancelled in {:?}", task.state()));
             }
             if kind == Kind::Download {

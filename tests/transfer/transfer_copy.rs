@@ -242,7 +242,7 @@ fn cancel_aborts_the_upload() {
             client.bucket(BUCKET).slice_copy_file("c2", source("c")).on_task_ready(id.recorder()).start().unwrap();
         assert!(matches!(task.wait(), Err(Error::Cancelled)));
         assert!(client.bucket(BUCKET).multipart_list().send().unwrap().uploads.is_empty(), "{front:?}");
-        assert_eq!(client.get_task_list()[0].state, TaskState::Canceled);
+        assert_eq!(client.get_task_list()[0].state, TaskState::Cancelled);
         assert_eq!(setup.object("c2"), None);
     }
 }

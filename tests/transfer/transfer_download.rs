@@ -158,7 +158,7 @@ fn cancel_removes_the_partial_file_and_the_sidecar() {
         let id = at_part(&spy, &client, "c", 2, Client::cancel_task);
         let task = start(&client, "c", &dir.join("c"), &id);
         assert!(matches!(task.wait(), Err(Error::Cancelled)));
-        assert_eq!(client.get_task_list()[0].state, TaskState::Canceled);
+        assert_eq!(client.get_task_list()[0].state, TaskState::Cancelled);
         assert!(dir.names().is_empty(), "{front:?}: {:?}", dir.names());
 
         // Cancelling a paused download removes what the pause kept.
@@ -424,7 +424,7 @@ fn wait_until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
-/// Cancels `task` and asserts it ends Canceled within 2 s, with nothing left in `dir`.
+/// Cancels `task` and asserts it ends Cancelled within 2 s, with nothing left in `dir`.
 fn cancel_within_bound(task: TaskHandle, dir: &TempDir, what: &str) {
     let cancelled_at = Instant::now();
     task.cancel();

@@ -212,7 +212,7 @@ fn cancel_after_a_failed_part_aborts_the_kept_upload() {
     assert!(task.wait_timeout(Duration::from_secs(10)).expect("fails").is_err());
     assert_eq!(uploads_of(&setup, "gone.bin").len(), 1);
     task.cancel();
-    assert_eq!(task.state(), TaskState::Canceled);
+    assert_eq!(task.state(), TaskState::Cancelled);
     assert!(matches!(task.wait_timeout(Duration::from_secs(1)), Some(Err(Error::Cancelled))));
     assert!(setup.pending_uploads().is_empty(), "{:?}", setup.pending_uploads());
     assert_eq!(setup.object("gone.bin"), None);

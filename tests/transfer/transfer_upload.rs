@@ -217,7 +217,7 @@ fn cancel_aborts_the_upload() {
             .unwrap();
         assert!(matches!(task.wait(), Err(Error::Cancelled)));
         assert!(client.bucket(BUCKET).multipart_list().send().unwrap().uploads.is_empty(), "{front:?}");
-        assert_eq!(client.get_task_list()[0].state, TaskState::Canceled);
+        assert_eq!(client.get_task_list()[0].state, TaskState::Cancelled);
         assert_eq!(setup.object("cancel.bin"), None);
     }
 }
