@@ -2,9 +2,10 @@
 //! `multipart_abort`. Copying parts is in `multipart_copy`, listing in `multipart_list`.
 
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header, response_meta};
+use crate::api::object::{builder_doc, crc64_header, header_text, parse_xml_answer, push_header};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
 use crate::api::object_put::content_md5_header;
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
@@ -66,8 +67,8 @@ impl Operation for MultipartInitInput {
         let mut request = OperationRequest::new(Method::Post).with_key(self.key.clone()).with_query("uploads", "");
         let h = &mut request.headers;
         self.attributes.push_custom(h)?;
-        self.attributes.push_content(h, None)?;
-        self.attributes.push_access(h)?;
+        self.attributes.push_content(h, None);
+        self.attributes.push_access(h);
         // The node SDK sends both empty (unsigned) when not given, so that no proxy adds values
         // that COS would store with the object.
         if self.attributes.cache_control.is_none() {
@@ -181,7 +182,7 @@ impl Operation for MultipartUploadInput {
         if let Some(n) = self.content_length {
             h.append("Content-Length", n.to_string());
         }
-        push_header(h, "Expect", self.expect.as_deref())?;
+        push_header(h, "Expect", self.expect.as_deref());
         if let Some(md5) = md5 {
             h.append("Content-MD5", md5);
         }
@@ -196,7 +197,7 @@ impl Operation for MultipartUploadInput {
                 self.part_number, self.key
             ))
         })?;
-        Ok(MultipartUploadOutput { etag, crc64: crc64_header(&response.headers), meta: response_meta(&response) })
+        Ok(MultipartUploadOutput { etag, crc64: crc64_header(&response.headers), meta: meta_of(&response) })
     }
 }
 
@@ -275,7 +276,7 @@ impl Operation for MultipartAbortInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<MultipartAbortOutput> {
-        Ok(MultipartAbortOutput { meta: response_meta(&response) })
+        Ok(MultipartAbortOutput { meta: meta_of(&response) })
     }
 }
 

@@ -97,8 +97,8 @@ impl Operation for UploadPartCopyInput {
         h.append("x-cos-copy-source", source);
         // The node SDK spells it x-cos-copy-source-Range; names are case-insensitive and
         // lower-cased for signing.
-        push_header(h, "x-cos-copy-source-Range", range.as_deref())?;
-        self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
+        push_header(h, "x-cos-copy-source-Range", range.as_deref());
+        self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS);
         Ok(request)
     }
 

@@ -141,11 +141,6 @@ pub(crate) fn header_text(headers: &Headers, name: &str) -> Option<String> {
     headers.get(name).map(str::to_owned)
 }
 
-/// The status and headers of a response, for an output's `meta`.
-pub(crate) fn response_meta(response: &Response) -> ResponseMeta {
-    ResponseMeta { status: response.status, headers: response.headers.clone() }
-}
-
 /// Parses an XML answer whose root must be `root`, handing it and the response's meta to
 /// `read` (see [`XmlBody`] for what is tolerated). A 2xx whose document is an `<Error>` is that
 /// service error; another root is an [`Error::Xml`].
@@ -162,11 +157,10 @@ pub(crate) fn parse_xml_answer<T>(
 
 /// Appends `name: value` when `value` is set. The pipeline checks every header value once
 /// per call, naming the builder field after the header (`Content-Type`: `content_type`).
-pub(crate) fn push_header(headers: &mut Headers, name: &str, value: Option<&str>) -> Result<()> {
+pub(crate) fn push_header(headers: &mut Headers, name: &str, value: Option<&str>) {
     if let Some(v) = value {
         headers.append(name, v);
     }
-    Ok(())
 }
 
 /// Conditions on an object's date and ETag: on a read (`If-*`, COS answers 304 or 412 when
@@ -196,7 +190,7 @@ pub(crate) const READ_CONDITIONS: ConditionNames = [
 
 impl Conditions {
     /// Appends the conditions that are set, under `names`.
-    pub(crate) fn push_headers(&self, headers: &mut Headers, names: &ConditionNames) -> Result<()> {
+    pub(crate) fn push_headers(&self, headers: &mut Headers, names: &ConditionNames) {
         let values = [
             self.if_modified_since.as_ref().map(HttpDate::as_str),
             self.if_unmodified_since.as_ref().map(HttpDate::as_str),
@@ -204,9 +198,8 @@ impl Conditions {
             self.if_none_match.as_deref(),
         ];
         for ((name, _field), value) in names.iter().zip(values) {
-            push_header(headers, name, value)?;
+            push_header(headers, name, value);
         }
-        Ok(())
     }
 }
 

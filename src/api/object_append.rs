@@ -2,8 +2,9 @@
 //! object, creating it at position 0.
 
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, crc64_header, header_text, response_meta};
+use crate::api::object::{builder_doc, crc64_header, header_text};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Body, Method, Response, ResponseMeta};
@@ -70,8 +71,8 @@ impl Operation for AppendObjectInput {
             .with_query("position", self.position.to_string());
         let headers = &mut request.headers;
         self.attributes.push_custom(headers)?;
-        self.attributes.push_content(headers, None)?;
-        self.attributes.push_access(headers)?;
+        self.attributes.push_content(headers, None);
+        self.attributes.push_access(headers);
         // As the node SDK: an empty Cache-Control (unsigned) when none is given, then the length.
         if self.attributes.cache_control.is_none() {
             headers.append("Cache-Control", "");
@@ -91,7 +92,7 @@ impl Operation for AppendObjectInput {
                 .and_then(|v| v.trim().parse().ok()),
             etag: header_text(&response.headers, "etag"),
             crc64: crc64_header(&response.headers),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 

@@ -74,24 +74,24 @@ impl ObjectAttributes {
     }
 
     /// Content headers in the node SDK's order, with `Expect` in its place.
-    pub(crate) fn push_content(&self, headers: &mut Headers, expect: Option<&str>) -> Result<()> {
-        push_header(headers, "Content-Type", self.content_type.as_deref())?;
-        push_header(headers, "Expect", expect)?;
-        push_header(headers, "Expires", self.expires.as_deref())?;
-        push_header(headers, "Cache-Control", self.cache_control.as_deref())?;
-        push_header(headers, "Content-Disposition", self.content_disposition.as_deref())?;
-        push_header(headers, "Content-Encoding", self.content_encoding.as_deref())
+    pub(crate) fn push_content(&self, headers: &mut Headers, expect: Option<&str>) {
+        push_header(headers, "Content-Type", self.content_type.as_deref());
+        push_header(headers, "Expect", expect);
+        push_header(headers, "Expires", self.expires.as_deref());
+        push_header(headers, "Cache-Control", self.cache_control.as_deref());
+        push_header(headers, "Content-Disposition", self.content_disposition.as_deref());
+        push_header(headers, "Content-Encoding", self.content_encoding.as_deref());
     }
 
     /// ACL, grants and storage class in the node SDK's order.
-    pub(crate) fn push_access(&self, headers: &mut Headers) -> Result<()> {
-        push_header(headers, "x-cos-acl", self.acl.map(CannedAcl::as_str))?;
-        push_header(headers, "x-cos-grant-read", self.grant_read.as_deref())?;
-        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref())?;
-        push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref())?;
-        push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref())?;
-        push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref())?;
-        push_header(headers, "x-cos-storage-class", self.storage_class.as_ref().map(StorageClass::as_str))
+    pub(crate) fn push_access(&self, headers: &mut Headers) {
+        push_header(headers, "x-cos-acl", self.acl.map(CannedAcl::as_str));
+        push_header(headers, "x-cos-grant-read", self.grant_read.as_deref());
+        push_header(headers, "x-cos-grant-write", self.grant_write.as_deref());
+        push_header(headers, "x-cos-grant-full-control", self.grant_full_control.as_deref());
+        push_header(headers, "x-cos-grant-read-acp", self.grant_read_acp.as_deref());
+        push_header(headers, "x-cos-grant-write-acp", self.grant_write_acp.as_deref());
+        push_header(headers, "x-cos-storage-class", self.storage_class.as_ref().map(StorageClass::as_str));
     }
 }
 

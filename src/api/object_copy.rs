@@ -95,12 +95,12 @@ impl Operation for PutObjectCopyInput {
         let mut request = OperationRequest::new(Method::Put).with_key(self.key.clone());
         let h = &mut request.headers;
         self.attributes.push_custom(h)?;
-        self.attributes.push_content(h, self.expect.as_deref())?;
+        self.attributes.push_content(h, self.expect.as_deref());
         h.append("x-cos-copy-source", source);
-        push_header(h, "x-cos-metadata-directive", self.metadata_directive.map(MetadataDirective::as_str))?;
-        push_header(h, "x-cos-tagging-directive", self.tagging_directive.map(TaggingDirective::as_str))?;
-        self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS)?;
-        self.attributes.push_access(h)?;
+        push_header(h, "x-cos-metadata-directive", self.metadata_directive.map(MetadataDirective::as_str));
+        push_header(h, "x-cos-tagging-directive", self.tagging_directive.map(TaggingDirective::as_str));
+        self.source_conditions.push_headers(h, &COPY_SOURCE_CONDITIONS);
+        self.attributes.push_access(h);
         // The node SDK sends an empty Cache-Control (unsigned) when none is given, so that no
         // proxy adds one that would be stored with the object.
         if self.attributes.cache_control.is_none() {

@@ -1,7 +1,8 @@
 //! `delete_object` and `delete_multiple_object`.
 
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, header_text, parse_xml_answer, response_meta};
+use crate::api::object::{builder_doc, header_text, parse_xml_answer};
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -58,7 +59,7 @@ impl Operation for DeleteObjectInput {
         Ok(DeleteObjectOutput {
             version_id: header_text(&response.headers, "x-cos-version-id"),
             delete_marker: response.headers.get("x-cos-delete-marker").is_some_and(|v| v.eq_ignore_ascii_case("true")),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 }

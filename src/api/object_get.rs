@@ -6,8 +6,9 @@ use std::io::{self, Read, Write};
 use std::ops::{Bound, Range, RangeBounds, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToInclusive};
 
 use crate::api::object::{
-    Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, push_header, read_condition_methods, response_meta,
+    Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, push_header, read_condition_methods,
 };
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -193,8 +194,8 @@ impl Operation for GetObjectInput {
         }
         let mut request = OperationRequest::new(Method::Get).with_key(self.key.clone());
         let range = self.range.as_ref().map(ByteRange::header_value).transpose()?;
-        push_header(&mut request.headers, "Range", range.as_deref())?;
-        self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS)?;
+        push_header(&mut request.headers, "Range", range.as_deref());
+        self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS);
         let overrides = [
             ("response-content-type", &self.response_content_type),
             ("response-content-language", &self.response_content_language),
@@ -213,7 +214,7 @@ impl Operation for GetObjectInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<GetObjectOutput> {
-        let meta = response_meta(&response);
+        let meta = meta_of(&response);
         Ok(GetObjectOutput {
             not_modified: response.status == 304,
             properties: ObjectProperties::from_headers(&response.headers),

@@ -1,9 +1,8 @@
 //! `head_object`: an object's metadata without its body.
 
 use crate::api::call::Call;
-use crate::api::object::{
-    Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, read_condition_methods, response_meta,
-};
+use crate::api::object::{Conditions, ObjectProperties, READ_CONDITIONS, builder_doc, read_condition_methods};
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::Result;
 use crate::http::{Method, Response, ResponseMeta};
@@ -46,7 +45,7 @@ impl Operation for HeadObjectInput {
 
     fn build(&mut self) -> Result<OperationRequest> {
         let mut request = OperationRequest::new(Method::Head).with_key(self.key.clone());
-        self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS)?;
+        self.conditions.push_headers(&mut request.headers, &READ_CONDITIONS);
         if let Some(v) = &self.version_id {
             request = request.with_query("versionId", v.clone());
         }
@@ -57,7 +56,7 @@ impl Operation for HeadObjectInput {
         Ok(HeadObjectOutput {
             not_modified: response.status == 304,
             properties: ObjectProperties::from_headers(&response.headers),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 

@@ -1,7 +1,8 @@
 //! `options_object`: a CORS preflight.
 
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, header_text, push_header, response_meta};
+use crate::api::object::{builder_doc, header_text, push_header};
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Headers, Method, Response, ResponseMeta};
@@ -72,9 +73,9 @@ impl Operation for OptionsObjectInput {
         }
         let mut request = OperationRequest::new(Method::Options).with_key(self.key.clone());
         let h = &mut request.headers;
-        push_header(h, "Origin", Some(&self.origin))?;
-        push_header(h, "Access-Control-Request-Method", Some(&self.access_control_request_method))?;
-        push_header(h, "Access-Control-Request-Headers", self.access_control_request_headers.as_deref())?;
+        push_header(h, "Origin", Some(&self.origin));
+        push_header(h, "Access-Control-Request-Method", Some(&self.access_control_request_method));
+        push_header(h, "Access-Control-Request-Headers", self.access_control_request_headers.as_deref());
         Ok(request)
     }
 
@@ -87,7 +88,7 @@ impl Operation for OptionsObjectInput {
             access_control_allow_headers: comma_list(h, "access-control-allow-headers"),
             access_control_expose_headers: comma_list(h, "access-control-expose-headers"),
             access_control_max_age: h.get("access-control-max-age").and_then(|v| v.trim().parse().ok()),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 

@@ -5,8 +5,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::api::object::{builder_doc, crc64_header, header_text, response_meta};
+use crate::api::object::{builder_doc, crc64_header, header_text};
 use crate::api::object_attributes::{ObjectAttributes, attribute_methods};
+use crate::api::xml_body::meta_of;
 use crate::checksum;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
@@ -93,8 +94,8 @@ impl Operation for PutObjectInput {
         if let Some(n) = self.content_length {
             headers.append("Content-Length", n.to_string());
         }
-        self.attributes.push_content(headers, self.expect.as_deref())?;
-        self.attributes.push_access(headers)?;
+        self.attributes.push_content(headers, self.expect.as_deref());
+        self.attributes.push_access(headers);
         if let Some(md5) = md5 {
             headers.append("Content-MD5", md5);
         }
@@ -116,7 +117,7 @@ impl Operation for PutObjectInput {
             crc64: crc64_header(&response.headers),
             version_id: header_text(&response.headers, "x-cos-version-id"),
             location: String::new(),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 

@@ -2,7 +2,8 @@
 //! DEEP_ARCHIVE object, for `days` days.
 
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, response_meta};
+use crate::api::object::builder_doc;
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -88,7 +89,7 @@ impl Operation for RestoreObjectInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<RestoreObjectOutput> {
-        Ok(RestoreObjectOutput { meta: response_meta(&response) })
+        Ok(RestoreObjectOutput { meta: meta_of(&response) })
     }
 }
 

@@ -3,7 +3,8 @@
 
 use crate::api::bucket_config::{XmlConfig, one_of, trimmed};
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, parse_xml_answer, response_meta};
+use crate::api::object::{builder_doc, parse_xml_answer};
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -112,7 +113,7 @@ impl Operation for PutObjectRetentionInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<PutObjectRetentionOutput> {
-        Ok(PutObjectRetentionOutput { meta: response_meta(&response) })
+        Ok(PutObjectRetentionOutput { meta: meta_of(&response) })
     }
 }
 

@@ -6,7 +6,8 @@ use crate::api::call::Call;
 use std::io::Read;
 
 use crate::api::event_stream::{EventMessage, EventStreamDecoder};
-use crate::api::object::{builder_doc, response_meta};
+use crate::api::object::builder_doc;
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result, ServiceError};
 use crate::http::{Method, Response, ResponseMeta};
@@ -446,7 +447,7 @@ impl Operation for SelectObjectContentInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<SelectObjectContentOutput> {
-        let meta = response_meta(&response);
+        let meta = meta_of(&response);
         SelectObjectContentOutput::collect(meta.clone(), SelectEventStream::new(meta, response.body))
     }
 }
@@ -464,7 +465,7 @@ impl Operation for SelectObjectContentStreamInput {
     }
 
     fn parse(&mut self, response: Response) -> Result<SelectEventStream> {
-        Ok(SelectEventStream::new(response_meta(&response), response.body))
+        Ok(SelectEventStream::new(meta_of(&response), response.body))
     }
 }
 

@@ -5,7 +5,8 @@
 
 use crate::api::bucket_tagging::{Tag, check_tag_keys, no_tag_set, parse_tagging, tagging_body};
 use crate::api::call::Call;
-use crate::api::object::{builder_doc, header_text, response_meta};
+use crate::api::object::{builder_doc, header_text};
+use crate::api::xml_body::meta_of;
 use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
@@ -96,7 +97,7 @@ impl Operation for PutObjectTaggingInput {
     fn parse(&mut self, response: Response) -> Result<PutObjectTaggingOutput> {
         Ok(PutObjectTaggingOutput {
             version_id: header_text(&response.headers, "x-cos-version-id"),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 }
@@ -189,7 +190,7 @@ impl Operation for DeleteObjectTaggingInput {
     fn parse(&mut self, response: Response) -> Result<DeleteObjectTaggingOutput> {
         Ok(DeleteObjectTaggingOutput {
             version_id: header_text(&response.headers, "x-cos-version-id"),
-            meta: response_meta(&response),
+            meta: meta_of(&response),
         })
     }
 }
