@@ -5,6 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
+// Each target uses part of the shared module.
+#[allow(dead_code)]
 #[path = "../../tests/support/fuzz_shared.rs"]
 mod fuzz_shared;
 
