@@ -38,8 +38,9 @@ fn main() {
     let r = harness::rounds(7, || {
         for _ in 0..N {
             let mut op = GetBucketInput::default();
-            let out =
-                op.parse(Response::from_bytes(200, [("x-cos-request-id", "r")], body.clone().into_bytes())).unwrap();
+            let length = body.len().to_string();
+            let headers = [("x-cos-request-id", "r"), ("Content-Length", length.as_str())];
+            let out = op.parse(Response::from_bytes(200, headers, body.clone().into_bytes())).unwrap();
             assert_eq!(out.contents.len(), 1000);
             black_box(out);
         }

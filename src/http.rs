@@ -444,7 +444,10 @@ impl Response {
 
     /// Reads the body into memory, refusing more than `limit` bytes.
     pub fn read_body(&mut self, limit: u64) -> io::Result<Vec<u8>> {
-        let mut buf = Vec::new();
+        // Sized from Content-Length when the body declares one (at most 1 MiB ahead: a
+        // declared length is the server's word, not yet bytes), so the read does not regrow.
+        let declared = self.headers.get("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20) as usize);
         (&mut self.body).take(limit + 1).read_to_end(&mut buf)?;
         if buf.len() as u64 > limit {
             return Err(io::Error::new(io::ErrorKind::InvalidData, format!("response body larger than {limit} bytes")));

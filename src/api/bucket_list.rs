@@ -13,7 +13,7 @@ use crate::client::Bucket;
 use crate::error::{Error, Result};
 use crate::http::{Method, Response, ResponseMeta};
 use crate::operation::{Operation, OperationRequest};
-use crate::xml::Element;
+use crate::xml::{Element, parse_number};
 
 /// Input of `get_bucket` (`GET /?prefix=&delimiter=&marker=&max-keys=&encoding-type=`).
 ///
@@ -205,6 +205,33 @@ impl Operation for GetBucketInput {
     }
 }
 
+/// One `<Contents>`, its children read in one pass (a listing holds up to 1000 of them; the
+/// last of a duplicated child wins, as [`Element::opt_text`] has it).
+fn read_object(c: Element<'_, '_>, decoder: ListingText) -> Result<Object> {
+    let (mut key, mut last_modified, mut etag, mut size, mut owner, mut storage_class) =
+        (None, String::new(), String::new(), None, None, None);
+    for child in c.element_children() {
+        match child.name() {
+            "Key" => key = Some(child.text()),
+            "LastModified" => last_modified = child.text(),
+            "ETag" => etag = child.text(),
+            "Size" => size = Some(child),
+            "Owner" => owner = Some(child),
+            "StorageClass" => storage_class = Some(child),
+            _ => {}
+        }
+    }
+    let key = key.ok_or_else(|| Error::Xml("<Contents> has no <Key>".into()))?;
+    Ok(Object {
+        key: decoder.decode("Key", key)?,
+        last_modified,
+        etag,
+        size: size.map(|e| parse_number("Size", &e.text_cow())).transpose()?.unwrap_or(0),
+        owner: owner.map(Owner::from_element),
+        storage_class: storage_class.map(|e| StorageClass::from(&*e.text_cow())).unwrap_or_else(|| "".into()),
+    })
+}
+
 fn parse_list_bucket_result(
     root: Element<'_, '_>,
     requested: Option<&str>,
@@ -215,14 +242,7 @@ fn parse_list_bucket_result(
     let text = |name: &str, value: Option<String>| decoder.decode_opt(name, value);
     let mut contents = Vec::new();
     for c in root.children("Contents") {
-        contents.push(Object {
-            key: text("Key", Some(c.req_text("Key")?))?.unwrap_or_default(),
-            last_modified: c.opt_text("LastModified").unwrap_or_default(),
-            etag: c.opt_text("ETag").unwrap_or_default(),
-            size: c.opt_number("Size")?.unwrap_or(0),
-            owner: c.child("Owner").map(Owner::from_element),
-            storage_class: c.opt_text("StorageClass").unwrap_or_default().into(),
-        });
+        contents.push(read_object(c, decoder)?);
     }
     let mut common_prefixes = Vec::new();
     for p in root.children("CommonPrefixes") {

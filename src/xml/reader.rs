@@ -2,6 +2,7 @@
 //! or malformed values become [`Error::Xml`], never a panic.
 
 use roxmltree::{Document, Node, ParsingOptions};
+use std::borrow::Cow;
 
 use crate::error::{Error, Result, ServiceError};
 use crate::http::Headers;
@@ -18,9 +19,10 @@ pub const MAX_XML_BODY: u64 = 32 * 1024 * 1024;
 /// ```
 pub fn parse_document(bytes: &[u8]) -> Result<Document<'_>> {
     let text = std::str::from_utf8(bytes).map_err(|e| Error::Xml(format!("body is not UTF-8: {e}")))?;
-    check_depth(bytes, MAX_DEPTH)?;
     let options = ParsingOptions { allow_dtd: false, nodes_limit: 4_000_000, ..ParsingOptions::default() };
-    Document::parse_with_options(text, options).map_err(|e| Error::Xml(e.to_string()))
+    let doc = Document::parse_with_options(text, options).map_err(|e| Error::Xml(e.to_string()))?;
+    check_depth(&doc, MAX_DEPTH)?;
+    Ok(doc)
 }
 
 /// Ends a document whose raw control characters [`recover_control_chars`] moved aside.
@@ -40,7 +42,9 @@ fn is_raw_control(c: char) -> bool {
 /// before parsing, and [`Element::text`] moves it back, so the values come out exact. A body that
 /// already holds a character of that private-use range is left as it is (and refused).
 pub(crate) fn recover_control_chars(bytes: &mut Vec<u8>) {
-    if !bytes.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+    // Checked 64 bytes at a time without an early exit inside a block, so the check vectorizes.
+    let raw_control = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    if !bytes.chunks(64).any(|block| block.iter().fold(false, |found, &b| found | raw_control(b))) {
         return;
     }
     let Ok(text) = std::str::from_utf8(bytes) else { return };
@@ -68,62 +72,27 @@ fn restore_control_chars(text: String) -> String {
         .collect()
 }
 
-/// Deepest element nesting accepted. COS documents are 5 levels deep; the limit keeps a hostile
-/// document of nested elements from costing memory out of proportion to its size.
+/// Deepest element nesting accepted. COS documents are 5 levels deep; a deeper one is refused
+/// before any reader of the crate walks it.
 pub const MAX_DEPTH: usize = 64;
+const _: () = assert!(MAX_DEPTH < u8::MAX as usize, "check_depth keeps depths in a u8");
 
-/// A single pass over the bytes counting element depth (quotes, comments, CDATA and processing
-/// instructions skipped), before any tree is built.
-fn check_depth(bytes: &[u8], max: usize) -> Result<()> {
-    let mut depth = 0usize;
-    let mut i = 0;
-    let find = |from: usize, pat: &[u8]| bytes[from..].windows(pat.len()).position(|w| w == pat).map(|p| from + p);
-    while let Some(off) = memchr_lt(&bytes[i..]) {
-        i += off;
-        let rest = &bytes[i..];
-        if rest.starts_with(b"<!--") {
-            i = find(i + 4, b"-->").map_or(bytes.len(), |p| p + 3);
-        } else if rest.starts_with(b"<![CDATA[") {
-            i = find(i + 9, b"]]>").map_or(bytes.len(), |p| p + 3);
-        } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
-            i = find(i + 2, b">").map_or(bytes.len(), |p| p + 1);
-        } else if rest.starts_with(b"</") {
-            depth = depth.saturating_sub(1);
-            i += 2;
-        } else {
-            // An opening tag: find its end outside quotes; `/>` closes it at once.
-            let mut j = i + 1;
-            let mut quote = 0u8;
-            while j < bytes.len() {
-                let b = bytes[j];
-                if quote != 0 {
-                    if b == quote {
-                        quote = 0;
-                    }
-                } else if b == b'"' || b == b'\'' {
-                    quote = b;
-                } else if b == b'>' {
-                    break;
-                }
-                j += 1;
-            }
-            if bytes.get(j.wrapping_sub(1)) != Some(&b'/') {
-                depth += 1;
-                if depth > max {
-                    return Err(Error::Xml(format!("elements nested deeper than {max}")));
-                }
-            }
-            i = j + 1;
+/// Refuses a document nested deeper than `max` elements. The tree is walked once, in document
+/// order, after roxmltree built it: its parser keeps no recursion and bounds the node count
+/// (`nodes_limit`), so a deep document costs what a flat one of its size does until here, and
+/// every reader after this sees at most `max` levels.
+fn check_depth(doc: &Document<'_>, max: usize) -> Result<()> {
+    // Depth by node id: document order visits a parent before its children.
+    let mut depths = vec![0u8; doc.descendants().len()];
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let depth = node.parent().map_or(0, |p| usize::from(depths[p.id().get() as usize])) + 1;
+        if depth > max {
+            return Err(Error::Xml(format!("elements nested deeper than {max}")));
         }
-        if i >= bytes.len() {
-            break;
-        }
+        // `max` is far below 255: the depth fits.
+        depths[node.id().get() as usize] = depth as u8;
     }
     Ok(())
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
 }
 
 /// A view of one element with typed accessors for its children.
@@ -159,13 +128,30 @@ impl<'a, 'input> Element<'a, 'input> {
 
     /// The element's own text (all text children concatenated; `""` when empty).
     pub fn text(&self) -> String {
-        let mut s = String::new();
-        for c in self.node.children() {
-            if let Some(t) = c.text().filter(|_| c.is_text()) {
-                s.push_str(t);
+        self.text_cow().into_owned()
+    }
+
+    /// The element's own text, borrowed from the document when it is one text node (the
+    /// common case: no copy for a value that is only parsed or compared).
+    pub(crate) fn text_cow(&self) -> Cow<'a, str> {
+        let recovered = self.node.document().input_text().ends_with(RECOVERED_MARK);
+        let mut texts = self.node.children().filter(|c| c.is_text()).filter_map(|c| c.text());
+        let Some(first) = texts.next() else { return Cow::Borrowed("") };
+        let text = match texts.next() {
+            None => Cow::Borrowed(first),
+            Some(second) => {
+                let mut s = String::from(first);
+                s.push_str(second);
+                texts.for_each(|t| s.push_str(t));
+                Cow::Owned(s)
             }
-        }
-        if self.node.document().input_text().ends_with(RECOVERED_MARK) { restore_control_chars(s) } else { s }
+        };
+        if recovered { Cow::Owned(restore_control_chars(text.into_owned())) } else { text }
+    }
+
+    /// The child elements, in order.
+    pub(crate) fn element_children(&self) -> impl Iterator<Item = Element<'a, 'input>> + 'a {
+        self.node.children().filter(|c| c.is_element()).map(Element::new)
     }
 
     /// The first child element named `name`.
@@ -336,7 +322,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_deep_nesting_before_building_a_tree() {
+    fn refuses_deep_nesting() {
         let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
         assert!(matches!(parse_document(deep.as_bytes()), Err(Error::Xml(m)) if m.contains("nested")));
         let ok = format!(
