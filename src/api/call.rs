@@ -15,6 +15,8 @@ use crate::operation::Operation;
 /// `get_object` and `put_object` return builders of their own ([`GetObject`](super::GetObject),
 /// [`PutObject`](super::PutObject)): besides the input they carry a progress callback wrapped
 /// around the body (and, for `put_object`, a file that failed to open, reported by `send`).
+/// `get_service` has no bucket ([`GetService`](super::GetService)). All three have `send` and
+/// `send_with` too.
 ///
 /// ```no_run
 /// use tencent_cos::api::{Call, HeadObjectInput};

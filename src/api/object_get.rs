@@ -415,7 +415,15 @@ impl GetObject<'_> {
     ///
     #[doc = builder_doc!("get_object(\"a.txt\")", "range(10..)")]
     pub fn send(self) -> Result<GetObjectOutput> {
-        let mut output = self.bucket.execute(self.input)?;
+        self.send_with(&crate::client::CallOptions::new())
+    }
+
+    /// Sends the request with per-call options (a cancel token, checked before every attempt
+    /// and before every resume of the body).
+    ///
+    #[doc = builder_doc!("get_object(\"a.txt\")", "send_with(&tencent_cos::CallOptions::new().cancel(tencent_cos::CancelToken::new()))?.bytes()?;\n# let _ = bucket.get_object(\"a.txt\")")]
+    pub fn send_with(self, options: &crate::client::CallOptions) -> Result<GetObjectOutput> {
+        let mut output = self.bucket.execute_with(self.input, options)?;
         if let Some(hook) = self.on_progress {
             let total = output.expected_len().unwrap_or(0);
             let interval = self.bucket.client().config().progress_interval;

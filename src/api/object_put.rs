@@ -300,11 +300,19 @@ impl PutObject<'_> {
     ///
     #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\")")]
     pub fn send(self) -> Result<PutObjectOutput> {
+        self.send_with(&crate::client::CallOptions::new())
+    }
+
+    /// Sends the request with per-call options (a cancel token; a body-sent observer, told the
+    /// bytes as [`on_progress`](Self::on_progress) is, when both are given).
+    ///
+    #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").send_with(&tencent_cos::CallOptions::new().cancel(tencent_cos::CancelToken::new()))?;\n# let _ = bucket.put_object(\"a.txt\")")]
+    pub fn send_with(self, options: &crate::client::CallOptions) -> Result<PutObjectOutput> {
         if let Some(e) = self.deferred {
             return Err(Error::Io(e));
         }
         let output = match self.on_progress {
-            None => self.bucket.execute(self.input)?,
+            None => self.bucket.execute_with(self.input, options)?,
             Some(hook) => {
                 let interval = self.bucket.client().config().progress_interval;
                 let tracker = Arc::new(crate::transfer::progress::ProgressTracker::new(
@@ -313,8 +321,14 @@ impl PutObject<'_> {
                     Some(hook.0),
                 ));
                 let sent = tracker.clone();
-                let options = crate::client::CallOptions::new()
-                    .body_sent(crate::client::BodySent::new(move |bytes| sent.advance_to(bytes)));
+                let theirs = options.body_sent.clone();
+                let mut options = options.clone();
+                options.body_sent = Some(crate::client::BodySent::new(move |bytes| {
+                    if let Some(theirs) = &theirs {
+                        theirs.report(bytes);
+                    }
+                    sent.advance_to(bytes)
+                }));
                 let output = self.bucket.execute_with(self.input, &options)?;
                 tracker.finish();
                 output

@@ -217,8 +217,20 @@ impl GetService<'_> {
 
     /// Sends the request.
     pub fn send(self) -> Result<GetServiceOutput> {
+        self.send_with(&crate::client::CallOptions::new())
+    }
+
+    /// Sends the request with per-call options (a cancel token).
+    ///
+    /// ```no_run
+    /// use tencent_cos::{CallOptions, CancelToken};
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").build()?;
+    /// let buckets = client.get_service().send_with(&CallOptions::new().cancel(CancelToken::new()))?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
+    pub fn send_with(self, options: &crate::client::CallOptions) -> Result<GetServiceOutput> {
         let region = self.region;
-        self.client.execute(Scope::Service { region: region.as_deref() }, self.input)
+        self.client.execute_with(Scope::Service { region: region.as_deref() }, self.input, options)
     }
 }
 

@@ -117,6 +117,11 @@ impl BodySent {
     pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> Self {
         BodySent(Arc::new(f))
     }
+
+    /// Tells the callback `sent` bytes have gone out.
+    pub(crate) fn report(&self, sent: u64) {
+        (self.0)(sent)
+    }
 }
 
 impl fmt::Debug for BodySent {

@@ -79,7 +79,7 @@ impl std::io::Read for CountedBody {
         let n = self.inner.read(buf)?;
         if n > 0 {
             self.sent += n as u64;
-            (self.report.0)(self.sent);
+            self.report.report(self.sent);
         }
         Ok(n)
     }

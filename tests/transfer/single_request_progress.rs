@@ -99,3 +99,34 @@ fn get_object_reports_body_bytes_read_however_it_is_read() {
         assert_complete(&seen.lock().unwrap(), MIB as u64, &format!("{front:?} range"));
     }
 }
+
+#[test]
+fn send_with_keeps_progress_adds_the_callers_options_and_cancels_before_sending() {
+    use tencent_cos::{BodySent, CallOptions, CancelToken, Error};
+    let setup = Setup::new(Front::InProcess);
+    let (client, spy) = setup.spied_client(|b| b.progress_interval(Duration::ZERO));
+    let bucket = client.bucket(BUCKET);
+    let data = pattern(2 * MIB + 5, 4);
+    // Both observers of the upload: the progress callback and the caller's BodySent.
+    let (seen, cb) = recorder();
+    let told: Arc<Mutex<Vec<u64>>> = Arc::default();
+    let t = told.clone();
+    let options = CallOptions::new().body_sent(BodySent::new(move |n| t.lock().unwrap().push(n)));
+    bucket.put_object("w.bin").body(data.clone()).on_progress(cb).send_with(&options).unwrap();
+    assert_eq!(setup.object("w.bin").as_deref(), Some(&data[..]));
+    assert_complete(&seen.lock().unwrap(), data.len() as u64, "put send_with");
+    let told = told.lock().unwrap();
+    assert_eq!(told.last(), Some(&(data.len() as u64)), "the caller's BodySent saw every byte go out");
+    assert!(told.windows(2).all(|w| w[0] <= w[1]), "{told:?}");
+
+    // A cancelled token ends get_object, put_object and get_service before any request.
+    let token = CancelToken::new();
+    token.cancel();
+    let cancelled = CallOptions::new().cancel(token);
+    let requests = spy.seen().len();
+    assert!(matches!(bucket.get_object("w.bin").send_with(&cancelled), Err(Error::Cancelled)));
+    assert!(matches!(bucket.put_object("x.bin").body("x").send_with(&cancelled), Err(Error::Cancelled)));
+    assert!(matches!(client.get_service().send_with(&cancelled), Err(Error::Cancelled)));
+    assert_eq!(spy.seen().len(), requests, "nothing sent");
+    assert_eq!(setup.object("x.bin"), None);
+}
