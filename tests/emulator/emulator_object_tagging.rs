@@ -186,3 +186,30 @@ fn append_positions_and_conflicts() {
         assert_eq!(b.get_object("normal").send().unwrap().bytes().unwrap(), b"abc", "{front:?}");
     }
 }
+
+/// COS: appendable objects "do not take part in versioning". The first append is one version;
+/// later appends grow it in place, so the listing still shows one version of the key, the
+/// latest bytes under the first append's version id.
+#[test]
+fn appends_on_a_versioned_bucket_keep_one_version() {
+    for front in FRONTS {
+        let h = Harness::new(front, Emulator::new());
+        h.create_bucket();
+        let client = h.client();
+        let b = client.bucket(BUCKET);
+        b.put_bucket_versioning(VersioningStatus::Enabled).send().unwrap();
+        let ids = || -> Vec<String> {
+            let listing = b.list_object_versions().prefix("log").send().unwrap();
+            listing.versions().map(|v| v.version_id.clone()).collect()
+        };
+        b.append_object("log", 0).body("a").send().unwrap();
+        let first = ids();
+        assert_eq!(first.len(), 1, "{front:?}: the first append is a version");
+        for (position, byte) in [(1, "b"), (2, "c")] {
+            b.append_object("log", position).body(byte).send().unwrap();
+        }
+        assert_eq!(ids(), first, "{front:?}: still the one version");
+        let got = b.get_object("log").version_id(&first[0]).send().unwrap().bytes().unwrap();
+        assert_eq!(got, b"abc", "{front:?}");
+    }
+}

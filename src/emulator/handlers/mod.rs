@@ -18,6 +18,7 @@ mod cors;
 mod listing;
 mod multipart;
 mod object;
+mod object_append;
 mod object_tagging;
 mod post_form;
 mod restore;
@@ -405,7 +406,7 @@ fn object_route(ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Outgoing, CosE
         Method::Post if q("uploads") => multipart::initiate(ctx, bucket, key),
         Method::Post if q("uploadId") => multipart::complete(ctx, bucket, key),
         Method::Post if q("restore") => restore::restore_object(ctx, bucket, key),
-        Method::Post if q("append") => object_tagging::append_object(ctx, bucket, key),
+        Method::Post if q("append") => object_append::append_object(ctx, bucket, key),
         Method::Post if q("select") => select::select_object_content(ctx, bucket, key),
         Method::Post => Err(CosError::not_implemented("this POST on an object")),
         Method::Options => Err(CosError::method_not_allowed()),
