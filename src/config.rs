@@ -261,25 +261,49 @@ impl Config {
             }
         }
         let (name, appid) = bucket.rsplit_once('-').unwrap_or((bucket, ""));
-        self.domain
-            .replace("{{Bucket}}", bucket)
-            .replace("{Bucket}", bucket)
-            .replace("{{BucketName}}", name)
-            .replace("{BucketName}", name)
-            .replace("{{AppId}}", appid)
-            .replace("{AppId}", appid)
-            .replace("{{Region}}", region)
-            .replace("{Region}", region)
+        expand_host_template(
+            &self.domain,
+            &[("Bucket", bucket), ("BucketName", name), ("AppId", appid), ("Region", region)],
+        )
     }
 
     /// The `get_service` host: the service domain, or `cos.{region}.myqcloud.com` with a region.
     pub fn service_host(&self, region: Option<&str>) -> String {
         match region {
             Some(r) if self.service_domain == DEFAULT_SERVICE_DOMAIN => format!("cos.{r}.myqcloud.com"),
-            Some(r) => self.service_domain.replace("{{Region}}", r).replace("{Region}", r),
-            None => self.service_domain.replace("{{Region}}", "").replace("{Region}", ""),
+            r => expand_host_template(&self.service_domain, &[("Region", r.unwrap_or(""))]),
         }
     }
+}
+
+/// A host template with each `{Name}` or `{{Name}}` of `values` replaced by its value, in one
+/// pass (a request's host is expanded on every call; the values hold no braces, since bucket
+/// names and regions are checked, so one pass is what replacing name by name would give).
+fn expand_host_template(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 48);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let found = values.iter().find_map(|(name, value)| {
+            let inner = &rest[1..];
+            let double = inner.strip_prefix('{').and_then(|r| r.strip_prefix(name)).and_then(|r| r.strip_prefix("}}"));
+            let single = inner.strip_prefix(name).and_then(|r| r.strip_prefix('}'));
+            double.or(single).map(|after| (*value, after))
+        });
+        match found {
+            Some((value, after)) => {
+                out.push_str(value);
+                rest = after;
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn validate_host_template(field: &'static str, template: &str) -> Result<()> {
@@ -371,6 +395,40 @@ pub(crate) fn validate_header_name(name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass expansion gives what replacing each placeholder in turn gave (the previous
+    /// implementation), on the documented forms and on unbalanced or unknown braces.
+    #[test]
+    fn host_templates_expand_as_replacing_name_by_name() {
+        let sequential = |t: &str| {
+            t.replace("{{Bucket}}", "b-125")
+                .replace("{Bucket}", "b-125")
+                .replace("{{BucketName}}", "b")
+                .replace("{BucketName}", "b")
+                .replace("{{AppId}}", "125")
+                .replace("{AppId}", "125")
+                .replace("{{Region}}", "ap-x")
+                .replace("{Region}", "ap-x")
+        };
+        let values = [("Bucket", "b-125"), ("BucketName", "b"), ("AppId", "125"), ("Region", "ap-x")];
+        for template in [
+            "{Bucket}.cos.{Region}.myqcloud.com",
+            "{{Bucket}}.cos.{{Region}}.tencentcos.cn",
+            "{BucketName}-{AppId}.cos-internal.{Region}.tencentcos.cn",
+            "{{BucketName}}.{{AppId}}.example.com",
+            "{{{Bucket}}}.x",
+            "{{Bucket}.x",
+            "{Bucket}}.x",
+            "{Unknown}.{Region}",
+            "{",
+            "{{",
+            "}{Region",
+            "cdn.example.com",
+            "",
+        ] {
+            assert_eq!(expand_host_template(template, &values), sequential(template), "{template:?}");
+        }
+    }
 
     #[test]
     fn domain_templates() {
