@@ -421,7 +421,14 @@ impl GetObject<'_> {
     /// Sends the request with per-call options (a cancel token, checked before every attempt
     /// and before every resume of the body).
     ///
-    #[doc = builder_doc!("get_object(\"a.txt\")", "send_with(&tencent_cos::CallOptions::new().cancel(tencent_cos::CancelToken::new()))?.bytes()?;\n# let _ = bucket.get_object(\"a.txt\")")]
+    /// ```no_run
+    /// use tencent_cos::{CallOptions, CancelToken};
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// # let bucket = client.bucket("examplebucket-1250000000");
+    /// let token = CancelToken::new();
+    /// let bytes = bucket.get_object("a.txt").send_with(&CallOptions::new().cancel(token))?.bytes()?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
     pub fn send_with(self, options: &crate::client::CallOptions) -> Result<GetObjectOutput> {
         let mut output = self.bucket.execute_with(self.input, options)?;
         if let Some(hook) = self.on_progress {

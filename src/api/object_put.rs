@@ -306,7 +306,14 @@ impl PutObject<'_> {
     /// Sends the request with per-call options (a cancel token; a body-sent observer, told the
     /// bytes as [`on_progress`](Self::on_progress) is, when both are given).
     ///
-    #[doc = builder_doc!("put_object(\"a.txt\")", "body(\"hello\").send_with(&tencent_cos::CallOptions::new().cancel(tencent_cos::CancelToken::new()))?;\n# let _ = bucket.put_object(\"a.txt\")")]
+    /// ```no_run
+    /// use tencent_cos::{CallOptions, CancelToken};
+    /// # let client = tencent_cos::Client::builder().secret("id", "key").region("ap-guangzhou").build()?;
+    /// # let bucket = client.bucket("examplebucket-1250000000");
+    /// let token = CancelToken::new();
+    /// bucket.put_object("a.txt").body("hello").send_with(&CallOptions::new().cancel(token))?;
+    /// # Ok::<(), tencent_cos::Error>(())
+    /// ```
     pub fn send_with(self, options: &crate::client::CallOptions) -> Result<PutObjectOutput> {
         if let Some(e) = self.deferred {
             return Err(Error::Io(e));
